@@ -1,0 +1,77 @@
+/**
+ * The action vocabulary shared by policy (which chooses), plan (which records) and transform (which applies).
+ * Field names are snake_case because they are a file format: the policy YAML and plan.json use them as is.
+ */
+
+/** Kinds of personal data lookalike can substitute. Shared by detection, substitution and synthesis. */
+export const ENTITY_KINDS = [
+  'first_name',
+  'last_name',
+  'full_name',
+  'email',
+  'phone',
+  'street_address',
+  'secondary_address',
+  'city',
+  'state',
+  'postal_code',
+  'country',
+  'date_of_birth',
+  'username',
+  'password',
+  'company',
+  'ip_address',
+  'url',
+  'uuid',
+  'credit_card',
+  'national_id',
+  'free_text',
+  'string',
+  'number',
+] as const;
+
+export type EntityKind = (typeof ENTITY_KINDS)[number];
+
+export const ACTION_KINDS = [
+  'keep',
+  'substitute',
+  'mask',
+  'hash',
+  'nullify',
+  'generalize',
+  'shift_date',
+  'redact_text',
+  'drop',
+] as const;
+
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export type ActionSpec =
+  | { readonly kind: 'keep' }
+  /** Deterministic keyed fake. `scope` defaults to the entity kind, so one person is one fake everywhere. */
+  | { readonly kind: 'substitute'; readonly entity: EntityKind; readonly scope?: string }
+  /** Replace characters with `char`, keeping `keep_first`/`keep_last` characters and separators. */
+  | { readonly kind: 'mask'; readonly keep_first: number; readonly keep_last: number; readonly char: string }
+  /** Keyed HMAC, hex, truncated to `length` (or to the column). Same input, same hash: joins survive. */
+  | { readonly kind: 'hash'; readonly length?: number }
+  | { readonly kind: 'nullify' }
+  /**
+   * Coarsen: dates/timestamps to `to` (year, month, day, hour); numbers to a multiple of `bucket`;
+   * strings to their first `prefix` characters.
+   */
+  | {
+      readonly kind: 'generalize';
+      readonly to?: 'year' | 'month' | 'day' | 'hour';
+      readonly bucket?: number;
+      readonly prefix?: number;
+    }
+  /**
+   * Move dates by a keyed offset within ±`max_days` days. The offset is derived from the value of
+   * column `by` (e.g. the customer id) so one entity's dates move together; without `by`, from the row's
+   * primary key; without one, from the value itself.
+   */
+  | { readonly kind: 'shift_date'; readonly max_days: number; readonly by?: string }
+  /** Replace free text; [detect] replaces only the personal spans. */
+  | { readonly kind: 'redact_text'; readonly placeholder?: string }
+  /** Remove the column from the target table. */
+  | { readonly kind: 'drop' };

@@ -1,0 +1,64 @@
+import type { RowBatch } from './rows.js';
+import type { DatabaseSchema, Selection, TableRef } from './schema.js';
+
+/**
+ * The contract every store implements. A connector sees only `src/core`; the pipeline sees only this.
+ * Sessions own their connections and must release them in `close()`, which is safe to call twice.
+ */
+
+export interface ReadRequest {
+  readonly table: TableRef;
+  /** Columns to read, in this order; every row has exactly these values. */
+  readonly columns: readonly string[];
+  /** Row filter from the policy (a trusted SQL predicate written by the data team). */
+  readonly where?: string;
+  /** Upper bound on rows per yielded batch. */
+  readonly batchRows: number;
+}
+
+export type DdlSection = 'pre_data' | 'post_data';
+
+/** A read-only view of the source at one point in time: every read sees the same snapshot. */
+export interface SourceSession {
+  introspect(selection: Selection): Promise<DatabaseSchema>;
+  /**
+   * Schema as statements the sink can run: `pre_data` creates types, tables, functions and views;
+   * `post_data` adds indexes, constraints and triggers after the load.
+   */
+  schemaDdl(section: DdlSection, selection: Selection): Promise<string>;
+  /** Streams rows in bounded batches; stops reading when the consumer stops pulling or `signal` aborts. */
+  readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch>;
+  close(): Promise<void>;
+}
+
+/**
+ * A target written inside one transaction: nothing is visible until `commit()`, and a failed or cancelled
+ * run rolls back, so a target never looks complete unless it is.
+ */
+export interface SinkSession {
+  /** Throws `target_not_empty` if the target holds any user table, view, type or function. */
+  assertEmpty(): Promise<void>;
+  begin(): Promise<void>;
+  applyDdl(sql: string, label: string): Promise<void>;
+  writeRows(
+    table: TableRef,
+    columns: readonly string[],
+    batches: AsyncIterable<RowBatch>,
+    signal: AbortSignal,
+  ): Promise<number>;
+  setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void>;
+  countRows(table: TableRef): Promise<number>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SourceConnector {
+  readonly kind: string;
+  openSource(signal: AbortSignal): Promise<SourceSession>;
+}
+
+export interface SinkConnector {
+  readonly kind: string;
+  openSink(signal: AbortSignal): Promise<SinkSession>;
+}

@@ -1,0 +1,29 @@
+export type { ActionKind, ActionSpec, EntityKind } from './actions.js';
+export { ACTION_KINDS, ENTITY_KINDS } from './actions.js';
+export type {
+  DdlSection,
+  ReadRequest,
+  SinkConnector,
+  SinkSession,
+  SourceConnector,
+  SourceSession,
+} from './connector.js';
+export type { ErrorCode, ErrorDetails } from './errors.js';
+export { ERROR_CODES, GatewayError, HTTP_STATUS_BY_CODE, isGatewayError, toGatewayError } from './errors.js';
+export type { LogFields, Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export type { Row, RowBatch } from './rows.js';
+export type {
+  ColumnInfo,
+  ConstraintInfo,
+  ConstraintKind,
+  DatabaseSchema,
+  Selection,
+  SequenceInfo,
+  TableInfo,
+  TableKind,
+  TableRef,
+  TypeCategory,
+} from './schema.js';
+export { parseTableName, qualifiedName, sameTable, SELECT_ALL } from './schema.js';
+export { MIN_SECRET_BYTES, Secret } from './secret.js';
