@@ -40,6 +40,8 @@ export interface SinkSession {
   assertEmpty(): Promise<void>;
   begin(): Promise<void>;
   applyDdl(sql: string, label: string): Promise<void>;
+  /** Removes a column from a (root) table before the load: the policy's `drop` action. */
+  dropColumn(table: TableRef, column: string): Promise<void>;
   writeRows(
     table: TableRef,
     columns: readonly string[],
@@ -47,6 +49,8 @@ export interface SinkSession {
     signal: AbortSignal,
   ): Promise<number>;
   setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void>;
+  /** Fills materialized views (created empty by the schema copy) from the loaded data; returns how many. */
+  refreshMaterializedViews(): Promise<number>;
   countRows(table: TableRef): Promise<number>;
   commit(): Promise<void>;
   rollback(): Promise<void>;

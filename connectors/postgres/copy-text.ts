@@ -1,0 +1,128 @@
+import type { Row } from '../../src/core/index.js';
+
+/**
+ * PostgreSQL COPY text format (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2):
+ * one row per line, tab-separated, `\N` for NULL, backslash escapes for `\ \n \r \t` and friends.
+ * A raw newline byte always ends a row (newlines inside values are escaped), so a chunk can be cut at its
+ * last newline without decoding, and every cut piece is valid UTF-8.
+ */
+
+const NEWLINE = 0x0a;
+const NEEDS_ESCAPE = /[\\\n\r\t]/;
+const ESCAPE_ALL = /[\\\n\r\t]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** Incremental decoder: feed raw COPY TO chunks, get whole rows. Memory is one partial line at most. */
+export class CopyTextDecoder {
+  #pending: Buffer | null = null;
+
+  /** Decodes every complete line in `chunk` (plus what was pending). */
+  push(chunk: Buffer): Row[] {
+    let data = chunk;
+    if (this.#pending !== null) {
+      data = Buffer.concat([this.#pending, chunk]);
+      this.#pending = null;
+    }
+    const lastNewline = data.lastIndexOf(NEWLINE);
+    if (lastNewline === -1) {
+      this.#pending = data;
+      return [];
+    }
+    if (lastNewline < data.length - 1) this.#pending = data.subarray(lastNewline + 1);
+    return decodeLines(data.toString('utf8', 0, lastNewline));
+  }
+
+  /** Rows left after the stream ended (a final line without newline); normally none. */
+  end(): Row[] {
+    const pending = this.#pending;
+    this.#pending = null;
+    if (pending === null || pending.length === 0) return [];
+    return decodeLines(pending.toString('utf8'));
+  }
+}
+
+function decodeLines(text: string): Row[] {
+  const lines = text.split('\n');
+  const rows: Row[] = new Array<Row>(lines.length);
+  for (let i = 0; i < lines.length; i++) rows[i] = decodeLine(lines[i] as string);
+  return rows;
+}
+
+export function decodeLine(line: string): Row {
+  const fields = line.split('\t');
+  const row: Row = fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    if (field.indexOf('\\') === -1) continue;
+    row[i] = field === '\\N' ? null : unescapeField(field);
+  }
+  return row;
+}
+
+function unescapeField(field: string): string {
+  let out = '';
+  let i = 0;
+  while (i < field.length) {
+    const slash = field.indexOf('\\', i);
+    if (slash === -1 || slash === field.length - 1) {
+      out += field.slice(i);
+      break;
+    }
+    out += field.slice(i, slash);
+    const next = field[slash + 1] as string;
+    i = slash + 2;
+    switch (next) {
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case 'x': {
+        const hex = /^[0-9a-fA-F]{1,2}/.exec(field.slice(i, i + 2))?.[0] ?? '';
+        out += hex === '' ? 'x' : String.fromCharCode(parseInt(hex, 16));
+        i += hex.length;
+        break;
+      }
+      default:
+        if (next >= '0' && next <= '7') {
+          const octal = /^[0-7]{1,3}/.exec(field.slice(slash + 1, slash + 4))?.[0] ?? next;
+          out += String.fromCharCode(parseInt(octal, 8));
+          i = slash + 1 + octal.length;
+        } else {
+          out += next;
+        }
+    }
+  }
+  return out;
+}
+
+export function encodeField(value: string | null): string {
+  if (value === null) return '\\N';
+  return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPE_ALL, (c) => ESCAPES[c] as string) : value;
+}
+
+/** Encodes rows as COPY FROM text: every line ends with a newline. */
+export function encodeRows(rows: readonly Row[]): string {
+  let out = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      if (i > 0) out += '\t';
+      out += encodeField(row[i] as string | null);
+    }
+    out += '\n';
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+export { createPgSink } from './pg-sink.js';
+export { createPgSource, type PgSourceOptions } from './pg-source.js';

@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { GatewayError, type DdlSection } from '../../src/core/index.js';
+
+const run = promisify(execFile);
+
+/**
+ * Schema DDL comes from pg_dump's pre-data/post-data sections: the standard way to get full fidelity
+ * (types, domains, partitions, identity, functions, views, indexes, constraints, triggers) without
+ * re-implementing it. pg_dump must be at least the server's major version.
+ */
+
+export interface PgDumpTool {
+  readonly path: string;
+  readonly major: number;
+}
+
+/** Finds a pg_dump able to dump a server of `serverMajor`: LOOKALIKE_PG_DUMP, then PATH, then Debian's layout. */
+export async function findPgDump(
+  serverMajor: number,
+  configuredPath: string | undefined,
+): Promise<PgDumpTool> {
+  const candidates: string[] = [];
+  if (configuredPath !== undefined && configuredPath !== '') candidates.push(configuredPath);
+  else {
+    candidates.push('pg_dump');
+    const debianRoot = '/usr/lib/postgresql';
+    if (existsSync(debianRoot)) {
+      for (const version of readdirSync(debianRoot).sort((a, b) => Number(b) - Number(a))) {
+        const path = `${debianRoot}/${version}/bin/pg_dump`;
+        if (existsSync(path)) candidates.push(path);
+      }
+    }
+  }
+  let best: PgDumpTool | undefined;
+  for (const path of candidates) {
+    const major = await pgDumpMajor(path);
+    if (major !== undefined && (best === undefined || major > best.major)) best = { path, major };
+  }
+  if (best === undefined) {
+    throw new GatewayError(
+      'tool_missing',
+      'pg_dump was not found: install the PostgreSQL client tools or set LOOKALIKE_PG_DUMP',
+    );
+  }
+  if (best.major < serverMajor) {
+    throw new GatewayError(
+      'tool_version_mismatch',
+      `pg_dump ${best.major} cannot dump a PostgreSQL ${serverMajor} server; install client tools ${serverMajor} or newer and set LOOKALIKE_PG_DUMP`,
+    );
+  }
+  return best;
+}
+
+async function pgDumpMajor(path: string): Promise<number | undefined> {
+  try {
+    const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
+    const match = /(\d+)(?:\.\d+)?/.exec(stdout);
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DumpScope {
+  readonly schemas: readonly string[];
+  readonly includeTables: readonly string[];
+  readonly excludeTables: readonly string[];
+}
+
+/** Runs pg_dump for one section inside the source's exported snapshot, so schema and data agree. */
+export async function dumpSection(
+  tool: PgDumpTool,
+  env: NodeJS.ProcessEnv,
+  section: DdlSection,
+  snapshotId: string,
+  scope: DumpScope,
+): Promise<string> {
+  const args = [
+    '--schema-only',
+    `--section=${section === 'pre_data' ? 'pre-data' : 'post-data'}`,
+    '--no-owner',
+    '--no-privileges',
+    '--no-publications',
+    '--no-subscriptions',
+    '--no-security-labels',
+    `--snapshot=${snapshotId}`,
+  ];
+  for (const schema of scope.schemas) args.push(`--schema=${patternLiteral(schema)}`);
+  for (const table of scope.includeTables) args.push(`--table=${table}`);
+  for (const table of scope.excludeTables) args.push(`--exclude-table=${table}`);
+  try {
+    const { stdout } = await run(tool.path, args, { env, maxBuffer: 256 * 1024 * 1024, timeout: 600_000 });
+    return stripMetaCommands(stdout);
+  } catch (error) {
+    // stderr names objects, not rows; still, report only the exit status and keep the tool's text out.
+    const code = (error as { code?: unknown }).code;
+    throw new GatewayError(
+      'schema_copy_failed',
+      `pg_dump failed to read the ${section === 'pre_data' ? 'pre-data' : 'post-data'} schema (exit ${String(code)})`,
+    );
+  }
+}
+
+/** pg_dump name patterns treat `*`, `?` and `.` specially; double quotes make a name literal. */
+export function patternLiteral(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** psql meta-commands (`\restrict`, `\unrestrict`, `\connect`) are not SQL; the sink runs plain SQL. */
+export function stripMetaCommands(sql: string): string {
+  return sql
+    .split('\n')
+    .filter((line) => !line.startsWith('\\'))
+    .join('\n');
+}

@@ -1,0 +1,188 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  GatewayError,
+  qualifiedName,
+  type RowBatch,
+  type SinkConnector,
+  type SinkSession,
+  type TableRef,
+} from '../../src/core/index.js';
+import { quoteIdent, quoteTable } from './catalog.js';
+import { encodeRows } from './copy-text.js';
+import { connect, parseEndpoint, type PgEndpoint } from './pg-connection.js';
+import { translateDatabaseError } from './pg-errors.js';
+
+/**
+ * A PostgreSQL target over node-postgres. Everything — schema, rows, sequences, indexes, constraints —
+ * happens in one transaction: a failed, cancelled or killed run leaves the target exactly as empty as it
+ * was, and the server discards the transaction if the process dies.
+ */
+export function createPgSink(url: string): SinkConnector {
+  const endpoint = parseEndpoint(url, 'target');
+  return {
+    kind: 'postgres',
+    openSink: async (signal) => {
+      if (signal.aborted) throw new GatewayError('cancelled', 'cancelled before connecting to the target');
+      return new PgSinkSession(await connect(endpoint), endpoint);
+    },
+  };
+}
+
+/** Counts user objects: a target with any is refused rather than mixed into. */
+export const USER_OBJECTS_SQL = `
+  SELECT
+    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%')
+  + (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+      WHERE t.typtype IN ('e', 'd', 'c', 'r', 'm') AND (t.typtype <> 'c' OR EXISTS (
+              SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%')
+  + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'))
+    AS objects`;
+
+class PgSinkSession implements SinkSession {
+  #closed = false;
+  #inTransaction = false;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly endpoint: PgEndpoint,
+  ) {}
+
+  async assertEmpty(): Promise<void> {
+    const result = await this.#query<{ objects: string }>(USER_OBJECTS_SQL, [], 'cannot inspect the target');
+    const objects = Number(result[0]?.objects ?? 0);
+    if (objects > 0) {
+      throw new GatewayError(
+        'target_not_empty',
+        `${this.endpoint.label} is not empty (${objects} user objects); snapshots go into an empty database`,
+      );
+    }
+  }
+
+  async begin(): Promise<void> {
+    await this.#query('BEGIN', [], 'cannot start the load transaction');
+    this.#inTransaction = true;
+  }
+
+  async applyDdl(sql: string, label: string): Promise<void> {
+    try {
+      await this.client.query(sql);
+    } catch (error) {
+      throw translateDatabaseError(
+        error,
+        'schema_copy_failed',
+        `${this.endpoint.label}: applying ${label} failed`,
+      );
+    }
+  }
+
+  async dropColumn(table: TableRef, column: string): Promise<void> {
+    await this.#query(
+      `ALTER TABLE ${quoteTable(table)} DROP COLUMN ${quoteIdent(column)} CASCADE`,
+      [],
+      `dropping ${qualifiedName(table)}.${column}`,
+    );
+  }
+
+  async writeRows(
+    table: TableRef,
+    columns: readonly string[],
+    batches: AsyncIterable<RowBatch>,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const name = qualifiedName(table);
+    const stream = this.client.query(
+      copyFrom(`COPY ${quoteTable(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`),
+    );
+    let rows = 0;
+    async function* encode(): AsyncGenerator<string> {
+      for await (const batch of batches) {
+        if (signal.aborted)
+          throw new GatewayError('cancelled', `cancelled while writing ${name}`, { table: name });
+        rows += batch.length;
+        yield encodeRows(batch);
+      }
+    }
+    try {
+      // pipeline: the sink's backpressure pauses the generator, which pauses the source cursor.
+      await pipeline(Readable.from(encode(), { objectMode: false, highWaterMark: 1 }), stream);
+    } catch (error) {
+      throw translateDatabaseError(
+        error,
+        'target_write_failed',
+        `${this.endpoint.label}: writing ${name} failed`,
+        {
+          table: name,
+        },
+      );
+    }
+    return rows;
+  }
+
+  async setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void> {
+    await this.#query(
+      'SELECT pg_catalog.setval($1::regclass, $2::bigint, $3)',
+      [quoteTable(sequence), lastValue, isCalled],
+      `setting sequence ${qualifiedName(sequence)}`,
+    );
+  }
+
+  async refreshMaterializedViews(): Promise<number> {
+    const views = await this.#query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'm' AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY c.oid`,
+      [],
+      'listing materialized views',
+    );
+    for (const view of views) {
+      await this.#query(
+        `REFRESH MATERIALIZED VIEW ${quoteTable(view)}`,
+        [],
+        `refreshing ${qualifiedName(view)}`,
+      );
+    }
+    return views.length;
+  }
+
+  async countRows(table: TableRef): Promise<number> {
+    const result = await this.#query<{ n: string }>(
+      `SELECT count(*) AS n FROM ONLY ${quoteTable(table)}`,
+      [],
+      `counting ${qualifiedName(table)}`,
+    );
+    return Number(result[0]?.n ?? 0);
+  }
+
+  async commit(): Promise<void> {
+    await this.#query('COMMIT', [], 'committing the load transaction');
+    this.#inTransaction = false;
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.#inTransaction) return;
+    this.#inTransaction = false;
+    await this.client.query('ROLLBACK').catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.rollback();
+    await this.client.end().catch(() => undefined);
+  }
+
+  async #query<T extends object>(sql: string, params: unknown[], context: string): Promise<T[]> {
+    try {
+      return (await this.client.query<T>(sql, params)).rows;
+    } catch (error) {
+      throw translateDatabaseError(error, 'target_write_failed', `${this.endpoint.label}: ${context}`);
+    }
+  }
+}

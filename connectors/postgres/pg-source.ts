@@ -1,0 +1,181 @@
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import {
+  GatewayError,
+  qualifiedName,
+  type DatabaseSchema,
+  type DdlSection,
+  type ReadRequest,
+  type RowBatch,
+  type Selection,
+  type SourceConnector,
+  type SourceSession,
+} from '../../src/core/index.js';
+import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
+import { CopyTextDecoder } from './copy-text.js';
+import { dumpSection, findPgDump, patternLiteral, type DumpScope, type PgDumpTool } from './pg-dump.js';
+import { connect, libpqEnvironment, parseEndpoint, type PgEndpoint } from './pg-connection.js';
+import { isConnectionLoss, translateDatabaseError } from './pg-errors.js';
+
+export interface PgSourceOptions {
+  /** Path of a pg_dump binary; default: the newest one found on PATH or in Debian's layout. */
+  readonly pgDumpPath?: string | undefined;
+}
+
+/** A PostgreSQL source over node-postgres: one REPEATABLE READ READ ONLY snapshot, streamed with COPY. */
+export function createPgSource(url: string, options: PgSourceOptions = {}): SourceConnector {
+  const endpoint = parseEndpoint(url, 'source');
+  return {
+    kind: 'postgres',
+    openSource: (signal) => openPgSource(endpoint, options, signal),
+  };
+}
+
+async function openPgSource(
+  endpoint: PgEndpoint,
+  options: PgSourceOptions,
+  signal: AbortSignal,
+): Promise<SourceSession> {
+  if (signal.aborted) throw new GatewayError('cancelled', 'cancelled before connecting to the source');
+  const client = await connect(endpoint);
+  let snapshotId: string;
+  let serverMajor: number;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const exported = await client.query<{ id: string; version: string }>(
+      'SELECT pg_export_snapshot() AS id, current_setting($1) AS version',
+      ['server_version_num'],
+    );
+    snapshotId = exported.rows[0]?.id ?? '';
+    serverMajor = Math.floor(Number(exported.rows[0]?.version ?? '0') / 10_000);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw translateDatabaseError(error, 'source_read_failed', `${endpoint.label}: cannot open a snapshot`);
+  }
+  return new PgSourceSession(client, endpoint, snapshotId, serverMajor, options);
+}
+
+class PgSourceSession implements SourceSession {
+  #closed = false;
+  #broken = false;
+  #pgDump: PgDumpTool | undefined;
+  #schema: DatabaseSchema | undefined;
+  readonly #queryable: Queryable;
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly endpoint: PgEndpoint,
+    private readonly snapshotId: string,
+    private readonly serverMajor: number,
+    private readonly options: PgSourceOptions,
+  ) {
+    this.#queryable = {
+      query: async <T extends object>(sql: string, params?: readonly unknown[]) =>
+        (await client.query<T>(sql, params as unknown[] | undefined)).rows,
+    };
+  }
+
+  async introspect(selection: Selection): Promise<DatabaseSchema> {
+    try {
+      this.#schema = await introspectCatalog(this.#queryable, selection);
+      return this.#schema;
+    } catch (error) {
+      throw translateDatabaseError(
+        error,
+        'source_read_failed',
+        `${this.endpoint.label}: cannot read the catalog`,
+      );
+    }
+  }
+
+  async schemaDdl(section: DdlSection, selection: Selection): Promise<string> {
+    this.#pgDump ??= await findPgDump(this.serverMajor, this.options.pgDumpPath);
+    const scope = await this.#dumpScope(selection);
+    return dumpSection(this.#pgDump, libpqEnvironment(this.endpoint), section, this.snapshotId, scope);
+  }
+
+  /** `--tables` keeps the selected tables' schemas (types, functions) and excludes their other tables. */
+  async #dumpScope(selection: Selection): Promise<DumpScope> {
+    if (selection.tables.length === 0)
+      return { schemas: selection.schemas, includeTables: [], excludeTables: [] };
+    const schemas = [...new Set(selection.tables.map((t) => t.schema))];
+    const schema = this.#schema ?? (await this.introspect(selection));
+    const selected = new Set(schema.tables.map((t) => qualifiedName(t.ref)));
+    const all = await this.#queryable.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])`,
+      [schemas],
+    );
+    const excludeTables = all
+      .filter((t) => !selected.has(`${t.schema}.${t.name}`))
+      .map((t) => `${patternLiteral(t.schema)}.${patternLiteral(t.name)}`);
+    return { schemas, includeTables: [], excludeTables };
+  }
+
+  async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
+    if (this.#broken)
+      throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
+    const columns = request.columns.map(quoteIdent).join(', ');
+    const sql =
+      request.where === undefined
+        ? `COPY ${quoteTable(request.table)} (${columns}) TO STDOUT`
+        : `COPY (SELECT ${columns} FROM ONLY ${quoteTable(request.table)} WHERE ${request.where}) TO STDOUT`;
+    const table = qualifiedName(request.table);
+    const stream = this.client.query(copyTo(sql));
+    const decoder = new CopyTextDecoder();
+    let batch: RowBatch = [];
+    let completed = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (signal.aborted)
+          throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+        for (const row of decoder.push(chunk)) {
+          if (row.length !== request.columns.length) {
+            throw new GatewayError(
+              'source_read_failed',
+              `${table}: a row has an unexpected number of fields`,
+              {
+                table,
+              },
+            );
+          }
+          batch.push(row);
+          if (batch.length >= request.batchRows) {
+            yield batch;
+            batch = [];
+          }
+        }
+      }
+      batch.push(...decoder.end());
+      if (batch.length > 0) yield batch;
+      completed = true;
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      const lost = isConnectionLoss(error);
+      throw translateDatabaseError(
+        error,
+        'source_read_failed',
+        `${this.endpoint.label}: reading ${table} failed${lost ? ' (connection lost)' : ''}`,
+        { table },
+      );
+    } finally {
+      if (!completed) {
+        // The connection is mid-COPY: it cannot run another statement, so the session is done.
+        this.#broken = true;
+        stream.destroy();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (!this.#broken) await this.client.query('ROLLBACK');
+    } catch {
+      // The snapshot transaction is read-only; ending the connection discards it anyway.
+    } finally {
+      await this.client.end().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { loadSecret, type SecretSources } from './load-secret.js';
+export { DEFAULT_BATCH_ROWS, readSettings, type Settings } from './settings.js';

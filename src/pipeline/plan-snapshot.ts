@@ -1,0 +1,54 @@
+import { GatewayError, type DatabaseSchema, type Selection, type SourceSession } from '../core/index.js';
+import { schemaFingerprint } from '../introspection/index.js';
+import { planErrors, planTransforms, type Plan, type Policy } from '../policy/index.js';
+import { outputConstraints } from '../transform/index.js';
+
+export interface PlannedSnapshot {
+  readonly schema: DatabaseSchema;
+  readonly plan: Plan;
+}
+
+/** Introspects the source and plans it with the policy. Pure apart from the catalog read. */
+export async function planSnapshot(
+  source: SourceSession,
+  policy: Policy,
+  selection: Selection,
+): Promise<PlannedSnapshot> {
+  const schema = await source.introspect(selection);
+  const plan = planTransforms(schema, policy, { selection, outputConstraints });
+  return { schema, plan };
+}
+
+/** A saved plan runs only against the schema it was made for. */
+export async function checkSavedPlan(
+  source: SourceSession,
+  plan: Plan,
+  selection: Selection,
+): Promise<PlannedSnapshot> {
+  const schema = await source.introspect(selection);
+  const fingerprint = schemaFingerprint(schema);
+  if (fingerprint !== plan.schemaFingerprint) {
+    throw new GatewayError(
+      'plan_stale',
+      'the source schema changed since the plan was made (schema fingerprint differs); run "lookalike plan" again',
+    );
+  }
+  return { schema, plan };
+}
+
+/** Stops before any data moves: uncovered columns need a decision (exit 3), other errors fail pre-flight. */
+export function assertPlanRunnable(plan: Plan): void {
+  if (plan.uncovered.length > 0 && plan.strict) {
+    throw new GatewayError(
+      'uncovered_columns',
+      `${plan.uncovered.length} column(s) match no rule; add them to the policy (keep must be explicit)`,
+      { items: plan.uncovered.map((u) => `${u.table}.${u.column}`) },
+    );
+  }
+  const errors = planErrors(plan);
+  if (errors.length > 0) {
+    throw new GatewayError('preflight_failed', `pre-flight found ${errors.length} problem(s)`, {
+      items: errors.map((f) => `${f.code}: ${f.message}`),
+    });
+  }
+}

@@ -1,0 +1,229 @@
+import {
+  GatewayError,
+  qualifiedName,
+  sameTable,
+  type Logger,
+  type RowBatch,
+  type Secret,
+  type Selection,
+  type SinkConnector,
+  type SinkSession,
+  type SourceConnector,
+  type SourceSession,
+  type TableInfo,
+  type TableRef,
+} from '../core/index.js';
+import { createKeyedSeeder } from '../fake-values/index.js';
+import type { Plan, PlannedTable, Policy } from '../policy/index.js';
+import { assertPlanRunnable, checkSavedPlan, planSnapshot } from './plan-snapshot.js';
+import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
+import { compileTableTransform } from './transform-rows.js';
+
+export interface SnapshotRequest {
+  readonly source: SourceConnector;
+  readonly target: SinkConnector;
+  /** Either a policy to plan with now, or a saved plan to run exactly. */
+  readonly policy?: Policy;
+  readonly plan?: Plan;
+  readonly selection: Selection;
+  readonly secret: Secret;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly onEvent?: SnapshotListener;
+}
+
+export interface TableSummary {
+  readonly table: string;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly transformedColumns: number;
+}
+
+export interface SnapshotSummary {
+  readonly status: 'completed';
+  readonly tables: readonly TableSummary[];
+  readonly totalRows: number;
+  readonly seconds: number;
+  readonly sequences: number;
+  readonly materializedViews: number;
+  readonly droppedColumns: number;
+  readonly keyId: string;
+  readonly schemaFingerprint: string;
+  readonly policyDigest: string;
+}
+
+/**
+ * Copies the source into an empty target following the plan: schema first (pg_dump pre-data), rows
+ * streamed table by table through the transforms, then sequences, indexes/constraints/triggers
+ * (post-data) and materialized views, a row-count check, and one commit. Any failure rolls back.
+ */
+export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSummary> {
+  const started = performance.now();
+  const emit = request.onEvent ?? (() => undefined);
+  const phase = (name: SnapshotPhase): void => emit({ type: 'phase', phase: name });
+  const { signal, logger } = request;
+  const checkAbort = (): void => {
+    if (signal.aborted) throw new GatewayError('cancelled', 'snapshot cancelled');
+  };
+
+  let source: SourceSession | undefined;
+  let sink: SinkSession | undefined;
+  try {
+    phase('introspect');
+    source = await request.source.openSource(signal);
+    phase('plan');
+    const { schema, plan } =
+      request.plan !== undefined
+        ? await checkSavedPlan(source, request.plan, request.selection)
+        : await planSnapshot(source, requirePolicy(request.policy), request.selection);
+    assertPlanRunnable(plan);
+    checkAbort();
+
+    phase('read_schema');
+    const preData = await source.schemaDdl('pre_data', request.selection);
+    const postData = await source.schemaDdl('post_data', request.selection);
+    checkAbort();
+
+    sink = await request.target.openSink(signal);
+    await sink.assertEmpty();
+    await sink.begin();
+    phase('create_schema');
+    await sink.applyDdl(preData, 'the schema (pre-data)');
+    const droppedColumns = await dropColumns(sink, plan);
+    logger.info('schema_created', { tables: schema.tables.length, droppedColumns });
+
+    phase('load');
+    const seeder = createKeyedSeeder(request.secret);
+    const tables: TableSummary[] = [];
+    for (const planned of plan.tables) {
+      if (!planned.copyRows) continue;
+      checkAbort();
+      const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+      if (info === undefined)
+        throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
+      tables.push(await copyTable(source, sink, planned, info, seeder, request, emit));
+    }
+
+    phase('sequences');
+    let sequences = 0;
+    for (const sequence of schema.sequences) {
+      if (sequence.lastValue === null) continue;
+      await sink.setSequence(sequence.ref, sequence.lastValue, sequence.isCalled);
+      sequences++;
+    }
+
+    phase('constraints');
+    checkAbort();
+    await sink.applyDdl(postData, 'indexes, constraints and triggers (post-data)');
+    const materializedViews = await sink.refreshMaterializedViews();
+
+    phase('verify');
+    for (const table of tables) {
+      const count = await sink.countRows(refOf(table.table, plan));
+      if (count !== table.rows) {
+        throw new GatewayError(
+          'verification_failed',
+          `${table.table}: target holds ${count} rows, ${table.rows} were written`,
+          { table: table.table },
+        );
+      }
+    }
+
+    phase('commit');
+    checkAbort();
+    await sink.commit();
+    const summary: SnapshotSummary = {
+      status: 'completed',
+      tables,
+      totalRows: tables.reduce((sum, t) => sum + t.rows, 0),
+      seconds: (performance.now() - started) / 1000,
+      sequences,
+      materializedViews,
+      droppedColumns,
+      keyId: request.secret.keyId,
+      schemaFingerprint: plan.schemaFingerprint,
+      policyDigest: plan.policyDigest,
+    };
+    logger.info('snapshot_completed', {
+      tables: tables.length,
+      rows: summary.totalRows,
+      seconds: summary.seconds,
+    });
+    return summary;
+  } catch (error) {
+    logger.error('snapshot_failed', {
+      code: error instanceof GatewayError ? error.code : 'internal',
+    });
+    await sink?.rollback().catch(() => undefined);
+    throw error;
+  } finally {
+    await sink?.close().catch(() => undefined);
+    await source?.close().catch(() => undefined);
+  }
+}
+
+function requirePolicy(policy: Policy | undefined): Policy {
+  if (policy === undefined) throw new GatewayError('usage', 'a snapshot needs --policy or --plan');
+  return policy;
+}
+
+function refOf(name: string, plan: Plan): TableRef {
+  const table = plan.tables.find((t) => qualifiedName(t.table) === name);
+  if (table === undefined) throw new GatewayError('internal', `unknown table ${name}`);
+  return table.table;
+}
+
+/** `drop` removes the column from root tables; partitions lose it with their parent. */
+async function dropColumns(sink: SinkSession, plan: Plan): Promise<number> {
+  let dropped = 0;
+  for (const table of plan.tables) {
+    if (table.kind === 'partition') continue;
+    for (const column of table.columns) {
+      if (column.action.kind !== 'drop') continue;
+      await sink.dropColumn(table.table, column.name);
+      dropped++;
+    }
+  }
+  return dropped;
+}
+
+async function copyTable(
+  source: SourceSession,
+  sink: SinkSession,
+  planned: PlannedTable,
+  info: TableInfo,
+  seeder: ReturnType<typeof createKeyedSeeder>,
+  request: SnapshotRequest,
+  emit: SnapshotListener,
+): Promise<TableSummary> {
+  const started = performance.now();
+  const transform = compileTableTransform(planned, info, seeder);
+  emit({ type: 'table_started', table: planned.table, estimatedRows: info.estimatedRows });
+  const batches = source.readRows(
+    {
+      table: planned.table,
+      columns: transform.columns,
+      ...(planned.where === null ? {} : { where: planned.where }),
+      batchRows: request.batchRows,
+    },
+    request.signal,
+  );
+  let rows = 0;
+  async function* transformed(): AsyncGenerator<RowBatch> {
+    for await (const batch of batches) {
+      yield transform.apply(batch);
+      rows += batch.length;
+      emit({ type: 'table_progress', table: planned.table, rows });
+    }
+  }
+  const written = await sink.writeRows(planned.table, transform.columns, transformed(), request.signal);
+  const seconds = (performance.now() - started) / 1000;
+  emit({ type: 'table_finished', table: planned.table, rows: written, seconds });
+  return {
+    table: qualifiedName(planned.table),
+    rows: written,
+    seconds,
+    transformedColumns: transform.transformedColumns,
+  };
+}
