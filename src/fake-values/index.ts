@@ -1,0 +1,11 @@
+export { entityOutput, uniqueCapacityBits } from './entity-output.js';
+export type { FakeValueOptions } from './fake-value.js';
+export { fakeValue } from './fake-value.js';
+export { DATE_OF_BIRTH_REFERENCE } from './fake-date-of-birth.js';
+export { EMAIL_DOMAINS } from './email-domains.js';
+export { fakeNumberLike } from './fake-number.js';
+export type { EntityOutput } from './kind-generator.js';
+export { UNIQUE_BITS_TARGET } from './kind-generator.js';
+export type { KeyedSeeder } from './keyed-seeder.js';
+export { createKeyedSeeder, SEED_BYTES, SEEDER_KEY_LABEL } from './keyed-seeder.js';
+export { ValueBloomFilter } from './value-bloom-filter.js';

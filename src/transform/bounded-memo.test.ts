@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+
+import { boundedMemo } from './bounded-memo.js';
+
+function counting(): { compute: (value: string) => string; calls: () => number } {
+  let calls = 0;
+  return {
+    compute: (value) => {
+      calls++;
+      return `f(${value})`;
+    },
+    calls: () => calls,
+  };
+}
+
+describe('boundedMemo', () => {
+  it('computes each repeated value once', () => {
+    const { compute, calls } = counting();
+    const memo = boundedMemo(compute, 10);
+    for (let i = 0; i < 100; i++) expect(memo(`v${i % 5}`)).toBe(`f(v${i % 5})`);
+    expect(calls()).toBe(5);
+  });
+
+  it('starts over when full and keeps going while values repeat', () => {
+    const { compute, calls } = counting();
+    const memo = boundedMemo(compute, 4);
+    for (let round = 0; round < 3; round++) {
+      for (let repeat = 0; repeat < 4; repeat++) for (let i = 0; i < 4; i++) memo(`r${round}-${i}`);
+    }
+    expect(calls()).toBe(12);
+  });
+
+  it('turns itself off when a full generation saw fewer hits than misses', () => {
+    const { compute, calls } = counting();
+    const memo = boundedMemo(compute, 4);
+    for (let i = 0; i < 5; i++) memo(`distinct-${i}`);
+    const before = calls();
+    memo('distinct-4');
+    memo('distinct-4');
+    expect(calls()).toBe(before + 2);
+  });
+
+  it('does not memoize long values', () => {
+    const { compute, calls } = counting();
+    const memo = boundedMemo(compute, 10);
+    const long = 'x'.repeat(300);
+    memo(long);
+    memo(long);
+    expect(calls()).toBe(2);
+  });
+});

@@ -1,0 +1,5 @@
+export { compileTransform } from './compile-transform.js';
+export { outputConstraints } from './output-constraints.js';
+export { DEFAULT_PLACEHOLDER } from './compile-redact-text.js';
+export { MAX_SHIFT_DAYS } from './compile-shift-date.js';
+export type { ColumnContext, OutputFit, ValueTransform } from './value-transform.js';

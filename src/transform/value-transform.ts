@@ -1,0 +1,39 @@
+import type { ActionSpec, ColumnInfo, Row } from '../core/index.js';
+import type { KeyedSeeder } from '../fake-values/index.js';
+
+/**
+ * One column's action as a function on PostgreSQL text values (`null` is SQL NULL). `row` is the whole
+ * source row, in the order `ColumnContext.columnIndexByName` describes, for actions keyed by other columns.
+ */
+export type ValueTransform = (value: string | null, row: Row) => string | null;
+
+/** Everything a transform needs about its column, fixed once per table. */
+export interface ColumnContext {
+  readonly column: ColumnInfo;
+  readonly seeder: KeyedSeeder;
+  /**
+   * Whether the column must stay unique. It changes substitute's output (a keyed discriminator is
+   * embedded), so every column sharing a scope (e.g. foreign keys referencing it) must get the same value.
+   */
+  readonly isUnique: boolean;
+  readonly columnIndexByName: ReadonlyMap<string, number>;
+  /** Indexes of the primary key's columns in the row; may be empty. */
+  readonly rowKeyIndexes: readonly number[];
+  /**
+   * Whether a text may be a real value of the substitution's scope in the source. A fake that may be one
+   * is drawn again (a few times at most), so a real value never reappears as someone else's fake.
+   */
+  readonly isSourceValue?: (value: string) => boolean;
+}
+
+/** What an action can write into a column, judged from types alone (never values). */
+export interface OutputFit {
+  readonly fits: boolean;
+  /** Why it does not fit; names the column and the type expected. */
+  readonly problem?: string;
+  /** Whether two distinct inputs can produce the same output. */
+  readonly canCollide: boolean;
+}
+
+/** The spec of one action kind. */
+export type ActionOf<K extends ActionSpec['kind']> = Extract<ActionSpec, { readonly kind: K }>;
