@@ -1,0 +1,215 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
+import {
+  GatewayError,
+  qualifiedName,
+  type DatabaseSchema,
+  type DdlSection,
+  type ReadRequest,
+  type RowBatch,
+  type Selection,
+  type SourceConnector,
+  type SourceSession,
+} from '../../src/core/index.js';
+import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
+import { CopyTextDecoder } from './copy-text.js';
+import { createSchemasIfMissing, patternLiteral, stripMetaCommands } from './pg-dump.js';
+import { translateDatabaseError } from './pg-errors.js';
+import { pgliteQueryable } from './pglite-queryable.js';
+
+const LABEL = 'PGlite source';
+/** Slice of a table's COPY output decoded at a time, so rows are materialised one batch at a time. */
+const DECODE_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A PostgreSQL source over an in-process PGlite instance (the caller owns it and closes it). PGlite has a
+ * single connection, so the session holds one REPEATABLE READ READ ONLY transaction: every read, and
+ * pg_dump too, sees the same snapshot, and a write through the same instance fails while the session is
+ * open. Uses PGlite's own API (COPY through `/dev/blob`), not a socket: over pglite-socket, COPY FROM STDIN
+ * lost protocol sync.
+ */
+export function createPgliteSource(db: PGlite): SourceConnector {
+  return { kind: 'pglite', openSource: (signal) => openPgliteSource(db, signal) };
+}
+
+async function openPgliteSource(db: PGlite, signal: AbortSignal): Promise<SourceSession> {
+  if (signal.aborted) throw new GatewayError('cancelled', `cancelled before opening the ${LABEL}`);
+  try {
+    await db.waitReady;
+  } catch {
+    throw new GatewayError('source_unreachable', `${LABEL} failed to start`);
+  }
+  if (db.closed) throw new GatewayError('source_unreachable', `${LABEL} is closed`);
+  if (db.isInTransaction()) {
+    // Its single connection is busy with someone else's transaction: no snapshot of our own is possible.
+    throw new GatewayError('source_read_failed', `${LABEL} is inside a transaction; finish it first`);
+  }
+  try {
+    // pg_dump's own BEGIN and SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY are accepted
+    // inside this transaction (same level), so the dump runs in the same snapshot. Run outside one,
+    // pgDump leaves its transaction open on the shared connection (measured with pglite-tools 0.4.8).
+    await db.exec(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+      SET LOCAL DateStyle = 'ISO, MDY';
+      SET LOCAL IntervalStyle = 'postgres';
+      SET LOCAL extra_float_digits = 3;
+      SET LOCAL bytea_output = 'hex';
+      SELECT 1;`);
+  } catch (error) {
+    // Best-effort cleanup of a half-opened transaction; the error worth reporting is the one above.
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw translateDatabaseError(error, 'source_read_failed', `${LABEL}: cannot open a snapshot`);
+  }
+  return new PgliteSourceSession(db);
+}
+
+class PgliteSourceSession implements SourceSession {
+  readonly #db: PGlite;
+  readonly #queryable: Queryable;
+  #closed = false;
+  /** A failed statement aborts the snapshot transaction: nothing more can be read from it. */
+  #broken = false;
+  /** pg_dump talks to PGlite below its query lock; our own queue keeps it from interleaving with reads. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(db: PGlite) {
+    this.#db = db;
+    this.#queryable = pgliteQueryable(db);
+  }
+
+  introspect(selection: Selection): Promise<DatabaseSchema> {
+    return this.#exclusive('cannot read the catalog', () => introspectCatalog(this.#queryable, selection));
+  }
+
+  async schemaDdl(section: DdlSection, selection: Selection): Promise<string> {
+    const sectionName = section === 'pre_data' ? 'pre-data' : 'post-data';
+    const scope = await this.#exclusive('cannot read the catalog', () => this.#dumpScope(selection));
+    return this.#exclusive(`pg_dump failed to read the ${sectionName} schema`, async () => {
+      let text: string;
+      try {
+        const file = await pgDump({
+          pg: this.#db,
+          args: [
+            '--schema-only',
+            `--section=${sectionName}`,
+            '--no-owner',
+            '--no-privileges',
+            '--no-publications',
+            '--no-subscriptions',
+            '--no-security-labels',
+            ...scope,
+          ],
+        });
+        text = await file.text();
+      } catch {
+        // pgDump's error quotes pg_dump's stderr; keep it out, as for the pg_dump binary.
+        throw new GatewayError(
+          'schema_copy_failed',
+          `${LABEL}: pg_dump failed to read the ${sectionName} schema`,
+        );
+      }
+      return createSchemasIfMissing(stripMetaCommands(text));
+    });
+  }
+
+  /** pg_dump arguments for a selection: tables keep their schemas' types and functions (as pg-source). */
+  async #dumpScope(selection: Selection): Promise<string[]> {
+    if (selection.tables.length === 0) return selection.schemas.map((s) => `--schema=${patternLiteral(s)}`);
+    const schemas = [...new Set(selection.tables.map((t) => t.schema))];
+    const selected = new Set(
+      (await introspectCatalog(this.#queryable, selection)).tables.map((t) => qualifiedName(t.ref)),
+    );
+    const all = await this.#queryable.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_catalog.pg_class c
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])`,
+      [schemas],
+    );
+    return [
+      ...schemas.map((s) => `--schema=${patternLiteral(s)}`),
+      ...all
+        .filter((t) => !selected.has(`${t.schema}.${t.name}`))
+        .map((t) => `--exclude-table=${patternLiteral(t.schema)}.${patternLiteral(t.name)}`),
+    ];
+  }
+
+  /**
+   * Reads one table with `COPY (SELECT …) TO '/dev/blob'`. Unlike the node-postgres transport, this buffers
+   * the table's whole COPY output in memory (PGlite returns it as one Blob): fine at demo scale, not for
+   * large tables. Rows are decoded and yielded one bounded batch at a time.
+   */
+  async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
+    const table = qualifiedName(request.table);
+    if (!Number.isInteger(request.batchRows) || request.batchRows < 1) {
+      throw new GatewayError('usage', `batchRows must be a positive whole number (reading ${table})`, {
+        table,
+      });
+    }
+    if (signal.aborted) throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+    const columns = request.columns.map(quoteIdent).join(', ');
+    const where = request.where === undefined ? '' : ` WHERE ${request.where}`;
+    const sql = `COPY (SELECT ${columns} FROM ONLY ${quoteTable(request.table)}${where}) TO '/dev/blob'`;
+    const blob = await this.#exclusive(
+      `reading ${table} failed`,
+      async () => (await this.#db.query(sql)).blob,
+      {
+        table,
+      },
+    );
+    // An empty result has no blob at all.
+    const data = blob === undefined ? Buffer.alloc(0) : Buffer.from(await blob.arrayBuffer());
+
+    const decoder = new CopyTextDecoder();
+    let batch: RowBatch = [];
+    for (let offset = 0; ; offset += DECODE_CHUNK_BYTES) {
+      const done = offset >= data.length;
+      const rows = done ? decoder.end() : decoder.push(data.subarray(offset, offset + DECODE_CHUNK_BYTES));
+      for (const row of rows) {
+        if (row.length !== request.columns.length) {
+          throw new GatewayError('source_read_failed', `${table}: a row has an unexpected number of fields`, {
+            table,
+          });
+        }
+        batch.push(row);
+        if (batch.length >= request.batchRows) {
+          yield batch;
+          batch = [];
+          if (signal.aborted)
+            throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+        }
+      }
+      if (done) break;
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.catch(() => undefined);
+    // Read-only, so nothing is lost; ROLLBACK also undoes the session settings pg_dump changed.
+    if (!this.#db.closed && this.#db.isInTransaction()) {
+      try {
+        await this.#db.exec('ROLLBACK');
+      } catch (error) {
+        throw translateDatabaseError(error, 'source_read_failed', `${LABEL}: cannot end the snapshot`);
+      }
+    }
+  }
+
+  /** Runs one step after the previous one; a database error breaks the session and loses its text. */
+  #exclusive<T>(context: string, step: () => Promise<T>, extra: { table?: string } = {}): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.#closed) throw new GatewayError('source_read_failed', `${LABEL}: the session is closed`);
+      if (this.#broken) throw new GatewayError('source_read_failed', `${LABEL}: the snapshot failed earlier`);
+      try {
+        return await step();
+      } catch (error) {
+        if (!(error instanceof GatewayError) || error.code === 'schema_copy_failed') this.#broken = true;
+        throw translateDatabaseError(error, 'source_read_failed', `${LABEL}: ${context}`, extra);
+      }
+    };
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+}
