@@ -8,6 +8,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'bench/.work/**',
+      'scratch/**',
       'test/fixtures/**',
       'bin/**',
       'eslint.config.js',

@@ -1,4 +1,11 @@
-import { createPgSink, createPgSource } from '../connectors/postgres/index.js';
+import { PGlite } from '@electric-sql/pglite';
+import {
+  createPgliteSink,
+  createPgliteSource,
+  createPgSink,
+  createPgSource,
+} from '../connectors/postgres/index.js';
+import { demoDataSql, demoSchemaSql } from './demo/index.js';
 import { GatewayError, type SinkConnector, type SourceConnector } from './core/index.js';
 import type { Settings } from './config/index.js';
 
@@ -14,4 +21,30 @@ export function createSource(url: string, settings: Settings): SourceConnector {
 export function createTarget(url: string): SinkConnector {
   if (POSTGRES_URL.test(url)) return createPgSink(url);
   throw new GatewayError('usage', '--target must be a postgres:// or postgresql:// URL');
+}
+
+/** The embedded default: two in-process PostgreSQL databases (PGlite), the source filled with the demo shop. */
+export interface DemoDatabases {
+  readonly source: SourceConnector;
+  readonly target: SinkConnector;
+  query(side: 'source' | 'target', sql: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export async function openDemoDatabases(customers: number): Promise<DemoDatabases> {
+  const sourceDb = new PGlite();
+  const targetDb = new PGlite();
+  await sourceDb.exec(demoSchemaSql());
+  for (const statement of demoDataSql({ customers })) await sourceDb.exec(statement);
+  await sourceDb.exec('ANALYZE');
+  return {
+    source: createPgliteSource(sourceDb),
+    target: createPgliteSink(targetDb),
+    query: async (side, sql) =>
+      (await (side === 'source' ? sourceDb : targetDb).query<Record<string, unknown>>(sql)).rows,
+    close: async () => {
+      await sourceDb.close();
+      await targetDb.close();
+    },
+  };
 }

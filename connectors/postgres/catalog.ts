@@ -97,9 +97,9 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
   const tables = allTables.filter((t) => isSelected(t, allTables, selection));
   const oids = tables.map((t) => t.oid);
 
-  const [columns, constraints, uniqueIndexes, sequences] = await Promise.all([
-    db.query<ColumnRow>(
-      `
+  // Sequential on purpose: one connection runs one statement at a time.
+  const columns = await db.query<ColumnRow>(
+    `
     SELECT a.attrelid::int8::float8 AS table_oid, a.attname AS name,
            format_type(a.atttypid, a.atttypmod) AS data_type, a.attnotnull AS not_null,
            a.attgenerated::text AS generated, a.attidentity::text AS identity, a.atthasdef AS has_default,
@@ -115,10 +115,10 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
       LEFT JOIN pg_type et ON et.oid = bt.typelem AND bt.typcategory = 'A'
      WHERE a.attrelid::int8::float8 = ANY($1::float8[]) AND a.attnum > 0 AND NOT a.attisdropped
      ORDER BY a.attrelid, a.attnum`,
-      [oids],
-    ),
-    db.query<ConstraintRow>(
-      `
+    [oids],
+  );
+  const constraints = await db.query<ConstraintRow>(
+    `
     SELECT con.conrelid::int8::float8 AS table_oid, con.conname AS name, con.contype::text AS contype,
            pg_get_constraintdef(con.oid) AS definition,
            ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
@@ -133,18 +133,18 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
       LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
      WHERE con.conrelid::int8::float8 = ANY($1::float8[]) AND con.contype IN ('p', 'u', 'c', 'f', 'x')
      ORDER BY con.conrelid, con.conname`,
-      [oids],
-    ),
-    db.query<UniqueIndexRow>(
-      `
+    [oids],
+  );
+  const uniqueIndexes = await db.query<UniqueIndexRow>(
+    `
     SELECT i.indrelid::int8::float8 AS table_oid,
            ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns
       FROM pg_index i
      WHERE i.indrelid::int8::float8 = ANY($1::float8[]) AND i.indisunique AND NOT (0 = ANY(i.indkey::int2[]))`,
-      [oids],
-    ),
-    db.query<SequenceRow>(`
+    [oids],
+  );
+  const sequences = await db.query<SequenceRow>(`
     SELECT n.nspname AS schema, c.relname AS name, on_.nspname AS owner_schema, oc.relname AS owner_table
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -153,8 +153,7 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
       LEFT JOIN pg_class oc ON oc.oid = d.refobjid
       LEFT JOIN pg_namespace on_ ON on_.oid = oc.relnamespace
      WHERE c.relkind = 'S' AND ${USER_RELATIONS}
-     ORDER BY n.nspname, c.relname`),
-  ]);
+     ORDER BY n.nspname, c.relname`);
 
   const tableInfos: TableInfo[] = tables.map((t) => {
     const ownColumns = columns.filter((c) => c.table_oid === t.oid).map(toColumnInfo);

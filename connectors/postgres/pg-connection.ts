@@ -38,7 +38,8 @@ export function parseEndpoint(url: string, role: Role): PgEndpoint {
   return {
     role,
     host: parsed.host ?? 'localhost',
-    port: parsed.port === null || parsed.port === undefined ? 5432 : Number(parsed.port),
+    port:
+      parsed.port === null || parsed.port === undefined || parsed.port === '' ? 5432 : Number(parsed.port),
     database,
     user: parsed.user ?? userInfo().username,
     password: parsed.password,
@@ -46,6 +47,9 @@ export function parseEndpoint(url: string, role: Role): PgEndpoint {
     label: `${role} database "${database}"`,
   };
 }
+
+const SESSION_SETTINGS = `SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3;
+  SET bytea_output = 'hex'; SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'`;
 
 /** Opens a client; failures become `source_unreachable`/`target_unreachable`/`auth_failed`. */
 export async function connect(endpoint: PgEndpoint): Promise<pg.Client> {
@@ -65,6 +69,13 @@ export async function connect(endpoint: PgEndpoint): Promise<pg.Client> {
   client.on('error', () => undefined);
   try {
     await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw translateConnectError(error, endpoint.role, endpoint.label);
+  }
+  try {
+    // Text forms must mean the same on both sides, whatever the servers' defaults are.
+    await client.query(SESSION_SETTINGS);
   } catch (error) {
     await client.end().catch(() => undefined);
     throw translateConnectError(error, endpoint.role, endpoint.label);

@@ -92,15 +92,23 @@ export async function dumpSection(
   for (const table of scope.excludeTables) args.push(`--exclude-table=${table}`);
   try {
     const { stdout } = await run(tool.path, args, { env, maxBuffer: 256 * 1024 * 1024, timeout: 600_000 });
-    return stripMetaCommands(stdout);
+    return createSchemasIfMissing(stripMetaCommands(stdout));
   } catch (error) {
-    // stderr names objects, not rows; still, report only the exit status and keep the tool's text out.
+    // With --schema-only pg_dump reads no rows, so its stderr names objects and settings, never values.
     const code = (error as { code?: unknown }).code;
     throw new GatewayError(
       'schema_copy_failed',
-      `pg_dump failed to read the ${section === 'pre_data' ? 'pre-data' : 'post-data'} schema (exit ${String(code)})`,
+      `pg_dump failed to read the ${section === 'pre_data' ? 'pre-data' : 'post-data'} schema (exit ${String(code)})${pgDumpReason(error)}`,
     );
   }
+}
+
+/** The first `pg_dump: error:` line, trimmed, as the reason. */
+function pgDumpReason(error: unknown): string {
+  const raw = (error as { stderr?: unknown }).stderr;
+  const stderr = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+  const line = stderr.split('\n').find((l) => l.startsWith('pg_dump: error:'));
+  return line === undefined ? '' : `: ${line.slice('pg_dump: error:'.length).trim().slice(0, 200)}`;
 }
 
 /** pg_dump name patterns treat `*`, `?` and `.` specially; double quotes make a name literal. */
@@ -114,4 +122,12 @@ export function stripMetaCommands(sql: string): string {
     .split('\n')
     .filter((line) => !line.startsWith('\\'))
     .join('\n');
+}
+
+/**
+ * `--schema=public` makes pg_dump emit `CREATE SCHEMA public;`, which fails on a target that has the
+ * default public schema (an empty target may have no other). Schemas are created only if missing.
+ */
+export function createSchemasIfMissing(sql: string): string {
+  return sql.replace(/^CREATE SCHEMA (?!IF NOT EXISTS )/gm, 'CREATE SCHEMA IF NOT EXISTS ');
 }

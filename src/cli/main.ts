@@ -92,7 +92,10 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     const gatewayError = toGatewayError(error);
     if (gatewayError.code === 'internal' && io.env.LOOKALIKE_DEBUG === '1') {
       // Frames only: an internal error's message could quote a value.
-      const frames = String((error as Error).stack ?? '').split('\n').slice(1).join('\n');
+      const frames = String((error as Error).stack ?? '')
+        .split('\n')
+        .slice(1)
+        .join('\n');
       io.stderr.write(`internal error at:\n${frames}\n`);
     }
     reportError(io, format === 'json' ? 'json' : 'text', gatewayError);

@@ -20,13 +20,10 @@ export async function loadPlanFile(path: string): Promise<{ plan: Plan; selectio
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new GatewayError(
-      'plan_invalid',
-      `plan file "${path}" cannot be read (${String(code ?? 'error')})`,
-      {
-        file: path,
-      },
-    );
+    const reason = typeof code === 'string' ? code : 'error';
+    throw new GatewayError('plan_invalid', `plan file "${path}" cannot be read (${reason})`, {
+      file: path,
+    });
   }
   let parsed: unknown;
   try {

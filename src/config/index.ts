@@ -1,2 +1,3 @@
 export { loadSecret, type SecretSources } from './load-secret.js';
 export { DEFAULT_BATCH_ROWS, readSettings, type Settings } from './settings.js';
+export { packageRoot } from './package-root.js';

@@ -21,7 +21,8 @@ export async function loadSecret(sources: SecretSources): Promise<Secret> {
       bytes = await readFile(sources.secretFile);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      throw new GatewayError('secret_missing', `${origin} cannot be read (${String(code ?? 'error')})`, {
+      const reason = typeof code === 'string' ? code : 'error';
+      throw new GatewayError('secret_missing', `${origin} cannot be read (${reason})`, {
         file: sources.secretFile,
       });
     }

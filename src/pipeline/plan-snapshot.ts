@@ -38,6 +38,16 @@ export async function checkSavedPlan(
 
 /** Stops before any data moves: uncovered columns need a decision (exit 3), other errors fail pre-flight. */
 export function assertPlanRunnable(plan: Plan): void {
+  const errors = planErrors(plan);
+  // A misspelt table or column explains the uncovered columns that follow from it: report it first.
+  for (const code of ['policy_unknown_table', 'policy_unknown_column'] as const) {
+    const unknown = errors.filter((f) => f.code === code);
+    if (unknown.length > 0) {
+      throw new GatewayError(code, unknown.map((f) => f.message).join('; '), {
+        items: unknown.map((f) => f.message),
+      });
+    }
+  }
   if (plan.uncovered.length > 0 && plan.strict) {
     throw new GatewayError(
       'uncovered_columns',
@@ -45,7 +55,6 @@ export function assertPlanRunnable(plan: Plan): void {
       { items: plan.uncovered.map((u) => `${u.table}.${u.column}`) },
     );
   }
-  const errors = planErrors(plan);
   if (errors.length > 0) {
     throw new GatewayError('preflight_failed', `pre-flight found ${errors.length} problem(s)`, {
       items: errors.map((f) => `${f.code}: ${f.message}`),

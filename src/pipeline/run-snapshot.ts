@@ -13,11 +13,12 @@ import {
   type TableInfo,
   type TableRef,
 } from '../core/index.js';
-import { createKeyedSeeder } from '../fake-values/index.js';
+import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
+import { collectSourceValues } from './collect-source-values.js';
 import type { Plan, PlannedTable, Policy } from '../policy/index.js';
 import { assertPlanRunnable, checkSavedPlan, planSnapshot } from './plan-snapshot.js';
 import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
-import { compileTableTransform } from './transform-rows.js';
+import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
 
 export interface SnapshotRequest {
   readonly source: SourceConnector;
@@ -93,8 +94,11 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const droppedColumns = await dropColumns(sink, plan);
     logger.info('schema_created', { tables: schema.tables.length, droppedColumns });
 
-    phase('load');
     const seeder = createKeyedSeeder(request.secret);
+    const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
+    phase('scan_values');
+    const sourceValues = await collectSourceValues(source, plan, schema, request.batchRows, signal);
+    phase('load');
     const tables: TableSummary[] = [];
     for (const planned of plan.tables) {
       if (!planned.copyRows) continue;
@@ -102,13 +106,15 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
       if (info === undefined)
         throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
-      tables.push(await copyTable(source, sink, planned, info, seeder, request, emit));
+      tables.push(
+        await copyTable(source, sink, planned, info, seeder, uniqueScopes, sourceValues, request, emit),
+      );
     }
 
     phase('sequences');
     let sequences = 0;
     for (const sequence of schema.sequences) {
-      if (sequence.lastValue === null) continue;
+      if (sequence.lastValue === null || !plan.sequences.some((s) => sameTable(s, sequence.ref))) continue;
       await sink.setSequence(sequence.ref, sequence.lastValue, sequence.isCalled);
       sequences++;
     }
@@ -194,11 +200,13 @@ async function copyTable(
   planned: PlannedTable,
   info: TableInfo,
   seeder: ReturnType<typeof createKeyedSeeder>,
+  uniqueScopes: ReadonlySet<string>,
+  sourceValues: ReadonlyMap<string, ValueBloomFilter>,
   request: SnapshotRequest,
   emit: SnapshotListener,
 ): Promise<TableSummary> {
   const started = performance.now();
-  const transform = compileTableTransform(planned, info, seeder);
+  const transform = compileTableTransform(planned, info, seeder, uniqueScopes, sourceValues);
   emit({ type: 'table_started', table: planned.table, estimatedRows: info.estimatedRows });
   const batches = source.readRows(
     {

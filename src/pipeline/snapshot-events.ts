@@ -17,6 +17,7 @@ export type SnapshotPhase =
   | 'plan'
   | 'read_schema'
   | 'create_schema'
+  | 'scan_values'
   | 'load'
   | 'sequences'
   | 'constraints'

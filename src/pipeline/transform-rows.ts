@@ -1,6 +1,13 @@
-import type { Row, RowBatch, TableInfo } from '../core/index.js';
-import type { KeyedSeeder } from '../fake-values/index.js';
-import type { PlannedTable } from '../policy/index.js';
+import {
+  sameTable,
+  type ActionSpec,
+  type DatabaseSchema,
+  type Row,
+  type RowBatch,
+  type TableInfo,
+} from '../core/index.js';
+import type { KeyedSeeder, ValueBloomFilter } from '../fake-values/index.js';
+import type { Plan, PlannedTable } from '../policy/index.js';
 import { compileTransform, type ValueTransform } from '../transform/index.js';
 
 export interface TableTransform {
@@ -11,11 +18,13 @@ export interface TableTransform {
   readonly transformedColumns: number;
 }
 
-/** Compiles a planned table into one batch function; identity columns cost nothing. */
+/** Compiles a planned table into one batch function; kept columns cost nothing. */
 export function compileTableTransform(
   planned: PlannedTable,
   table: TableInfo,
   seeder: KeyedSeeder,
+  uniqueScopes: ReadonlySet<string>,
+  sourceValues: ReadonlyMap<string, ValueBloomFilter>,
 ): TableTransform {
   const copied = planned.columns.filter((c) => c.copied);
   const columns = copied.map((c) => c.name);
@@ -35,13 +44,16 @@ export function compileTableTransform(
     const column = table.columns.find((c) => c.name === plannedColumn.name);
     if (column === undefined) return;
     indexes.push(index);
+    const scope = scopeOf(plannedColumn.action);
+    const filter = scope === undefined ? undefined : sourceValues.get(scope);
     functions.push(
       compileTransform(plannedColumn.action, {
         column,
         seeder,
-        isUnique: uniqueSingles.has(column.name),
+        isUnique: uniqueSingles.has(column.name) || (scope !== undefined && uniqueScopes.has(scope)),
         columnIndexByName,
         rowKeyIndexes,
+        ...(filter === undefined ? {} : { isSourceValue: (value: string) => filter.has(value) }),
       }),
     );
   });
@@ -65,4 +77,28 @@ export function compileTableTransform(
       return batch;
     },
   };
+}
+
+/** The substitution scope of an action, or undefined for actions that are not substitutions. */
+function scopeOf(action: ActionSpec): string | undefined {
+  return action.kind === 'substitute' ? (action.scope ?? action.entity) : undefined;
+}
+
+/**
+ * Scopes whose fakes must be unique. A unique fake differs from a plain one (it carries a keyed
+ * discriminator), so every column of a scope must use the same mode or a foreign key would no longer
+ * match its key. A scope is unique when any substituted column in it belongs to a unique column set.
+ */
+export function uniqueSubstitutionScopes(plan: Plan, schema: DatabaseSchema): Set<string> {
+  const scopes = new Set<string>();
+  for (const planned of plan.tables) {
+    const table = schema.tables.find((t) => sameTable(t.ref, planned.table));
+    if (table === undefined) continue;
+    for (const column of planned.columns) {
+      const scope = scopeOf(column.action);
+      if (scope !== undefined && table.uniqueColumnSets.some((set) => set.includes(column.name)))
+        scopes.add(scope);
+    }
+  }
+  return scopes;
 }

@@ -9,11 +9,11 @@ export async function describeStructure(database: string): Promise<Record<string
     const userSchemas = `n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_%'`;
     return {
       relations: await list(
-        `SELECT n.nspname||'.'||c.relname||':'||c.relkind AS x FROM pg_class c JOIN pg_namespace n ON n.oid=c.relnamespace
+        `SELECT n.nspname||'.'||c.relname||':'||c.relkind::text AS x FROM pg_class c JOIN pg_namespace n ON n.oid=c.relnamespace
           WHERE ${userSchemas} AND c.relkind IN ('r','p','v','m','S','i','I') ORDER BY 1`,
       ),
       columns: await list(
-        `SELECT n.nspname||'.'||c.relname||'.'||a.attname||':'||format_type(a.atttypid,a.atttypmod)||':'||a.attnotnull||':'||a.attgenerated||':'||a.attidentity||':'||coalesce(pg_get_expr(d.adbin,d.adrelid),'') AS x
+        `SELECT n.nspname||'.'||c.relname||'.'||a.attname||':'||format_type(a.atttypid,a.atttypmod)||':'||a.attnotnull||':'||a.attgenerated::text||':'||a.attidentity::text||':'||coalesce(pg_get_expr(d.adbin,d.adrelid),'') AS x
            FROM pg_attribute a JOIN pg_class c ON c.oid=a.attrelid JOIN pg_namespace n ON n.oid=c.relnamespace
            LEFT JOIN pg_attrdef d ON d.adrelid=a.attrelid AND d.adnum=a.attnum
           WHERE ${userSchemas} AND c.relkind IN ('r','p','v','m') AND a.attnum>0 AND NOT a.attisdropped ORDER BY 1`,
@@ -28,11 +28,11 @@ export async function describeStructure(database: string): Promise<Record<string
            JOIN pg_namespace n ON n.oid=c.relnamespace WHERE ${userSchemas} ORDER BY 1`,
       ),
       triggers: await list(
-        `SELECT c.relname||':'||pg_get_triggerdef(t.oid)||':'||t.tgenabled AS x FROM pg_trigger t JOIN pg_class c ON c.oid=t.tgrelid
+        `SELECT c.relname||':'||pg_get_triggerdef(t.oid)||':'||t.tgenabled::text AS x FROM pg_trigger t JOIN pg_class c ON c.oid=t.tgrelid
           WHERE NOT t.tgisinternal ORDER BY 1`,
       ),
       types: await list(
-        `SELECT n.nspname||'.'||t.typname||':'||t.typtype||':'||coalesce((SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum e WHERE e.enumtypid=t.oid),'')||':'||coalesce(format_type(t.typbasetype, t.typtypmod),'') AS x
+        `SELECT n.nspname||'.'||t.typname||':'||t.typtype::text||':'||coalesce((SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum e WHERE e.enumtypid=t.oid),'')||':'||coalesce(format_type(t.typbasetype, t.typtypmod),'') AS x
            FROM pg_type t JOIN pg_namespace n ON n.oid=t.typnamespace
           WHERE ${userSchemas} AND t.typtype IN ('e','d') ORDER BY 1`,
       ),
@@ -55,7 +55,7 @@ export async function rowCounts(database: string): Promise<Record<string, number
   return withClient(database, async (c) => {
     const tables = await c.query<{ name: string }>(
       `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid=c.relnamespace
-        WHERE c.relkind IN ('r','m') AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
+        WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_%' ORDER BY 1`,
     );
     const counts: Record<string, number> = {};
     for (const t of tables.rows) {
@@ -86,7 +86,7 @@ export async function tableDigests(database: string): Promise<Record<string, str
 
 export async function columnValues(client: pg.Client, table: string, column: string): Promise<string[]> {
   const r = await client.query<{ v: string }>(
-    `SELECT DISTINCT ${column}::text AS v FROM ${table} WHERE ${column} IS NOT NULL`,
+    `SELECT DISTINCT ${column}::text AS v FROM ${table} WHERE ${column} IS NOT NULL AND ${column}::text <> ''`,
   );
   return r.rows.map((row) => row.v);
 }
