@@ -1,6 +1,6 @@
 import { sameTable, type DatabaseSchema, type SourceSession } from '../core/index.js';
 import { ValueBloomFilter } from '../fake-values/index.js';
-import type { Plan } from '../policy/index.js';
+import type { Plan, PlannedTable } from '../policy/index.js';
 
 /**
  * Before the load, reads every substituted column once and remembers its values per substitution scope
@@ -15,44 +15,41 @@ export async function collectSourceValues(
   batchRows: number,
   signal: AbortSignal,
 ): Promise<Map<string, ValueBloomFilter>> {
-  const columnsByScope = new Map<
-    string,
-    { table: (typeof plan.tables)[number]; column: string; rows: number }[]
-  >();
+  // One read per table, of just its substituted columns; each column feeds its scope's filter.
+  const reads: { table: PlannedTable; columns: string[]; scopes: string[] }[] = [];
+  const expectedByScope = new Map<string, number>();
   for (const planned of plan.tables) {
     if (!planned.copyRows) continue;
     const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+    const read = { table: planned, columns: [] as string[], scopes: [] as string[] };
     for (const column of planned.columns) {
       if (!column.copied || column.action.kind !== 'substitute') continue;
       const columnInfo = info?.columns.find((c) => c.name === column.name);
       if (columnInfo === undefined || columnInfo.category === 'array') continue;
       const scope = column.action.scope ?? column.action.entity;
-      const list = columnsByScope.get(scope) ?? [];
-      list.push({ table: planned, column: column.name, rows: info?.estimatedRows ?? 0 });
-      columnsByScope.set(scope, list);
+      read.columns.push(column.name);
+      read.scopes.push(scope);
+      expectedByScope.set(scope, (expectedByScope.get(scope) ?? 0) + (info?.estimatedRows ?? 0));
     }
+    if (read.columns.length > 0) reads.push(read);
   }
   const filters = new Map<string, ValueBloomFilter>();
-  for (const [scope, columns] of columnsByScope) {
-    const filter = new ValueBloomFilter(columns.reduce((sum, c) => sum + c.rows, 0));
-    for (const { table, column } of columns) {
-      const batches = source.readRows(
-        {
-          table: table.table,
-          columns: [column],
-          ...(table.where === null ? {} : { where: table.where }),
-          batchRows,
-        },
-        signal,
-      );
-      for await (const batch of batches) {
-        for (const row of batch) {
-          const value = row[0];
-          if (value !== null && value !== undefined && value !== '') filter.add(value);
+  for (const [scope, expected] of expectedByScope) filters.set(scope, new ValueBloomFilter(expected));
+  for (const { table, columns, scopes } of reads) {
+    const targets = scopes.map((scope) => filters.get(scope) as ValueBloomFilter);
+    const batches = source.readRows(
+      { table: table.table, columns, ...(table.where === null ? {} : { where: table.where }), batchRows },
+      signal,
+    );
+    for await (const batch of batches) {
+      for (const row of batch) {
+        for (let i = 0; i < targets.length; i++) {
+          const value = row[i];
+          if (value !== null && value !== undefined && value !== '')
+            (targets[i] as ValueBloomFilter).add(value);
         }
       }
     }
-    filters.set(scope, filter);
   }
   return filters;
 }
