@@ -1,13 +1,18 @@
 import { sameTable, type DatabaseSchema, type SourceSession } from '../core/index.js';
-import { ValueBloomFilter } from '../fake-values/index.js';
+import { mayCoincideWithRealValues, ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan, PlannedTable } from '../policy/index.js';
 
 /**
  * Before the load, reads every substituted column once and remembers its values per substitution scope
  * in a Bloom filter (no values kept). Substitution then never emits a fake that equals a real value of
  * the scope: a real name, address or email cannot reappear in the target, not even as someone else's.
- * Array columns are substituted per element and are not collected.
+ * Array columns are substituted per element and are not collected. Only kinds drawn from word lists
+ * are collected (see mayCoincideWithRealValues), and each filter is capped, so memory stays flat
+ * however large the tables are: beyond the cap the filter over-reports, which only costs redraws.
  */
+/** Values per filter at a 1% false-positive rate: ~2.4 MB each. Word-list kinds rarely have more distinct values. */
+const MAX_FILTER_VALUES = 2_000_000;
+
 export async function collectSourceValues(
   source: SourceSession,
   plan: Plan,
@@ -24,6 +29,7 @@ export async function collectSourceValues(
     const read = { table: planned, columns: [] as string[], scopes: [] as string[] };
     for (const column of planned.columns) {
       if (!column.copied || column.action.kind !== 'substitute') continue;
+      if (!mayCoincideWithRealValues(column.action.entity)) continue;
       const columnInfo = info?.columns.find((c) => c.name === column.name);
       if (columnInfo === undefined || columnInfo.category === 'array') continue;
       const scope = column.action.scope ?? column.action.entity;
@@ -34,7 +40,9 @@ export async function collectSourceValues(
     if (read.columns.length > 0) reads.push(read);
   }
   const filters = new Map<string, ValueBloomFilter>();
-  for (const [scope, expected] of expectedByScope) filters.set(scope, new ValueBloomFilter(expected));
+  for (const [scope, expected] of expectedByScope) {
+    filters.set(scope, new ValueBloomFilter(Math.min(expected, MAX_FILTER_VALUES)));
+  }
   for (const { table, columns, scopes } of reads) {
     const targets = scopes.map((scope) => filters.get(scope) as ValueBloomFilter);
     const batches = source.readRows(
