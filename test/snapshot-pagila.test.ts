@@ -161,3 +161,61 @@ describe('pagila round trip (real PostgreSQL)', () => {
     }
   });
 });
+
+describe('--tables narrows the snapshot (real PostgreSQL)', () => {
+  it('copies only the selected tables when their foreign keys stay inside the selection', async () => {
+    const target = await createDatabase('pagila_sel');
+    try {
+      const result = await runLookalike(
+        [
+          'snapshot',
+          '--source',
+          source,
+          '--target',
+          databaseUrl(target),
+          '--policy',
+          POLICY,
+          '--tables',
+          'country,public.city',
+        ],
+        { LOOKALIKE_SECRET: testSecret('one') },
+      );
+      expect(result.stderr).not.toContain('lookalike:');
+      expect(result.exitCode).toBe(0);
+      const counts = await rowCounts(target);
+      const expected = await rowCounts(PAGILA_DATABASE);
+      expect(counts).toEqual({
+        'public.city': expected['public.city'],
+        'public.country': expected['public.country'],
+      });
+    } finally {
+      await dropDatabase(target);
+    }
+  });
+
+  it('refuses, before any data moves, a selection whose foreign keys point outside it (exit 3)', async () => {
+    const target = await createDatabase('pagila_sel');
+    try {
+      const result = await runLookalike(
+        [
+          'snapshot',
+          '--source',
+          source,
+          '--target',
+          databaseUrl(target),
+          '--policy',
+          POLICY,
+          '--tables',
+          'customer',
+        ],
+        { LOOKALIKE_SECRET: testSecret('one') },
+      );
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toContain('reference_outside_selection');
+      expect(result.stderr).toContain('public.address');
+      expect(await rowCounts(target)).toEqual({});
+    } finally {
+      await dropDatabase(target);
+    }
+  });
+});

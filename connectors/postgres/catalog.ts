@@ -71,6 +71,8 @@ interface SequenceRow {
   name: string;
   owner_schema: string | null;
   owner_table: string | null;
+  /** Tables (`schema.table`) whose column defaults call this sequence. */
+  default_of: string[];
 }
 
 const CONSTRAINT_KINDS: Readonly<Record<string, ConstraintKind>> = {
@@ -145,7 +147,11 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
     [oids],
   );
   const sequences = await db.query<SequenceRow>(`
-    SELECT n.nspname AS schema, c.relname AS name, on_.nspname AS owner_schema, oc.relname AS owner_table
+    SELECT n.nspname AS schema, c.relname AS name, on_.nspname AS owner_schema, oc.relname AS owner_table,
+           ARRAY(SELECT dn.nspname || '.' || dc.relname FROM pg_depend dd
+                   JOIN pg_attrdef ad ON dd.classid = 'pg_attrdef'::regclass AND dd.objid = ad.oid
+                   JOIN pg_class dc ON dc.oid = ad.adrelid JOIN pg_namespace dn ON dn.oid = dc.relnamespace
+                  WHERE dd.refclassid = 'pg_class'::regclass AND dd.refobjid = c.oid)::text[] AS default_of
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
@@ -219,7 +225,10 @@ function isSequenceSelected(
   if (sequence.owner_schema !== null && sequence.owner_table !== null) {
     return tables.some((t) => t.ref.schema === sequence.owner_schema && t.ref.name === sequence.owner_table);
   }
-  if (selection.tables.length > 0) return false;
+  // Not owned (e.g. `DEFAULT nextval('city_city_id_seq')` without OWNED BY): follows the tables using it.
+  if (selection.tables.length > 0) {
+    return tables.some((t) => sequence.default_of.includes(`${t.ref.schema}.${t.ref.name}`));
+  }
   if (selection.schemas.length > 0) return selection.schemas.includes(sequence.schema);
   return true;
 }
@@ -319,4 +328,27 @@ export function quoteIdent(name: string): string {
 
 export function quoteTable(table: TableRef): string {
   return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+}
+
+/**
+ * The given tables plus every view and materialized view built on them, recursively: what a `--tables`
+ * selection leaves out of the post-data section (their indexes and triggers cannot be created).
+ */
+export async function withDependentViews(db: Queryable, tables: readonly TableRef[]): Promise<TableRef[]> {
+  if (tables.length === 0) return [];
+  return db.query<{ schema: string; name: string }>(
+    `WITH RECURSIVE left_out(oid) AS (
+       SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE (n.nspname || '.' || c.relname) = ANY($1::text[])
+       UNION
+       SELECT r.ev_class FROM pg_catalog.pg_depend d
+         JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+         JOIN left_out l ON d.refobjid = l.oid
+        WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+          AND r.ev_class <> l.oid)
+     SELECT n.nspname AS schema, c.relname AS name FROM left_out l
+       JOIN pg_catalog.pg_class c ON c.oid = l.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      ORDER BY 1, 2`,
+    [tables.map((t) => `${t.schema}.${t.name}`)],
+  );
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { GatewayError, type DdlSection } from '../../src/core/index.js';
+import { GatewayError, type DdlSection, type TableRef } from '../../src/core/index.js';
 
 const run = promisify(execFile);
 
@@ -65,8 +65,10 @@ async function pgDumpMajor(path: string): Promise<number | undefined> {
 
 export interface DumpScope {
   readonly schemas: readonly string[];
-  readonly includeTables: readonly string[];
-  readonly excludeTables: readonly string[];
+  /** Tables of those schemas left out of the selection (dropped after pre-data). */
+  readonly excludeTables: readonly TableRef[];
+  /** Those tables and the views built on them (left out of post-data). */
+  readonly excludeRelations: readonly TableRef[];
 }
 
 /** Runs pg_dump for one section inside the source's exported snapshot, so schema and data agree. */
@@ -88,8 +90,12 @@ export async function dumpSection(
     `--snapshot=${snapshotId}`,
   ];
   for (const schema of scope.schemas) args.push(`--schema=${patternLiteral(schema)}`);
-  for (const table of scope.includeTables) args.push(`--table=${table}`);
-  for (const table of scope.excludeTables) args.push(`--exclude-table=${table}`);
+  // Pre-data keeps every table so views and functions over left-out tables still create; the caller
+  // drops the left-out tables afterwards (dropTablesSql). Post-data leaves their indexes and triggers out.
+  if (section === 'post_data') {
+    for (const t of scope.excludeRelations)
+      args.push(`--exclude-table=${patternLiteral(t.schema)}.${patternLiteral(t.name)}`);
+  }
   try {
     const { stdout } = await run(tool.path, args, { env, maxBuffer: 256 * 1024 * 1024, timeout: 600_000 });
     return createSchemasIfMissing(stripMetaCommands(stdout));
@@ -130,4 +136,17 @@ export function stripMetaCommands(sql: string): string {
  */
 export function createSchemasIfMissing(sql: string): string {
   return sql.replace(/^CREATE SCHEMA (?!IF NOT EXISTS )/gm, 'CREATE SCHEMA IF NOT EXISTS ');
+}
+
+/**
+ * Statements that remove tables left out of a `--tables` selection after the full pre-data ran; CASCADE
+ * also removes views over them (they could not work without the table).
+ */
+export function dropTablesSql(tables: readonly TableRef[]): string {
+  return tables
+    .map(
+      (t) =>
+        `DROP TABLE IF EXISTS "${t.schema.replace(/"/g, '""')}"."${t.name.replace(/"/g, '""')}" CASCADE;\n`,
+    )
+    .join('');
 }

@@ -11,9 +11,9 @@ import {
   type SourceConnector,
   type SourceSession,
 } from '../../src/core/index.js';
-import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
+import { introspectCatalog, quoteIdent, quoteTable, withDependentViews, type Queryable } from './catalog.js';
 import { CopyTextDecoder } from './copy-text.js';
-import { dumpSection, findPgDump, patternLiteral, type DumpScope, type PgDumpTool } from './pg-dump.js';
+import { dropTablesSql, dumpSection, findPgDump, type DumpScope, type PgDumpTool } from './pg-dump.js';
 import { connect, libpqEnvironment, parseEndpoint, type PgEndpoint } from './pg-connection.js';
 import { isConnectionLoss, translateDatabaseError } from './pg-errors.js';
 
@@ -91,25 +91,34 @@ class PgSourceSession implements SourceSession {
   async schemaDdl(section: DdlSection, selection: Selection): Promise<string> {
     this.#pgDump ??= await findPgDump(this.serverMajor, this.options.pgDumpPath);
     const scope = await this.#dumpScope(selection);
-    return dumpSection(this.#pgDump, libpqEnvironment(this.endpoint), section, this.snapshotId, scope);
+    const ddl = await dumpSection(
+      this.#pgDump,
+      libpqEnvironment(this.endpoint),
+      section,
+      this.snapshotId,
+      scope,
+    );
+    return section === 'pre_data' ? ddl + dropTablesSql(scope.excludeTables) : ddl;
   }
 
-  /** `--tables` keeps the selected tables' schemas (types, functions) and excludes their other tables. */
+  /** `--tables` keeps the selected tables' schemas (types, functions, views) and leaves their other tables out. */
   async #dumpScope(selection: Selection): Promise<DumpScope> {
     if (selection.tables.length === 0)
-      return { schemas: selection.schemas, includeTables: [], excludeTables: [] };
+      return { schemas: selection.schemas, excludeTables: [], excludeRelations: [] };
     const schemas = [...new Set(selection.tables.map((t) => t.schema))];
     const schema = this.#schema ?? (await this.introspect(selection));
     const selected = new Set(schema.tables.map((t) => qualifiedName(t.ref)));
     const all = await this.#queryable.query<{ schema: string; name: string }>(
       `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[])`,
+        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) ORDER BY 1, 2`,
       [schemas],
     );
-    const excludeTables = all
-      .filter((t) => !selected.has(`${t.schema}.${t.name}`))
-      .map((t) => `${patternLiteral(t.schema)}.${patternLiteral(t.name)}`);
-    return { schemas, includeTables: [], excludeTables };
+    const excluded = all.filter((t) => !selected.has(`${t.schema}.${t.name}`));
+    return {
+      schemas,
+      excludeTables: excluded,
+      excludeRelations: await withDependentViews(this.#queryable, excluded),
+    };
   }
 
   async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {

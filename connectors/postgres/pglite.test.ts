@@ -116,13 +116,17 @@ describe('PGlite source', { timeout: 60_000 }, () => {
     expect(post).toContain('FOREIGN KEY (customer_id) REFERENCES public.customers(id)');
   });
 
-  it('dumps only the selected tables, with the types they need', async () => {
+  it('keeps only the selected tables, with the types they need', async () => {
     const selection = { schemas: [], tables: [CUSTOMERS] };
     const pre = await withSource((s) => s.schemaDdl('pre_data', selection));
     expect(pre).toContain('CREATE TABLE public.customers');
     expect(pre).toContain('CREATE TYPE public.customer_status');
-    expect(pre).not.toContain('CREATE TABLE public.orders');
+    // Views over left-out tables must still create: every table is created, then the others are dropped.
+    expect(pre).toContain('DROP TABLE IF EXISTS "public"."orders" CASCADE;');
     expect(pre).not.toMatch(/^CREATE SCHEMA public;/m);
+    const post = await withSource((s) => s.schemaDdl('post_data', selection));
+    expect(post).toContain('public.customers');
+    expect(post).not.toContain('ON public.orders');
   });
 
   it('reads rows in batches of at most batchRows, with the where filter applied', async () => {

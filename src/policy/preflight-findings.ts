@@ -52,6 +52,7 @@ export function preflightFindings(input: PreflightInput): PreflightFinding[] {
   };
 
   checkPolicyNames(input, add);
+  checkReferencesInsideSelection(input, add);
 
   const references = columnReferences(input.tables);
   const referencesByTable = groupBy(references, (r) => qualifiedName(r.table.ref));
@@ -386,6 +387,28 @@ function checkPartitionDrops(
       column.name,
       `${qualifiedName(table.ref)}.${column.name} is ${state(dropped)} but the same column of its partitioned table ${parentName} is ${state(parentDropped)}; a partition has exactly its parent's columns`,
     );
+  }
+}
+
+/**
+ * A selected table whose foreign key points at a table left out of the selection: the target would get
+ * the constraint without the referenced table, and the load would fail after moving its data.
+ */
+function checkReferencesInsideSelection(input: PreflightInput, add: Add): void {
+  const selected = new Set(input.tables.map((t) => qualifiedName(t.ref)));
+  for (const table of input.tables) {
+    for (const constraint of table.constraints) {
+      if (constraint.kind !== 'foreign_key' || constraint.references === null) continue;
+      const target = qualifiedName(constraint.references.table);
+      if (selected.has(target)) continue;
+      add(
+        'error',
+        'reference_outside_selection',
+        table,
+        null,
+        `${qualifiedName(table.ref)} (${constraint.name}) references ${target}, which is not selected; add it to --tables or --schemas`,
+      );
+    }
   }
 }
 
