@@ -139,7 +139,9 @@ class PgliteSourceSession implements SourceSession {
     const args = schemas.map((s) => `--schema=${patternLiteral(s)}`);
     if (section === 'post_data') {
       args.push(
-        ...excluded.map((t) => `--exclude-table=${patternLiteral(t.schema)}.${patternLiteral(t.name)}`),
+        ...excludedRelations.map(
+          (t) => `--exclude-table=${patternLiteral(t.schema)}.${patternLiteral(t.name)}`,
+        ),
       );
     }
     return { args, excluded };
