@@ -4,12 +4,19 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'connectors/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'connectors/**/*.test.ts'],
+          setupFiles: ['test/console-guard.ts'],
+        },
+      },
       {
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/console-guard.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
