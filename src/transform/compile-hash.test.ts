@@ -2,8 +2,10 @@ import { createHmac, hkdfSync } from 'node:crypto';
 
 import { describe, expect, it } from 'vitest';
 
+import { columnInfo } from '../../test/helpers/column-info.js';
+
 import { Secret } from '../core/index.js';
-import type { ActionSpec, ColumnInfo } from '../core/index.js';
+import type { ActionSpec } from '../core/index.js';
 import { createKeyedSeeder, SEEDER_KEY_LABEL } from '../fake-values/index.js';
 import { compileTransform } from './compile-transform.js';
 import type { KeyedSeeder } from '../fake-values/index.js';
@@ -11,22 +13,7 @@ import type { KeyedSeeder } from '../fake-values/index.js';
 const key = Buffer.from(Array.from({ length: 32 }, (_, i) => 255 - i));
 const seeder = createKeyedSeeder(new Secret(key));
 
-function column(overrides: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name: 'value',
-    dataType: 'text',
-    baseType: 'text',
-    category: 'string',
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
-}
+const column = columnInfo;
 
 function hash(action: ActionSpec, col = column(), with_: KeyedSeeder = seeder) {
   return compileTransform(action, {

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
+import { columnInfo } from '../../test/helpers/column-info.js';
+
 import { Secret } from '../core/index.js';
-import type { ActionSpec, ColumnInfo } from '../core/index.js';
+import type { ActionSpec } from '../core/index.js';
 import { createKeyedSeeder } from '../fake-values/index.js';
 import { compileTransform } from './compile-transform.js';
 
 const seeder = createKeyedSeeder(new Secret(Buffer.alloc(32, 1)));
 
-function column(overrides: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name: 'value',
-    dataType: 'text',
-    baseType: 'text',
-    category: 'string',
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
-}
+const column = columnInfo;
 
 function mask(keepFirst: number, keepLast: number, char = '*', col = column()) {
   const action: ActionSpec = { kind: 'mask', keep_first: keepFirst, keep_last: keepLast, char };

@@ -1,3 +1,4 @@
+import { columnInfo } from '../../test/helpers/column-info.js';
 import { describe, expect, it } from 'vitest';
 
 import { Secret } from '../core/index.js';
@@ -8,20 +9,7 @@ import { compileTransform } from './compile-transform.js';
 const seeder = createKeyedSeeder(new Secret(Buffer.alloc(32, 1)));
 
 function column(overrides: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name: 'notes',
-    dataType: 'text',
-    baseType: 'text',
-    category: 'string',
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
+  return columnInfo({ name: 'notes', ...overrides });
 }
 
 function redact(action: ActionSpec, col = column()) {

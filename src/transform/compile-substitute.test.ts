@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { columnInfo } from '../../test/helpers/column-info.js';
+
 import { Secret } from '../core/index.js';
 import type { ActionSpec, ColumnInfo, EntityKind } from '../core/index.js';
 import { createKeyedSeeder, fakeValue } from '../fake-values/index.js';
@@ -9,22 +11,7 @@ import type { ColumnContext } from './value-transform.js';
 const seeder = createKeyedSeeder(new Secret(Buffer.from(Array.from({ length: 32 }, (_, i) => i))));
 const otherSeeder = createKeyedSeeder(new Secret(Buffer.alloc(32, 9)));
 
-function column(overrides: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name: 'value',
-    dataType: 'text',
-    baseType: 'text',
-    category: 'string',
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
-}
+const column = columnInfo;
 
 function context(col: ColumnInfo, extra: Partial<ColumnContext> = {}): ColumnContext {
   return { column: col, seeder, isUnique: false, columnIndexByName: new Map(), rowKeyIndexes: [], ...extra };

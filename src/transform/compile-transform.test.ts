@@ -1,3 +1,4 @@
+import { columnInfo } from '../../test/helpers/column-info.js';
 import { describe, expect, it } from 'vitest';
 
 import { ACTION_KINDS, Secret } from '../core/index.js';
@@ -9,20 +10,7 @@ import type { ColumnContext } from './value-transform.js';
 const seeder = createKeyedSeeder(new Secret(Buffer.alloc(32, 1)));
 
 function column(overrides: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name: 'email',
-    dataType: 'text',
-    baseType: 'text',
-    category: 'string',
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
+  return columnInfo({ name: 'email', ...overrides });
 }
 
 function context(col = column()): ColumnContext {
