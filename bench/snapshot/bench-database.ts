@@ -110,3 +110,25 @@ export async function countRows(serverUrl: string, database: string, table: stri
   );
   return Number(result.rows[0]?.n ?? 0);
 }
+
+/** Arbitrary, fixed advisory-lock key that marks "a snapshot bench run is using the bench databases". */
+const BENCH_LOCK_KEY = 7_146_853_201;
+
+/**
+ * Holds a server-wide advisory lock for the whole run: two bench runs would drop each other's databases
+ * (the source is rebuilt with DROP DATABASE … WITH (FORCE)) and share the CPUs. Returns a release function,
+ * or null when another run holds the lock.
+ */
+export async function lockBench(serverUrl: string): Promise<(() => Promise<void>) | null> {
+  const client = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
+  await client.connect();
+  const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+    BENCH_LOCK_KEY,
+  ]);
+  if (result.rows[0]?.locked !== true) {
+    await client.end();
+    return null;
+  }
+  // Ending the session releases the lock, also if this process dies.
+  return () => client.end();
+}

@@ -13,6 +13,7 @@ import {
   SOURCE_DATABASE,
   countRows,
   dropDatabase,
+  lockBench,
   tableBytes,
 } from './bench-database.js';
 import { UsageError, parseBenchOptions, type BenchOptions } from './bench-options.js';
@@ -41,6 +42,19 @@ const log = (text: string): void => {
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(options: BenchOptions): Promise<number> {
+  const release = await lockBench(options.serverUrl);
+  if (release === null) {
+    log('another snapshot bench run is using the bench databases; try again when it has finished');
+    return 1;
+  }
+  try {
+    return await benchmark(options);
+  } finally {
+    await release();
+  }
+}
+
+async function benchmark(options: BenchOptions): Promise<number> {
   const { serverUrl } = options;
   const startedAt = new Date();
   const loadAverage = os.loadavg()[0] ?? 0;

@@ -81,7 +81,13 @@ export async function prepareRunner(kind: 'build' | 'tsx'): Promise<LookalikeRun
   }
   const code = await runQuietly('npm', ['run', 'build']);
   if (code !== 0) throw new Error(`npm run build failed (exit ${code}); try --runner tsx`);
-  return { kind, nodeArgs: ['bin/lookalike.js'], description: 'node bin/lookalike.js (after npm run build)' };
+  // The same V8 flag as bin/lookalike.js's shebang, which `node bin/lookalike.js` would bypass.
+  return {
+    kind,
+    nodeArgs: ['--max-semi-space-size=32', 'bin/lookalike.js'],
+    description:
+      'node --max-semi-space-size=32 bin/lookalike.js (as its shebang runs it, after npm run build)',
+  };
 }
 
 export async function timeLookalikeSnapshot(

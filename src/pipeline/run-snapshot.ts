@@ -86,6 +86,11 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const postData = await source.schemaDdl('post_data', request.selection);
     checkAbort();
 
+    // Everything that only reads the source happens before the target is touched.
+    phase('scan_values');
+    const sourceValues = await collectSourceValues(source, plan, schema, request.batchRows, signal);
+    checkAbort();
+
     sink = await request.target.openSink(signal);
     await sink.assertEmpty();
     await sink.begin();
@@ -96,8 +101,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     const seeder = createKeyedSeeder(request.secret);
     const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
-    phase('scan_values');
-    const sourceValues = await collectSourceValues(source, plan, schema, request.batchRows, signal);
     phase('load');
     const tables: TableSummary[] = [];
     for (const planned of plan.tables) {
