@@ -1,3 +1,4 @@
+import { columnInfo } from '../../test/helpers/column-info.js';
 import { describe, expect, it } from 'vitest';
 
 import { Secret } from '../core/index.js';
@@ -8,20 +9,7 @@ import { compileTransform } from './compile-transform.js';
 const seeder = createKeyedSeeder(new Secret(Buffer.alloc(32, 1)));
 
 function column(category: TypeCategory, baseType: string, overrides: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name: 'value',
-    dataType: baseType,
-    baseType,
-    category,
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
+  return columnInfo({ name: 'value', dataType: baseType, baseType, category, ...overrides });
 }
 
 function generalize(action: Omit<ActionSpec & { kind: 'generalize' }, 'kind'>, col: ColumnInfo) {

@@ -1,3 +1,4 @@
+import { columnInfo } from '../../test/helpers/column-info.js';
 import { describe, expect, it } from 'vitest';
 
 import { Secret } from '../core/index.js';
@@ -15,20 +16,7 @@ function column(
   baseType: string,
   overrides: Partial<ColumnInfo> = {},
 ): ColumnInfo {
-  return {
-    name,
-    dataType: baseType,
-    baseType,
-    category,
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
+  return columnInfo({ name: name, dataType: baseType, baseType, category, ...overrides });
 }
 
 /** Rows are [id, customer_id, value]. */

@@ -1,23 +1,11 @@
+import { columnInfo } from '../../test/helpers/column-info.js';
 import { describe, expect, it } from 'vitest';
 
 import type { ActionSpec, ColumnInfo, TypeCategory } from '../core/index.js';
 import { outputConstraints } from './output-constraints.js';
 
 function column(category: TypeCategory, baseType: string, overrides: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name: 'target',
-    dataType: baseType,
-    baseType,
-    category,
-    elementCategory: null,
-    maxLength: null,
-    isNullable: true,
-    isGenerated: false,
-    identity: null,
-    hasDefault: false,
-    enumLabels: null,
-    ...overrides,
-  };
+  return columnInfo({ name: 'target', dataType: baseType, baseType, category, ...overrides });
 }
 
 const text = column('string', 'text');
