@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgSink, createPgSource } from '../connectors/postgres/index.js';
-import { Secret, silentLogger, type GatewayError, type SourceConnector } from '../src/core/index.js';
+import {
+  Secret,
+  silentLogger,
+  type GatewayError,
+  type ReadRequest,
+  type SourceConnector,
+} from '../src/core/index.js';
 import { runSnapshot } from '../src/pipeline/index.js';
 import { loadPolicy } from '../src/policy/index.js';
 import {
@@ -217,58 +223,78 @@ describe('bad input and faults fail clearly and leave no complete-looking target
     await dropDatabase(target);
   });
 
-  it('fails cleanly when the source connection is killed mid-table', async () => {
-    await freshTarget();
-    let killed = 0;
-    // The real connector, paused after its first batch of events until the server has killed its backend.
-    const inner = createPgSource(databaseUrl(source));
-    const killingSource: SourceConnector = {
-      kind: inner.kind,
-      openSource: async (signal) => {
-        const session = await inner.openSource(signal);
-        return {
-          introspect: (selection) => session.introspect(selection),
-          schemaDdl: (section, selection) => session.schemaDdl(section, selection),
-          close: () => session.close(),
-          async *readRows(request, readSignal) {
-            let first = true;
-            for await (const batch of session.readRows(request, readSignal)) {
-              yield batch;
-              if (first && request.table.name === 'events') {
-                first = false;
-                killed = await withClient('postgres', async (c) => {
-                  const r = await c.query(
-                    `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'lookalike-source'`,
-                    [source],
-                  );
-                  return r.rowCount ?? 0;
-                });
+  it.each(['decoded rows', 'encoded pass-through'] as const)(
+    'fails cleanly when the source connection is killed mid-table (%s)',
+    async (path) => {
+      await freshTarget();
+      let killed = 0;
+      const kill = async (): Promise<number> =>
+        withClient('postgres', async (c) => {
+          const r = await c.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'lookalike-source'`,
+            [source],
+          );
+          return r.rowCount ?? 0;
+        });
+      // The real connector, paused after its first batch of events until the server has killed its backend.
+      const inner = createPgSource(databaseUrl(source));
+      const killingSource: SourceConnector = {
+        kind: inner.kind,
+        openSource: async (signal) => {
+          const session = await inner.openSource(signal);
+          return {
+            introspect: (selection) => session.introspect(selection),
+            schemaDdl: (section, selection) => session.schemaDdl(section, selection),
+            close: () => session.close(),
+            async *readRows(request, readSignal) {
+              let first = true;
+              for await (const batch of session.readRows(request, readSignal)) {
+                yield batch;
+                if (first && request.table.name === 'events') {
+                  first = false;
+                  killed = await kill();
+                }
               }
-            }
-          },
-        };
-      },
-    };
-    const error = (await runSnapshot({
-      source: killingSource,
-      target: createPgSink(databaseUrl(target)),
-      policy: await loadPolicy(POLICY),
-      selection: { schemas: [], tables: [] },
-      secret: new Secret(Buffer.from(testSecret('kill'))),
-      batchRows: 100,
-      signal: new AbortController().signal,
-      logger: silentLogger,
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    )) as GatewayError | undefined;
-    expect(killed).toBe(1);
-    expect(error?.code).toBe('source_read_failed');
-    expect(error?.message).toContain('public.events');
-    expectNoValues(String(error?.message));
-    expect(await userTableCount(target)).toBe(0);
-    await dropDatabase(target);
-  });
+            },
+            // events keeps every column, so with this capability it takes the pass-through path.
+            ...(path === 'encoded pass-through' && session.readEncoded !== undefined
+              ? {
+                  readEncoded: async function* (request: ReadRequest, readSignal: AbortSignal) {
+                    let first = true;
+                    for await (const chunk of session.readEncoded!(request, readSignal)) {
+                      yield chunk;
+                      if (first && request.table.name === 'events') {
+                        first = false;
+                        killed = await kill();
+                      }
+                    }
+                  },
+                }
+              : {}),
+          };
+        },
+      };
+      const error = (await runSnapshot({
+        source: killingSource,
+        target: createPgSink(databaseUrl(target)),
+        policy: await loadPolicy(POLICY),
+        selection: { schemas: [], tables: [] },
+        secret: new Secret(Buffer.from(testSecret('kill'))),
+        batchRows: 100,
+        signal: new AbortController().signal,
+        logger: silentLogger,
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as GatewayError | undefined;
+      expect(killed).toBe(1);
+      expect(error?.code).toBe('source_read_failed');
+      expect(error?.message).toContain('public.events');
+      expectNoValues(String(error?.message));
+      expect(await userTableCount(target)).toBe(0);
+      await dropDatabase(target);
+    },
+  );
 
   it('rolls back when cancelled mid-run', async () => {
     await freshTarget();

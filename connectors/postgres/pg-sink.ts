@@ -35,6 +35,13 @@ export function createPgSink(url: string): SinkConnector {
 const LOAD_MAINTENANCE_WORK_MEM = '512MB';
 const LOAD_WORK_MEM = '128MB';
 
+const NEWLINE = 0x0a;
+
+/** FREEZE: the table was created in this transaction, so rows can be written frozen (no later rewrite). */
+function copyFromSql(table: TableRef, columns: readonly string[]): string {
+  return `COPY ${quoteTable(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (FREEZE)`;
+}
+
 /** Counts user objects: a target with any is refused rather than mixed into. */
 export const USER_OBJECTS_SQL = `
   SELECT
@@ -108,10 +115,8 @@ class PgSinkSession implements SinkSession {
     signal: AbortSignal,
   ): Promise<number> {
     const name = qualifiedName(table);
-    const stream = this.client.query(
-      // FREEZE: the table was created in this transaction, so rows can be written frozen (no later rewrite).
-      copyFrom(`COPY ${quoteTable(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (FREEZE)`),
-    );
+    const stream = this.client.query(copyFrom(copyFromSql(table, columns)));
+
     let rows = 0;
     async function* encode(): AsyncGenerator<string> {
       for await (const batch of batches) {
@@ -124,6 +129,39 @@ class PgSinkSession implements SinkSession {
     try {
       // pipeline: the sink's backpressure pauses the generator, which pauses the source cursor.
       await pipeline(Readable.from(encode(), { objectMode: false, highWaterMark: 1 }), stream);
+    } catch (error) {
+      throw translateDatabaseError(
+        error,
+        'target_write_failed',
+        `${this.endpoint.label}: writing ${name} failed`,
+        {
+          table: name,
+        },
+      );
+    }
+    return rows;
+  }
+
+  /** Pass-through of COPY text chunks; rows are counted by their newlines. */
+  async writeEncoded(
+    table: TableRef,
+    columns: readonly string[],
+    chunks: AsyncIterable<Buffer>,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const name = qualifiedName(table);
+    const stream = this.client.query(copyFrom(copyFromSql(table, columns)));
+    let rows = 0;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of chunks) {
+        if (signal.aborted)
+          throw new GatewayError('cancelled', `cancelled while writing ${name}`, { table: name });
+        for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) rows++;
+        yield chunk;
+      }
+    }
+    try {
+      await pipeline(Readable.from(counted(), { objectMode: false, highWaterMark: 1 }), stream);
     } catch (error) {
       throw translateDatabaseError(
         error,

@@ -121,16 +121,49 @@ class PgSourceSession implements SourceSession {
     };
   }
 
+  /** COPY TO chunks as the server sends them (not row-aligned): the pass-through path for kept tables. */
+  async *readEncoded(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer> {
+    if (this.#broken)
+      throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
+    const table = qualifiedName(request.table);
+    const stream = this.client.query(copyTo(this.#copyToSql(request)));
+    let completed = false;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (signal.aborted)
+          throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+        yield chunk;
+      }
+      completed = true;
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      const lost = isConnectionLoss(error);
+      throw translateDatabaseError(
+        error,
+        'source_read_failed',
+        `${this.endpoint.label}: reading ${table} failed${lost ? ' (connection lost)' : ''}`,
+        { table },
+      );
+    } finally {
+      if (!completed) {
+        this.#broken = true;
+        stream.destroy();
+      }
+    }
+  }
+
+  #copyToSql(request: ReadRequest): string {
+    const columns = request.columns.map(quoteIdent).join(', ');
+    return request.where === undefined
+      ? `COPY ${quoteTable(request.table)} (${columns}) TO STDOUT`
+      : `COPY (SELECT ${columns} FROM ONLY ${quoteTable(request.table)} WHERE ${request.where}) TO STDOUT`;
+  }
+
   async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
     if (this.#broken)
       throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
-    const columns = request.columns.map(quoteIdent).join(', ');
-    const sql =
-      request.where === undefined
-        ? `COPY ${quoteTable(request.table)} (${columns}) TO STDOUT`
-        : `COPY (SELECT ${columns} FROM ONLY ${quoteTable(request.table)} WHERE ${request.where}) TO STDOUT`;
     const table = qualifiedName(request.table);
-    const stream = this.client.query(copyTo(sql));
+    const stream = this.client.query(copyTo(this.#copyToSql(request)));
     const decoder = new CopyTextDecoder();
     let batch: RowBatch = [];
     let completed = false;

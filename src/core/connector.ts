@@ -28,6 +28,11 @@ export interface SourceSession {
   schemaDdl(section: DdlSection, selection: Selection): Promise<string>;
   /** Streams rows in bounded batches; stops reading when the consumer stops pulling or `signal` aborts. */
   readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch>;
+  /**
+   * Optional capability: the same rows as opaque encoded chunks (for PostgreSQL, COPY text), for tables
+   * whose every column is kept. The pipeline uses it only when the sink declares `writeEncoded` too.
+   */
+  readEncoded?(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer>;
   close(): Promise<void>;
 }
 
@@ -46,6 +51,13 @@ export interface SinkSession {
     table: TableRef,
     columns: readonly string[],
     batches: AsyncIterable<RowBatch>,
+    signal: AbortSignal,
+  ): Promise<number>;
+  /** Optional capability, the counterpart of `SourceSession.readEncoded`; returns the rows written. */
+  writeEncoded?(
+    table: TableRef,
+    columns: readonly string[],
+    chunks: AsyncIterable<Buffer>,
     signal: AbortSignal,
   ): Promise<number>;
   setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void>;
