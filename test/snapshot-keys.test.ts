@@ -102,3 +102,46 @@ describe('substituted keys keep their relationships (real PostgreSQL)', () => {
     expect(moved).toBeGreaterThan(b.length * 0.9);
   });
 });
+
+describe('drop (real PostgreSQL)', () => {
+  it('removes a dropped column from the target table and keeps its rows', async () => {
+    const source = await createDatabase('drop_src');
+    const target = await createDatabase('drop_dst');
+    try {
+      await runSqlFile(source, 'test/fixtures/keys.sql');
+      const result = await runLookalike(
+        [
+          'snapshot',
+          '--source',
+          databaseUrl(source),
+          '--target',
+          databaseUrl(target),
+          '--policy',
+          'test/fixtures/keys.policy.yaml',
+          '--format',
+          'json',
+        ],
+        { LOOKALIKE_SECRET: testSecret('drop') },
+      );
+      expect(result.exitCode).toBe(0);
+      expect(JSON.parse(result.stdout)).toMatchObject({ droppedColumns: 1 });
+      await withClient(target, async (c) => {
+        const columns = await c.query<{ column_name: string }>(
+          `SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts' ORDER BY ordinal_position`,
+        );
+        expect(columns.rows.map((r) => r.column_name)).toEqual([
+          'email',
+          'region',
+          'full_name',
+          'username',
+          'tier',
+        ]);
+        const rows = await c.query<{ n: string }>('SELECT count(*) AS n FROM accounts');
+        expect(rows.rows[0]?.n).toBe('3000');
+      });
+    } finally {
+      await dropDatabase(source);
+      await dropDatabase(target);
+    }
+  });
+});
