@@ -179,6 +179,33 @@ describe('bad input and faults fail clearly and leave no complete-looking target
     await dropDatabase(target);
   });
 
+  it('plan --check exits 3 when a column is uncovered and 0 when everything is decided', async () => {
+    const partial = join(work, 'check-partial.yaml');
+    await writeFile(partial, 'version: 1\ntables:\n  public.accounts:\n    columns:\n      region: keep\n');
+    const uncovered = await runLookalike([
+      'plan',
+      '--source',
+      databaseUrl(source),
+      '--policy',
+      partial,
+      '--check',
+    ]);
+    expect(uncovered.exitCode).toBe(3);
+    expect(uncovered.stderr).toContain('public.accounts.email');
+    const complete = await runLookalike([
+      'plan',
+      '--source',
+      databaseUrl(source),
+      '--policy',
+      POLICY,
+      '--check',
+    ]);
+    expect(complete.stderr).not.toContain('lookalike:');
+    expect(complete.exitCode).toBe(0);
+    const withoutCheck = await runLookalike(['plan', '--source', databaseUrl(source), '--policy', partial]);
+    expect(withoutCheck.exitCode).toBe(0);
+  });
+
   it('refuses a saved plan once a column was added to the source (exit 3)', async () => {
     const copy = await createDatabase('faults_drift');
     await runSqlFile(copy, 'test/fixtures/keys.sql');
