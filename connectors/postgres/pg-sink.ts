@@ -114,31 +114,14 @@ class PgSinkSession implements SinkSession {
     batches: AsyncIterable<RowBatch>,
     signal: AbortSignal,
   ): Promise<number> {
-    const name = qualifiedName(table);
-    const stream = this.client.query(copyFrom(copyFromSql(table, columns)));
-
     let rows = 0;
     async function* encode(): AsyncGenerator<string> {
       for await (const batch of batches) {
-        if (signal.aborted)
-          throw new GatewayError('cancelled', `cancelled while writing ${name}`, { table: name });
         rows += batch.length;
         yield encodeRows(batch);
       }
     }
-    try {
-      // pipeline: the sink's backpressure pauses the generator, which pauses the source cursor.
-      await pipeline(Readable.from(encode(), { objectMode: false, highWaterMark: 1 }), stream);
-    } catch (error) {
-      throw translateDatabaseError(
-        error,
-        'target_write_failed',
-        `${this.endpoint.label}: writing ${name} failed`,
-        {
-          table: name,
-        },
-      );
-    }
+    await this.#copyIn(table, columns, encode(), signal);
     return rows;
   }
 
@@ -148,20 +131,38 @@ class PgSinkSession implements SinkSession {
     columns: readonly string[],
     chunks: AsyncIterable<Buffer>,
     signal: AbortSignal,
+    onRows?: (rowsSoFar: number) => void,
   ): Promise<number> {
-    const name = qualifiedName(table);
-    const stream = this.client.query(copyFrom(copyFromSql(table, columns)));
     let rows = 0;
     async function* counted(): AsyncGenerator<Buffer> {
       for await (const chunk of chunks) {
-        if (signal.aborted)
-          throw new GatewayError('cancelled', `cancelled while writing ${name}`, { table: name });
         for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) rows++;
         yield chunk;
+        onRows?.(rows);
+      }
+    }
+    await this.#copyIn(table, columns, counted(), signal);
+    return rows;
+  }
+
+  /** One COPY FROM, fed with backpressure: the sink pauses the generator, which pauses the source. */
+  async #copyIn(
+    table: TableRef,
+    columns: readonly string[],
+    data: AsyncIterable<string | Buffer>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const name = qualifiedName(table);
+    const stream = this.client.query(copyFrom(copyFromSql(table, columns)));
+    async function* untilAborted(): AsyncGenerator<string | Buffer> {
+      for await (const piece of data) {
+        if (signal.aborted)
+          throw new GatewayError('cancelled', `cancelled while writing ${name}`, { table: name });
+        yield piece;
       }
     }
     try {
-      await pipeline(Readable.from(counted(), { objectMode: false, highWaterMark: 1 }), stream);
+      await pipeline(Readable.from(untilAborted(), { objectMode: false, highWaterMark: 1 }), stream);
     } catch (error) {
       throw translateDatabaseError(
         error,
@@ -172,7 +173,6 @@ class PgSinkSession implements SinkSession {
         },
       );
     }
-    return rows;
   }
 
   async setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void> {

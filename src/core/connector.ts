@@ -53,12 +53,16 @@ export interface SinkSession {
     batches: AsyncIterable<RowBatch>,
     signal: AbortSignal,
   ): Promise<number>;
-  /** Optional capability, the counterpart of `SourceSession.readEncoded`; returns the rows written. */
+  /**
+   * Optional capability, the counterpart of `SourceSession.readEncoded`; returns the rows written and
+   * reports the count so far to `onRows` (only the connector knows how rows are delimited).
+   */
   writeEncoded?(
     table: TableRef,
     columns: readonly string[],
     chunks: AsyncIterable<Buffer>,
     signal: AbortSignal,
+    onRows?: (rowsSoFar: number) => void,
   ): Promise<number>;
   setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void>;
   /** Fills materialized views (created empty by the schema copy) from the loaded data; returns how many. */

@@ -217,7 +217,6 @@ async function copyTable(
     ...(planned.where === null ? {} : { where: planned.where }),
     batchRows: request.batchRows,
   };
-  let rows = 0;
   let written: number;
   if (
     transform.transformedColumns === 0 &&
@@ -225,17 +224,16 @@ async function copyTable(
     sink.writeEncoded !== undefined
   ) {
     // Nothing to change in this table: its encoded bytes go straight through, never decoded.
-    const chunks = source.readEncoded(read, request.signal);
-    async function* counted(): AsyncGenerator<Buffer> {
-      for await (const chunk of chunks) {
-        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) rows++;
-        yield chunk;
-        emit({ type: 'table_progress', table: planned.table, rows });
-      }
-    }
-    written = await sink.writeEncoded(planned.table, transform.columns, counted(), request.signal);
+    written = await sink.writeEncoded(
+      planned.table,
+      transform.columns,
+      source.readEncoded(read, request.signal),
+      request.signal,
+      (rowsSoFar) => emit({ type: 'table_progress', table: planned.table, rows: rowsSoFar }),
+    );
   } else {
     const batches = source.readRows(read, request.signal);
+    let rows = 0;
     async function* transformed(): AsyncGenerator<RowBatch> {
       for await (const batch of batches) {
         yield transform.apply(batch);
