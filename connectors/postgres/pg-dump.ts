@@ -1,7 +1,14 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { GatewayError, type DdlSection, type TableRef } from '../../src/core/index.js';
+import {
+  GatewayError,
+  qualifiedName,
+  type DdlSection,
+  type Selection,
+  type TableRef,
+} from '../../src/core/index.js';
+import { introspectCatalog, withDependentViews, type Queryable } from './catalog.js';
 
 const run = promisify(execFile);
 
@@ -71,14 +78,12 @@ export interface DumpScope {
   readonly excludeRelations: readonly TableRef[];
 }
 
-/** Runs pg_dump for one section inside the source's exported snapshot, so schema and data agree. */
-export async function dumpSection(
-  tool: PgDumpTool,
-  env: NodeJS.ProcessEnv,
-  section: DdlSection,
-  snapshotId: string,
-  scope: DumpScope,
-): Promise<string> {
+/**
+ * pg_dump arguments for one schema-only section, shared by the binary and PGlite's pg_dump. Pre-data keeps
+ * every table so views and functions over left-out tables still create (the caller then runs
+ * dropTablesSql); post-data leaves out the left-out tables and every view on them.
+ */
+export function dumpArgs(section: DdlSection, scope: DumpScope): string[] {
   const args = [
     '--schema-only',
     `--section=${section === 'pre_data' ? 'pre-data' : 'post-data'}`,
@@ -87,15 +92,41 @@ export async function dumpSection(
     '--no-publications',
     '--no-subscriptions',
     '--no-security-labels',
-    `--snapshot=${snapshotId}`,
+    ...scope.schemas.map((schema) => `--schema=${patternLiteral(schema)}`),
   ];
-  for (const schema of scope.schemas) args.push(`--schema=${patternLiteral(schema)}`);
-  // Pre-data keeps every table so views and functions over left-out tables still create; the caller
-  // drops the left-out tables afterwards (dropTablesSql). Post-data leaves their indexes and triggers out.
   if (section === 'post_data') {
-    for (const t of scope.excludeRelations)
+    for (const t of scope.excludeRelations) {
       args.push(`--exclude-table=${patternLiteral(t.schema)}.${patternLiteral(t.name)}`);
+    }
   }
+  return args;
+}
+
+/** What a selection means for pg_dump: `--tables` keeps the selected tables' schemas and leaves the rest out. */
+export async function resolveDumpScope(db: Queryable, selection: Selection): Promise<DumpScope> {
+  if (selection.tables.length === 0)
+    return { schemas: selection.schemas, excludeTables: [], excludeRelations: [] };
+  const schemas = [...new Set(selection.tables.map((t) => t.schema))];
+  const selected = new Set((await introspectCatalog(db, selection)).tables.map((t) => qualifiedName(t.ref)));
+  const all = await db.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) ORDER BY 1, 2`,
+    [schemas],
+  );
+  const excludeTables = all.filter((t) => !selected.has(`${t.schema}.${t.name}`));
+  return { schemas, excludeTables, excludeRelations: await withDependentViews(db, excludeTables) };
+}
+
+/** Runs pg_dump for one section inside the source's exported snapshot, so schema and data agree. */
+export async function dumpSection(
+  tool: PgDumpTool,
+  env: NodeJS.ProcessEnv,
+  section: DdlSection,
+  snapshotId: string,
+  scope: DumpScope,
+): Promise<string> {
+  const args = [...dumpArgs(section, scope), `--snapshot=${snapshotId}`];
   try {
     const { stdout } = await run(tool.path, args, { env, maxBuffer: 256 * 1024 * 1024, timeout: 600_000 });
     return createSchemasIfMissing(stripMetaCommands(stdout));

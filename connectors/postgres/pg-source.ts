@@ -6,14 +6,15 @@ import {
   type DatabaseSchema,
   type DdlSection,
   type ReadRequest,
+  type Row,
   type RowBatch,
   type Selection,
   type SourceConnector,
   type SourceSession,
 } from '../../src/core/index.js';
-import { introspectCatalog, quoteIdent, quoteTable, withDependentViews, type Queryable } from './catalog.js';
+import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
 import { CopyTextDecoder } from './copy-text.js';
-import { dropTablesSql, dumpSection, findPgDump, type DumpScope, type PgDumpTool } from './pg-dump.js';
+import { dropTablesSql, dumpSection, findPgDump, resolveDumpScope, type PgDumpTool } from './pg-dump.js';
 import { connect, libpqEnvironment, parseEndpoint, type PgEndpoint } from './pg-connection.js';
 import { isConnectionLoss, translateDatabaseError } from './pg-errors.js';
 
@@ -59,7 +60,6 @@ class PgSourceSession implements SourceSession {
   #closed = false;
   #broken = false;
   #pgDump: PgDumpTool | undefined;
-  #schema: DatabaseSchema | undefined;
   readonly #queryable: Queryable;
 
   constructor(
@@ -77,8 +77,7 @@ class PgSourceSession implements SourceSession {
 
   async introspect(selection: Selection): Promise<DatabaseSchema> {
     try {
-      this.#schema = await introspectCatalog(this.#queryable, selection);
-      return this.#schema;
+      return await introspectCatalog(this.#queryable, selection);
     } catch (error) {
       throw translateDatabaseError(
         error,
@@ -90,7 +89,7 @@ class PgSourceSession implements SourceSession {
 
   async schemaDdl(section: DdlSection, selection: Selection): Promise<string> {
     this.#pgDump ??= await findPgDump(this.serverMajor, this.options.pgDumpPath);
-    const scope = await this.#dumpScope(selection);
+    const scope = await resolveDumpScope(this.#queryable, selection);
     const ddl = await dumpSection(
       this.#pgDump,
       libpqEnvironment(this.endpoint),
@@ -99,26 +98,6 @@ class PgSourceSession implements SourceSession {
       scope,
     );
     return section === 'pre_data' ? ddl + dropTablesSql(scope.excludeTables) : ddl;
-  }
-
-  /** `--tables` keeps the selected tables' schemas (types, functions, views) and leaves their other tables out. */
-  async #dumpScope(selection: Selection): Promise<DumpScope> {
-    if (selection.tables.length === 0)
-      return { schemas: selection.schemas, excludeTables: [], excludeRelations: [] };
-    const schemas = [...new Set(selection.tables.map((t) => t.schema))];
-    const schema = this.#schema ?? (await this.introspect(selection));
-    const selected = new Set(schema.tables.map((t) => qualifiedName(t.ref)));
-    const all = await this.#queryable.query<{ schema: string; name: string }>(
-      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) ORDER BY 1, 2`,
-      [schemas],
-    );
-    const excluded = all.filter((t) => !selected.has(`${t.schema}.${t.name}`));
-    return {
-      schemas,
-      excludeTables: excluded,
-      excludeRelations: await withDependentViews(this.#queryable, excluded),
-    };
   }
 
   /** COPY TO chunks as the server sends them (not row-aligned): the pass-through path for kept tables. */
@@ -146,6 +125,7 @@ class PgSourceSession implements SourceSession {
       );
     } finally {
       if (!completed) {
+        // The connection is mid-COPY: it cannot run another statement, so the session is done.
         this.#broken = true;
         stream.destroy();
       }
@@ -159,54 +139,30 @@ class PgSourceSession implements SourceSession {
       : `COPY (SELECT ${columns} FROM ONLY ${quoteTable(request.table)} WHERE ${request.where}) TO STDOUT`;
   }
 
+  /** The pass-through chunks decoded into rows, in batches of at most `batchRows`. */
   async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
-    if (this.#broken)
-      throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
     const table = qualifiedName(request.table);
-    const stream = this.client.query(copyTo(this.#copyToSql(request)));
     const decoder = new CopyTextDecoder();
     let batch: RowBatch = [];
-    let completed = false;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (signal.aborted)
-          throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
-        for (const row of decoder.push(chunk)) {
-          if (row.length !== request.columns.length) {
-            throw new GatewayError(
-              'source_read_failed',
-              `${table}: a row has an unexpected number of fields`,
-              {
-                table,
-              },
-            );
-          }
-          batch.push(row);
-          if (batch.length >= request.batchRows) {
-            yield batch;
-            batch = [];
-          }
+    const accept = (row: Row): void => {
+      if (row.length !== request.columns.length) {
+        throw new GatewayError('source_read_failed', `${table}: a row has an unexpected number of fields`, {
+          table,
+        });
+      }
+      batch.push(row);
+    };
+    for await (const chunk of this.readEncoded(request, signal)) {
+      for (const row of decoder.push(chunk)) {
+        accept(row);
+        if (batch.length >= request.batchRows) {
+          yield batch;
+          batch = [];
         }
       }
-      batch.push(...decoder.end());
-      if (batch.length > 0) yield batch;
-      completed = true;
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      const lost = isConnectionLoss(error);
-      throw translateDatabaseError(
-        error,
-        'source_read_failed',
-        `${this.endpoint.label}: reading ${table} failed${lost ? ' (connection lost)' : ''}`,
-        { table },
-      );
-    } finally {
-      if (!completed) {
-        // The connection is mid-COPY: it cannot run another statement, so the session is done.
-        this.#broken = true;
-        stream.destroy();
-      }
     }
+    for (const row of decoder.end()) accept(row);
+    if (batch.length > 0) yield batch;
   }
 
   async close(): Promise<void> {

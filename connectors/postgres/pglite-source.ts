@@ -10,11 +10,16 @@ import {
   type Selection,
   type SourceConnector,
   type SourceSession,
-  type TableRef,
 } from '../../src/core/index.js';
-import { introspectCatalog, quoteIdent, quoteTable, type Queryable, withDependentViews } from './catalog.js';
+import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
 import { CopyTextDecoder } from './copy-text.js';
-import { createSchemasIfMissing, dropTablesSql, patternLiteral, stripMetaCommands } from './pg-dump.js';
+import {
+  createSchemasIfMissing,
+  dropTablesSql,
+  dumpArgs,
+  resolveDumpScope,
+  stripMetaCommands,
+} from './pg-dump.js';
 import { translateDatabaseError } from './pg-errors.js';
 import { pgliteQueryable } from './pglite-queryable.js';
 
@@ -83,22 +88,15 @@ class PgliteSourceSession implements SourceSession {
 
   async schemaDdl(section: DdlSection, selection: Selection): Promise<string> {
     const sectionName = section === 'pre_data' ? 'pre-data' : 'post-data';
-    const scope = await this.#exclusive('cannot read the catalog', () => this.#dumpScope(selection, section));
+    const scope = await this.#exclusive('cannot read the catalog', () =>
+      resolveDumpScope(this.#queryable, selection),
+    );
     return this.#exclusive(`pg_dump failed to read the ${sectionName} schema`, async () => {
       let text: string;
       try {
         const file = await pgDump({
           pg: this.#db,
-          args: [
-            '--schema-only',
-            `--section=${sectionName}`,
-            '--no-owner',
-            '--no-privileges',
-            '--no-publications',
-            '--no-subscriptions',
-            '--no-security-labels',
-            ...scope.args,
-          ],
+          args: dumpArgs(section, scope),
         });
         text = await file.text();
       } catch {
@@ -109,42 +107,8 @@ class PgliteSourceSession implements SourceSession {
         );
       }
       const ddl = createSchemasIfMissing(stripMetaCommands(text));
-      return section === 'pre_data' ? ddl + dropTablesSql(scope.excluded) : ddl;
+      return section === 'pre_data' ? ddl + dropTablesSql(scope.excludeTables) : ddl;
     });
-  }
-
-  /**
-   * pg_dump arguments for a selection, as pg-source: pre-data keeps every table of the selected tables'
-   * schemas (views over left-out tables must still create) and the left-out tables are dropped after it.
-   */
-  async #dumpScope(
-    selection: Selection,
-    section: DdlSection,
-  ): Promise<{ args: string[]; excluded: TableRef[] }> {
-    if (selection.tables.length === 0) {
-      return { args: selection.schemas.map((s) => `--schema=${patternLiteral(s)}`), excluded: [] };
-    }
-    const schemas = [...new Set(selection.tables.map((t) => t.schema))];
-    const selected = new Set(
-      (await introspectCatalog(this.#queryable, selection)).tables.map((t) => qualifiedName(t.ref)),
-    );
-    const all = await this.#queryable.query<{ schema: string; name: string }>(
-      `SELECT n.nspname AS schema, c.relname AS name FROM pg_catalog.pg_class c
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) ORDER BY 1, 2`,
-      [schemas],
-    );
-    const excluded = all.filter((t) => !selected.has(`${t.schema}.${t.name}`));
-    const excludedRelations = await withDependentViews(this.#queryable, excluded);
-    const args = schemas.map((s) => `--schema=${patternLiteral(s)}`);
-    if (section === 'post_data') {
-      args.push(
-        ...excludedRelations.map(
-          (t) => `--exclude-table=${patternLiteral(t.schema)}.${patternLiteral(t.name)}`,
-        ),
-      );
-    }
-    return { args, excluded };
   }
 
   /**
