@@ -1,0 +1,271 @@
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import type { Document, ErrorCode as YamlErrorCode } from 'yaml';
+import type { z } from 'zod';
+import { GatewayError } from '../../core/index.js';
+import type { ActionSpec } from '../../core/index.js';
+import { VALIDATORS } from '../validators/index.js';
+import { CatalogueSchema } from './catalogue-schema.js';
+import type { CatalogueFile, EntityRule } from './catalogue-schema.js';
+import { compileContextTerms } from './context-terms.js';
+import type { CatalogueEntity, CompiledPattern, EntityCatalogue } from './entity-catalogue.js';
+
+type Path = readonly (string | number)[];
+
+interface Problem {
+  readonly path: Path;
+  readonly message: string;
+}
+
+const MAX_LISTED = 20;
+
+/**
+ * Parses, validates and compiles an entity catalogue. Throws `config_invalid` naming `fileName`, line:column,
+ * the path in the document (and the entity and rule for a regex that does not compile) — never the YAML
+ * library's message or zod's input, which can quote the file's contents.
+ */
+export function parseEntityCatalogue(text: string, fileName: string): EntityCatalogue {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntax = [...doc.errors, ...doc.warnings];
+  if (syntax.length > 0) {
+    throw invalid(
+      fileName,
+      syntax.map((e) => `${where(fileName, lineCounter, e.pos[0])}: YAML syntax: ${yamlProblem(e.code)}`),
+    );
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch {
+    throw invalid(fileName, [`${fileName}: YAML syntax: an alias cannot be resolved`]);
+  }
+  const parsed = CatalogueSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap(describeIssue);
+    throw invalid(fileName, locate(problems, doc, fileName, lineCounter));
+  }
+  const problems: Problem[] = [];
+  const catalogue = compile(parsed.data, problems);
+  if (problems.length > 0) throw invalid(fileName, locate(problems, doc, fileName, lineCounter));
+  return catalogue;
+}
+
+function compile(file: CatalogueFile, problems: Problem[]): EntityCatalogue {
+  const entities = file.entities.map((rule, i) => compileEntity(file, rule, i, problems));
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  return {
+    version: 1,
+    defaults: file.defaults,
+    entities,
+    ids: entities.map((e) => e.id),
+    get: (id) => byId.get(id),
+    has: (id) => byId.has(id),
+  };
+}
+
+function compileEntity(
+  file: CatalogueFile,
+  rule: EntityRule,
+  index: number,
+  problems: Problem[],
+): CatalogueEntity {
+  const at = ['entities', index];
+  const patterns = rule.patterns.flatMap((p, j): CompiledPattern[] => {
+    const path = [...at, 'patterns', j, 'regex'];
+    const source = expandMacros(p.regex, file.macros);
+    if (typeof source !== 'string') {
+      problems.push({
+        path,
+        message: `entity ${rule.id} rule ${p.name}: unknown macro {{${source.unknown}}}`,
+      });
+      return [];
+    }
+    const flags = p.flags ?? '';
+    const hasValueGroup = source.includes('(?<value>');
+    try {
+      const scan = new RegExp(source, `g${hasValueGroup ? 'd' : ''}${flags}`);
+      const whole = new RegExp(`^(?:${source})$`, flags);
+      return [
+        {
+          name: `${rule.id.toLowerCase()}.${p.name}`,
+          entity: rule.id,
+          scan,
+          whole,
+          hasValueGroup,
+          score: p.score,
+          anyOf: p.prefilter?.any_of === undefined ? undefined : literalsRegex(p.prefilter.any_of),
+          minDigits: p.prefilter?.min_digits ?? 0,
+        },
+      ];
+    } catch (error) {
+      // V8's message quotes the pattern; keep only its final clause (the reason).
+      const reason =
+        error instanceof SyntaxError ? (error.message.split(': ').pop() ?? 'invalid') : 'invalid';
+      problems.push({
+        path,
+        message: `entity ${rule.id} rule ${p.name}: the regex does not compile (${reason})`,
+      });
+      return [];
+    }
+  });
+  const context = compileContextTerms(rule.context);
+  const negative = compileContextTerms(rule.negative_context);
+  for (const i of context.empty)
+    problems.push({ path: [...at, 'context', i], message: 'a context entry needs a letter or digit' });
+  for (const i of negative.empty) {
+    problems.push({
+      path: [...at, 'negative_context', i],
+      message: 'a context entry needs a letter or digit',
+    });
+  }
+  return {
+    id: rule.id,
+    label: rule.label,
+    description: rule.description,
+    detectedBy: rule.detected_by,
+    action: toAction(rule),
+    patterns,
+    patternsFrom: rule.patterns_from,
+    derivedScore: rule.derived_score,
+    validatorName: rule.validator,
+    validate: rule.validator === undefined ? undefined : VALIDATORS[rule.validator],
+    validatorRequired: rule.validator_required,
+    context: context.terms,
+    negativeContext: negative.terms,
+    window: rule.context_window ?? file.defaults.context_window,
+    contextBoost: rule.context_boost ?? file.defaults.context_boost,
+  };
+}
+
+/** The core ActionSpec, leaving out options that were not given. */
+function toAction(rule: EntityRule): ActionSpec {
+  if (rule.substitute !== undefined) return { kind: 'substitute', entity: rule.substitute };
+  const a = rule.action ?? { kind: 'keep' };
+  switch (a.kind) {
+    case 'substitute':
+      return a.scope === undefined
+        ? { kind: a.kind, entity: a.entity }
+        : { kind: a.kind, entity: a.entity, scope: a.scope };
+    case 'hash':
+      return a.length === undefined ? { kind: 'hash' } : { kind: 'hash', length: a.length };
+    case 'generalize':
+      if (a.to !== undefined) return { kind: 'generalize', to: a.to };
+      if (a.bucket !== undefined) return { kind: 'generalize', bucket: a.bucket };
+      return a.prefix === undefined ? { kind: 'generalize' } : { kind: 'generalize', prefix: a.prefix };
+    case 'shift_date':
+      return a.by === undefined
+        ? { kind: a.kind, max_days: a.max_days }
+        : { kind: a.kind, max_days: a.max_days, by: a.by };
+    case 'redact_text':
+      return a.placeholder === undefined ? { kind: a.kind } : { kind: a.kind, placeholder: a.placeholder };
+    case 'mask':
+      return { kind: 'mask', keep_first: a.keep_first, keep_last: a.keep_last, char: a.char };
+    default:
+      return { kind: a.kind };
+  }
+}
+
+/** One case-insensitive regex that finds any of the literals (a single native scan per text). */
+function literalsRegex(literals: readonly string[]): RegExp {
+  return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+}
+
+/** Replaces `{{name}}` with the macro's regex text; returns the first unknown name instead. */
+function expandMacros(regex: string, macros: Readonly<Record<string, string>>): string | { unknown: string } {
+  let unknown: string | undefined;
+  const out = regex.replace(/\{\{([a-z][a-z0-9_]*)\}\}/g, (_, name: string) => {
+    const body = macros[name];
+    if (body === undefined) unknown ??= name;
+    return body ?? '';
+  });
+  return unknown === undefined ? out : { unknown };
+}
+
+/** Describes a zod issue from its structured fields only (never `input`, which holds file contents). */
+function describeIssue(issue: z.core.$ZodIssue): Problem[] {
+  const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+  switch (issue.code) {
+    case 'invalid_type':
+      return [{ path, message: `expected ${issue.expected}` }];
+    case 'invalid_value':
+      return [{ path, message: `expected one of: ${issue.values.map((v) => String(v)).join(', ')}` }];
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: [...path, key], message: `unknown key "${key}"` }));
+    case 'too_small':
+      return [{ path, message: `too small (minimum ${String(issue.minimum)})` }];
+    case 'too_big':
+      return [{ path, message: `too big (maximum ${String(issue.maximum)})` }];
+    case 'invalid_format':
+      return [{ path, message: `expected ${issue.format === 'regex' ? 'a different form' : issue.format}` }];
+    case 'custom':
+      return [{ path, message: issue.message }];
+    case 'invalid_union':
+      return [
+        {
+          path,
+          message:
+            'not a valid action: expected { kind: keep|substitute|mask|hash|nullify|generalize|shift_date|redact_text|drop, … }',
+        },
+      ];
+    default:
+      return [{ path, message: 'invalid value' }];
+  }
+}
+
+function locate(problems: readonly Problem[], doc: Document, file: string, lc: LineCounter): string[] {
+  return problems.map(
+    (p) => `${where(file, lc, offsetOf(doc, p.path))}: ${formatPath(p.path)}: ${p.message}`,
+  );
+}
+
+/** The nearest node on the path that exists in the document (a missing key points at its mapping). */
+function offsetOf(doc: Document, path: Path): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return node.range[0];
+  }
+  return undefined;
+}
+
+function formatPath(path: Path): string {
+  if (path.length === 0) return '(document)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function where(file: string, lc: LineCounter, offset: number | undefined): string {
+  if (offset === undefined) return file;
+  const { line, col } = lc.linePos(offset);
+  return `${file}:${line}:${col}`;
+}
+
+function invalid(file: string, lines: readonly string[]): GatewayError {
+  const listed = lines.slice(0, MAX_LISTED);
+  const more = lines.length - listed.length;
+  const header =
+    lines.length === 1
+      ? 'invalid entity catalogue: '
+      : `invalid entity catalogue, ${lines.length} problems:\n  `;
+  return new GatewayError(
+    'config_invalid',
+    header + listed.join('\n  ') + (more > 0 ? `\n  … and ${more} more` : ''),
+    {
+      file,
+      items: listed,
+    },
+  );
+}
+
+/** A fixed sentence per YAML error code: the library's own messages can quote the source. */
+function yamlProblem(code: YamlErrorCode): string {
+  const known: Partial<Record<YamlErrorCode, string>> = {
+    BAD_INDENT: 'bad indentation',
+    DUPLICATE_KEY: 'duplicate key in a mapping',
+    MISSING_CHAR: 'a closing quote or bracket is missing',
+    TAB_AS_INDENT: 'tabs cannot indent YAML; use spaces',
+    BAD_DQ_ESCAPE: 'bad escape sequence in a double-quoted string; use single quotes for regexes',
+    MULTIPLE_DOCS: 'several YAML documents in one file',
+    BAD_SCALAR_START: 'a plain value cannot start with this character; quote it',
+    UNEXPECTED_TOKEN: 'unexpected token',
+  };
+  return known[code] ?? 'unparseable YAML';
+}

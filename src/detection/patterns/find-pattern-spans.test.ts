@@ -1,0 +1,143 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { defaultCatalogue } from '../catalogue/index.js';
+import { luhnCheckDigit } from '../validators/index.js';
+import { findPatternSpans, findScoredPatternSpans } from './find-pattern-spans.js';
+
+const catalogue = defaultCatalogue(fileURLToPath(new URL('../../../', import.meta.url)));
+
+/** Spans as `TYPE:text` for readable assertions. */
+function found(text: string): string[] {
+  return findPatternSpans(text, catalogue).map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
+}
+
+function scoreOf(text: string, type: string, minScore = 0): number | undefined {
+  return findScoredPatternSpans(text, catalogue, { minScore, keepOverlaps: true }).find(
+    (s) => s.type === type,
+  )?.score;
+}
+
+const card = (body: string): string => body + String(luhnCheckDigit(body));
+function nhs(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(body[i]) * (10 - i);
+  return body + String((11 - (sum % 11)) % 11);
+}
+
+describe('findPatternSpans: one positive and one negative per entity family', () => {
+  const cases: [string, string, string][] = [
+    ['EMAIL_ADDRESS', 'mail me at jane.roe@example.com today', 'the address a@b is incomplete'],
+    ['PHONE_NUMBER', 'call +44 20 7946 0958 now', 'timestamp 1700000000 logged'],
+    ['CREDIT_CARD', `paid with ${card('411111111111111')}`, `ref ${card('900000000000000')}`],
+    ['US_SSN', 'SSN 536-22-1234 on file', 'SSN 666-22-1234 on file'],
+    ['IP_ADDRESS', 'from 10.20.30.40 yesterday', 'from 300.20.30.40 yesterday'],
+    ['MAC_ADDRESS', 'device 00:1A:2B:3C:4D:5E', 'device 00:1A-2B:3C:4D:5E'],
+    ['URL', 'see https://example.org/path', 'see http://notatld.zzzz'],
+    ['DATE_TIME', 'on 2021-06-30 we met', 'on 2021-02-30 we met'],
+    ['IBAN_CODE', 'IBAN GB33BUKB20201555555555', 'IBAN GB00BUKB20201555555555'],
+    ['UK_NHS', `NHS number ${nhs('943476591')}`, 'NHS number 9434765918 wrong'],
+    ['AGE', 'she is 42 years old', 'it took 42 years'],
+    ['PASSWORD', 'password: Tr0ub4dor&3', 'password is required'],
+    ['STREET_ADDRESS', 'lives at 221 Baker Street now', 'we ate 3 apples and the road'],
+    ['ORGANIZATION', 'works for Acme Widgets Inc. now', 'they formed an llc later'],
+    ['MEDICAL_RECORD_NUMBER', 'MRN: 12345678 admitted', 'the record 12345678 admitted'],
+    ['POSTAL_CODE', 'Springfield, IL 62704', 'we sold 62704 units'],
+  ];
+  for (const [type, positive, negative] of cases) {
+    it(type, () => {
+      expect(found(positive).some((s) => s.startsWith(`${type}:`))).toBe(true);
+      expect(found(negative).some((s) => s.startsWith(`${type}:`))).toBe(false);
+    });
+  }
+});
+
+describe('context', () => {
+  it('raises a weak match when a context word is near, on either side', () => {
+    expect(found('my ssn is 536221234')).toContain('US_SSN:536221234');
+    expect(found('536221234 is my ssn')).toContain('US_SSN:536221234');
+    expect(found('number 536221234 here')).not.toContain('US_SSN:536221234');
+  });
+
+  it('matches context as whole words only: "lic" is not inside "duplicate"', () => {
+    expect(found('lic A1234567')).toContain('US_DRIVER_LICENSE:A1234567');
+    expect(found('duplicate A1234567')).toEqual([]);
+  });
+
+  it('matches multi-word context as consecutive words', () => {
+    expect(found('social security 536221234')).toContain('US_SSN:536221234');
+    expect(found('social club security 536221234')).not.toContain('US_SSN:536221234');
+  });
+
+  it('lowers the score with negative context', () => {
+    const plain = scoreOf('host 1.2.3.4 up', 'IP_ADDRESS') ?? 0;
+    const version = scoreOf('version 1.2.3.4 up', 'IP_ADDRESS') ?? 0;
+    expect(version).toBeLessThan(plain);
+  });
+
+  it('a validator pass alone does not reach 1.0', () => {
+    expect(scoreOf('4111111111111111', 'CREDIT_CARD')).toBeLessThan(1);
+    expect(scoreOf('visa card 4111111111111111', 'CREDIT_CARD')).toBe(1);
+  });
+
+  it('birth context turns a date into DATE_OF_BIRTH', () => {
+    expect(found('born on 12 March 1985')).toEqual(['DATE_OF_BIRTH:12 March 1985']);
+    expect(found('meeting on 12 March 1985')).toEqual(['DATE_TIME:12 March 1985']);
+  });
+});
+
+describe('known false-positive classes', () => {
+  it('prices, years, quantities and order numbers are not personal data', () => {
+    expect(found('Total $1,234.56 for 3 items in 2023.')).toEqual([]);
+    expect(found('order 123456789 shipped, invoice 9876543210')).toEqual([]);
+    expect(found('we shipped 1500000 units in 2019 and 2020')).toEqual([]);
+  });
+
+  it('timestamps and GUIDs do not become phone numbers', () => {
+    expect(found('at 1700000000 the job ran')).toEqual([]);
+    expect(found('id 550e8400-e29b-41d4-a716-446655440000 failed')).toEqual([]);
+  });
+
+  it('a version string with context "version" scores lower than an address', () => {
+    const version = scoreOf('version 1.2.3.4', 'IP_ADDRESS') ?? 0;
+    expect(version).toBeLessThan(scoreOf('client 10.1.2.3', 'IP_ADDRESS') ?? 0);
+  });
+
+  it('file names are not domains', () => {
+    expect(found('edit setup.py and README.md')).toEqual([]);
+    expect(found('visit example.com')).toContain('DOMAIN_NAME:example.com');
+  });
+});
+
+describe('ALL-CAPS and overlaps', () => {
+  it('finds entities in ALL-CAPS text', () => {
+    const spans = found('MR JOHN SMITH, JOHN.SMITH@EXAMPLE.COM, 123 MAIN STREET, SSN 536-22-1234');
+    expect(spans).toEqual(
+      expect.arrayContaining([
+        'PERSON:JOHN SMITH',
+        'EMAIL_ADDRESS:JOHN.SMITH@EXAMPLE.COM',
+        'STREET_ADDRESS:123 MAIN STREET',
+        'US_SSN:536-22-1234',
+      ]),
+    );
+  });
+
+  it('resolves overlaps: e-mail over its domain, URL over its host, one span per region', () => {
+    expect(found('write to a.b@example.com')).toEqual(['EMAIL_ADDRESS:a.b@example.com']);
+    expect(found('open http://10.0.0.1/admin')).toEqual(['URL:http://10.0.0.1/admin']);
+    const spans = findPatternSpans('SSN 536-22-1234 and 4111 1111 1111 1111', catalogue);
+    for (let i = 1; i < spans.length; i++)
+      expect(spans[i]?.start).toBeGreaterThanOrEqual(spans[i - 1]?.end ?? 0);
+  });
+
+  it('keepOverlaps returns competing kinds for the combiner', () => {
+    const all = findScoredPatternSpans('visit example.com', catalogue, { keepOverlaps: true, minScore: 0 });
+    expect(all.map((s) => s.type)).toContain('DOMAIN_NAME');
+  });
+
+  it('reports offsets as JavaScript string indexes, detector names the rule', () => {
+    const text = 'Zoë → mail zoe@example.com';
+    const [span] = findPatternSpans(text, catalogue);
+    expect(text.slice(span?.start, span?.end)).toBe('zoe@example.com');
+    expect(span?.detector).toBe('pattern:email_address.email');
+  });
+});

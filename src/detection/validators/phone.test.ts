@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { isPhone } from './phone.js';
+
+describe('isPhone', () => {
+  it('accepts international numbers for any country and national numbers in the default regions', () => {
+    for (const ok of [
+      '+44 20 7946 0958',
+      '+1 415 555 2671',
+      '+33 1 42 68 53 00',
+      '+81 3-1234-5678',
+      '0044 20 7946 0958',
+      '(415) 555-2671',
+      '020 7946 0958',
+      '030 12345678',
+    ]) {
+      expect(isPhone(ok)).toBe(true);
+    }
+  });
+
+  it('rejects epochs, dates, IPs, short runs and impossible numbers', () => {
+    for (const bad of [
+      '1700000000',
+      '2024-01-15',
+      '15.01.2024',
+      '192.168.10.20',
+      '12345',
+      '+999 123',
+      '000 000 0000',
+    ]) {
+      expect(isPhone(bad)).toBe(false);
+    }
+  });
+});
