@@ -1,0 +1,180 @@
+import type { TypeCategory } from '../../../src/core/index.js';
+
+/** A hand-labelled column: expected entity id, `PROSE` (free text for span detection) or null (not personal). */
+export interface LabelledColumn {
+  readonly table: string;
+  readonly column: string;
+  readonly type: TypeCategory;
+  readonly baseType?: string;
+  readonly expected: string | null;
+  readonly pk?: boolean;
+  readonly fk?: boolean;
+  readonly enumLabels?: readonly string[];
+}
+
+const c = (
+  table: string,
+  column: string,
+  type: TypeCategory,
+  expected: string | null,
+  extra: Partial<LabelledColumn> = {},
+): LabelledColumn => ({ table, column, type, expected, ...extra });
+
+const PAYMENT_COLUMNS = (table: string): LabelledColumn[] => [
+  c(table, 'payment_id', 'integer', null, { pk: true }),
+  c(table, 'customer_id', 'integer', null, { fk: true }),
+  c(table, 'staff_id', 'integer', null, { fk: true }),
+  c(table, 'rental_id', 'integer', null, { fk: true }),
+  c(table, 'amount', 'decimal', null),
+  c(table, 'payment_date', 'timestamp', null),
+];
+
+/**
+ * Every column of pagila's tables (test/fixtures/pagila/pagila-schema.sql). Reference tables of places
+ * (`city.city`, `country.country`) are labelled with their kind: they hold the place names a customer's
+ * address points at. `staff.picture` (bytea) is labelled null: no catalogue kind covers images.
+ */
+export const PAGILA: readonly LabelledColumn[] = [
+  c('actor', 'actor_id', 'integer', null, { pk: true }),
+  c('actor', 'first_name', 'string', 'FIRST_NAME'),
+  c('actor', 'last_name', 'string', 'LAST_NAME'),
+  c('actor', 'last_update', 'timestamp', null),
+  c('address', 'address_id', 'integer', null, { pk: true }),
+  c('address', 'address', 'string', 'STREET_ADDRESS'),
+  c('address', 'address2', 'string', 'STREET_ADDRESS'),
+  c('address', 'district', 'string', 'STATE'),
+  c('address', 'city_id', 'integer', null, { fk: true }),
+  c('address', 'postal_code', 'string', 'POSTAL_CODE'),
+  c('address', 'phone', 'string', 'PHONE_NUMBER'),
+  c('address', 'last_update', 'timestamp', null),
+  c('category', 'category_id', 'integer', null, { pk: true }),
+  c('category', 'name', 'string', null),
+  c('category', 'last_update', 'timestamp', null),
+  c('city', 'city_id', 'integer', null, { pk: true }),
+  c('city', 'city', 'string', 'CITY'),
+  c('city', 'country_id', 'integer', null, { fk: true }),
+  c('city', 'last_update', 'timestamp', null),
+  c('country', 'country_id', 'integer', null, { pk: true }),
+  c('country', 'country', 'string', 'COUNTRY'),
+  c('country', 'last_update', 'timestamp', null),
+  c('customer', 'customer_id', 'integer', null, { pk: true }),
+  c('customer', 'store_id', 'integer', null, { fk: true }),
+  c('customer', 'first_name', 'string', 'FIRST_NAME'),
+  c('customer', 'last_name', 'string', 'LAST_NAME'),
+  c('customer', 'email', 'string', 'EMAIL_ADDRESS'),
+  c('customer', 'address_id', 'integer', null, { fk: true }),
+  c('customer', 'activebool', 'boolean', null),
+  c('customer', 'create_date', 'date', null),
+  c('customer', 'last_update', 'timestamp', null),
+  c('customer', 'active', 'integer', null),
+  c('film', 'film_id', 'integer', null, { pk: true }),
+  c('film', 'title', 'string', null),
+  c('film', 'description', 'string', 'PROSE'),
+  c('film', 'release_year', 'integer', null),
+  c('film', 'language_id', 'integer', null, { fk: true }),
+  c('film', 'original_language_id', 'integer', null, { fk: true }),
+  c('film', 'rental_duration', 'integer', null),
+  c('film', 'rental_rate', 'decimal', null),
+  c('film', 'length', 'integer', null),
+  c('film', 'replacement_cost', 'decimal', null),
+  c('film', 'rating', 'enum', null, { enumLabels: ['G', 'PG', 'PG-13', 'R', 'NC-17'] }),
+  c('film', 'last_update', 'timestamp', null),
+  c('film', 'special_features', 'array', null),
+  c('film', 'fulltext', 'text_search', null),
+  c('film_actor', 'actor_id', 'integer', null, { pk: true, fk: true }),
+  c('film_actor', 'film_id', 'integer', null, { pk: true, fk: true }),
+  c('film_actor', 'last_update', 'timestamp', null),
+  c('film_category', 'film_id', 'integer', null, { pk: true, fk: true }),
+  c('film_category', 'category_id', 'integer', null, { pk: true, fk: true }),
+  c('film_category', 'last_update', 'timestamp', null),
+  c('inventory', 'inventory_id', 'integer', null, { pk: true }),
+  c('inventory', 'film_id', 'integer', null, { fk: true }),
+  c('inventory', 'store_id', 'integer', null, { fk: true }),
+  c('inventory', 'last_update', 'timestamp', null),
+  c('language', 'language_id', 'integer', null, { pk: true }),
+  c('language', 'name', 'string', null),
+  c('language', 'last_update', 'timestamp', null),
+  ...PAYMENT_COLUMNS('payment'),
+  ...[1, 2, 3, 4, 5, 6, 7].flatMap((m) => PAYMENT_COLUMNS(`payment_p2022_0${m}`)),
+  c('rental', 'rental_id', 'integer', null, { pk: true }),
+  c('rental', 'rental_date', 'timestamp', null),
+  c('rental', 'inventory_id', 'integer', null, { fk: true }),
+  c('rental', 'customer_id', 'integer', null, { fk: true }),
+  c('rental', 'return_date', 'timestamp', null),
+  c('rental', 'staff_id', 'integer', null, { fk: true }),
+  c('rental', 'last_update', 'timestamp', null),
+  c('staff', 'staff_id', 'integer', null, { pk: true }),
+  c('staff', 'first_name', 'string', 'FIRST_NAME'),
+  c('staff', 'last_name', 'string', 'LAST_NAME'),
+  c('staff', 'address_id', 'integer', null, { fk: true }),
+  c('staff', 'email', 'string', 'EMAIL_ADDRESS'),
+  c('staff', 'store_id', 'integer', null, { fk: true }),
+  c('staff', 'active', 'boolean', null),
+  c('staff', 'username', 'string', 'USERNAME'),
+  c('staff', 'password', 'string', 'PASSWORD_HASH'),
+  c('staff', 'last_update', 'timestamp', null),
+  c('staff', 'picture', 'binary', null, { baseType: 'bytea' }),
+  c('store', 'store_id', 'integer', null, { pk: true }),
+  c('store', 'manager_staff_id', 'integer', null, { fk: true }),
+  c('store', 'address_id', 'integer', null, { fk: true }),
+  c('store', 'last_update', 'timestamp', null),
+];
+
+/** Every column of the demo database (src/demo/demo-schema-sql.ts); `profile` is labelled per JSON path. */
+export const DEMO: readonly LabelledColumn[] = [
+  c('customers', 'id', 'integer', null, { pk: true }),
+  c('customers', 'first_name', 'string', 'FIRST_NAME'),
+  c('customers', 'last_name', 'string', 'LAST_NAME'),
+  c('customers', 'email', 'string', 'EMAIL_ADDRESS'),
+  c('customers', 'phone', 'string', 'PHONE_NUMBER'),
+  c('customers', 'date_of_birth', 'date', 'DATE_OF_BIRTH'),
+  c('customers', 'status', 'enum', null, { enumLabels: ['active', 'inactive', 'suspended', 'closed'] }),
+  c('customers', 'created_at', 'timestamp', null),
+  c('customers', 'updated_at', 'timestamp', null),
+  c('addresses', 'id', 'integer', null, { pk: true }),
+  c('addresses', 'customer_id', 'integer', null, { fk: true }),
+  c('addresses', 'kind', 'string', null),
+  c('addresses', 'street', 'string', 'STREET_ADDRESS'),
+  c('addresses', 'line2', 'string', 'STREET_ADDRESS'),
+  c('addresses', 'city', 'string', 'CITY'),
+  c('addresses', 'postal_code', 'string', 'POSTAL_CODE'),
+  c('addresses', 'country', 'string', 'COUNTRY'),
+  c('orders', 'id', 'integer', null, { pk: true }),
+  c('orders', 'customer_id', 'integer', null, { fk: true }),
+  c('orders', 'shipping_address_id', 'integer', null, { fk: true }),
+  c('orders', 'status', 'string', null),
+  c('orders', 'total', 'decimal', null),
+  c('orders', 'currency', 'string', null),
+  c('orders', 'placed_at', 'timestamp', null),
+  c('order_items', 'order_id', 'integer', null, { pk: true, fk: true }),
+  c('order_items', 'line_no', 'integer', null, { pk: true }),
+  c('order_items', 'sku', 'string', null),
+  c('order_items', 'product_name', 'string', null),
+  c('order_items', 'quantity', 'integer', null),
+  c('order_items', 'unit_price', 'decimal', null),
+  c('support_tickets', 'id', 'integer', null, { pk: true }),
+  c('support_tickets', 'ticket_number', 'integer', null),
+  c('support_tickets', 'customer_id', 'integer', null, { fk: true }),
+  c('support_tickets', 'channel', 'string', null),
+  c('support_tickets', 'subject', 'string', 'PROSE'),
+  c('support_tickets', 'body', 'string', 'PROSE'),
+  c('support_tickets', 'status', 'string', null),
+  c('support_tickets', 'created_at', 'timestamp', null),
+  c('support_tickets', 'updated_at', 'timestamp', null),
+];
+
+/** JSON paths of `customers.profile` (src/demo/demo-data-sql.ts makeProfile). */
+export const DEMO_PROFILE_PATHS: ReadonlyMap<string, string | null> = new Map([
+  ['$.contact.name', 'PERSON'],
+  ['$.contact.email', 'EMAIL_ADDRESS'],
+  ['$.contact.phone', 'PHONE_NUMBER'],
+  ['$.preferences.newsletter', null],
+  ['$.preferences.language', null],
+  ['$.preferences.channel', null],
+  ['$.tags[*]', null],
+  ['$.signup.source', null],
+  ['$.signup.ip', 'IP_ADDRESS'],
+  ['$.emergency_contact.name', 'PERSON'],
+  ['$.emergency_contact.phone', 'PHONE_NUMBER'],
+  ['$.emergency_contact.relation', null],
+]);
