@@ -1,0 +1,473 @@
+import type { TextSpan } from '../detection-types.js';
+import { PLACE_CITY, PLACE_COUNTRY, PLACE_STATE, PLACE_STATE_CODE } from './place-gazetteer.js';
+import { endsWithAny, streetAddressesOf } from './street-address-patterns.js';
+import { type TextContext, textContext } from './text-context.js';
+import type { TextResources } from './text-resources.js';
+
+/** Words before a place name that make an ambiguous one ("Nice", "Jordan", "Mobile") a place. Folded. */
+const PLACE_CONTEXT = new Set(
+  `in from to at near visiting visit city town village state province region country county lives based born
+  moved located headquartered ship deliver shipped delivered via nach aus bei en de à a desde di da`.split(
+    /\s+/,
+  ),
+);
+/** Prepositions after which a town-shaped name ("Arnoldside", "Fort Hanna") is read as a town. */
+const PLACE_PREPOSITIONS = new Set(`in from to near at via nach aus bei en à desde di da`.split(' '));
+
+const POSTAL_CONTEXT =
+  /\b(?:zip|zip code|zipcode|postal code|postcode|post code|plz|cp|cap|code postal|código postal|postleitzahl)(?:\s+(?:is|code|number|no\.?))?\s*[:#=]?\s*$/i;
+
+const POSTAL_SHAPES = new RegExp(
+  [
+    '\\d{5}-\\d{4}', // US ZIP+4
+    '\\d{5}-\\d{3}', // BR
+    '\\d{5}', // US ZIP, DE, FR, IT, ES
+    '\\d{4}-\\d{3}', // PT
+    '\\d{2}-\\d{3}', // PL
+    '\\d{4}[ \\t]?[A-Za-z]{2}', // NL
+    '\\d{3}[ \\t]\\d{2}', // SE, CZ
+    '\\d{4}', // AT, CH, BE, DK, NO, AU
+    '[A-Za-z]{1,2}\\d[A-Za-z\\d]?[ \\t]?\\d[A-Za-z\\d][A-Za-z]', // UK (outward code and inward code)
+    '[A-Za-z]\\d[A-Za-z][ \\t]?\\d[A-Za-z]\\d', // CA
+  ]
+    .map((p) => `(?:${p})`)
+    .join('|')
+    .replace(/^/, '(?<![\\p{L}\\p{N}.,:/+-])(?:')
+    .concat(')(?![\\p{L}\\p{N}]|[.,:-]\\d)'),
+  'gu',
+);
+/** Valid UK and Canadian postcodes are distinctive enough to stand alone (upper case as written). */
+const DISTINCT_POSTAL = /^(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)$/;
+const LETTERS_ONLY_CASE = /^[A-Za-z]{1,2}\d/;
+
+/** Short function words that end a town's name in single-case text ("in marbella at 14:05"). */
+const STOP_WORDS = new Set(
+  `a an the and or of to in on at by for from with its it is was be are as my your his her our their this that
+  i you we they he she me us them not no yes if so but via per last next new-line tel phone recipient`.split(/\s+/),
+);
+/** Lower-case words inside town names: "Santos do Sul", "Frankfurt am Main", "Saint-Étienne-du-Rouvray". */
+const CITY_PARTICLES = new Set(`de la le les du des del della di da do dos das am an der den im sur sous en upon on`.split(' '));
+
+interface Found {
+  type: string;
+  start: number;
+  end: number;
+  score: number;
+  detector: string;
+}
+
+/** Spans found so far, with a per-character owner index so that overlap tests cost O(span length). */
+class SpanIndex {
+  readonly list: Found[] = [];
+  private readonly owner: Int32Array;
+  constructor(length: number) {
+    this.owner = new Int32Array(length + 1);
+  }
+  push(span: Found): void {
+    this.list.push(span);
+    const id = this.list.length;
+    for (let c = span.start; c < span.end; c++) if (this.owner[c] === 0) this.owner[c] = id;
+  }
+  /** A span covering any character of [start, end), other than `except`. */
+  overlapping(start: number, end: number, except?: Found): Found | undefined {
+    for (let c = Math.max(0, start); c < end && c < this.owner.length; c++) {
+      const id = this.owner[c] ?? 0;
+      if (id !== 0 && this.list[id - 1] !== except) return this.list[id - 1];
+    }
+    return undefined;
+  }
+  /** The span covering character `offset`, if any. */
+  at(offset: number): Found | undefined {
+    const id = offset >= 0 && offset < this.owner.length ? (this.owner[offset] ?? 0) : 0;
+    return id === 0 ? undefined : this.list[id - 1];
+  }
+}
+
+function overlapping(spans: SpanIndex, start: number, end: number, except?: Found): Found | undefined {
+  return spans.overlapping(start, end, except);
+}
+
+function previousWord(ctx: TextContext, i: number): string | undefined {
+  for (let j = i - 1; j >= 0 && j >= i - 2; j--) {
+    const token = ctx.tokens[j];
+    if (token === undefined) return undefined;
+    if (token.kind === 'word') return ctx.folded(j);
+    if (token.text !== ',' && token.text !== ':') return undefined;
+  }
+  return undefined;
+}
+
+/** Index of the first token starting at or after `offset` (binary search). */
+function tokenAt(ctx: TextContext, offset: number): number {
+  let lo = 0;
+  let hi = ctx.tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ctx.tokens[mid]?.start ?? 0) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the last token ending at or before `offset`. */
+function tokenBefore(ctx: TextContext, offset: number): number {
+  let i = tokenAt(ctx, offset) - 1;
+  while (i >= 0 && (ctx.tokens[i]?.end ?? 0) > offset) i--;
+  return i;
+}
+
+/** A word that can carry a town's name here: capitalised (any word in single-case text), not a stop word. */
+function placeWord(ctx: TextContext, i: number): boolean {
+  const token = ctx.tokens[i];
+  if (token?.kind !== 'word') return false;
+  const folded = ctx.folded(i);
+  if (STOP_WORDS.has(folded)) return false;
+  if (ctx.caseless) return true;
+  return token.shape === 'capital' || token.shape === 'upper';
+}
+
+function sameLine(ctx: TextContext, i: number): boolean {
+  const token = ctx.tokens[i];
+  return token !== undefined && token.spaceBefore && !token.lineBefore;
+}
+
+/** The folded suffix phrase ("do sul", "a mare") starting at token `i`, as a token count, or 0. */
+function suffixPhraseAt(ctx: TextContext, i: number): number {
+  const { citySuffixPhrases, citySuffixMaxWords } = ctx.resources.addresses;
+  let phrase = '';
+  let best = 0;
+  for (let n = 1; n <= citySuffixMaxWords; n++) {
+    const k = i + n - 1;
+    if (ctx.tokens[k]?.kind !== 'word' || !sameLine(ctx, k)) break;
+    phrase = n === 1 ? ctx.folded(k) : `${phrase} ${ctx.folded(k)}`;
+    if (citySuffixPhrases.has(phrase)) best = n;
+  }
+  return best;
+}
+
+interface Run {
+  readonly first: number;
+  readonly last: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+function run(ctx: TextContext, first: number, last: number): Run {
+  return { first, last, start: ctx.tokens[first]?.start ?? 0, end: ctx.tokens[last]?.end ?? 0 };
+}
+
+/** A town's name starting at token `i`: up to four words, with particles and suffix phrases inside. */
+function cityRunFrom(ctx: TextContext, i: number, taken: SpanIndex): Run | undefined {
+  if (!placeWord(ctx, i)) return undefined;
+  const head = ctx.tokens[i];
+  if (head === undefined || overlapping(taken, head.start, head.end) !== undefined) return undefined;
+  if (!ctx.caseless && ctx.resources.names.isCommonWord(ctx.folded(i)) && !ctx.resources.addresses.cityPrefixes.has(ctx.folded(i)))
+    return undefined;
+  let last = i;
+  let words = 1;
+  while (words < 4) {
+    const k = last + 1;
+    if (!sameLine(ctx, k)) break;
+    const phrase = suffixPhraseAt(ctx, k);
+    if (phrase > 0) {
+      last = k + phrase - 1;
+      break;
+    }
+    const token = ctx.tokens[k];
+    if (token?.kind !== 'word') break;
+    const folded = ctx.folded(k);
+    if (token.shape === 'lower' && CITY_PARTICLES.has(folded) && !ctx.caseless && placeWord(ctx, k + 1) && sameLine(ctx, k + 1)) {
+      last = k + 1;
+      words += 2;
+      continue;
+    }
+    if (!placeWord(ctx, k) || overlapping(taken, token.start, token.end) !== undefined) break;
+    // "Springfield IL 62704": a state code ends the town.
+    if (!ctx.caseless && token.shape === 'upper' && ctx.resources.places.lookup(folded) & PLACE_STATE_CODE) break;
+    if (ctx.caseless && ctx.resources.places.lookup(folded) & (PLACE_STATE_CODE | PLACE_STATE | PLACE_COUNTRY)) break;
+    last = k;
+    words++;
+  }
+  return run(ctx, i, last);
+}
+
+/** A town's name ending at token `j`, read backwards: "… to Fort Eloisa|, Maine", "Ester salentino|, 90165". */
+function cityRunBefore(ctx: TextContext, j: number, taken: SpanIndex, except?: Found): Run | undefined {
+  let k = j;
+  // A lower-case suffix phrase at the end ("a mare", "salentino") belongs to the name.
+  for (let n = ctx.resources.addresses.citySuffixMaxWords; n >= 1; n--) {
+    if (j - n + 1 > 0 && suffixPhraseAt(ctx, j - n + 1) === n) {
+      k = j - n;
+      break;
+    }
+  }
+  if (k < j && !sameLine(ctx, k + 1)) return undefined;
+  let first = -1;
+  let words = 0;
+  for (; k >= 0 && words < 4; k--) {
+    const token = ctx.tokens[k];
+    if (token?.kind !== 'word' || overlapping(taken, token.start, token.end, except) !== undefined) break;
+    const folded = ctx.folded(k);
+    const particle = token.shape === 'lower' && !ctx.caseless && CITY_PARTICLES.has(folded) && first !== -1;
+    if (!particle && !placeWord(ctx, k)) break;
+    if (!particle) first = k;
+    words++;
+    if (!sameLine(ctx, k)) break;
+  }
+  if (first === -1) return undefined;
+  const { names, addresses } = ctx.resources;
+  const everyday = (i: number): boolean =>
+    !ctx.caseless && names.isCommonWord(ctx.folded(i)) && !addresses.cityPrefixes.has(ctx.folded(i));
+  // Everyday words at the front are not part of the name ("Hello Springfield").
+  while (first < j && everyday(first)) first++;
+  if (everyday(first)) return undefined;
+  return run(ctx, first, j);
+}
+
+/** Countries, states and known towns from the gazetteer. */
+function gazetteerSpans(ctx: TextContext, found: SpanIndex): void {
+  const { tokens } = ctx;
+  const { places, names } = ctx.resources;
+  for (let i = 0; i < tokens.length; i++) {
+    const head = tokens[i];
+    if (head?.kind !== 'word' || head.shape === 'mixed') continue;
+    const lowerHead = head.shape === 'lower';
+    if (lowerHead && !ctx.caseless) continue;
+    if (overlapping(found, head.start, head.end) !== undefined) continue;
+    let phrase = '';
+    let best: { n: number; flags: number } | undefined;
+    for (let n = 1; n <= places.maxTokens && i + n - 1 < tokens.length; n++) {
+      const token = tokens[i + n - 1];
+      if (token === undefined || token.kind !== 'word' || (n > 1 && !sameLine(ctx, i + n - 1))) break;
+      phrase = n === 1 ? ctx.folded(i) : `${phrase} ${ctx.folded(i + n - 1)}`;
+      const flags = places.lookup(phrase);
+      if (flags !== 0) best = { n, flags };
+    }
+    if (best === undefined) continue;
+    const last = tokens[i + best.n - 1];
+    if (last === undefined) continue;
+    const start = head.start;
+    const end = last.end;
+    const before = previousWord(ctx, i);
+    const contextual = before !== undefined && PLACE_CONTEXT.has(before);
+    const afterComma = tokens[i - 1]?.text === ',';
+    const folded = ctx.folded(i);
+    const single = best.n === 1;
+    const ambiguous =
+      single && (names.isCommonWord(folded) || names.isFirstName(folded) || names.isLastName(folded) || lowerHead);
+    const { flags } = best;
+    let type: string;
+    let score: number;
+    if (flags & PLACE_COUNTRY) {
+      type = 'COUNTRY';
+      score = 0.8;
+    } else if (flags & PLACE_STATE && (afterComma || !(flags & PLACE_CITY))) {
+      type = 'STATE';
+      score = 0.75;
+    } else if (flags & PLACE_CITY) {
+      type = 'CITY';
+      score = 0.65;
+    } else if (flags & PLACE_STATE_CODE && (head.shape === 'upper' || ctx.caseless) && afterComma) {
+      type = 'STATE';
+      score = 0.8;
+    } else {
+      continue;
+    }
+    if (type !== 'STATE' || !(flags & PLACE_STATE_CODE)) {
+      if (ambiguous && !contextual && !afterComma) continue;
+      if (ambiguous) score = 0.6;
+      else if (contextual || afterComma) score = Math.min(0.9, score + 0.15);
+    }
+    found.push({ type, start, end, score, detector: 'gazetteer' });
+    i += best.n - 1;
+  }
+}
+
+/** Marks `r` as a town, or raises the score of a gazetteer town already there. */
+function addCity(found: SpanIndex, r: Run | undefined, score: number, detector: string): boolean {
+  if (r === undefined || r.end <= r.start) return false;
+  const clash = overlapping(found, r.start, r.end);
+  if (clash === undefined) {
+    found.push({ type: 'CITY', start: r.start, end: r.end, score, detector });
+    return true;
+  }
+  // A known place that sits where a town belongs ("Springfield, IL"): the structure decides the type.
+  if (clash.start === r.start && clash.end === r.end && clash.type !== 'STREET_ADDRESS') {
+    if (clash.type === 'CITY' || clash.type === 'STATE') {
+      clash.type = 'CITY';
+      clash.score = Math.max(clash.score, score);
+    }
+    return true;
+  }
+  return false;
+}
+
+interface Postal {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  accepted: boolean;
+}
+
+function postalCandidates(ctx: TextContext, found: SpanIndex): Postal[] {
+  const out: Postal[] = [];
+  if (!/\d/.test(ctx.text)) return out;
+  for (const match of ctx.text.matchAll(POSTAL_SHAPES)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (overlapping(found, start, end) !== undefined) continue;
+    // Mixed-case text writes UK/CA/NL letters in capitals; "ab12 3cd" there is not a postcode.
+    if (!ctx.caseless && /[a-z]/.test(match[0])) continue;
+    out.push({ start, end, text: match[0], accepted: false });
+  }
+  return out;
+}
+
+/** Town names by their place in an address, anchored on streets, states, postal codes and countries. */
+function structuralCities(ctx: TextContext, found: SpanIndex, postals: Postal[]): void {
+  const { text } = ctx;
+  const byStart = new Map(postals.map((p) => [p.start, p]));
+  const postalAt = (offset: number): Postal | undefined => byStart.get(offset);
+  // "Springfield, IL 62704", "Kaylinburgh, West Virginia": the words before ", <state>".
+  for (const state of found.list.filter((s) => s.type === 'STATE')) {
+    if (text.charAt(state.start - 2) !== ',' && text.charAt(state.start - 1) !== ',') continue;
+    const comma = text.lastIndexOf(',', state.start);
+    const j = tokenBefore(ctx, comma);
+    addCity(found, cityRunBefore(ctx, j, found, state), 0.85, 'address_pattern');
+  }
+  // "<street>, Townsville" / "<street>\nTownsville" and "<street>, 12345 Town" / "<street>\n12345 Town".
+  for (const street of found.list.filter((s) => s.type === 'STREET_ADDRESS')) {
+    const gap = /^(?:,[ \t]*|[ \t]*\n[ \t]*)/.exec(text.slice(street.end, street.end + 8));
+    if (gap === null) continue;
+    const offset = street.end + gap[0].length;
+    const postal = postalAt(offset);
+    if (postal !== undefined) {
+      postal.accepted = true;
+      continue;
+    }
+    addCity(found, cityRunFrom(ctx, tokenAt(ctx, offset), found), 0.8, 'address_pattern');
+  }
+  // "…, Carrollstad, 87727, …": a town directly before ", <postal>" after a street.
+  for (const postal of postals) {
+    const before = text.slice(Math.max(0, postal.start - 2), postal.start);
+    if (!/,[ \t]?$/.test(before)) continue;
+    const j = tokenBefore(ctx, text.lastIndexOf(',', postal.start));
+    const r = cityRunBefore(ctx, j, found);
+    if (r === undefined) continue;
+    const prior = text.slice(Math.max(0, r.start - 2), r.start);
+    const gapBefore = /,?[ \t]*$/.exec(text.slice(Math.max(0, r.start - 3), r.start))?.[0].length ?? 0;
+    const afterAddress = found.at(r.start - gapBefore - 1)?.type === 'STREET_ADDRESS';
+    if (/,[ \t]?$/.test(prior) && afterAddress) {
+      addCity(found, r, 0.8, 'address_pattern');
+      postal.accepted = true;
+    }
+  }
+}
+
+/** Postal codes next to other address parts or after a "zip"/"postcode" label; towns after them. */
+function postalCodes(ctx: TextContext, found: SpanIndex, postals: Postal[]): void {
+  const { text } = ctx;
+  for (const postal of postals) {
+    const { start, end } = postal;
+    if (overlapping(found, start, end) !== undefined) continue;
+    const before = found.at(start - 1) ?? found.at(start - 2) ?? found.at(start - 3);
+    const after = found.at(end) ?? found.at(end + 1) ?? found.at(end + 2);
+    const near =
+      (before !== undefined &&
+        before.type !== 'COUNTRY' &&
+        before.end <= start &&
+        (!/\n/.test(text.slice(before.end, start)) || (before.type === 'STREET_ADDRESS' && /^[,\s]{1,4}$/.test(text.slice(before.end, start))))) ||
+      (after !== undefined && after.type !== 'COUNTRY' && after.start >= end);
+    const context = POSTAL_CONTEXT.test(text.slice(Math.max(0, start - 24), start));
+    const distinct = DISTINCT_POSTAL.test(postal.text);
+    // A postal code followed on its line by a town-shaped name: "10115 Berlin", "KY2 5ZZ Brakusington".
+    const next = tokenAt(ctx, end);
+    const cityAfter = /^[ \t]/.test(text.charAt(end)) ? cityRunFrom(ctx, next, found) : undefined;
+    const lineStart = /(?:^|\n|,)[ \t]*$/.test(text.slice(Math.max(0, start - 3), start));
+    const accepted =
+      postal.accepted ||
+      near ||
+      context ||
+      distinct ||
+      (cityAfter !== undefined && lineStart && !/^\d{4}$/.test(postal.text) && townShaped(ctx, cityAfter));
+    if (!accepted) continue;
+    if (/^\d{4}$/.test(postal.text) && !context && !near && !postal.accepted) continue;
+    found.push({
+      type: 'POSTAL_CODE',
+      start,
+      end,
+      score: near || context || postal.accepted || cityAfter !== undefined ? 0.8 : 0.5,
+      detector: 'address_pattern',
+    });
+    if (cityAfter !== undefined && (near || postal.accepted || lineStart)) addCity(found, cityAfter, 0.8, 'address_pattern');
+  }
+}
+
+/** The run looks like a town's name by its own parts: a prefix, a suffix phrase, an ending or an infix. */
+function townShape(ctx: TextContext, r: Run): 'strong' | 'weak' | null {
+  const { addresses, names, places } = ctx.resources;
+  const words: string[] = [];
+  for (let k = r.first; k <= r.last; k++) if (ctx.tokens[k]?.kind === 'word') words.push(ctx.folded(k));
+  if (words.length === 0) return null;
+  if (places.lookup(words.join(' ')) & PLACE_CITY) return 'strong';
+  const head = words[0] ?? '';
+  if (words.length >= 2 && addresses.cityPrefixes.has(head)) return 'strong';
+  for (let k = r.first + 1; k <= r.last; k++) if (suffixPhraseAt(ctx, k) === r.last - k + 1) return 'strong';
+  const tail = words[words.length - 1] ?? '';
+  if (addresses.cityInfixes.some((infix) => tail.includes(infix))) return 'strong';
+  const known = (w: string): boolean => names.isFirstName(w) || names.isLastName(w) || names.isCommonWord(w);
+  if (endsWithAny(tail, addresses.cityEndings)) return known(tail) ? 'weak' : 'strong';
+  if (endsWithAny(tail, addresses.shortCityEndings) && !names.isCommonWord(tail)) return 'weak';
+  return null;
+}
+
+function townShaped(ctx: TextContext, r: Run): boolean {
+  return townShape(ctx, r) !== null;
+}
+
+/** Town-shaped names after "in", "from", "to", or before ", <state|country|postal code>". */
+function shapedCities(ctx: TextContext, found: SpanIndex): void {
+  const { tokens, text } = ctx;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token?.kind !== 'word') continue;
+    if (!ctx.caseless && token.shape !== 'capital' && token.shape !== 'upper') continue;
+    if (overlapping(found, token.start, token.end) !== undefined) continue;
+    const r = cityRunFrom(ctx, i, found);
+    if (r === undefined) continue;
+    const shape = townShape(ctx, r);
+    const before = previousWord(ctx, i);
+    const preposition = before !== undefined && PLACE_PREPOSITIONS.has(before) && tokens[i - 1]?.kind === 'word';
+    const after = /^,[ \t]*/.exec(text.slice(r.end, r.end + 3));
+    const nextPart =
+      after !== null &&
+      [found.at(r.end + after[0].length)].some(
+        (f) => f !== undefined && f.start === r.end + after[0].length && f.type !== 'STREET_ADDRESS' && f.type !== 'CITY',
+      );
+    const evidence = (preposition ? 1 : 0) + (nextPart ? 1 : 0);
+    let score = 0;
+    if (shape === 'strong') score = evidence > 0 ? 0.8 : ctx.caseless ? 0 : 0.55;
+    else if (shape === 'weak') score = evidence > 0 ? 0.65 : 0;
+    else if (nextPart && preposition) score = 0.65;
+    if (score > 0) addCity(found, r, score, 'town_shape');
+    i = r.last;
+  }
+}
+
+export function locationSpansOf(ctx: TextContext): TextSpan[] {
+  const found = new SpanIndex(ctx.text.length);
+  for (const m of streetAddressesOf(ctx)) {
+    found.push({ type: 'STREET_ADDRESS', start: m.start, end: m.end, score: m.numbered ? 0.85 : 0.5, detector: 'address_pattern' });
+  }
+  gazetteerSpans(ctx, found);
+  const postals = postalCandidates(ctx, found);
+  structuralCities(ctx, found, postals);
+  postalCodes(ctx, found, postals);
+  shapedCities(ctx, found);
+  return [...found.list].sort((a, b) => a.start - b.start);
+}
+
+/** Street addresses, cities, states, countries and postal codes, by lists, word shapes and address structure. */
+export function findLocationSpans(text: string, resources: TextResources): TextSpan[] {
+  return locationSpansOf(textContext(text, resources));
+}

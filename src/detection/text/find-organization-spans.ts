@@ -1,0 +1,219 @@
+import type { TextSpan } from '../detection-types.js';
+import { type TextContext, textContext } from './text-context.js';
+import type { TextResources } from './text-resources.js';
+
+/** Legal-form suffixes: a capitalised name followed by one of these is a company. */
+const LEGAL_FORMS = [
+  'Inc\\.?',
+  'Incorporated',
+  'LLC',
+  'L\\.L\\.C\\.',
+  'LLP',
+  'Ltd\\.?',
+  'Limited',
+  'GmbH(?: & Co\\.? KG)?',
+  'AG',
+  'KG',
+  'SE',
+  'S\\.A\\.S\\.?',
+  'SAS',
+  'SARL',
+  'S\\.A\\.',
+  'SA',
+  'B\\.V\\.',
+  'BV',
+  'N\\.V\\.',
+  'NV',
+  'S\\.p\\.A\\.',
+  'SpA',
+  'S\\.r\\.l\\.',
+  'Srl',
+  'S\\.L\\.',
+  'Oy',
+  'Oyj',
+  'AB',
+  'ASA',
+  'A/S',
+  'ApS',
+  'plc',
+  'PLC',
+  'Corp\\.?',
+  'Corporation',
+  'Co\\.',
+  'Pty\\.? Ltd\\.?',
+  'Pte\\.? Ltd\\.?',
+  'Ltda\\.?',
+  'LTDA',
+  'EIRELI',
+  'EI',
+  'SCA',
+  'SNC',
+  'SCS',
+  'SCOP',
+  's\\.r\\.l\\.',
+  'S\\.R\\.L\\.',
+  'SRL',
+  'SPA',
+  'S\\.A\\.U\\.',
+  'S\\.L\\.U\\.',
+  'Hermanos',
+  'Asociados',
+  'e Filhos',
+  'Comércio',
+  'Lda\\.?',
+  'Kft\\.?',
+  'sp\\. z o\\.o\\.',
+  'and Sons',
+  '& Sons',
+];
+/** Words that often end an organisation's name without being a legal form: weaker evidence. */
+const ORG_WORDS =
+  `Group|Holdings?|Partners|Associates|Bank|University|Foundation|Institute|Hospital|Clinic|Labs?|Systems|
+Technologies|Solutions|Consulting|Services|Industries|Enterprises|Ventures|Capital|Insurance|Airlines|Motors`.replace(
+    /\s+/g,
+    '',
+  );
+
+const NAME_WORD = "[\\p{Lu}\\d][\\p{L}\\p{M}\\d'’&.\\-]*";
+const CONNECTOR = '(?:\\s+(?:&|and|und|et|y|e|of|for|de|-)\\s+|\\s+|,\\s+|\\s?-\\s?)';
+const COMPANY = new RegExp(
+  `(?<![\\p{L}\\p{N}])${NAME_WORD}(?:${CONNECTOR}${NAME_WORD}){0,4},?\\s+(?:(${LEGAL_FORMS.join('|')})|(${ORG_WORDS}))(?![\\p{L}\\p{N}])`,
+  'gu',
+);
+
+const SUFFIX_ANYWHERE = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${LEGAL_FORMS.join('|')}|${ORG_WORDS})(?![\\p{L}\\p{N}])`,
+  'u',
+);
+
+/** Names of people or places that precede a suffix are still part of the company: "Smith, Jones and Brown LLC". */
+function trimLeadingCommon(ctx: TextContext, start: number, end: number): number {
+  // Drop leading everyday words ("Contact Acme Inc" → "Acme Inc"); stop at the first uncommon word.
+  const { tokens } = ctx;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined || t.end <= start) continue;
+    if (t.start >= end) break;
+    if (
+      t.kind === 'word' &&
+      ctx.resources.names.isCommonWord(ctx.folded(i)) &&
+      !/^(?:and|&)$/i.test(t.text)
+    ) {
+      start = tokens[i + 1]?.start ?? start;
+      continue;
+    }
+    if (t.kind === 'punct' && t.start === start) {
+      start = tokens[i + 1]?.start ?? start;
+      continue;
+    }
+    break;
+  }
+  return start;
+}
+
+const CONJUNCTIONS = new Set(['and', 'und', 'et', 'e', 'y', '&']);
+
+/**
+ * Partnership names made of surnames: "Kerluke, Anderson and Kertzmann", "Abel, Henkel und Gromisch",
+ * "Keeling - Gutmann", "Carre et Girard". Every part must be a known surname (people's first names in a
+ * list, "Marie et Pierre", are people, not a firm).
+ */
+function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
+  const { tokens } = ctx;
+  const { names } = ctx.resources;
+  const surname = (i: number): boolean => {
+    const t = tokens[i];
+    if (t?.kind !== 'word' || t.shape === 'lower') return false;
+    const f = ctx.folded(i);
+    const parts = f.split('-');
+    return parts.every((p) => names.isLastName(p) || /^o'/.test(p)) && !names.isCommonWord(f);
+  };
+  // A surname, possibly two-word with a particle ("van Dijk", "de Jonge").
+  const part = (i: number): number => {
+    const t = tokens[i];
+    if (t === undefined) return -1;
+    if (t.shape === 'lower' && names.isParticle(ctx.folded(i))) {
+      let k = i + 1;
+      if (tokens[k]?.shape === 'lower' && names.isParticle(ctx.folded(k))) k++;
+      return surname(k) ? k : -1;
+    }
+    return surname(i) ? i : -1;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const firstEnd = part(i);
+    if (firstEnd < 0) continue;
+    const start = tokens[i]?.start ?? 0;
+    let k = firstEnd;
+    let parts = 1;
+    let commas = 0;
+    let closed = false;
+    let dash = false;
+    while (parts < 5) {
+      const sep = tokens[k + 1];
+      if (sep === undefined) break;
+      let next = -1;
+      if (sep.text === ',' && sep.start === tokens[k]?.end) {
+        next = part(k + 2);
+        if (next >= 0) commas++;
+      } else if (sep.text === '-' && sep.spaceBefore && parts === 1) {
+        next = part(k + 2);
+        dash = next >= 0;
+      } else if (sep.spaceBefore && CONJUNCTIONS.has(ctx.folded(k + 1))) {
+        next = part(k + 2);
+        if (next >= 0) closed = true;
+      }
+      if (next < 0) break;
+      k = next;
+      parts++;
+      if (closed || dash) break;
+    }
+    const firmLike = dash || (closed && (commas >= 1 || parts === 2));
+    if (!firmLike || parts < 2) continue;
+    // Two given names joined by "and" are two people ("Anna and Maria"): both must not be first names.
+    if (!dash && commas === 0) {
+      const a = ctx.folded(i);
+      const b = ctx.folded(k);
+      if (names.isFirstName(a) || names.isFirstName(b)) continue;
+    }
+    const end = tokens[k]?.end ?? start;
+    spans.push({ type: 'ORGANIZATION', start, end, score: commas >= 1 || dash ? 0.75 : 0.6, detector: 'org_surnames' });
+    i = k;
+  }
+}
+
+export function organizationSpansOf(ctx: TextContext): TextSpan[] {
+  const spans: TextSpan[] = [];
+  // The company pattern is only worth running where a legal form or an organisation word occurs at all.
+  const matches = SUFFIX_ANYWHERE.test(ctx.text) ? ctx.text.matchAll(COMPANY) : [];
+  for (const match of matches) {
+    const end = match.index + match[0].length;
+    const start = trimLeadingCommon(ctx, match.index, end);
+    const suffixStart = end - (match[1] ?? match[2] ?? '').length;
+    if (start >= suffixStart) continue;
+    spans.push({
+      type: 'ORGANIZATION',
+      start,
+      end,
+      score: match[1] !== undefined ? 0.75 : 0.55,
+      detector: 'org_suffix',
+    });
+  }
+  const firms: TextSpan[] = [];
+  surnameFirms(ctx, firms);
+  for (const firm of firms) {
+    const inside = spans.findIndex((s) => s.start < firm.end && s.end > firm.start);
+    if (inside < 0) spans.push(firm);
+    else {
+      // "Scopece, Morrone e Ferroni SPA": the firm's names join its legal form.
+      const other = spans[inside];
+      if (other !== undefined && firm.start < other.start)
+        spans[inside] = { ...other, start: firm.start, end: Math.max(other.end, firm.end) };
+    }
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** Companies by legal-form suffix ("Acme GmbH", "Rossi S.p.A.") and, on candidate sentences, by NLP. */
+export function findOrganizationSpans(text: string, resources: TextResources): TextSpan[] {
+  return organizationSpansOf(textContext(text, resources));
+}

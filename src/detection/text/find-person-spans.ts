@@ -1,0 +1,325 @@
+import type { TextSpan } from '../detection-types.js';
+import { PLACE_CITY, PLACE_COUNTRY, PLACE_STATE } from './place-gazetteer.js';
+import { type TextContext, textContext } from './text-context.js';
+import type { TextResources } from './text-resources.js';
+import type { TextToken } from './tokenize-text.js';
+
+/** Titles before a name: the name that follows needs no lexicon hit. Folded, without the dot. */
+const TITLES = new Set(
+  `mr mrs ms miss mx dr prof herr frau mme mlle sr sra srta sig sigra dott dottssa don dona sir madame
+  monsieur senor senora signor signora pan pani dhr mevr`.split(/\s+/),
+);
+
+/** Words and phrases after which a name is expected (greetings, signatures, roles). Folded. */
+const CONTEXT_PHRASES = new Set(
+  `dear;hi;hello;hey;dearest;name is;named;my name is;i am;i'm;this is;signed;signed by;regards;kind regards;
+  best regards;sincerely;thanks;thank you;cheers;best;attn;attention;customer;client;patient;employee;user;
+  contact;tenant;applicant;candidate;recipient;sender;driver;agent;colleague;manager;supervisor;nurse;doctor;
+  physician;spoke with;spoke to;talked to;assigned to;cc;name;full name;contact name;customer name;
+  patient name;nombre;nom;cliente;paciente;kunde;kundin;hallo;bonjour;hola;ciao;estimado;estimada;cher;chere;
+  caro;cara;beste;sehr geehrter;sehr geehrte;geehrte;geehrter`
+    .split(';')
+    .map((phrase) => phrase.trim()),
+);
+
+/** Legal forms end a company's name, not a person's: "Müller GmbH". */
+const LEGAL_FORM_WORDS = new Set(
+  'gmbh ag kg llc llp inc ltd plc corp sa sas sarl spa srl bv nv oy oyj ab asa aps co'.split(' '),
+);
+
+/** Context phrases (folded) that let lower-case words be a name: "my name is maria garcia". */
+const LOWERCASE_CONTEXT = new Set([
+  'name is',
+  'my name is',
+  'i am',
+  "i'm",
+  'this is',
+  'dear',
+  'name',
+  'signed by',
+  'patient',
+  'customer',
+  'hello',
+  'hi',
+  'hey',
+  'recipient',
+  'employee',
+  'contact',
+]);
+
+/** Single role and greeting words of CONTEXT_PHRASES: they announce a name but are never part of it. */
+const ROLE_WORDS = new Set([...CONTEXT_PHRASES].filter((p) => !p.includes(' ')));
+
+// Phrases are matched on up to three folded words before the candidate.
+function contextBefore(ctx: TextContext, first: number): 'title' | 'context' | null {
+  const words: string[] = [];
+  let i = first - 1;
+  while (i >= 0 && words.length < 3) {
+    const token = ctx.tokens[i];
+    if (token === undefined) break;
+    if (token.kind === 'punct') {
+      if (!/^[.,:;\-—–]$/.test(token.text)) break;
+      i--;
+      continue;
+    }
+    if (token.kind === 'number') break;
+    words.unshift(ctx.folded(i));
+    const single = words[0] ?? '';
+    if (words.length === 1 && TITLES.has(single)) return 'title';
+    if (CONTEXT_PHRASES.has(words.join(' '))) return 'context';
+    i--;
+  }
+  return null;
+}
+
+function contextWordsBefore(ctx: TextContext, first: number): string[] {
+  const words: string[] = [];
+  for (let i = first - 1; i >= 0 && words.length < 3; i--) {
+    const token = ctx.tokens[i];
+    if (token === undefined || token.kind === 'number') break;
+    if (token.kind === 'punct') {
+      if (/^[,:]$/.test(token.text)) continue;
+      break;
+    }
+    words.unshift(ctx.folded(i));
+  }
+  return words;
+}
+
+const OPENERS = /[\s"'([{<«“‘,;:/]/;
+const CLOSERS = /[\s,;:!?)\]}>"'»”’]/;
+
+/** The token stands alone (not inside an email, a URL, a path or a dotted identifier). */
+function freeStanding(text: string, token: TextToken): boolean {
+  const before = token.start === 0 ? ' ' : text.charAt(token.start - 1);
+  if (!OPENERS.test(before)) return false;
+  if (before === '/' || (before === ':' && text.charAt(token.start - 2) !== ' ' && token.start > 1))
+    return false;
+  if (token.end === text.length) return true;
+  const after = text.charAt(token.end);
+  if (after === '.') {
+    const next = text.charAt(token.end + 1);
+    return next === '' || /[\s"'»”’)]/.test(next);
+  }
+  return CLOSERS.test(after);
+}
+
+interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
+type Kind = 'strong' | 'weak' | 'unknown' | 'common' | 'initial' | 'particle' | 'other';
+
+interface Word {
+  readonly index: number;
+  readonly kind: Kind;
+  readonly first: boolean;
+  readonly last: boolean;
+  /** Offset after the word, including the dot of an initial. */
+  readonly end: number;
+}
+
+const SURNAME_PREFIX = /^(?:[OoDd]['’]\p{L}{2,}|Ma?c\p{Lu}\p{L}+)$/u;
+
+function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word | null {
+  const token = ctx.tokens[i];
+  if (token === undefined || token.kind !== 'word') return null;
+  if (!freeStanding(ctx.text, token) && !(token.text.length === 1 && ctx.text.charAt(token.end) === '.'))
+    return null;
+  const { names } = ctx.resources;
+  const folded = ctx.folded(i);
+  if (token.shape === 'lower' && names.isParticle(folded))
+    return { index: i, kind: 'particle', first: false, last: false, end: token.end };
+  if (token.shape === 'lower' && !lowercaseAllowed) return null;
+  if (token.text.length === 1) {
+    if (token.shape !== 'capital') return null;
+    const dot = ctx.tokens[i + 1];
+    const hasDot =
+      dot?.text === '.' && dot.start === token.end && /^(?:\s|$)/.test(ctx.text.slice(dot.end, dot.end + 1));
+    // "J. Smith", "John F Kennedy"; never the pronoun "I" or the article "A" without a dot.
+    const next = ctx.tokens[i + (hasDot ? 2 : 1)];
+    const nameFollows =
+      next?.kind === 'word' && next.shape !== 'lower' && next.spaceBefore && next.text.length > 1;
+    if (!nameFollows || (!hasDot && /^[IA]$/.test(token.text))) return null;
+    return { index: i, kind: 'initial', first: false, last: false, end: hasDot ? token.end + 1 : token.end };
+  }
+  if (LEGAL_FORM_WORDS.has(folded)) return null;
+  if (names.isParticle(folded)) {
+    const named = names.isFirstName(folded) || names.isLastName(folded);
+    // Capitalised particles ("Van", "De") and the Vietnamese middle name "Văn" join a run around them.
+    return { index: i, kind: named ? 'weak' : 'particle', first: named, last: false, end: token.end };
+  }
+  let first = names.isFirstName(folded);
+  let last = names.isLastName(folded);
+  if (!first && !last && folded.includes('-')) {
+    const parts = folded.split('-');
+    first = parts.some((p) => names.isFirstName(p));
+    last = parts.some((p) => names.isLastName(p));
+  }
+  if (!first && !last && SURNAME_PREFIX.test(token.text)) last = true;
+  const common = names.isCommonWord(folded) || TITLES.has(folded) || ROLE_WORDS.has(folded);
+  const kind: Kind = first || last ? (common ? 'weak' : 'strong') : common ? 'common' : 'unknown';
+  return { index: i, kind, first, last, end: token.end };
+}
+
+/** Runs of name-shaped words separated only by spaces, split at everyday words that are not names. */
+function candidateRuns(ctx: TextContext): Word[][] {
+  const runs: Word[][] = [];
+  let run: Word[] = [];
+  const close = (): void => {
+    while (run.length > 0 && run[run.length - 1]?.kind === 'particle') run.pop();
+    while (run.length > 0 && run[0]?.kind === 'particle') run.shift();
+    if (run.length > 0) runs.push(run);
+    run = [];
+  };
+  for (let i = 0; i < ctx.tokens.length; i++) {
+    const token = ctx.tokens[i];
+    if (token === undefined) continue;
+    const word = token.kind === 'word' && token.shape !== 'lower' ? classify(ctx, i, false) : null;
+    const particle = token.kind === 'word' && token.shape === 'lower' ? classify(ctx, i, false) : null;
+    const joined = run.length > 0 && (token.spaceBefore || ctx.tokens[i - 1]?.text === '.');
+    if (word !== null && word.kind !== 'common' && word.kind !== 'other') {
+      if (!joined) close();
+      run.push(word);
+      if (word.kind === 'initial' && word.end > token.end) i++;
+    } else if (particle?.kind === 'particle' && run.length > 0 && joined) {
+      run.push(particle);
+    } else {
+      close();
+    }
+  }
+  close();
+  return runs;
+}
+
+function isPlace(ctx: TextContext, run: readonly Word[]): boolean {
+  const phrase = run.map((w) => ctx.folded(w.index)).join(' ');
+  return (ctx.resources.places.lookup(phrase) & (PLACE_CITY | PLACE_STATE | PLACE_COUNTRY)) !== 0;
+}
+
+/** Score of a run as a person's name, or 0; `null` when only the NLP pass can decide. */
+function scoreRun(
+  ctx: TextContext,
+  run: readonly Word[],
+  context: 'title' | 'context' | null,
+): number | null {
+  const words = run.filter((w) => w.kind !== 'particle');
+  const upper = words.every((w) => ctx.tokens[w.index]?.shape === 'upper' || w.kind === 'initial');
+  const count = (kind: Kind): number => words.filter((w) => w.kind === kind).length;
+  const strong = count('strong');
+  const weak = count('weak');
+  const unknown = count('unknown');
+  const initials = count('initial');
+  const hasFirst = words.some((w) => w.first);
+  const hasLast = words.some((w) => w.last);
+  if (words.length === 0 || words.length > 6 || initials === words.length) return 0;
+  if (words.length > 4 && context === null) return 0;
+  if (context === 'title') return 0.9;
+  if (words.length >= 2) {
+    if (strong >= 1 && strong + weak + initials >= 2) return hasFirst && hasLast ? 0.92 : 0.82;
+    if (strong >= 1 && unknown >= 1) return upper ? 0.6 : 0.72;
+    if (initials >= 1 && (strong >= 1 || weak >= 1)) return hasLast ? 0.8 : 0.6;
+    if (context === 'context') return 0.8;
+    if (upper) return 0;
+    return weak + unknown + initials === words.length ? null : 0;
+  }
+  const only = words[0];
+  if (only === undefined) return 0;
+  if (context === 'context') return only.kind === 'unknown' ? 0.65 : 0.85;
+  if (only.kind !== 'strong' || upper) return only.kind === 'unknown' && !upper ? null : 0;
+  if (isPlace(ctx, run)) return 0.3;
+  return only.first ? 0.55 : 0.4;
+}
+
+/** Lower-case names after a phrase that announces one: "my name is maria garcia". */
+function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
+  const { names } = ctx.resources;
+  for (let i = 0; i < ctx.tokens.length; i++) {
+    const token = ctx.tokens[i];
+    if (token?.kind !== 'word' || token.shape !== 'lower') continue;
+    const folded = ctx.folded(i);
+    if (!names.isFirstName(folded) && !names.isLastName(folded)) continue;
+    if (!freeStanding(ctx.text, token)) continue;
+    const before = contextWordsBefore(ctx, i);
+    const announced = [1, 2, 3].some(
+      (n) => before.length >= n && LOWERCASE_CONTEXT.has(before.slice(-n).join(' ')),
+    );
+    let j = i;
+    while (j + 1 < ctx.tokens.length && j - i < 3) {
+      const next = ctx.tokens[j + 1];
+      const f = ctx.folded(j + 1);
+      if (next?.kind !== 'word' || next.shape !== 'lower' || !next.spaceBefore) break;
+      if (!(names.isFirstName(f) || names.isLastName(f) || names.isParticle(f))) break;
+      if (names.isCommonWord(f) && !names.isParticle(f)) break;
+      j++;
+    }
+    while (j > i && names.isParticle(ctx.folded(j))) j--;
+    const common = names.isCommonWord(folded);
+    // An everyday word ("to", "may") does not start a name: look again from the next word.
+    if (common && !(announced && j > i)) continue;
+    const end = ctx.tokens[j]?.end ?? token.end;
+    if (announced) {
+      spans.push({ type: 'PERSON', start: token.start, end, score: 0.8, detector: 'lexicon' });
+    } else if (
+      !announced &&
+      j > i &&
+      !common &&
+      names.isFirstName(folded) &&
+      names.isLastName(ctx.folded(j))
+    ) {
+      spans.push({ type: 'PERSON', start: token.start, end, score: 0.5, detector: 'lexicon' });
+    }
+    i = j;
+  }
+}
+
+/**
+ * Person spans of the text. `claimed` ranges (streets, towns, companies already found by their structure)
+ * are not read as names: a run that touches one is dropped.
+ */
+export function personSpansOf(ctx: TextContext, claimed: readonly Range[] = []): TextSpan[] {
+  const spans: TextSpan[] = [];
+  // One mark per character: overlap tests stay linear on long documents.
+  const mask = new Uint8Array(ctx.text.length + 1);
+  for (const c of claimed) mask.fill(1, Math.max(0, c.start), Math.min(mask.length, c.end));
+  const isClaimed = (start: number, end: number): boolean => {
+    for (let c = start; c < end; c++) if (mask[c] === 1) return true;
+    return false;
+  };
+  for (const run of candidateRuns(ctx)) {
+    const head = run[0];
+    const tail = run[run.length - 1];
+    if (head === undefined || tail === undefined) continue;
+    const runStart = ctx.tokens[head.index]?.start ?? 0;
+    const runEnd = tail.end;
+    if (claimed.length > 0 && isClaimed(runStart, runEnd)) continue;
+    const context = contextBefore(ctx, head.index);
+    const start = ctx.tokens[head.index]?.start ?? 0;
+    const end = tail.kind === 'initial' ? (ctx.tokens[tail.index]?.end ?? tail.end) : tail.end;
+    const score = scoreRun(ctx, run, context);
+    if (score === null) {
+      // Unknown capitalised words: ask the NLP library about this sentence only.
+      const person = ctx
+        .nerAround(start, end)
+        .find((f) => f.type === 'PERSON' && f.start < end && f.end > start);
+      if (person !== undefined) spans.push({ type: 'PERSON', start, end, score: 0.65, detector: 'ner' });
+      continue;
+    }
+    if (score > 0) {
+      const detector = context === 'title' ? 'title' : context === 'context' ? 'context' : 'lexicon';
+      spans.push({ type: 'PERSON', start, end, score, detector });
+    }
+  }
+  lowercaseNames(ctx, spans);
+  if (claimed.length > 0) {
+    const free = spans.filter((s) => !isClaimed(s.start, s.end));
+    return free.sort((a, b) => a.start - b.start);
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** Person names in free text: lexicon, titles, greetings and signatures, then NLP on unknown candidates. */
+export function findPersonSpans(text: string, resources: TextResources): TextSpan[] {
+  return personSpansOf(textContext(text, resources));
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+
+import { KnownEntityIndex } from './known-entity-index.js';
+
+const KEY = Buffer.from('0123456789abcdef0123456789abcdef');
+
+function build(): KnownEntityIndex {
+  const index = new KnownEntityIndex({ key: KEY });
+  index.add('Zephyrine Quillfeather', 'PERSON', 'name');
+  index.add('zq.owner@example.org', 'EMAIL_ADDRESS', 'email');
+  index.add('+1 (555) 010-4477', 'PHONE_NUMBER');
+  return index;
+}
+
+describe('KnownEntityIndex', () => {
+  it('finds planted names, emails and phones verbatim in text', () => {
+    const text =
+      'Ticket from ZEPHYRINE  QUILLFEATHER (zq.owner@example.org), call back on 555-010-4477 today.';
+    const found = build()
+      .find(text)
+      .map((s) => `${s.type}:${text.slice(s.start, s.end)}:${s.detector}`);
+    expect(found).toEqual([
+      'PERSON:ZEPHYRINE  QUILLFEATHER:known_entity',
+      'EMAIL_ADDRESS:zq.owner@example.org:known_entity',
+      'PHONE_NUMBER:555-010-4477:known_entity',
+    ]);
+  });
+
+  it('does not report values that were never added', () => {
+    expect(build().find('Zephyrine Smith wrote from other@example.org, phone 555-010-9999')).toEqual([]);
+  });
+
+  it('stores no plain text: only keyed hashes', () => {
+    const index = build();
+    const dump = JSON.stringify([...Object.values(index)], (_k, v: unknown) =>
+      v instanceof Map ? [...v] : v,
+    );
+    const internals = JSON.stringify(Object.getOwnPropertyNames(index)) + dump;
+    for (const secret of ['zephyrine', 'quillfeather', 'zq.owner', '5550104477', '4477']) {
+      expect(internals.toLowerCase()).not.toContain(secret);
+    }
+    expect(index.size).toBe(3);
+  });
+
+  it('a different key finds nothing', () => {
+    const other = new KnownEntityIndex({ key: Buffer.from('another key of 32 bytes.........') });
+    expect(other.find('Zephyrine Quillfeather')).toEqual([]);
+    const index = build();
+    expect(index.find('Zephyrine Quillfeather')).toHaveLength(1);
+  });
+
+  it('bounds its size', () => {
+    const index = new KnownEntityIndex({ key: KEY, maxEntries: 2 });
+    for (const name of ['Ann Lee', 'Bo Chan', 'Cy Diaz']) index.add(name, 'PERSON', 'name');
+    expect([index.size, index.dropped]).toEqual([2, 1]);
+  });
+
+  it('finds a phone quoted without the extension it was stored with', () => {
+    const index = new KnownEntityIndex({ key: KEY });
+    index.add('1-681-433-1145 x73659', 'PHONE_NUMBER');
+    const text = 'Call me on 1-681-433-1145 please';
+    expect(index.find(text).map((s) => text.slice(s.start, s.end))).toEqual(['1-681-433-1145']);
+  });
+});

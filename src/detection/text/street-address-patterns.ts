@@ -1,0 +1,334 @@
+import type { AddressVocabulary } from './address-vocabulary.js';
+import { type TextContext, textContext } from './text-context.js';
+import type { TextResources } from './text-resources.js';
+import type { TextToken } from './tokenize-text.js';
+
+/**
+ * Street lines found by walking tokens (no large regex, so nothing can backtrack): a house number with a
+ * street type after the name ("221B Baker Street", "4907 Orval Freeway Apt 3"), a type before the name
+ * ("12 rue de la Paix", "Calle Mayor, 3", "Via Roma 10"), a glued ending ("Hauptstraße 5", "Kerkstraat 12"),
+ * and — only when a postal code follows — a bare "Name 12" / "12 Name" line ("Im Kalkfeld 78c, 50018 …").
+ */
+export interface AddressMatch {
+  readonly start: number;
+  readonly end: number;
+  /** Has a house number; a bare "Via Roma" may be a street or a station. */
+  readonly numbered: boolean;
+}
+
+const HOUSE_NUMBER = /^\d{1,6}[a-zA-Z]?$|^\d{1,5}-\d{1,4}$/;
+const DIRECTIONS = new Set(['n', 's', 'e', 'w', 'north', 'south', 'east', 'west', 'ne', 'nw', 'se', 'sw']);
+const POST_DIRECTIONS = new Set(['ne', 'nw', 'se', 'sw']);
+/** Lower-case words inside street names: "rue de la Paix", "Calle de los Reyes", "van de Brinkgracht". */
+const PARTICLES = new Set(
+  `de la le les du des del della delle dei degli di da do dos das d l van der den von am im an zum zur y e et`.split(
+    ' ',
+  ),
+);
+/** Dutch and French building-number suffixes written as a separate word: "332 III", "12 bis". */
+const NUMBER_SUFFIXES = new Set(['i', 'ii', 'iii', 'iv', 'bis', 'ter', 'hs', 'h']);
+/** Short function words that never name a street, for text written all in one case. */
+const FUNCTION_WORDS = new Set(
+  `a an the and or of to in on at by for from with its it is was be are as my your his her our their this that
+  i you we they he she me us them not no yes if so but via per`.split(/\s+/),
+);
+const POSTAL_AFTER =
+  /^,?[ \t]*\n?[ \t]*(?:\d{5}-\d{3}|\d{4,5}(?:-\d{4})?|\d{4} ?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z\d][A-Z])[ \t]+\p{Lu}/u;
+
+interface Scan {
+  readonly ctx: TextContext;
+  readonly vocab: AddressVocabulary;
+  /** The text has only one letter case: shape says nothing, words are judged by lookup only. */
+  readonly caseless: boolean;
+}
+
+function isHouseNumber(ctx: TextContext, i: number): boolean {
+  const token = ctx.tokens[i];
+  if (token?.kind !== 'number' || !HOUSE_NUMBER.test(token.text)) return false;
+  // Not a time, a decimal, a phone or ID fragment ("14:05", "4.5", "+49 30", "2024-0917").
+  const before = ctx.text.charAt(token.start - 1);
+  if (before !== '' && !/[\s(,;]/.test(before)) return false;
+  const after = ctx.text.charAt(token.end);
+  if (/[:./]/.test(after) && /\d/.test(ctx.text.charAt(token.end + 1))) return false;
+  // The last group of a phone or account number ("055 9383 2114, Via Zago 226") is no house number.
+  const previous = ctx.tokens[i - 1];
+  return !(previous?.kind === 'number' && token.spaceBefore && !token.lineBefore);
+}
+
+/** A word that can be part of a street's name: capitalised, an ordinal ("8th"), or any word in caseless text. */
+function isNameWord(scan: Scan, i: number): boolean {
+  const token = scan.ctx.tokens[i];
+  if (token === undefined) return false;
+  if (token.kind === 'number') return /^\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)$/i.test(token.text);
+  if (token.kind !== 'word') return false;
+  if (scan.caseless) return !FUNCTION_WORDS.has(scan.ctx.folded(i));
+  return token.shape === 'capital' || token.shape === 'upper' || /^[dl]['’]\p{Lu}/u.test(token.text);
+}
+
+function isParticle(scan: Scan, i: number): boolean {
+  const token = scan.ctx.tokens[i];
+  return token?.kind === 'word' && token.shape !== 'upper' && PARTICLES.has(scan.ctx.folded(i));
+}
+
+/** Same line, separated by blanks only. */
+function joined(scan: Scan, i: number): boolean {
+  const token = scan.ctx.tokens[i];
+  return token !== undefined && token.spaceBefore && !token.lineBefore;
+}
+
+/** The end of an abbreviation's dot ("St.", "Str.") when one follows the token directly. */
+function withDot(scan: Scan, i: number): { end: number; next: number } {
+  const token = scan.ctx.tokens[i];
+  const dot = scan.ctx.tokens[i + 1];
+  const abbreviated = token !== undefined && (token.text.length <= 4 || /str$/i.test(token.text));
+  if (token !== undefined && dot?.text === '.' && dot.start === token.end && abbreviated)
+    return { end: dot.end, next: i + 2 };
+  return { end: token?.end ?? 0, next: i + 1 };
+}
+
+/** Unit designators and building-number suffixes after a street: "Apt 4B", "Suite 200", "# 12", "332 III". */
+function extendSecondary(scan: Scan, i: number, end: number): { end: number; next: number } {
+  const { tokens, text } = scan.ctx;
+  let k = i;
+  const comma = tokens[k]?.text === ',' && tokens[k]?.start === end ? 1 : 0;
+  const unit = tokens[k + comma];
+  if (unit === undefined || unit.lineBefore) return { end, next: i };
+  const folded = scan.ctx.folded(k + comma);
+  if (unit.kind === 'word' && scan.vocab.unitWords.has(folded) && (unit.shape !== 'lower' || scan.caseless)) {
+    k += comma + 1;
+    if (tokens[k]?.text === '.' && tokens[k]?.start === unit.end) k++;
+    if (tokens[k]?.text === '#') k++;
+    const id = tokens[k];
+    if (
+      id !== undefined &&
+      !id.lineBefore &&
+      id.text.length <= 6 &&
+      /\d/.test(id.text) &&
+      /^[\p{L}\p{N}-]+$/u.test(id.text)
+    )
+      return { end: id.end, next: k + 1 };
+    return { end, next: i };
+  }
+  if (unit.text === '#' && comma === 0) {
+    const id = tokens[k + 1];
+    if (id?.kind === 'number' && !id.lineBefore && id.start - unit.end <= 1)
+      return { end: id.end, next: k + 2 };
+  }
+  if (comma === 0 && unit.kind === 'word' && joined(scan, k) && NUMBER_SUFFIXES.has(folded)) {
+    const after = text.charAt(unit.end);
+    if (after === '' || /[\s,.;)]/.test(after)) return { end: unit.end, next: k + 1 };
+  }
+  return { end, next: i };
+}
+
+/** "221B Baker Street", "1600 N Pennsylvania Ave NW", "12 rue de la Paix", "864 Avenida Maria Helena". */
+function numberFirst(scan: Scan, i: number): AddressMatch | undefined {
+  const { tokens, folded } = { tokens: scan.ctx.tokens, folded: (k: number) => scan.ctx.folded(k) };
+  let j = i + 1;
+  // "12, rue de la Paix": a comma after the number only before a leading street type.
+  if (tokens[j]?.text === ',' && joined(scan, j + 1) && scan.vocab.leadingTypes.has(folded(j + 1))) j++;
+  else if (!joined(scan, j)) return undefined;
+  if (tokens[j]?.kind === 'word' && DIRECTIONS.has(folded(j)) && joined(scan, j + 1) && isNameWord(scan, j)) {
+    const d = withDot(scan, j);
+    if (joined(scan, d.next)) j = d.next;
+  }
+  const head = folded(j);
+  if (
+    tokens[j]?.kind === 'word' &&
+    (scan.vocab.leadingTypes.has(head) || scan.vocab.weakLeadingTypes.has(head))
+  ) {
+    const d = withDot(scan, j);
+    const end = romanceName(scan, d.next);
+    if (end === undefined) return undefined;
+    const unit = extendSecondary(scan, end.next, end.end);
+    return { start: tokens[i]?.start ?? 0, end: unit.end, numbered: true };
+  }
+  let names = 0;
+  for (let k = j; k < j + 5 && k < tokens.length; k++) {
+    if (k > j && !joined(scan, k)) return undefined;
+    if (!isNameWord(scan, k)) return undefined;
+    if (names >= 1 && scan.vocab.trailingTypes.has(folded(k))) {
+      let last = withDot(scan, k);
+      // "Park Lane", "Kennedy End Road": a second type word directly after the first belongs to it.
+      if (
+        joined(scan, last.next) &&
+        isNameWord(scan, last.next) &&
+        scan.vocab.trailingTypes.has(folded(last.next))
+      )
+        last = withDot(scan, last.next);
+      if (joined(scan, last.next) && POST_DIRECTIONS.has(folded(last.next))) last = withDot(scan, last.next);
+      const unit = extendSecondary(scan, last.next, last.end);
+      return { start: tokens[i]?.start ?? 0, end: unit.end, numbered: true };
+    }
+    names++;
+  }
+  return undefined;
+}
+
+/** The name after a leading type: capitalised words and particles, up to four words; then its end. */
+function romanceName(scan: Scan, from: number): { end: number; next: number } | undefined {
+  const { tokens } = scan.ctx;
+  let end: number | undefined;
+  let next = from;
+  let words = 0;
+  for (let k = from; k < tokens.length && words < 4; k++) {
+    const token = tokens[k];
+    if (token === undefined || !joined(scan, k)) break;
+    if (isParticle(scan, k)) continue;
+    if (!(token.kind === 'word' && /^[dl]['’]/i.test(token.text)) && !isNameWord(scan, k)) break;
+    end = token.end;
+    next = k + 1;
+    words++;
+  }
+  return end === undefined ? undefined : { end, next };
+}
+
+/** After a street's name: ", 3", " 12b", " n.º 5", " s/n", and unit words. */
+function trailingNumber(scan: Scan, i: number, end: number): { end: number; next: number } | undefined {
+  const { tokens } = scan.ctx;
+  let k = i;
+  if (tokens[k]?.text === ',' && tokens[k]?.start === end) k++;
+  const token = tokens[k];
+  if (token === undefined || token.lineBefore || token.start - end > 2) return undefined;
+  if (token.kind === 'word' && /^n$/i.test(token.text) && tokens[k + 1]?.text === '.') {
+    k += 2;
+    if (/^[º°o]$/.test(tokens[k]?.text ?? '')) k++;
+  }
+  const number = tokens[k];
+  if (
+    number?.kind === 'word' &&
+    /^s$/i.test(number.text) &&
+    tokens[k + 1]?.text === '/' &&
+    /^n$/i.test(tokens[k + 2]?.text ?? '')
+  )
+    return { end: tokens[k + 2]?.end ?? end, next: k + 3 };
+  // A comma before five digits introduces a postal code, not a house number ("Via Roma, 00184 Roma").
+  const shape = k > i ? /^\d{1,3}[a-zA-Z]?$/ : /^\d{1,4}[a-zA-Z]?$/;
+  if (number?.kind !== 'number' || !shape.test(number.text)) return undefined;
+  if (/[:.,]\d/.test(scan.ctx.text.slice(number.end, number.end + 2))) return undefined;
+  let last = { end: number.end, next: k + 1 };
+  if (scan.ctx.tokens[k + 1]?.text === '/' && scan.ctx.tokens[k + 2]?.kind === 'number')
+    last = { end: scan.ctx.tokens[k + 2]?.end ?? number.end, next: k + 3 };
+  return extendSecondary(scan, last.next, last.end);
+}
+
+function gluedEnding(scan: Scan, i: number): boolean {
+  const token = scan.ctx.tokens[i];
+  if (token?.kind !== 'word' || token.text.length < 5) return false;
+  const folded = scan.ctx.folded(i);
+  if (!endsWithAny(folded, scan.vocab.gluedStreetEndings)) return false;
+  return !scan.ctx.resources.names.isCommonWord(folded);
+}
+
+const endingSets = new WeakMap<readonly string[], { set: Set<string>; lengths: number[] }>();
+
+/** `word` ends with one of `endings` and keeps at least three letters before it (set lookups, no scan). */
+export function endsWithAny(word: string, endings: readonly string[]): boolean {
+  let entry = endingSets.get(endings);
+  if (entry === undefined) {
+    entry = { set: new Set(endings), lengths: [...new Set(endings.map((e) => e.length))] };
+    endingSets.set(endings, entry);
+  }
+  for (const length of entry.lengths) {
+    if (word.length >= length + 3 && entry.set.has(word.slice(-length))) return true;
+  }
+  return false;
+}
+
+/** "Hauptstraße 5", "Rostocker Str. 1", "Calle Mayor, 3", "Via Roma", "Im Kalkfeld 78c, 50018 …". */
+function nameFirst(scan: Scan, i: number): AddressMatch | undefined {
+  const { tokens } = scan.ctx;
+  const token = tokens[i];
+  if (token === undefined || token.kind !== 'word') return undefined;
+  const folded = scan.ctx.folded(i);
+  const lower = token.shape === 'lower';
+  if (
+    (scan.vocab.leadingTypes.has(folded) || scan.vocab.weakLeadingTypes.has(folded)) &&
+    (!lower || scan.caseless || scan.vocab.leadingTypes.has(folded))
+  ) {
+    const d = withDot(scan, i);
+    const name = romanceName(scan, d.next);
+    if (name === undefined) return undefined;
+    const number = trailingNumber(scan, name.next, name.end);
+    if (number !== undefined) return { start: token.start, end: number.end, numbered: true };
+    // Without a number only the unambiguous types, before a capitalised name.
+    if (!scan.vocab.leadingTypes.has(folded) || scan.caseless) return undefined;
+    return { start: token.start, end: name.end, numbered: false };
+  }
+  if (!isNameWord(scan, i) || (lower && !scan.caseless)) return undefined;
+  // Up to three name words ending in a glued street word or followed by a Germanic type word.
+  let k = i;
+  let typed = false;
+  while (k < i + 3 && k < tokens.length) {
+    if (gluedEnding(scan, k)) {
+      typed = true;
+      break;
+    }
+    const next = k + 1;
+    if (!joined(scan, next) || !isNameWord(scan, next)) break;
+    const f = scan.ctx.folded(next);
+    if (scan.vocab.gluedStreetEndings.includes(f) || f === 'str') {
+      k = next;
+      typed = true;
+      break;
+    }
+    k = next;
+  }
+  const end = withDot(scan, k);
+  const number = trailingNumber(scan, end.next, end.end);
+  if (number === undefined) return undefined;
+  if (!typed) {
+    // A bare "Name 12" is a street only when a postal code comes next.
+    if (!POSTAL_AFTER.test(scan.ctx.text.slice(number.end, number.end + 16))) return undefined;
+    if (scan.ctx.resources.names.isCommonWord(folded) && !/^(?:im|am|an|auf|zum|zur|in)$/.test(folded))
+      return undefined;
+  }
+  let start = token.start;
+  // "van de Brinkgracht 249c": lower-case particles directly before belong to the name.
+  for (let b = i - 1; b >= 0 && b >= i - 3; b--) {
+    if (!isParticle(scan, b) || !joined(scan, b + 1)) break;
+    start = tokens[b]?.start ?? start;
+  }
+  return { start, end: number.end, numbered: true };
+}
+
+/** "33 Hillside, RM7 8GL": a number and name words with no type, only before a postal code. */
+function bareNumberFirst(scan: Scan, i: number): AddressMatch | undefined {
+  const { tokens } = scan.ctx;
+  let end: number | undefined;
+  for (let k = i + 1; k < i + 4; k++) {
+    if (!joined(scan, k) || !isNameWord(scan, k) || tokens[k]?.kind !== 'word') break;
+    if (scan.ctx.resources.names.isCommonWord(scan.ctx.folded(k)) && k === i + 1) return undefined;
+    end = tokens[k]?.end;
+    if (end !== undefined && POSTAL_AFTER.test(scan.ctx.text.slice(end, end + 16)))
+      return { start: tokens[i]?.start ?? 0, end, numbered: true };
+  }
+  return undefined;
+}
+
+export function streetAddressesOf(ctx: TextContext): AddressMatch[] {
+  const { tokens } = ctx;
+  const scan: Scan = { ctx, vocab: ctx.resources.addresses, caseless: ctx.caseless };
+  const found: AddressMatch[] = [];
+  let coveredUntil = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as TextToken;
+    if (token.start < coveredUntil) continue;
+    let match: AddressMatch | undefined;
+    if (token.kind === 'number') {
+      if (isHouseNumber(ctx, i)) match = numberFirst(scan, i) ?? bareNumberFirst(scan, i);
+    } else if (token.kind === 'word') {
+      match = nameFirst(scan, i);
+    }
+    if (match !== undefined) {
+      found.push(match);
+      coveredUntil = match.end;
+    }
+  }
+  return found;
+}
+
+/** Street lines in `text` (see `streetAddressesOf`). */
+export function findStreetAddresses(text: string, resources: TextResources): AddressMatch[] {
+  return streetAddressesOf(textContext(text, resources));
+}

@@ -1,0 +1,56 @@
+import type { TextSpan } from '../detection-types.js';
+import { locationSpansOf } from './find-location-spans.js';
+import { organizationSpansOf } from './find-organization-spans.js';
+import { personSpansOf } from './find-person-spans.js';
+import { textContext } from './text-context.js';
+import { loadTextResources, type TextResources } from './text-resources.js';
+
+/** The text passes bound to loaded resources: synchronous after one `await loadTextDetectors()`. */
+export interface TextDetectors {
+  findPersonSpans(text: string): TextSpan[];
+  findLocationSpans(text: string): TextSpan[];
+  findOrganizationSpans(text: string): TextSpan[];
+  /** All three, overlaps resolved: the higher score wins, then the longer span. */
+  findTextEntitySpans(text: string): TextSpan[];
+}
+
+/** Location and organisation spans at least this sure take their words away from the person pass. */
+const CLAIM_SCORE = 0.7;
+
+/** Keeps the best of overlapping spans (a surname that is also a city, a person inside a company). */
+export function resolveOverlaps(spans: readonly TextSpan[]): TextSpan[] {
+  const ranked = [...spans].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start));
+  // A mark per character instead of comparing with every kept span: linear on long documents.
+  const length = spans.reduce((n, s) => Math.max(n, s.end), 0);
+  const taken = new Uint8Array(length + 1);
+  const kept: TextSpan[] = [];
+  for (const span of ranked) {
+    let free = true;
+    for (let c = span.start; c < span.end && free; c++) if (taken[c] === 1) free = false;
+    if (!free) continue;
+    taken.fill(1, span.start, span.end);
+    kept.push(span);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+export function createTextDetectors(resources: TextResources): TextDetectors {
+  return {
+    findPersonSpans: (text) => personSpansOf(textContext(text, resources)),
+    findLocationSpans: (text) => locationSpansOf(textContext(text, resources)),
+    findOrganizationSpans: (text) => organizationSpansOf(textContext(text, resources)),
+    findTextEntitySpans: (text) => {
+      const ctx = textContext(text, resources);
+      const places = locationSpansOf(ctx);
+      const organizations = organizationSpansOf(ctx);
+      // Streets, towns and companies found by their structure claim their words before names are read:
+      // "455 Carolyn Fields", "Fort Hanna", "Bravo Páez Ltd" hold first and last names but are no people.
+      const claimed = [...places, ...organizations].filter((s) => s.score >= CLAIM_SCORE);
+      return resolveOverlaps([...personSpansOf(ctx, claimed), ...places, ...organizations]);
+    },
+  };
+}
+
+export async function loadTextDetectors(): Promise<TextDetectors> {
+  return createTextDetectors(await loadTextResources());
+}
