@@ -29,6 +29,7 @@ export const EXIT_CODE_BY_ERROR: { readonly [C in ErrorCode]: number } = {
   tool_missing: EXIT_FAILED,
   tool_version_mismatch: EXIT_FAILED,
   verification_failed: EXIT_FAILED,
+  transform_failed: EXIT_FAILED,
   cancelled: EXIT_FAILED,
   unauthorized: EXIT_FAILED,
   forbidden: EXIT_FAILED,

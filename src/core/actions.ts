@@ -41,6 +41,7 @@ export const ACTION_KINDS = [
   'generalize',
   'shift_date',
   'redact_text',
+  'json',
   'drop',
 ] as const;
 
@@ -73,5 +74,27 @@ export type ActionSpec =
   | { readonly kind: 'shift_date'; readonly max_days: number; readonly by?: string }
   /** Replace free text; [detect] replaces only the personal spans. */
   | { readonly kind: 'redact_text'; readonly placeholder?: string }
+  /**
+   * A JSON document rewritten leaf by leaf: `paths` (`$.contact.email`, `$.items[*].name`) name the action of
+   * their leaves; every other string leaf gets `other` (by default `redact_text`: personal spans replaced).
+   * Keys, structure, numbers and booleans outside `paths` are kept.
+   */
+  | {
+      readonly kind: 'json';
+      readonly paths: Readonly<Record<string, LeafActionSpec>>;
+      readonly other: 'keep' | 'redact_text' | 'nullify';
+    }
   /** Remove the column from the target table. */
   | { readonly kind: 'drop' };
+
+/** What a JSON leaf can get: the value actions (no nested json, no drop, no shift_date). */
+export type LeafActionSpec = Extract<
+  ActionSpec,
+  { readonly kind: 'keep' | 'substitute' | 'mask' | 'hash' | 'nullify' | 'generalize' | 'redact_text' }
+>;
+
+/**
+ * A JSON path as policies and plans write it: `$` then steps `.key` (plain keys), `["any key"]` and `[*]`
+ * (every array element), e.g. `$.contact.email`, `$.items[*]["unit price"]`.
+ */
+export const JSON_PATH_PATTERN = /^\$(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\*\]|\["(?:[^"\\]|\\.)*"\])*$/;

@@ -50,7 +50,15 @@ describe('examples/demo.policy.yaml', () => {
     for (const column of ['street', 'line2', 'city', 'postal_code']) {
       expect(action('addresses', column)).toBe('substitute');
     }
-    expect(action('customers', 'profile')).toBe('nullify');
+    const profile = plan.tables
+      .find((t) => t.table.name === 'customers')
+      ?.columns.find((c) => c.name === 'profile')?.action;
+    expect(profile?.kind).toBe('json');
+    if (profile?.kind === 'json') {
+      expect(profile.other).toBe('redact_text');
+      for (const path of ['$.contact.name', '$.contact.email', '$.contact.phone', '$.signup.ip'])
+        expect(profile.paths[path]?.kind, path).toBe('substitute');
+    }
     expect(action('support_tickets', 'body')).toBe('redact_text');
     expect(action('support_tickets', 'subject')).toBe('redact_text');
   });

@@ -57,8 +57,12 @@ function describeIssue(issue: Issue, prefix: readonly (string | number)[], data:
       return [{ path, expected: `expected a multiple of ${issue.divisor}` }];
     case 'invalid_format':
       return [{ path, expected: `expected a ${issue.format}` }];
-    case 'invalid_key':
-      return [{ path, expected: 'invalid key' }];
+    case 'invalid_key': {
+      // The key's own issues carry the schema's message (e.g. the JSON path syntax); never the key text.
+      const custom = issue.issues.find((i) => i.code === 'invalid_format' || i.code === 'custom');
+      const message = custom?.message;
+      return [{ path, expected: message === undefined ? 'invalid key' : `invalid key: ${message}` }];
+    }
     case 'invalid_element':
       return [{ path, expected: 'invalid element' }];
     case 'custom':

@@ -122,7 +122,7 @@ tables:
   it('names file, line:column, path and the expected actions for an unknown action, without the value', () => {
     const error = policyError(customerEmail(`{ action: ${SECRET} }`));
     expect(error.message).toBe(
-      'invalid policy file: policies/shop.yaml:5:24: tables."public.customer".columns.email.action: expected one of: keep, substitute, mask, hash, nullify, generalize, shift_date, redact_text, drop',
+      'invalid policy file: policies/shop.yaml:5:24: tables."public.customer".columns.email.action: expected one of: keep, substitute, mask, hash, nullify, generalize, shift_date, redact_text, drop, json',
     );
     expect(error.details).toEqual({
       file: 'policies/shop.yaml',
@@ -217,6 +217,40 @@ tables:
       'policies/shop.yaml:8:10: tables.t.columns.d: generalize needs exactly one of: to, bucket, prefix',
     ]);
     expect(error.message.startsWith('invalid policy file, 5 problems:\n')).toBe(true);
+  });
+
+  it('parses the json action: leaf actions per path, other defaulting to redact_text', () => {
+    const policy = parsePolicy(
+      [
+        'version: 1',
+        'tables:',
+        '  public.customer:',
+        '    columns:',
+        '      profile:',
+        '        action: json',
+        '        paths:',
+        '          $.contact.email: { action: substitute, entity: email }',
+        '          \'$.items[*]["full name"]\': hash',
+        '          $.theme: keep',
+      ].join('\n'),
+      'p.yaml',
+    );
+    expect(policy.tables['public.customer']?.columns.profile?.action).toEqual({
+      kind: 'json',
+      paths: {
+        '$.contact.email': { kind: 'substitute', entity: 'email' },
+        '$.items[*]["full name"]': { kind: 'hash' },
+        '$.theme': { kind: 'keep' },
+      },
+      other: 'redact_text',
+    });
+  });
+
+  it('rejects a malformed JSON path and a nested json or drop leaf action', () => {
+    const badPath = policyError(customerEmail('{ action: json, paths: { "contact.email": hash } }'));
+    expect(badPath.message).toContain('a JSON path is $ followed by');
+    policyError(customerEmail('{ action: json, paths: { $.a: { action: json } } }'));
+    policyError(customerEmail('{ action: json, paths: { $.a: drop } }'));
   });
 
   it('reports rule problems by index', () => {

@@ -59,7 +59,7 @@ describe('compileTransform', () => {
   });
 
   it('covers every action kind but drop with a spec above', () => {
-    const covered = new Set<string>([...SPECS.map((s) => s.kind), 'shift_date', 'drop']);
+    const covered = new Set<string>([...SPECS.map((s) => s.kind), 'shift_date', 'json', 'drop']);
     expect([...ACTION_KINDS].filter((kind) => !covered.has(kind))).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { GatewayError } from '../core/index.js';
 import { describeColumn } from './column-shape.js';
 import { compileGeneralize } from './compile-generalize.js';
 import { compileHash } from './compile-hash.js';
+import { compileJson } from './compile-json.js';
 import { compileKeep } from './compile-keep.js';
 import { compileMask } from './compile-mask.js';
 import { compileNullify } from './compile-nullify.js';
@@ -56,5 +57,7 @@ export function compileTransform(action: ActionSpec, context: ColumnContext): Va
       return compileShiftDate(action, context);
     case 'redact_text':
       return compileRedactText(action, context);
+    case 'json':
+      return compileJson(action, context, compileTransform);
   }
 }

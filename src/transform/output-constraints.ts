@@ -1,6 +1,7 @@
 import type { ActionSpec, ColumnInfo } from '../core/index.js';
 import { fitGeneralize } from './compile-generalize.js';
 import { fitHash } from './compile-hash.js';
+import { fitJson } from './compile-json.js';
 import { fitKeep } from './compile-keep.js';
 import { fitMask } from './compile-mask.js';
 import { fitNullify } from './compile-nullify.js';
@@ -33,5 +34,7 @@ export function outputConstraints(action: ActionSpec, column: ColumnInfo, isUniq
       return fitShiftDate(action, column);
     case 'redact_text':
       return fitRedactText(column);
+    case 'json':
+      return fitJson(column);
   }
 }

@@ -1,4 +1,4 @@
-import type { ActionSpec, ColumnInfo, Row } from '../core/index.js';
+import type { ActionSpec, ColumnInfo, EntityKind, Row } from '../core/index.js';
 import type { KeyedSeeder } from '../fake-values/index.js';
 
 /**
@@ -24,7 +24,22 @@ export interface ColumnContext {
    * is drawn again (a few times at most), so a real value never reappears as someone else's fake.
    */
   readonly isSourceValue?: (value: string) => boolean;
+  /**
+   * Finds the personal spans of a text (detection, built by the pipeline). With it, `redact_text`
+   * replaces only those spans; without it, the whole value.
+   */
+  readonly findSpans?: SpanFinder;
 }
+
+/** A personal span in a text and the fake kind that replaces it (null: a typed placeholder does). */
+export interface ReplaceableSpan {
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+  readonly substitute: EntityKind | null;
+}
+
+export type SpanFinder = (text: string) => readonly ReplaceableSpan[];
 
 /** What an action can write into a column, judged from types alone (never values). */
 export interface OutputFit {
