@@ -30,9 +30,10 @@ module.exports = {
     },
     {
       name: 'pure-layers-stay-pure',
-      comment: 'Policy, fake values, transforms and introspection are pure: no edges, no pipeline.',
+      comment:
+        'Policy, fake values, transforms, introspection, subset and detection are pure: no edges, no pipeline.',
       severity: 'error',
-      from: { path: '^src/(policy|fake-values|transform|introspection)/' },
+      from: { path: '^src/(policy|fake-values|transform|introspection|subset|detection)/' },
       to: { path: '^src/(pipeline|cli|http|jobs|compose)' },
     },
     {

@@ -8,6 +8,8 @@ import {
 import { demoDataSql, demoSchemaSql } from './demo/index.js';
 import { GatewayError, type SinkConnector, type SourceConnector } from './core/index.js';
 import type { Settings } from './config/index.js';
+import type { ColumnAdvisor } from './detection/index.js';
+import { createOpenAiAdvisor } from './llm/index.js';
 
 /** Composition root: the only place that knows which connector serves which URL. */
 
@@ -16,6 +18,11 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//;
 export function createSource(url: string, settings: Settings): SourceConnector {
   if (POSTGRES_URL.test(url)) return createPgSource(url, { pgDumpPath: settings.pgDumpPath });
   throw new GatewayError('usage', '--source must be a postgres:// or postgresql:// URL');
+}
+
+/** The column advisor when the language-model assist is configured (LOOKALIKE_LLM_BASE_URL), else none. */
+export function createAdvisor(settings: Settings): ColumnAdvisor | undefined {
+  return settings.llm === null ? undefined : createOpenAiAdvisor(settings.llm);
 }
 
 export function createTarget(url: string): SinkConnector {

@@ -30,6 +30,7 @@ interface TableRow {
   estimated_rows: number;
   parent_schema: string | null;
   parent_name: string | null;
+  comment: string | null;
 }
 
 interface ColumnRow {
@@ -48,6 +49,7 @@ interface ColumnRow {
   element_category: string | null;
   element_typtype: string | null;
   enum_labels: string[] | null;
+  comment: string | null;
 }
 
 interface ConstraintRow {
@@ -88,7 +90,8 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
   const allTables = await db.query<TableRow>(`
     SELECT c.oid::int8::float8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
            c.relispartition AS is_partition, greatest(c.reltuples, 0)::float8 AS estimated_rows,
-           pn.nspname AS parent_schema, pc.relname AS parent_name
+           pn.nspname AS parent_schema, pc.relname AS parent_name,
+           obj_description(c.oid, 'pg_class') AS comment
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
       LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND c.relispartition
@@ -110,7 +113,8 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
            et.typname AS element_type, et.typcategory::text AS element_category, et.typtype::text AS element_typtype,
            CASE WHEN bt.typtype = 'e' THEN
              ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = bt.oid ORDER BY e.enumsortorder)
-           END AS enum_labels
+           END AS enum_labels,
+           col_description(a.attrelid, a.attnum) AS comment
       FROM pg_attribute a
       JOIN pg_type t ON t.oid = a.atttypid
       JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
@@ -181,6 +185,7 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
       constraints: ownConstraints,
       uniqueColumnSets: uniqueSets,
       estimatedRows: Math.round(t.estimated_rows),
+      ...(t.comment === null ? {} : { comment: t.comment }),
     };
   });
 
@@ -254,6 +259,7 @@ function toColumnInfo(row: ColumnRow): ColumnInfo {
     identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by_default' : null,
     hasDefault: row.has_default,
     enumLabels: row.enum_labels,
+    ...(row.comment === null ? {} : { comment: row.comment }),
   };
 }
 

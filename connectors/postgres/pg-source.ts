@@ -11,12 +11,16 @@ import {
   type Selection,
   type SourceConnector,
   type SourceSession,
+  type SubsetClosure,
+  type SubsetRequest,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
 import { CopyTextDecoder } from './copy-text.js';
+import { selectRowsSql } from './select-rows-sql.js';
 import { dropTablesSql, dumpSection, findPgDump, resolveDumpScope, type PgDumpTool } from './pg-dump.js';
 import { connect, libpqEnvironment, parseEndpoint, type PgEndpoint } from './pg-connection.js';
 import { isConnectionLoss, translateDatabaseError } from './pg-errors.js';
+import { PgSubset } from './pg-subset.js';
 
 export interface PgSourceOptions {
   /** Path of a pg_dump binary; default: the newest one found on PATH or in Debian's layout. */
@@ -60,6 +64,8 @@ class PgSourceSession implements SourceSession {
   #closed = false;
   #broken = false;
   #pgDump: PgDumpTool | undefined;
+  /** A second connection in the same snapshot that may create temporary tables: the subset's keys. */
+  #subset: { readonly client: pg.Client; readonly subset: PgSubset } | undefined;
   readonly #queryable: Queryable;
 
   constructor(
@@ -105,7 +111,8 @@ class PgSourceSession implements SourceSession {
     if (this.#broken)
       throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
     const table = qualifiedName(request.table);
-    const stream = this.client.query(copyTo(this.#copyToSql(request)));
+    const client = this.#subset?.client ?? this.client;
+    const stream = client.query(copyTo(this.#copyToSql(this.#subset?.subset.restrict(request) ?? request)));
     let completed = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -132,11 +139,43 @@ class PgSourceSession implements SourceSession {
     }
   }
 
+  /**
+   * The closure runs on a second connection importing this session's snapshot: the session's own
+   * transaction is READ ONLY, which forbids even temporary tables. Reads then go through that connection.
+   */
+  async computeSubset(request: SubsetRequest, signal: AbortSignal): Promise<SubsetClosure> {
+    if (this.#broken)
+      throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
+    try {
+      if (this.#subset === undefined) {
+        const client = await connect(this.endpoint);
+        try {
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+          await client.query(`SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
+        } catch (error) {
+          await client.end().catch(() => undefined);
+          throw error;
+        }
+        this.#subset = { client, subset: new PgSubset(client, this.endpoint.label) };
+      }
+      return await this.#subset.subset.compute(request, signal);
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      // A failed statement aborts the subset transaction: its reads are over too.
+      this.#broken = true;
+      throw translateDatabaseError(
+        error,
+        'source_read_failed',
+        `${this.endpoint.label}: computing the subset failed (it needs a primary, not a hot standby: temporary tables)`,
+      );
+    }
+  }
+
   #copyToSql(request: ReadRequest): string {
-    const columns = request.columns.map(quoteIdent).join(', ');
-    return request.where === undefined
-      ? `COPY ${quoteTable(request.table)} (${columns}) TO STDOUT`
-      : `COPY (SELECT ${columns} FROM ONLY ${quoteTable(request.table)} WHERE ${request.where}) TO STDOUT`;
+    const select = selectRowsSql(request);
+    return select === null
+      ? `COPY ${quoteTable(request.table)} (${request.columns.map(quoteIdent).join(', ')}) TO STDOUT`
+      : `COPY (${select}) TO STDOUT`;
   }
 
   /** The pass-through chunks decoded into rows, in batches of at most `batchRows`. */
@@ -169,6 +208,7 @@ class PgSourceSession implements SourceSession {
     if (this.#closed) return;
     this.#closed = true;
     try {
+      if (this.#subset !== undefined) await this.#subset.client.end().catch(() => undefined);
       if (!this.#broken) await this.client.query('ROLLBACK');
     } catch {
       // The snapshot transaction is read-only; ending the connection discards it anyway.

@@ -12,6 +12,7 @@ import {
   type SourceSession,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
+import { selectRowsSql } from './select-rows-sql.js';
 import { CopyTextDecoder } from './copy-text.js';
 import {
   createSchemasIfMissing,
@@ -125,8 +126,8 @@ class PgliteSourceSession implements SourceSession {
     }
     if (signal.aborted) throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
     const columns = request.columns.map(quoteIdent).join(', ');
-    const where = request.where === undefined ? '' : ` WHERE ${request.where}`;
-    const sql = `COPY (SELECT ${columns} FROM ONLY ${quoteTable(request.table)}${where}) TO '/dev/blob'`;
+    const select = selectRowsSql(request) ?? `SELECT ${columns} FROM ONLY ${quoteTable(request.table)}`;
+    const sql = `COPY (${select}) TO '/dev/blob'`;
     const blob = await this.#exclusive(
       `reading ${table} failed`,
       async () => (await this.#db.query(sql)).blob,

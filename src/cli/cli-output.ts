@@ -2,6 +2,8 @@ import type { GatewayError } from '../core/index.js';
 
 /** Machine output goes to stdout (with --format json); human output and logs go to stderr. */
 export interface CliIo {
+  /** Input for commands that read a stream (`detect`); absent means empty input. */
+  readonly stdin?: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly env: NodeJS.ProcessEnv;

@@ -3,6 +3,8 @@ import { readSettings } from '../config/index.js';
 import { toGatewayError } from '../core/index.js';
 import { reportError, type CliIo } from './cli-output.js';
 import { demoCommand, type DemoOptions } from './commands/demo-command.js';
+import { detectCommand, type DetectOptions } from './commands/detect-command.js';
+import { scanCommand, type ScanOptions } from './commands/scan-command.js';
 import { planCommand, type PlanOptions } from './commands/plan-command.js';
 import { snapshotCommand, type SnapshotOptions } from './commands/snapshot-command.js';
 import { EXIT_CODE_BY_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -39,28 +41,34 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     exitCode = await action();
   };
 
+  // The subset flags of plan and snapshot: they win over the policy's `subset:` section.
+  const subsetFlags = (command: Command): Command =>
+    command
+      .option('--max-rows <n>', 'subset budget: at most this many rows in all tables')
+      .option('--max-bytes <size>', 'subset budget: at most this much row data (e.g. 500MB, 2GiB)')
+      .option('--seed <text>', 'subset seed: the same seed picks the same rows');
+
   common(
-    program
-      .command('plan')
+    subsetFlags(program.command('plan'))
       .description(
         'print the plan (column → action ← rule, reason) and the pre-flight; reads the catalog only',
       )
       .option('--source <url>', 'source database URL (postgres://…)')
-      .option('--policy <file>', 'policy YAML file')
+      .option('--policy <file>', 'policy YAML file (default: draft one from a scan of the source)')
       .option('--out <file>', 'save the plan (with the schema fingerprint) for "snapshot --plan"')
-      .option('--check', 'exit 3 when a column is uncovered or the pre-flight finds an error'),
+      .option('--check', 'exit 3 when a column is uncovered or the pre-flight finds an error')
+      .option('--secret-file <file>', 'key file, needed only to test suppression hashes of a subset'),
   ).action(async (options: PlanOptions & { verbose?: boolean }) => {
     format = options.format ?? 'text';
     await run(() => planCommand(options, io, readSettings(io.env), signal));
   });
 
   common(
-    program
-      .command('snapshot')
+    subsetFlags(program.command('snapshot'))
       .description('copy the source into an empty target, replacing personal values (atomic, fail-closed)')
       .option('--source <url>', 'source database URL (postgres://…)')
       .option('--target <url>', 'empty target database URL (postgres://…)')
-      .option('--policy <file>', 'policy YAML file')
+      .option('--policy <file>', 'policy YAML file (default: draft one from a scan of the source)')
       .option('--plan <file>', 'run exactly this saved plan (refused if the source schema changed)')
       .option('--secret-file <file>', 'file holding the key (≥ 32 bytes); wins over LOOKALIKE_SECRET')
       .option('--batch-rows <n>', 'rows per batch (default 2000 or LOOKALIKE_BATCH_ROWS)'),
@@ -69,6 +77,31 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     const logger = createStderrLogger(io.stderr, options.verbose === true);
     await run(() => snapshotCommand(options, io, readSettings(io.env), signal, logger));
   });
+
+  common(
+    program
+      .command('scan')
+      .description(
+        'classify every column (and JSON path) as a kind of personal data or not, with confidence and evidence',
+      )
+      .option('--source <url>', 'source database URL (postgres://…)')
+      .option('--write-policy <file>', 'write a draft policy from the scan, each decision commented'),
+  ).action(async (options: ScanOptions & { verbose?: boolean }) => {
+    format = options.format ?? 'text';
+    await run(() => scanCommand(options, io, readSettings(io.env), signal));
+  });
+
+  program
+    .command('detect')
+    .description('find personal data in free text: JSON Lines {"id","text"} on stdin → entities on stdout')
+    .option(
+      '--threshold <score>',
+      'report spans scoring at least this (0–1; default from rules/entities.yaml)',
+    )
+    .action(async (options: DetectOptions) => {
+      format = 'json';
+      await run(() => detectCommand(options, io, signal));
+    });
 
   program
     .command('demo')

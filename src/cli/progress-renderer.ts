@@ -7,6 +7,7 @@ const PHASE_LABEL: Readonly<Record<SnapshotPhase, string>> = {
   read_schema: 'reading the schema (pg_dump)',
   create_schema: 'creating the schema in the target',
   scan_values: 'reading substituted columns (so no real value is reused as a fake)',
+  subset: 'computing the subset in the source (referential closure, budget)',
   load: 'loading rows',
   sequences: 'setting sequences',
   constraints: 'adding indexes, constraints and triggers',

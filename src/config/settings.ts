@@ -1,4 +1,4 @@
-import { GatewayError } from '../core/index.js';
+import { GatewayError, Secret } from '../core/index.js';
 
 /** Environment settings, read once here and passed on typed. Documented in the README. */
 export interface Settings {
@@ -8,6 +8,22 @@ export interface Settings {
   readonly pgDumpPath: string | undefined;
   /** LOOKALIKE_BATCH_ROWS: rows per batch between source, transforms and target. */
   readonly batchRows: number;
+  /**
+   * The optional language-model assist for columns the scan cannot decide: off unless
+   * LOOKALIKE_LLM_BASE_URL is set (any OpenAI-compatible endpoint). It is sent names and value shapes only.
+   */
+  readonly llm: LlmSettings | null;
+}
+
+export interface LlmSettings {
+  /** LOOKALIKE_LLM_BASE_URL, e.g. `https://api.openai.com/v1` or a local server's `/v1`. */
+  readonly baseUrl: string;
+  /** LOOKALIKE_LLM_MODEL (default `gpt-4o-mini`). */
+  readonly model: string;
+  /** LOOKALIKE_LLM_API_KEY (may be empty for local servers). */
+  readonly apiKey: Secret;
+  /** LOOKALIKE_LLM_TIMEOUT_MS per request (default 20000). */
+  readonly timeoutMs: number;
 }
 
 export const DEFAULT_BATCH_ROWS = 2000;
@@ -22,5 +38,35 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     secret: env.LOOKALIKE_SECRET,
     pgDumpPath: env.LOOKALIKE_PG_DUMP === '' ? undefined : env.LOOKALIKE_PG_DUMP,
     batchRows,
+    llm: readLlmSettings(env),
+  });
+}
+
+function readLlmSettings(env: NodeJS.ProcessEnv): LlmSettings | null {
+  const baseUrl = env.LOOKALIKE_LLM_BASE_URL;
+  if (baseUrl === undefined || baseUrl === '') return null;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new GatewayError('config_invalid', 'LOOKALIKE_LLM_BASE_URL is not a URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new GatewayError('config_invalid', 'LOOKALIKE_LLM_BASE_URL must be an http(s) URL');
+  const timeoutText = env.LOOKALIKE_LLM_TIMEOUT_MS;
+  const timeoutMs = timeoutText === undefined || timeoutText === '' ? 20_000 : Number(timeoutText);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 600_000)
+    throw new GatewayError(
+      'config_invalid',
+      'LOOKALIKE_LLM_TIMEOUT_MS must be an integer between 100 and 600000',
+    );
+  return Object.freeze({
+    baseUrl,
+    model:
+      env.LOOKALIKE_LLM_MODEL === undefined || env.LOOKALIKE_LLM_MODEL === ''
+        ? 'gpt-4o-mini'
+        : env.LOOKALIKE_LLM_MODEL,
+    apiKey: new Secret(Buffer.from(env.LOOKALIKE_LLM_API_KEY ?? '', 'utf8')),
+    timeoutMs,
   });
 }

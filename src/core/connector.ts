@@ -1,5 +1,6 @@
 import type { RowBatch } from './rows.js';
 import type { DatabaseSchema, Selection, TableRef } from './schema.js';
+import type { SubsetClosure, SubsetRequest } from './subset.js';
 
 /**
  * The contract every store implements. A connector sees only `src/core`; the pipeline sees only this.
@@ -14,6 +15,11 @@ export interface ReadRequest {
   readonly where?: string;
   /** Upper bound on rows per yielded batch. */
   readonly batchRows: number;
+  /**
+   * Read a bounded sample instead of every row (detection reads a few hundred values per column):
+   * at most `rows` rows, from a block sample of about `percent` % of the table when given.
+   */
+  readonly sample?: { readonly rows: number; readonly percent?: number };
 }
 
 export type DdlSection = 'pre_data' | 'post_data';
@@ -33,6 +39,13 @@ export interface SourceSession {
    * whose every column is kept. The pipeline uses it only when the sink declares `writeEncoded` too.
    */
   readEncoded?(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer>;
+  /**
+   * Optional capability: computes a referentially complete subset inside this session's snapshot, keeping
+   * the kept rows' keys in the source (never in the process). Calling it again replaces the previous
+   * subset. Once it resolves, reads of every table in `request.tables` (and their partitions) return only
+   * the kept rows.
+   */
+  computeSubset?(request: SubsetRequest, signal: AbortSignal): Promise<SubsetClosure>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
-export type { ActionKind, ActionSpec, EntityKind } from './actions.js';
-export { ACTION_KINDS, ENTITY_KINDS } from './actions.js';
+export type { ActionKind, ActionSpec, EntityKind, LeafActionSpec } from './actions.js';
+export { ACTION_KINDS, ENTITY_KINDS, JSON_PATH_PATTERN } from './actions.js';
 export type {
   DdlSection,
   ReadRequest,
@@ -27,3 +27,13 @@ export type {
 } from './schema.js';
 export { parseTableName, qualifiedName, sameTable, SELECT_ALL } from './schema.js';
 export { MIN_SECRET_BYTES, Secret } from './secret.js';
+export type {
+  SubsetClosure,
+  SubsetPull,
+  SubsetRelation,
+  SubsetRequest,
+  SubsetSuppression,
+  SubsetTable,
+  SubsetTableCount,
+  SubsetTarget,
+} from './subset.js';

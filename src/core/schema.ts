@@ -59,6 +59,8 @@ export interface ColumnInfo {
   readonly hasDefault: boolean;
   /** Labels of an enum type (labels are schema, not data). */
   readonly enumLabels: readonly string[] | null;
+  /** `COMMENT ON COLUMN`, a hint for detection; absent when there is none. */
+  readonly comment?: string;
 }
 
 export type ConstraintKind = 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion';
@@ -85,6 +87,8 @@ export interface TableInfo {
   readonly uniqueColumnSets: readonly (readonly string[])[];
   /** Planner estimate, for progress and ETA only. */
   readonly estimatedRows: number;
+  /** `COMMENT ON TABLE`, a hint for detection; absent when there is none. */
+  readonly comment?: string;
 }
 
 export interface SequenceInfo {

@@ -1,6 +1,9 @@
 import { GatewayError, type DatabaseSchema, type Selection, type SourceSession } from '../core/index.js';
 import { schemaFingerprint } from '../introspection/index.js';
-import { planErrors, planTransforms, type Plan, type Policy } from '../policy/index.js';
+import type { Detection } from '../detection/index.js';
+import { parsePolicy, planErrors, planTransforms, type Plan, type Policy } from '../policy/index.js';
+import { draftPolicy } from './draft-policy.js';
+import { scanSource, type ScanOptions } from './scan-source.js';
 import { outputConstraints } from '../transform/index.js';
 
 export interface PlannedSnapshot {
@@ -36,8 +39,31 @@ export async function checkSavedPlan(
   return { schema, plan };
 }
 
-/** Stops before any data moves: uncovered columns need a decision (exit 3), other errors fail pre-flight. */
-export function assertPlanRunnable(plan: Plan): void {
+/**
+ * Plans from a fresh scan instead of a policy file: the scan's draft policy (the text `scan --write-policy`
+ * writes) is parsed and planned like any policy, so undecided columns stop the run (fail closed).
+ */
+export async function planFromScan(
+  source: SourceSession,
+  detection: Detection,
+  selection: Selection,
+  signal: AbortSignal,
+  options: ScanOptions = {},
+): Promise<PlannedSnapshot> {
+  const { schema, classified } = await scanSource(source, selection, detection, signal, options);
+  const policy = parsePolicy(
+    draftPolicy(schema, classified, detection, 'policy drafted by a scan'),
+    '(scan)',
+  );
+  const plan = planTransforms(schema, policy, { selection, outputConstraints });
+  return { schema, plan };
+}
+
+/**
+ * Stops before any data moves: uncovered columns need a decision (exit 3), other errors fail pre-flight.
+ * `origin` words the message: a policy that misses columns, or a scan that could not decide them.
+ */
+export function assertPlanRunnable(plan: Plan, origin: 'policy' | 'scan' = 'policy'): void {
   const errors = planErrors(plan);
   // A misspelt table or column explains the uncovered columns that follow from it: report it first.
   for (const code of ['policy_unknown_table', 'policy_unknown_column'] as const) {
@@ -51,7 +77,9 @@ export function assertPlanRunnable(plan: Plan): void {
   if (plan.uncovered.length > 0 && plan.strict) {
     throw new GatewayError(
       'uncovered_columns',
-      `${plan.uncovered.length} column(s) match no rule; add them to the policy (keep must be explicit)`,
+      origin === 'policy'
+        ? `${plan.uncovered.length} column(s) match no rule; add them to the policy (keep must be explicit)`
+        : `${plan.uncovered.length} column(s) could not be classified; decide them in a policy (draft one with "lookalike scan --write-policy")`,
       { items: plan.uncovered.map((u) => `${u.table}.${u.column}`) },
     );
   }

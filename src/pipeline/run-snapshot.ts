@@ -13,25 +13,36 @@ import {
   type TableInfo,
   type TableRef,
 } from '../core/index.js';
-import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
+import { createKeyedSeeder, type KeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
+import type { SpanFinder } from '../transform/index.js';
 import { collectSourceValues } from './collect-source-values.js';
+import type { ColumnAdvisor, Detection } from '../detection/index.js';
+import { buildSpanFinder } from './build-span-finder.js';
+import { computeSubset } from './compute-subset.js';
+import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
 import type { Plan, PlannedTable, Policy } from '../policy/index.js';
-import { assertPlanRunnable, checkSavedPlan, planSnapshot } from './plan-snapshot.js';
+import { assertPlanRunnable, checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
 import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
 
 export interface SnapshotRequest {
   readonly source: SourceConnector;
   readonly target: SinkConnector;
-  /** Either a policy to plan with now, or a saved plan to run exactly. */
+  /** A policy to plan with now, or a saved plan to run exactly; with neither, a scan drafts the policy. */
   readonly policy?: Policy;
   readonly plan?: Plan;
+  /** Detection: drafts the policy when none is given, and finds the personal spans redact_text replaces. */
+  readonly detection?: Detection;
+  /** Asked about columns a scan cannot decide (optional language-model assist; off unless configured). */
+  readonly advisor?: ColumnAdvisor;
   readonly selection: Selection;
   readonly secret: Secret;
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
   readonly onEvent?: SnapshotListener;
+  /** Subset settings that win over the plan's `subset:` (CLI flags, API fields). */
+  readonly subset?: SubsetOverrides;
 }
 
 export interface TableSummary {
@@ -52,6 +63,8 @@ export interface SnapshotSummary {
   readonly keyId: string;
   readonly schemaFingerprint: string;
   readonly policyDigest: string;
+  /** Present when a subset was copied: its counts, pulls and budget (names and counts only). */
+  readonly subset?: SubsetEstimate;
 }
 
 /**
@@ -77,8 +90,12 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const { schema, plan } =
       request.plan !== undefined
         ? await checkSavedPlan(source, request.plan, request.selection)
-        : await planSnapshot(source, requirePolicy(request.policy), request.selection);
-    assertPlanRunnable(plan);
+        : request.policy !== undefined
+          ? await planSnapshot(source, request.policy, request.selection)
+          : await planFromScan(source, requireDetection(request.detection), request.selection, signal, {
+              ...(request.advisor === undefined ? {} : { advisor: request.advisor }),
+            });
+    assertPlanRunnable(plan, request.plan === undefined && request.policy === undefined ? 'scan' : 'policy');
     checkAbort();
 
     phase('read_schema');
@@ -90,6 +107,19 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     phase('scan_values');
     const sourceValues = await collectSourceValues(source, plan, schema, request.batchRows, signal);
     checkAbort();
+    const seeder = createKeyedSeeder(request.secret);
+    const findSpans =
+      request.detection === undefined
+        ? undefined
+        : await buildSpanFinder(source, plan, schema, request.detection, seeder, request.batchRows, signal);
+    checkAbort();
+
+    // After the value scan (fakes must avoid every real value, not only the kept ones): from here on,
+    // reads return only the subset's rows.
+    if (plan.subset !== undefined || request.subset !== undefined) phase('subset');
+    const subset = await computeSubset(source, schema, plan, request.subset, request.secret, signal);
+    if (subset !== null) logger.info('subset_computed', { rows: subset.totalRows, bytes: subset.totalBytes });
+    checkAbort();
 
     sink = await request.target.openSink(signal);
     await sink.assertEmpty();
@@ -99,7 +129,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const droppedColumns = await dropColumns(sink, plan);
     logger.info('schema_created', { tables: schema.tables.length, droppedColumns });
 
-    const seeder = createKeyedSeeder(request.secret);
     const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
     phase('load');
     const tables: TableSummary[] = [];
@@ -110,7 +139,15 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       if (info === undefined)
         throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
       tables.push(
-        await copyTable(source, sink, planned, info, seeder, uniqueScopes, sourceValues, request, emit),
+        await copyTable(
+          source,
+          sink,
+          planned,
+          info,
+          { seeder, uniqueScopes, sourceValues, findSpans },
+          request,
+          emit,
+        ),
       );
     }
 
@@ -153,6 +190,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       keyId: request.secret.keyId,
       schemaFingerprint: plan.schemaFingerprint,
       policyDigest: plan.policyDigest,
+      ...(subset === null ? {} : { subset }),
     };
     logger.info('snapshot_completed', {
       tables: tables.length,
@@ -172,9 +210,9 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
   }
 }
 
-function requirePolicy(policy: Policy | undefined): Policy {
-  if (policy === undefined) throw new GatewayError('usage', 'a snapshot needs --policy or --plan');
-  return policy;
+function requireDetection(detection: Detection | undefined): Detection {
+  if (detection === undefined) throw new GatewayError('usage', 'a snapshot needs --policy or --plan');
+  return detection;
 }
 
 function refOf(name: string, plan: Plan): TableRef {
@@ -197,19 +235,26 @@ async function dropColumns(sink: SinkSession, plan: Plan): Promise<number> {
   return dropped;
 }
 
+/** What every table's transforms share within one run. */
+interface SharedTransformState {
+  readonly seeder: KeyedSeeder;
+  readonly uniqueScopes: ReadonlySet<string>;
+  readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
+  readonly findSpans: SpanFinder | undefined;
+}
+
 async function copyTable(
   source: SourceSession,
   sink: SinkSession,
   planned: PlannedTable,
   info: TableInfo,
-  seeder: ReturnType<typeof createKeyedSeeder>,
-  uniqueScopes: ReadonlySet<string>,
-  sourceValues: ReadonlyMap<string, ValueBloomFilter>,
+  shared: SharedTransformState,
   request: SnapshotRequest,
   emit: SnapshotListener,
 ): Promise<TableSummary> {
   const started = performance.now();
-  const transform = compileTableTransform(planned, info, seeder, uniqueScopes, sourceValues);
+  const { seeder, uniqueScopes, sourceValues, findSpans } = shared;
+  const transform = compileTableTransform(planned, info, seeder, uniqueScopes, sourceValues, findSpans);
   emit({ type: 'table_started', table: planned.table, estimatedRows: info.estimatedRows });
   const read = {
     table: planned.table,

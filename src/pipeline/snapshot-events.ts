@@ -18,6 +18,7 @@ export type SnapshotPhase =
   | 'read_schema'
   | 'create_schema'
   | 'scan_values'
+  | 'subset'
   | 'load'
   | 'sequences'
   | 'constraints'

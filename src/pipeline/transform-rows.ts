@@ -8,7 +8,7 @@ import {
 } from '../core/index.js';
 import type { KeyedSeeder, ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan, PlannedTable } from '../policy/index.js';
-import { compileTransform, type ValueTransform } from '../transform/index.js';
+import { compileTransform, type SpanFinder, type ValueTransform } from '../transform/index.js';
 
 export interface TableTransform {
   /** Columns to read from the source and write to the target, in row order. */
@@ -25,6 +25,7 @@ export function compileTableTransform(
   seeder: KeyedSeeder,
   uniqueScopes: ReadonlySet<string>,
   sourceValues: ReadonlyMap<string, ValueBloomFilter>,
+  findSpans?: SpanFinder,
 ): TableTransform {
   const copied = planned.columns.filter((c) => c.copied);
   const columns = copied.map((c) => c.name);
@@ -54,6 +55,7 @@ export function compileTableTransform(
         columnIndexByName,
         rowKeyIndexes,
         ...(filter === undefined ? {} : { isSourceValue: (value: string) => filter.has(value) }),
+        ...(findSpans === undefined ? {} : { findSpans }),
       }),
     );
   });

@@ -17,3 +17,4 @@ export { policyDigest } from './policy-digest.js';
 export { policyJsonSchema } from './policy-json-schema.js';
 export type { ColumnAction, Policy, PolicyRule, RuleMatch, TablePolicy } from './policy-schema.js';
 export { PolicySchema, SHORTHAND_ACTIONS } from './policy-schema.js';
+export { parseByteSize, type SubsetPolicy } from './subset-schema.js';

@@ -73,6 +73,7 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
     sequences: selectSequences(schema, tables, options.selection),
     uncovered,
     findings,
+    ...(policy.subset === undefined ? {} : { subset: policy.subset }),
   };
 }
 

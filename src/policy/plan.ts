@@ -1,4 +1,5 @@
 import type { ActionSpec, ColumnInfo, Selection, TableKind, TableRef } from '../core/index.js';
+import type { SubsetPolicy } from './subset-schema.js';
 
 /**
  * The plan: what will happen to every column of every selected table, and why. It is a file format
@@ -18,6 +19,8 @@ export interface Plan {
   /** Columns no entry or rule covers (planned as keep only when the policy says `strict: false`). */
   readonly uncovered: readonly { readonly table: string; readonly column: string }[];
   readonly findings: readonly PreflightFinding[];
+  /** The policy's `subset:` section, when it has one: which rows to copy (see src/subset). */
+  readonly subset?: SubsetPolicy;
 }
 
 export interface PlannedTable {

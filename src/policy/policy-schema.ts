@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ENTITY_KINDS, parseTableName, qualifiedName } from '../core/index.js';
-import type { ActionSpec } from '../core/index.js';
+import { ENTITY_KINDS, JSON_PATH_PATTERN, parseTableName, qualifiedName } from '../core/index.js';
+import type { ActionSpec, LeafActionSpec } from '../core/index.js';
+import { SubsetSchema } from './subset-schema.js';
 
 /**
  * The policy file format. The zod schemas are the documentation: `scripts/write-policy-schema.ts` turns them
@@ -61,6 +62,53 @@ const actionOptions = {
   drop: { action: z.literal('drop').describe('Remove the column from the target table.') },
 } as const;
 
+/** Leaf actions of `json`: the value actions, in the same short or mapping forms as columns. */
+const LEAF_SHORTHANDS = ['keep', 'nullify', 'hash', 'mask', 'redact_text'] as const;
+
+const LeafActionSchema: z.ZodType<LeafActionSpec, unknown> = z
+  .union([
+    z
+      .enum(LEAF_SHORTHANDS)
+      .transform((name) => toActionSpec({ ...SHORTHAND_DEFAULTS[name] }) as LeafActionSpec),
+    z
+      .discriminatedUnion('action', [
+        z.strictObject(actionOptions.keep),
+        z.strictObject(actionOptions.substitute),
+        z.strictObject(actionOptions.mask),
+        z.strictObject(actionOptions.hash),
+        z.strictObject(actionOptions.nullify),
+        z.strictObject(actionOptions.generalize),
+        z.strictObject(actionOptions.redact_text),
+      ])
+      .transform((m) => toActionSpec(m) as LeafActionSpec),
+  ])
+  .describe('The action of the leaves at this path (not json, shift_date or drop).');
+
+interface JsonMapping {
+  readonly action: 'json';
+  readonly paths: Record<string, LeafActionSpec>;
+  readonly other: 'keep' | 'redact_text' | 'nullify';
+}
+
+const jsonOptions = {
+  action: z
+    .literal('json')
+    .describe('Rewrite a json/jsonb document leaf by leaf; keys and structure are kept.'),
+  paths: z
+    .record(
+      z.string().regex(JSON_PATH_PATTERN, {
+        message: 'a JSON path is $ followed by .key, ["key"] or [*] steps, e.g. $.contact.email',
+      }),
+      LeafActionSchema,
+    )
+    .default({})
+    .describe('Action per leaf path, e.g. `$.contact.email` or `$.items[*].name` ([*]: every element).'),
+  other: z
+    .enum(['keep', 'redact_text', 'nullify'])
+    .default('redact_text')
+    .describe('What string leaves not named in paths get; numbers and booleans outside paths are kept.'),
+};
+
 type ActionOptions = typeof actionOptions;
 
 const GENERALIZE_TARGETS = ['to', 'bucket', 'prefix'] as const;
@@ -81,12 +129,15 @@ function actionMappings<Extra extends z.core.$ZodLooseShape>(extra: Extra) {
     z.strictObject({ ...actionOptions.shift_date, ...extra }),
     z.strictObject({ ...actionOptions.redact_text, ...extra }),
     z.strictObject({ ...actionOptions.drop, ...extra }),
+    z.strictObject({ ...jsonOptions, ...extra }),
   ]);
 }
 
-type ParsedMapping = {
-  [K in keyof ActionOptions]: z.output<z.ZodObject<ActionOptions[K]>>;
-}[keyof ActionOptions];
+type ParsedMapping =
+  | {
+      [K in keyof ActionOptions]: z.output<z.ZodObject<ActionOptions[K]>>;
+    }[keyof ActionOptions]
+  | JsonMapping;
 
 /** Builds the core action from a parsed mapping, leaving out options that were not given. */
 function toActionSpec(m: ParsedMapping): ActionSpec {
@@ -115,6 +166,8 @@ function toActionSpec(m: ParsedMapping): ActionSpec {
       return m.placeholder === undefined
         ? { kind: 'redact_text' }
         : { kind: 'redact_text', placeholder: m.placeholder };
+    case 'json':
+      return { kind: 'json', paths: m.paths, other: m.other };
   }
 }
 
@@ -209,6 +262,7 @@ export const PolicySchema = z
       .record(z.string().min(1), TablePolicySchema)
       .default({})
       .describe('Per table, keyed `schema.table` (an unqualified name means `public`).'),
+    subset: SubsetSchema.optional(),
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, string>();

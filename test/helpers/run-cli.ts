@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
 
 export interface CliResult {
@@ -12,6 +12,7 @@ export async function runLookalike(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   signal: AbortSignal = new AbortController().signal,
+  stdin?: string,
 ): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -21,7 +22,12 @@ export async function runLookalike(
   stderr.on('data', (chunk: Buffer) => err.push(chunk));
   const exitCode = await runCli(
     ['node', 'lookalike', ...args],
-    { stdout, stderr, env: { PATH: process.env.PATH, ...env } },
+    {
+      stdout,
+      stderr,
+      env: { PATH: process.env.PATH, ...env },
+      ...(stdin === undefined ? {} : { stdin: Readable.from([stdin]) }),
+    },
     signal,
   );
   return {

@@ -4,6 +4,7 @@ import { packageRoot } from '../../config/index.js';
 import { GatewayError, Secret, silentLogger } from '../../core/index.js';
 import { openDemoDatabases } from '../../compose.js';
 import { runSnapshot } from '../../pipeline/index.js';
+import { loadDetection } from '../detection-setup.js';
 import { loadPolicy } from '../../policy/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
 import { outputFormat } from '../cli-options.js';
@@ -49,6 +50,7 @@ export async function demoCommand(options: DemoOptions, io: CliIo, signal: Abort
       source: demo.source,
       target: demo.target,
       policy,
+      detection: await loadDetection(),
       selection: { schemas: [], tables: [] },
       secret,
       batchRows: 500,

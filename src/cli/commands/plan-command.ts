@@ -1,14 +1,18 @@
 import { writeFile } from 'node:fs/promises';
-import type { Settings } from '../../config/index.js';
+import { loadSecret, type Settings } from '../../config/index.js';
 import { createSource } from '../../compose.js';
-import { planSnapshot } from '../../pipeline/index.js';
+import { computeSubset, planFromScan, planSnapshot } from '../../pipeline/index.js';
+import { advisorOption, loadDetection } from '../detection-setup.js';
+import { formatSubsetText, subsetSettings } from '../../subset/index.js';
+import { subsetOverrides, type SubsetFlags } from '../subset-options.js';
 import { formatPlanText, loadPolicy, planErrors } from '../../policy/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
 import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
 import { EXIT_NEEDS_DECISION, EXIT_OK } from '../exit-codes.js';
 import { savePlanFile } from '../plan-file.js';
 
-export interface PlanOptions extends CommonOptions {
+export interface PlanOptions extends CommonOptions, SubsetFlags {
+  readonly secretFile?: string;
   readonly source?: string;
   readonly policy?: string;
   readonly out?: string;
@@ -24,17 +28,34 @@ export async function planCommand(
 ): Promise<number> {
   const format = outputFormat(options);
   const selection = selectionFrom(options);
-  const policy = await loadPolicy(requireOption(options.policy, '--policy'));
+  const policy = options.policy === undefined ? undefined : await loadPolicy(options.policy);
   const connector = createSource(requireOption(options.source, '--source'), settings);
   const session = await connector.openSource(signal);
   try {
-    const { plan } = await planSnapshot(session, policy, selection);
+    const planned =
+      policy === undefined
+        ? await planFromScan(session, await loadDetection(), selection, signal, advisorOption(settings))
+        : await planSnapshot(session, policy, selection);
+    // With a subset, the plan carries the settings it was estimated with (flags included), and the
+    // estimate is computed in the source now, before any data moves.
+    const overrides = subsetOverrides(options);
+    const subsetPolicy = subsetSettings(planned.plan.subset, overrides);
+    const plan = subsetPolicy === null ? planned.plan : { ...planned.plan, subset: subsetPolicy };
+    const secret =
+      subsetPolicy?.suppress.some((s) => s.hashes.length > 0) === true
+        ? await loadSecret({ secretFile: options.secretFile, environmentValue: settings.secret })
+        : null;
+    const subset = await computeSubset(session, planned.schema, plan, undefined, secret, signal);
     if (options.out !== undefined) {
       await writeFile(options.out, savePlanFile(plan, selection));
       say(io, `plan written to ${options.out}`);
     }
-    if (format === 'json') writeJson(io, plan);
-    else say(io, formatPlanText(plan));
+    if (format === 'json') writeJson(io, subset === null ? plan : { ...plan, subsetEstimate: subset });
+    else
+      say(
+        io,
+        subset === null ? formatPlanText(plan) : `${formatPlanText(plan)}\n${formatSubsetText(subset)}`,
+      );
     const needsDecision = (plan.strict && plan.uncovered.length > 0) || planErrors(plan).length > 0;
     if (needsDecision && format === 'text') {
       say(

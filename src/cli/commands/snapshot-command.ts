@@ -8,8 +8,10 @@ import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '
 import { EXIT_OK } from '../exit-codes.js';
 import { loadPlanFile } from '../plan-file.js';
 import { createProgressRenderer } from '../progress-renderer.js';
+import { advisorOption, loadDetection } from '../detection-setup.js';
+import { subsetOverrides, type SubsetFlags } from '../subset-options.js';
 
-export interface SnapshotOptions extends CommonOptions {
+export interface SnapshotOptions extends CommonOptions, SubsetFlags {
   readonly source?: string;
   readonly target?: string;
   readonly policy?: string;
@@ -27,8 +29,8 @@ export async function snapshotCommand(
   logger: Logger,
 ): Promise<number> {
   const format = outputFormat(options);
-  if ((options.policy === undefined) === (options.plan === undefined)) {
-    throw new GatewayError('usage', 'give exactly one of --policy <file> or --plan <plan.json>');
+  if (options.policy !== undefined && options.plan !== undefined) {
+    throw new GatewayError('usage', 'give one of --policy <file> or --plan <plan.json>, not both');
   }
   const secret = await loadSecret({ secretFile: options.secretFile, environmentValue: settings.secret });
   const saved = options.plan === undefined ? undefined : await loadPlanFile(options.plan);
@@ -40,17 +42,22 @@ export async function snapshotCommand(
   if (!Number.isInteger(batchRows) || batchRows < 1)
     throw new GatewayError('usage', '--batch-rows must be a positive integer');
 
+  const subset = subsetOverrides(options);
   const summary = await runSnapshot({
     source: createSource(requireOption(options.source, '--source'), settings),
     target: createTarget(requireOption(options.target, '--target')),
     ...(policy === undefined ? {} : { policy }),
     ...(saved === undefined ? {} : { plan: saved.plan }),
+    // Without --policy or --plan, a scan drafts the policy; with any, detection still finds text spans.
+    detection: await loadDetection(),
+    ...advisorOption(settings),
     selection: saved?.selection ?? selectionFrom(options),
     secret,
     batchRows,
     signal,
     logger,
     onEvent: createProgressRenderer(io.stderr),
+    ...(subset === undefined ? {} : { subset }),
   });
   if (format === 'json') writeJson(io, summary);
   else say(io, describeSummary(summary));

@@ -1,0 +1,1 @@
+export { createOpenAiAdvisor, parseAdvice } from './openai-advisor.js';

@@ -1,0 +1,83 @@
+import { sameTable, type DatabaseSchema, type EntityKind, type SourceSession } from '../core/index.js';
+import { KnownEntityIndex, type Detection } from '../detection/index.js';
+import type { KeyedSeeder } from '../fake-values/index.js';
+import type { Plan, PlannedColumn } from '../policy/index.js';
+import type { SpanFinder } from '../transform/index.js';
+
+/** Substituted kinds whose values are looked for verbatim in text, and the span type they get there. */
+const KNOWN_TYPES: Partial<Record<EntityKind, string>> = {
+  full_name: 'PERSON',
+  email: 'EMAIL_ADDRESS',
+  phone: 'PHONE_NUMBER',
+  username: 'USERNAME',
+};
+
+/**
+ * The span finder that `redact_text` and `json` use, when the plan has either: text detection plus the
+ * source's own personal values (names, emails, phones, usernames of substituted columns, and first + last
+ * name pairs of one row) held as keyed hashes, so a customer quoted in a ticket is found even when no
+ * pattern or lexicon would find them. One read per table of just those columns, before the load.
+ */
+export async function buildSpanFinder(
+  source: SourceSession,
+  plan: Plan,
+  schema: DatabaseSchema,
+  detection: Detection,
+  seeder: KeyedSeeder,
+  batchRows: number,
+  signal: AbortSignal,
+): Promise<SpanFinder | undefined> {
+  const usesText = plan.tables.some(
+    (t) =>
+      t.copyRows &&
+      t.columns.some((c) => c.copied && (c.action.kind === 'redact_text' || c.action.kind === 'json')),
+  );
+  if (!usesText) return undefined;
+  const known = new KnownEntityIndex({ key: seeder.seed('lookalike known entities', '') });
+  for (const table of plan.tables) {
+    if (!table.copyRows) continue;
+    const info = schema.tables.find((t) => sameTable(t.ref, table.table));
+    const read = table.columns.filter(
+      (c) =>
+        c.copied &&
+        substituted(c) !== undefined &&
+        info?.columns.some((i) => i.name === c.name && i.category !== 'array'),
+    );
+    if (read.length === 0) continue;
+    const first = read.findIndex((c) => substituted(c) === 'first_name');
+    const last = read.findIndex((c) => substituted(c) === 'last_name');
+    const batches = source.readRows(
+      {
+        table: table.table,
+        columns: read.map((c) => c.name),
+        ...(table.where === null ? {} : { where: table.where }),
+        batchRows,
+      },
+      signal,
+    );
+    for await (const batch of batches) {
+      for (const row of batch) {
+        read.forEach((column, i) => {
+          const type = KNOWN_TYPES[substituted(column) as EntityKind];
+          const value = row[i];
+          if (type !== undefined && value != null && value !== '') known.add(value, type);
+        });
+        const firstName = first < 0 ? null : row[first];
+        const lastName = last < 0 ? null : row[last];
+        if (firstName != null && lastName != null) known.add(`${firstName} ${lastName}`, 'PERSON');
+      }
+    }
+  }
+  const detector = detection.textDetector({ knownEntities: known });
+  return (text) =>
+    detector.detect(text).map((span) => ({
+      type: span.type,
+      start: span.start,
+      end: span.end,
+      substitute: detection.substituteKind(span.type),
+    }));
+}
+
+function substituted(column: PlannedColumn): EntityKind | undefined {
+  return column.action.kind === 'substitute' ? column.action.entity : undefined;
+}
