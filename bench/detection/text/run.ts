@@ -27,12 +27,19 @@ const TEXT_KINDS = new Set([
 ]);
 
 const { values } = parseArgs({
-  options: { count: { type: 'string', default: '3000' }, detector: { type: 'string' } },
+  options: {
+    count: { type: 'string', default: '3000' },
+    detector: { type: 'string' },
+    heldout: { type: 'boolean', default: false },
+  },
 });
-const corpus = generateCorpus(Number(values.count));
+// --heldout: templates never used while tuning, another seed.
+const corpus = values.heldout
+  ? generateCorpus(Number(values.count), 4242, { heldout: true })
+  : generateCorpus(Number(values.count));
 
 const jsonl = corpus.map((t) => JSON.stringify(t)).join('\n') + '\n';
-if (Buffer.byteLength(jsonl) < 2_000_000) {
+if (Buffer.byteLength(jsonl) < 2_000_000 && !values.heldout) {
   writeFileSync(new URL('./corpus/text-corpus.jsonl', import.meta.url), jsonl);
 }
 

@@ -45,4 +45,71 @@ describe('findLocationSpans', () => {
     expect(places('That was a nice reading of the report')).toEqual([]);
     expect(places('She moved to Nice last year')).toEqual(['CITY:Nice']);
   });
+
+  it('finds streets by their shape in more languages, with units and house numbers after the name', () => {
+    expect(places('Ship to 4907 Orval Freeway Apt. 3 today')).toEqual([
+      'STREET_ADDRESS:4907 Orval Freeway Apt. 3',
+    ]);
+    expect(places('follow-up at Rostocker Str. 1 tomorrow')).toEqual(['STREET_ADDRESS:Rostocker Str. 1']);
+    expect(places('Adres: Mulderweg 948 III')).toEqual(['STREET_ADDRESS:Mulderweg 948 III']);
+    expect(places('Envío a Calle Huerta, 2')).toEqual(['STREET_ADDRESS:Calle Huerta, 2']);
+    expect(places('Entregar na 864 Avenida Maria Helena hoje')).toEqual([
+      'STREET_ADDRESS:864 Avenida Maria Helena',
+    ]);
+  });
+
+  it('does not take phone groups, times, dates or bank codes for house numbers', () => {
+    expect(places('Call 055 9383 2114, Via Zago is closed')).not.toContain('STREET_ADDRESS:2114, Via Zago');
+    expect(places('Left at 14:05 On Its Way')).toEqual([]);
+    expect(places('Pay to NL35 ABNA 0921 5843 20 today')).toEqual([]);
+    expect(places('DOB February 29, 2016, SSN on file')).toEqual([]);
+  });
+
+  it('finds towns by their place in an address', () => {
+    expect(places('Deliver to: 18506 Jaydon River\nPort Andreaneworth, MO 38197')).toEqual([
+      'STREET_ADDRESS:18506 Jaydon River',
+      'CITY:Port Andreaneworth',
+      'STATE:MO',
+      'POSTAL_CODE:38197',
+    ]);
+    expect(places('Im Kalkfeld 78c, 50018 Bad Alexander')).toEqual([
+      'STREET_ADDRESS:Im Kalkfeld 78c',
+      'POSTAL_CODE:50018',
+      'CITY:Bad Alexander',
+    ]);
+    expect(places('33 Hillside, RM7 8GL East Erdman')).toEqual([
+      'STREET_ADDRESS:33 Hillside',
+      'POSTAL_CODE:RM7 8GL',
+      'CITY:East Erdman',
+    ]);
+  });
+
+  it('finds town-shaped names after a place preposition, in any case', () => {
+    expect(places('The parcel left the depot in Arnoldside at 14:05')).toEqual(['CITY:Arnoldside']);
+    expect(places('Patient lives in Santos do Sul, Brasil.')).toEqual([
+      'CITY:Santos do Sul',
+      'COUNTRY:Brasil',
+    ]);
+    expect(places('i moved to fort eloisa, maine last month')).toEqual(['CITY:fort eloisa', 'STATE:maine']);
+    expect(places('DELIVER TO: 5130 LEXI BYPASS\nEMARDSIDE, OHIO 05365')).toEqual([
+      'STREET_ADDRESS:5130 LEXI BYPASS',
+      'CITY:EMARDSIDE',
+      'STATE:OHIO',
+      'POSTAL_CODE:05365',
+    ]);
+  });
+
+  it('keeps everyday words with town endings out', () => {
+    expect(places('Please send the Report and the Passport copy')).toEqual([]);
+    expect(places('The Meeting starts at 10')).toEqual([]);
+  });
+
+  it('reads postal codes after "zip is" and whole Brazilian codes', () => {
+    expect(places('new zip is 72332')).toEqual(['POSTAL_CODE:72332']);
+    expect(places('Rua Costa 12, 33834-649 Franco do Descoberto')).toEqual([
+      'STREET_ADDRESS:Rua Costa 12',
+      'POSTAL_CODE:33834-649',
+      'CITY:Franco do Descoberto',
+    ]);
+  });
 });

@@ -38,15 +38,18 @@ const POSTAL_SHAPES = new RegExp(
 );
 /** Valid UK and Canadian postcodes are distinctive enough to stand alone (upper case as written). */
 const DISTINCT_POSTAL = /^(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)$/;
-const LETTERS_ONLY_CASE = /^[A-Za-z]{1,2}\d/;
 
 /** Short function words that end a town's name in single-case text ("in marbella at 14:05"). */
 const STOP_WORDS = new Set(
   `a an the and or of to in on at by for from with its it is was be are as my your his her our their this that
-  i you we they he she me us them not no yes if so but via per last next new-line tel phone recipient`.split(/\s+/),
+  i you we they he she me us them not no yes if so but via per last next new-line tel phone recipient`.split(
+    /\s+/,
+  ),
 );
 /** Lower-case words inside town names: "Santos do Sul", "Frankfurt am Main", "Saint-Étienne-du-Rouvray". */
-const CITY_PARTICLES = new Set(`de la le les du des del della di da do dos das am an der den im sur sous en upon on`.split(' '));
+const CITY_PARTICLES = new Set(
+  `de la le les du des del della di da do dos das am an der den im sur sous en upon on`.split(' '),
+);
 
 interface Found {
   type: string;
@@ -161,7 +164,11 @@ function cityRunFrom(ctx: TextContext, i: number, taken: SpanIndex): Run | undef
   if (!placeWord(ctx, i)) return undefined;
   const head = ctx.tokens[i];
   if (head === undefined || overlapping(taken, head.start, head.end) !== undefined) return undefined;
-  if (!ctx.caseless && ctx.resources.names.isCommonWord(ctx.folded(i)) && !ctx.resources.addresses.cityPrefixes.has(ctx.folded(i)))
+  if (
+    !ctx.caseless &&
+    ctx.resources.names.isCommonWord(ctx.folded(i)) &&
+    !ctx.resources.addresses.cityPrefixes.has(ctx.folded(i))
+  )
     return undefined;
   let last = i;
   let words = 1;
@@ -176,15 +183,26 @@ function cityRunFrom(ctx: TextContext, i: number, taken: SpanIndex): Run | undef
     const token = ctx.tokens[k];
     if (token?.kind !== 'word') break;
     const folded = ctx.folded(k);
-    if (token.shape === 'lower' && CITY_PARTICLES.has(folded) && !ctx.caseless && placeWord(ctx, k + 1) && sameLine(ctx, k + 1)) {
+    if (
+      token.shape === 'lower' &&
+      CITY_PARTICLES.has(folded) &&
+      !ctx.caseless &&
+      placeWord(ctx, k + 1) &&
+      sameLine(ctx, k + 1)
+    ) {
       last = k + 1;
       words += 2;
       continue;
     }
     if (!placeWord(ctx, k) || overlapping(taken, token.start, token.end) !== undefined) break;
     // "Springfield IL 62704": a state code ends the town.
-    if (!ctx.caseless && token.shape === 'upper' && ctx.resources.places.lookup(folded) & PLACE_STATE_CODE) break;
-    if (ctx.caseless && ctx.resources.places.lookup(folded) & (PLACE_STATE_CODE | PLACE_STATE | PLACE_COUNTRY)) break;
+    if (!ctx.caseless && token.shape === 'upper' && ctx.resources.places.lookup(folded) & PLACE_STATE_CODE)
+      break;
+    if (
+      ctx.caseless &&
+      ctx.resources.places.lookup(folded) & (PLACE_STATE_CODE | PLACE_STATE | PLACE_COUNTRY)
+    )
+      break;
     last = k;
     words++;
   }
@@ -244,6 +262,9 @@ function gazetteerSpans(ctx: TextContext, found: SpanIndex): void {
       if (flags !== 0) best = { n, flags };
     }
     if (best === undefined) continue;
+    // "Santos do Sul", "Ester salentino": a town suffix after a known name belongs to the town.
+    const suffix = best.flags & PLACE_CITY ? suffixPhraseAt(ctx, i + best.n) : 0;
+    if (suffix > 0) best = { n: best.n + suffix, flags: PLACE_CITY };
     const last = tokens[i + best.n - 1];
     if (last === undefined) continue;
     const start = head.start;
@@ -254,11 +275,13 @@ function gazetteerSpans(ctx: TextContext, found: SpanIndex): void {
     const folded = ctx.folded(i);
     const single = best.n === 1;
     const ambiguous =
-      single && (names.isCommonWord(folded) || names.isFirstName(folded) || names.isLastName(folded) || lowerHead);
+      single &&
+      (names.isCommonWord(folded) || names.isFirstName(folded) || names.isLastName(folded) || lowerHead);
     const { flags } = best;
     let type: string;
     let score: number;
-    if (flags & PLACE_COUNTRY) {
+    if (flags & PLACE_COUNTRY && !(flags & PLACE_STATE && afterComma)) {
+      // "Tbilisi, Georgia" reads the same as "Atlanta, Georgia": after a comma a state name is a state.
       type = 'COUNTRY';
       score = 0.8;
     } else if (flags & PLACE_STATE && (afterComma || !(flags & PLACE_CITY))) {
@@ -376,7 +399,8 @@ function postalCodes(ctx: TextContext, found: SpanIndex, postals: Postal[]): voi
       (before !== undefined &&
         before.type !== 'COUNTRY' &&
         before.end <= start &&
-        (!/\n/.test(text.slice(before.end, start)) || (before.type === 'STREET_ADDRESS' && /^[,\s]{1,4}$/.test(text.slice(before.end, start))))) ||
+        (!/\n/.test(text.slice(before.end, start)) ||
+          (before.type === 'STREET_ADDRESS' && /^[,\s]{1,4}$/.test(text.slice(before.end, start))))) ||
       (after !== undefined && after.type !== 'COUNTRY' && after.start >= end);
     const context = POSTAL_CONTEXT.test(text.slice(Math.max(0, start - 24), start));
     const distinct = DISTINCT_POSTAL.test(postal.text);
@@ -399,12 +423,13 @@ function postalCodes(ctx: TextContext, found: SpanIndex, postals: Postal[]): voi
       score: near || context || postal.accepted || cityAfter !== undefined ? 0.8 : 0.5,
       detector: 'address_pattern',
     });
-    if (cityAfter !== undefined && (near || postal.accepted || lineStart)) addCity(found, cityAfter, 0.8, 'address_pattern');
+    if (cityAfter !== undefined && (near || postal.accepted || lineStart))
+      addCity(found, cityAfter, 0.8, 'address_pattern');
   }
 }
 
 /** The run looks like a town's name by its own parts: a prefix, a suffix phrase, an ending or an infix. */
-function townShape(ctx: TextContext, r: Run): 'strong' | 'weak' | null {
+function townShape(ctx: TextContext, r: Run): 'strong' | 'ending' | 'weak' | null {
   const { addresses, names, places } = ctx.resources;
   const words: string[] = [];
   for (let k = r.first; k <= r.last; k++) if (ctx.tokens[k]?.kind === 'word') words.push(ctx.folded(k));
@@ -416,7 +441,8 @@ function townShape(ctx: TextContext, r: Run): 'strong' | 'weak' | null {
   const tail = words[words.length - 1] ?? '';
   if (addresses.cityInfixes.some((infix) => tail.includes(infix))) return 'strong';
   const known = (w: string): boolean => names.isFirstName(w) || names.isLastName(w) || names.isCommonWord(w);
-  if (endsWithAny(tail, addresses.cityEndings)) return known(tail) ? 'weak' : 'strong';
+  // An ending alone ("-port", "-ville") is weaker than a prefix or suffix phrase: "Passport", "Report".
+  if (endsWithAny(tail, addresses.cityEndings)) return known(tail) ? 'weak' : 'ending';
   if (endsWithAny(tail, addresses.shortCityEndings) && !names.isCommonWord(tail)) return 'weak';
   return null;
 }
@@ -437,16 +463,22 @@ function shapedCities(ctx: TextContext, found: SpanIndex): void {
     if (r === undefined) continue;
     const shape = townShape(ctx, r);
     const before = previousWord(ctx, i);
-    const preposition = before !== undefined && PLACE_PREPOSITIONS.has(before) && tokens[i - 1]?.kind === 'word';
+    const preposition =
+      before !== undefined && PLACE_PREPOSITIONS.has(before) && tokens[i - 1]?.kind === 'word';
     const after = /^,[ \t]*/.exec(text.slice(r.end, r.end + 3));
     const nextPart =
       after !== null &&
       [found.at(r.end + after[0].length)].some(
-        (f) => f !== undefined && f.start === r.end + after[0].length && f.type !== 'STREET_ADDRESS' && f.type !== 'CITY',
+        (f) =>
+          f !== undefined &&
+          f.start === r.end + after[0].length &&
+          f.type !== 'STREET_ADDRESS' &&
+          f.type !== 'CITY',
       );
     const evidence = (preposition ? 1 : 0) + (nextPart ? 1 : 0);
     let score = 0;
     if (shape === 'strong') score = evidence > 0 ? 0.8 : ctx.caseless ? 0 : 0.55;
+    else if (shape === 'ending') score = evidence > 0 ? 0.8 : 0;
     else if (shape === 'weak') score = evidence > 0 ? 0.65 : 0;
     else if (nextPart && preposition) score = 0.65;
     if (score > 0) addCity(found, r, score, 'town_shape');
@@ -457,7 +489,13 @@ function shapedCities(ctx: TextContext, found: SpanIndex): void {
 export function locationSpansOf(ctx: TextContext): TextSpan[] {
   const found = new SpanIndex(ctx.text.length);
   for (const m of streetAddressesOf(ctx)) {
-    found.push({ type: 'STREET_ADDRESS', start: m.start, end: m.end, score: m.numbered ? 0.85 : 0.5, detector: 'address_pattern' });
+    found.push({
+      type: 'STREET_ADDRESS',
+      start: m.start,
+      end: m.end,
+      score: m.numbered ? 0.85 : 0.5,
+      detector: 'address_pattern',
+    });
   }
   gazetteerSpans(ctx, found);
   const postals = postalCandidates(ctx, found);

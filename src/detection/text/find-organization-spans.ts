@@ -90,7 +90,15 @@ const SUFFIX_ANYWHERE = new RegExp(
 function trimLeadingCommon(ctx: TextContext, start: number, end: number): number {
   // Drop leading everyday words ("Contact Acme Inc" → "Acme Inc"); stop at the first uncommon word.
   const { tokens } = ctx;
-  for (let i = 0; i < tokens.length; i++) {
+  // Binary search for the first token of the match: a scan from 0 per match is quadratic on long texts.
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((tokens[mid]?.end ?? 0) <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < tokens.length; i++) {
     const t = tokens[i];
     if (t === undefined || t.end <= start) continue;
     if (t.start >= end) break;
@@ -176,7 +184,13 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
       if (names.isFirstName(a) || names.isFirstName(b)) continue;
     }
     const end = tokens[k]?.end ?? start;
-    spans.push({ type: 'ORGANIZATION', start, end, score: commas >= 1 || dash ? 0.75 : 0.6, detector: 'org_surnames' });
+    spans.push({
+      type: 'ORGANIZATION',
+      start,
+      end,
+      score: commas >= 1 || dash ? 0.75 : 0.6,
+      detector: 'org_surnames',
+    });
     i = k;
   }
 }

@@ -49,4 +49,52 @@ describe('findPersonSpans', () => {
     expect(people('Dear Mark, thanks for the update.')).toEqual(['Mark']);
     expect(people('Please mark the ticket as done.')).toEqual([]);
   });
+
+  it('leaves role words out of the name they announce', () => {
+    expect(people('Employee Ivan Baarck joined in May.')).toEqual(['Ivan Baarck']);
+    expect(people('Patient Anton Hansen, DOB 1997')).toEqual(['Anton Hansen']);
+  });
+
+  it('finds lower-case first-and-last names after a preposition, not the preposition itself', () => {
+    expect(people('ship 12 boxes to arnaldo koelpin, please')).toEqual(['arnaldo koelpin']);
+    expect(people('hello eva lorentzen, your appointment is confirmed')).toEqual(['eva lorentzen']);
+    expect(people('ship 12 boxes to the depot, please')).toEqual([]);
+  });
+
+  it('does not read product names in capitals as people', () => {
+    expect(people('IPHONE 15 PRO AND GALAXY S24 SOLD OUT IN MAY')).toEqual([]);
+  });
+});
+
+describe('findTextEntitySpans: places and companies claim their words before names are read', () => {
+  function spans(text: string): string[] {
+    return detectors.findTextEntitySpans(text).map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
+  }
+
+  it('reads a street made of a first and a last name as a street', () => {
+    expect(spans('Deliver to: 455 Carolyn Fields')).toEqual(['STREET_ADDRESS:455 Carolyn Fields']);
+  });
+
+  it('reads a town made of a prefix and a first name as a town', () => {
+    expect(spans('I moved to Fort Hanna, Georgia last month')).toEqual(['CITY:Fort Hanna', 'STATE:Georgia']);
+  });
+
+  it('decides Jordan and Washington by context', () => {
+    expect(spans('Our driver Jordan Smith called.')).toEqual(['PERSON:Jordan Smith']);
+    expect(spans('She moved to Jordan last year.')).toEqual(['COUNTRY:Jordan']);
+    expect(spans('George Washington signed it.')).toEqual(['PERSON:George Washington']);
+    expect(spans('They live in Seattle, Washington now.')).toEqual(['CITY:Seattle', 'STATE:Washington']);
+  });
+
+  it('reads Paris Hilton as a person and Paris after "in" as a town', () => {
+    expect(spans('Paris Hilton arrived.')).toEqual(['PERSON:Paris Hilton']);
+    expect(spans('The office in Paris is closed.')).toEqual(['CITY:Paris']);
+  });
+
+  it('reads partnerships of surnames as companies, not people', () => {
+    expect(spans('Send it to Kerluke, Anderson and Kertzmann by Friday.')).toEqual([
+      'ORGANIZATION:Kerluke, Anderson and Kertzmann',
+    ]);
+    expect(spans('Payment from Bravo Páez Ltd arrived.')).toEqual(['ORGANIZATION:Bravo Páez Ltd']);
+  });
 });

@@ -25,6 +25,8 @@ const PARTICLES = new Set(
     ' ',
   ),
 );
+/** Particles that start a Dutch or Flemish street's name ("van de Brinkgracht"); German "an", "am" do not. */
+const LEADING_PARTICLES = new Set(['van', 'de', 'der', 'den', 'het', 'ter', 'ten', 'te']);
 /** Dutch and French building-number suffixes written as a separate word: "332 III", "12 bis". */
 const NUMBER_SUFFIXES = new Set(['i', 'ii', 'iii', 'iv', 'bis', 'ter', 'hs', 'h']);
 /** Short function words that never name a street, for text written all in one case. */
@@ -286,7 +288,7 @@ function nameFirst(scan: Scan, i: number): AddressMatch | undefined {
   let start = token.start;
   // "van de Brinkgracht 249c": lower-case particles directly before belong to the name.
   for (let b = i - 1; b >= 0 && b >= i - 3; b--) {
-    if (!isParticle(scan, b) || !joined(scan, b + 1)) break;
+    if (!isParticle(scan, b) || !LEADING_PARTICLES.has(scan.ctx.folded(b)) || !joined(scan, b + 1)) break;
     start = tokens[b]?.start ?? start;
   }
   return { start, end: number.end, numbered: true };
