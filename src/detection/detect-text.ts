@@ -38,20 +38,33 @@ export function createTextDetector(
         ...text.findTextEntitySpans(input),
         ...(known === undefined ? [] : known.find(input)),
       ].filter((s) => s.score >= threshold && s.end > s.start);
-      return keepBest(spans);
+      return keepBest(spans, input.length);
     },
   };
 }
 
-/** The best of overlapping spans: higher score, then longer, then earlier. */
-function keepBest(spans: readonly TextSpan[]): TextSpan[] {
+/**
+ * The best of overlapping spans: higher score, then longer, then earlier. Linear in the text: taken
+ * characters are marked, so a long document with many spans costs no pairwise comparisons.
+ */
+function keepBest(spans: readonly TextSpan[], length: number): TextSpan[] {
   if (spans.length <= 1) return [...spans];
   const ranked = [...spans].sort(
     (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  const taken = new Uint8Array(length);
   const kept: TextSpan[] = [];
   for (const span of ranked) {
-    if (!kept.some((k) => k.start < span.end && k.end > span.start)) kept.push(span);
+    let free = true;
+    for (let i = span.start; i < span.end; i++) {
+      if (taken[i] === 1) {
+        free = false;
+        break;
+      }
+    }
+    if (!free) continue;
+    taken.fill(1, span.start, span.end);
+    kept.push(span);
   }
   return kept.sort((a, b) => a.start - b.start);
 }

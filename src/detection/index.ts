@@ -11,7 +11,7 @@ import {
 } from './columns/index.js';
 import { createTextDetector, type TextDetector, type TextDetectorOptions } from './detect-text.js';
 import type { EntityId } from './detection-types.js';
-import { matchValue } from './patterns/index.js';
+import { createColumnValueMatcher } from './column-value-matcher.js';
 import { foldToken, loadTextDetectors, loadTextResources } from './text/index.js';
 
 export type { EntityId, Evidence, TextSpan, ValueMatch } from './detection-types.js';
@@ -60,7 +60,7 @@ export async function createDetection(options: DetectionOptions): Promise<Detect
   const [text, resources] = await Promise.all([loadTextDetectors(), loadTextResources()]);
   const names = resources.names;
   const classifyOptions: ClassifyColumnOptions = {
-    matchValue: (value) => matchValue(value, catalogue),
+    matchValue: createColumnValueMatcher(catalogue, text, names),
     isLikelyName: (value) => nameLikelihood(value, names),
     isFirstName: (word) => names.isFirstName(foldToken(word)),
   };

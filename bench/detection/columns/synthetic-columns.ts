@@ -276,6 +276,42 @@ const KINDS: readonly Kind[] = [
     category: 'string',
     make: (f) => f.lorem.words({ min: 2, max: 5 }),
   },
+  // Hard negatives: identifiers and codes shaped like personal data (digit runs, dotted numbers, hex).
+  {
+    table: 'orders',
+    column: 'order_ref',
+    expected: null,
+    category: 'string',
+    make: (f) => `ORD-${f.string.numeric(7)}`,
+  },
+  {
+    table: 'invoices',
+    column: 'invoice_number',
+    expected: null,
+    category: 'string',
+    make: (f) => f.string.numeric(9),
+  },
+  {
+    table: 'releases',
+    column: 'version',
+    expected: null,
+    category: 'string',
+    make: (f) => f.system.semver(),
+  },
+  {
+    table: 'themes',
+    column: 'hex_color',
+    expected: null,
+    category: 'string',
+    make: (f) => f.color.rgb(),
+  },
+  {
+    table: 'products',
+    column: 'model',
+    expected: null,
+    category: 'string',
+    make: (f) => f.vehicle.model(),
+  },
 ];
 
 const LOCALES = ['en_US', 'de', 'fr', 'es', 'it', 'nl', 'en_GB', 'pt_BR'] as const;
