@@ -19,7 +19,9 @@ import type {
 } from '../../../src/detection/columns/index.js';
 import { createDetection } from '../../../src/detection/index.js';
 import type { LabelledColumn } from './labels.js';
-import { DEMO, PAGILA } from './labels.js';
+import { DEMO, DEMO_PROFILE_PATHS, PAGILA } from './labels.js';
+import { PGlite } from '@electric-sql/pglite';
+import { demoDataSql, demoSchemaSql } from '../../../src/demo/index.js';
 import { localIsFirstName, localIsLikelyName, localMatchValue } from './local-matcher.js';
 import { syntheticColumns } from './synthetic-columns.js';
 
@@ -87,6 +89,26 @@ function pagilaSamples(limit: number): Map<string, ColumnSample> {
     });
   }
   return out;
+}
+
+/** Samples of the demo shop (src/demo), generated into an embedded PostgreSQL: the first `limit` rows. */
+async function demoSamples(limit: number): Promise<Map<string, ColumnSample>> {
+  const db = await PGlite.create();
+  try {
+    await db.exec(demoSchemaSql());
+    for (const statement of demoDataSql({ customers: 300 })) await db.exec(statement);
+    const out = new Map<string, ColumnSample>();
+    for (const l of [...DEMO, { table: 'customers', column: 'profile' }]) {
+      const result = await db.query<{ v: string | null }>(
+        `SELECT "${l.column}"::text AS v FROM public."${l.table}" ORDER BY 1 LIMIT ${limit}`,
+      );
+      const values = result.rows.map((r) => r.v).filter((v): v is string => v !== null);
+      out.set(`${l.table}.${l.column}`, { values, nullCount: result.rows.length - values.length });
+    }
+    return out;
+  } finally {
+    await db.close();
+  }
 }
 
 function predicted(r: ColumnClassification): string | null {
@@ -186,8 +208,32 @@ async function main(): Promise<void> {
     run(PAGILA, () => null),
   );
   report(
-    'demo (names only; samples not wired yet)',
+    'demo (names only, no samples)',
     run(DEMO, () => null),
+  );
+  const demo = await demoSamples(200);
+  const demoScored = run(DEMO, (l) => demo.get(`${l.table}.${l.column}`) ?? null);
+  report('demo (samples: 200 rows of the generated shop)', demoScored);
+  const profile =
+    classify({
+      table: { schema: 'public', name: 'customers' },
+      column: {
+        ...info(DEMO[0] as LabelledColumn),
+        name: 'profile',
+        dataType: 'jsonb',
+        baseType: 'jsonb',
+        category: 'json',
+      },
+      neighbours: byTable(DEMO, 'customers'),
+      sample: demo.get('customers.profile') ?? null,
+      unique: false,
+    }).jsonPaths ?? [];
+  const pathMisses = [...DEMO_PROFILE_PATHS].filter(
+    ([path, expected]) => (profile.find((p) => p.path === path)?.category ?? null) !== expected,
+  );
+  process.stdout.write(
+    `demo customers.profile JSON paths: ${DEMO_PROFILE_PATHS.size - pathMisses.length} of ${DEMO_PROFILE_PATHS.size} as labelled` +
+      (pathMisses.length === 0 ? '\n' : `; misses: ${pathMisses.map(([p]) => p).join(', ')}\n`),
   );
 
   const rounds = Number(args.rounds);
