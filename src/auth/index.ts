@@ -1,0 +1,2 @@
+export { hasRole, isAllowed, requireRole } from './authorize.js';
+export { createTokenVerifier, type Principal, type TokenVerifier } from './verify-token.js';

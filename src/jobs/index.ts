@@ -1,0 +1,6 @@
+export {
+  createInProcessRunner,
+  type InProcessRunnerOptions,
+  type JobRunner,
+  type SnapshotExecutor,
+} from './job-runner.js';

@@ -1,0 +1,24 @@
+export {
+  auditEventHash,
+  createAuditVerifier,
+  GENESIS_HASH,
+  type AuditDetails,
+  type AuditEvent,
+  type AuditOutcome,
+  type AuditValue,
+  type AuditVerification,
+} from './audit-chain.js';
+export { openPgliteSqlClient, openPgSqlClient, type SqlClient } from './sql-client.js';
+export {
+  StateStore,
+  type AuditQuery,
+  type ClaimedJob,
+  type JobOutcome,
+  type JobProgress,
+  type JobRecord,
+  type JobState,
+  type NewAuditEvent,
+  type NewSnapshotRequest,
+  type RequestState,
+  type SnapshotRequestRecord,
+} from './state-store.js';

@@ -1,0 +1,469 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
+import { parseGatewayConfig, resolveGatewayConnections, type GatewayConfig } from '../src/config/index.js';
+import type { LogFields, Logger } from '../src/core/index.js';
+import { openPgSqlClient, StateStore } from '../src/state/index.js';
+import { Secret } from '../src/core/index.js';
+import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
+
+const ISSUER = 'https://idp.test/';
+const AUDIENCE = 'lookalike-gateway';
+const REAL_EMAILS = ['ada.real@corp.example', 'grace.real@corp.example', 'linus.real@corp.example'];
+
+/** Captures log lines so tests can assert no token ever reaches them. */
+function capturingLogger(lines: string[]): Logger {
+  const log = (level: string) => (event: string, fields?: LogFields) =>
+    void lines.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`);
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+describe('gateway on a real socket with real PostgreSQL and a local JWKS', () => {
+  let dir: string;
+  let sourceDb: string;
+  let targetDbs: string[];
+  let stateDb: string;
+  let jwksServer: Server;
+  let jwksUrl: string;
+  let signingKey: CryptoKey;
+  let publicPem: string;
+  let otherKey: CryptoKey;
+  let config: GatewayConfig;
+  let env: NodeJS.ProcessEnv;
+  let gateway: RunningGateway;
+  const logs: string[] = [];
+  const issuedTokens: string[] = [];
+
+  async function token(
+    claims: { sub: string; roles?: string[]; groups?: string[] },
+    tweak: {
+      issuer?: string;
+      audience?: string;
+      expiresIn?: string | number;
+      key?: CryptoKey;
+      noExp?: boolean;
+    } = {},
+  ): Promise<string> {
+    let jwt = new SignJWT({ roles: claims.roles ?? [], groups: claims.groups ?? [] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+      .setSubject(claims.sub)
+      .setIssuer(tweak.issuer ?? ISSUER)
+      .setAudience(tweak.audience ?? AUDIENCE)
+      .setIssuedAt();
+    if (tweak.noExp !== true) jwt = jwt.setExpirationTime(tweak.expiresIn ?? '5m');
+    const text = await jwt.sign(tweak.key ?? signingKey);
+    issuedTokens.push(text);
+    return text;
+  }
+
+  async function call(
+    method: string,
+    path: string,
+    bearer: string | undefined,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{
+    status: number;
+    type: string;
+    json: Record<string, unknown>;
+    text: string;
+    headers: Headers;
+  }> {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: {
+        ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // JSON Lines or empty
+    }
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      json,
+      text,
+      headers: response.headers,
+    };
+  }
+
+  async function waitForState(
+    id: string,
+    bearer: string,
+    states: readonly string[],
+  ): Promise<Record<string, unknown>> {
+    for (let i = 0; i < 600; i++) {
+      const { json } = await call('GET', `/v1/snapshots/${id}`, bearer);
+      if (states.includes(String(json.state))) return json;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`snapshot ${id} never reached ${states.join('/')}`);
+  }
+
+  function configText(): string {
+    return `version: 1
+server: { host: 127.0.0.1, port: 0, body_limit_bytes: 4096, rate_limit: { requests_per_second: 1000, burst: 1000 } }
+secret: { env: GW_SECRET }
+sources:
+  shop:
+    connection: { env: GW_SOURCE_URL }
+    approval_required: true
+    allow: { roles: [requester] }
+  ledger:
+    connection: { env: GW_SOURCE_URL }
+    allow: { groups: [finance] }
+targets:
+  dev1: { connection: { env: GW_TARGET1_URL } }
+  dev2: { connection: { env: GW_TARGET2_URL } }
+policies:
+  people: { file: people.policy.yaml }
+auth:
+  issuer: ${ISSUER}
+  audience: ${AUDIENCE}
+  jwks_url: ${jwksUrl}
+  algorithms: [RS256]
+  clock_tolerance_seconds: 0
+state: { connection: { env: GW_STATE_URL } }
+jobs: { concurrency: 1, batch_rows: 100 }
+`;
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lk-gateway-'));
+    const pair = await generateKeyPair('RS256', { extractable: true });
+    signingKey = pair.privateKey;
+    publicPem = await exportSPKI(pair.publicKey);
+    otherKey = (await generateKeyPair('RS256')).privateKey;
+    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+    jwksServer = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+
+    sourceDb = await createDatabase('gwsrc');
+    await withClient(sourceDb, async (c) => {
+      await c.query('CREATE TABLE people (id integer PRIMARY KEY, email text NOT NULL, note text)');
+      for (const [i, email] of REAL_EMAILS.entries())
+        await c.query('INSERT INTO people VALUES ($1, $2, $3)', [i + 1, email, `row ${i + 1}`]);
+    });
+    targetDbs = [await createDatabase('gwtgt'), await createDatabase('gwtgt')];
+    stateDb = await createDatabase('gwstate');
+    await writeFile(
+      join(dir, 'people.policy.yaml'),
+      `version: 1
+tables:
+  public.people:
+    columns:
+      id: keep
+      email: { action: substitute, entity: email }
+      note: keep
+`,
+    );
+    config = parseGatewayConfig(configText(), 'gateway.yaml', dir);
+    env = {
+      GW_SECRET: testSecret('gw'),
+      GW_SOURCE_URL: databaseUrl(sourceDb),
+      GW_TARGET1_URL: databaseUrl(targetDbs[0] ?? ''),
+      GW_TARGET2_URL: databaseUrl(targetDbs[1] ?? ''),
+      GW_STATE_URL: databaseUrl(stateDb),
+    };
+    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
+      env: {},
+      logger: capturingLogger(logs),
+      version: 'test',
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await new Promise((resolve) => jwksServer?.close(resolve));
+    for (const db of [sourceDb, stateDb, ...(targetDbs ?? [])]) if (db !== undefined) await dropDatabase(db);
+    await rm(dir, { recursive: true, force: true });
+    // Nothing secret reached the logs: no token, no connection string.
+    const text = logs.join('\n');
+    for (const t of issuedTokens) expect(text).not.toContain(t.split('.')[2]);
+    expect(text).not.toContain('postgres://');
+  });
+
+  it('serves health, readiness and an OpenAPI 3.1 document from the zod schemas, with secure headers', async () => {
+    const live = await call('GET', '/livez', undefined);
+    expect(live.json).toEqual({ status: 'ok' });
+    expect(live.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(live.headers.get('x-request-id')).toMatch(/.{8,}/);
+    expect((await call('GET', '/readyz', undefined)).status).toBe(200);
+    const doc = (await call('GET', '/openapi.json', undefined)).json as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { required?: string[] }> };
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/snapshots', '/v1/snapshots/{id}/approve', '/v1/audit/verify']),
+    );
+    expect(doc.components.schemas.CreateSnapshotRequest?.required).toEqual(
+      expect.arrayContaining(['source', 'target', 'policy', 'purpose']),
+    );
+  });
+
+  it('answers 401 problem+json for missing, invalid, expired, wrong-audience, wrong-issuer, unsigned and HS/RS-confused tokens', async () => {
+    const header = (h: object): string => Buffer.from(JSON.stringify(h)).toString('base64url');
+    const payload = header({
+      sub: 'eve',
+      iss: ISSUER,
+      aud: AUDIENCE,
+      exp: Math.floor(Date.now() / 1000) + 300,
+      roles: ['admin'],
+    });
+    const { createHmac } = await import('node:crypto');
+    const hsSigningInput = `${header({ alg: 'HS256', typ: 'JWT' })}.${payload}`;
+    const hsConfused = `${hsSigningInput}.${createHmac('sha256', publicPem).update(hsSigningInput).digest('base64url')}`;
+    const cases: Record<string, string | undefined> = {
+      missing: undefined,
+      garbage: 'not-a-jwt',
+      expired: await token(
+        { sub: 'alice', roles: ['requester'] },
+        { expiresIn: Math.floor(Date.now() / 1000) - 60 },
+      ),
+      wrong_audience: await token({ sub: 'alice', roles: ['requester'] }, { audience: 'someone-else' }),
+      wrong_issuer: await token({ sub: 'alice', roles: ['requester'] }, { issuer: 'https://evil.test/' }),
+      wrong_key: await token({ sub: 'alice', roles: ['requester'] }, { key: otherKey }),
+      no_exp: await token({ sub: 'alice', roles: ['requester'] }, { noExp: true }),
+      alg_none: `${header({ alg: 'none', typ: 'JWT' })}.${payload}.`,
+      hs_rs_confusion: hsConfused,
+    };
+    for (const [name, bearer] of Object.entries(cases)) {
+      const response = await call('GET', '/v1/sources', bearer);
+      expect({ name, status: response.status }).toEqual({ name, status: 401 });
+      expect(response.type).toBe('application/problem+json');
+      expect(response.json.code).toBe('unauthorized');
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      if (bearer !== undefined) expect(response.text).not.toContain(bearer);
+    }
+  });
+
+  it('lists only allowed sources and refuses a role or source not allowed with 403', async () => {
+    const alice = await token({ sub: 'alice', roles: ['requester'] });
+    const fin = await token({ sub: 'fiona', roles: [], groups: ['finance'] });
+    expect((await call('GET', '/v1/sources', alice)).json.sources).toEqual([
+      { name: 'shop', approval_required: true },
+    ]);
+    expect((await call('GET', '/v1/sources', fin)).json.sources).toEqual([
+      { name: 'ledger', approval_required: false },
+    ]);
+
+    const request = { source: 'ledger', target: 'dev1', policy: 'people', purpose: 'debug invoices' };
+    const notAllowed = await call('POST', '/v1/snapshots', alice, request);
+    expect(notAllowed.status).toBe(403);
+    expect(notAllowed.json).toMatchObject({
+      code: 'forbidden',
+      detail: 'source "ledger" is not available to you',
+    });
+    // A group member without the requester role cannot request either.
+    expect((await call('POST', '/v1/snapshots', fin, request)).status).toBe(403);
+    const audit = await call('GET', '/v1/audit', alice);
+    expect(audit.status).toBe(403);
+    expect((await call('GET', '/v1/audit/verify', alice)).status).toBe(403);
+  });
+
+  it('answers 400 naming the field for malformed bodies, and 413 above the body limit', async () => {
+    const alice = await token({ sub: 'alice', roles: ['requester'] });
+    const missing = await call('POST', '/v1/snapshots', alice, {
+      source: 'shop',
+      target: 'dev1',
+      policy: 'people',
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.json.errors).toEqual([{ field: 'purpose', problem: 'expected string' }]);
+    const unknownField = await call('POST', '/v1/snapshots', alice, {
+      source: 'shop',
+      target: 'dev1',
+      policy: 'people',
+      purpose: 'debugging',
+      connection: 'postgres://x',
+    });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.json.errors).toEqual([{ field: 'connection', problem: 'unknown field' }]);
+    expect(unknownField.text).not.toContain('postgres://x');
+    const badTtl = await call('POST', '/v1/snapshots', alice, {
+      source: 'shop',
+      target: 'dev1',
+      policy: 'people',
+      purpose: 'debugging',
+      ttl_hours: 100_000,
+    });
+    expect(badTtl.json.errors).toEqual([{ field: 'ttl_hours', problem: 'too big: at most 8760' }]);
+    const notJson = await call('POST', '/v1/snapshots', alice, '{"source": ');
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.errors).toEqual([{ field: '(body)', problem: 'invalid JSON' }]);
+    const unknownTarget = await call('POST', '/v1/snapshots', alice, {
+      source: 'shop',
+      target: 'nope',
+      policy: 'people',
+      purpose: 'debugging',
+    });
+    expect(unknownTarget.json.errors).toEqual([{ field: 'target', problem: 'no such target' }]);
+    const huge = await call('POST', '/v1/snapshots', alice, { purpose: 'x'.repeat(10_000) });
+    expect(huge.status).toBe(413);
+    expect(huge.json.code).toBe('payload_too_large');
+  });
+
+  it('requests, refuses self-approval, approves, runs and delivers the snapshot; the audit chain verifies', async () => {
+    const alice = await token({ sub: 'alice', roles: ['requester'] });
+    const bob = await token({ sub: 'bob', roles: ['approver'] });
+    const created = await call('POST', '/v1/snapshots', alice, {
+      source: 'shop',
+      target: 'dev1',
+      policy: 'people',
+      purpose: 'reproduce ticket 4711',
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ state: 'awaiting_approval', requester: 'alice', job: null });
+    const id = String(created.json.id);
+
+    const self = await call('POST', `/v1/snapshots/${id}/approve`, alice);
+    expect(self.status).toBe(403);
+    const aliceAsApprover = await token({ sub: 'alice', roles: ['requester', 'approver'] });
+    const selfWithRole = await call('POST', `/v1/snapshots/${id}/approve`, aliceAsApprover);
+    expect(selfWithRole.status).toBe(403);
+    expect(selfWithRole.json.detail).toBe('a requester cannot approve their own request');
+
+    const approved = await call('POST', `/v1/snapshots/${id}/approve`, bob);
+    expect(approved.status).toBe(200);
+    expect(approved.json).toMatchObject({ approved_by: 'bob' });
+    expect((await call('POST', `/v1/snapshots/${id}/approve`, bob)).status).toBe(409);
+
+    const done = await waitForState(id, alice, ['succeeded', 'failed']);
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      job: { state: 'succeeded', progress: { phase: 'commit', rows: 3 }, summary: { totalRows: 3 } },
+    });
+    const rows = await withClient(targetDbs[0] ?? '', (c) =>
+      c.query<{ email: string }>('SELECT email FROM people ORDER BY id'),
+    );
+    expect(rows.rows).toHaveLength(3);
+    for (const row of rows.rows) expect(REAL_EMAILS).not.toContain(row.email);
+
+    // Another requester cannot see it; the approver can list it.
+    const mallory = await token({ sub: 'mallory', roles: ['requester'] });
+    expect((await call('GET', `/v1/snapshots/${id}`, mallory)).status).toBe(404);
+    const list = await call('GET', '/v1/snapshots?state=succeeded', bob);
+    expect((list.json.snapshots as { id: string }[]).map((s) => s.id)).toContain(id);
+
+    const auditor = await token({ sub: 'audrey', roles: ['auditor'] });
+    const events = await call('GET', `/v1/audit?subject=${id}`, auditor);
+    expect(
+      (events.json.events as { action: string; outcome: string }[]).map((e) => `${e.action}:${e.outcome}`),
+    ).toEqual([
+      'snapshot.requested:success',
+      'snapshot.approve:denied', // alice has no approver role
+      'snapshot.approve:denied', // alice with the role, approving her own request
+      'snapshot.approved:success',
+      'snapshot.started:success',
+      'snapshot.succeeded:success',
+    ]);
+    const denied = await call('GET', '/v1/audit?outcome=denied&actor=alice', auditor);
+    expect((denied.json.events as { action: string }[]).map((e) => e.action)).toContain('snapshot.approve');
+    const jsonl = await call('GET', `/v1/audit?subject=${id}&format=jsonl`, auditor);
+    expect(jsonl.type).toBe('application/x-ndjson');
+    expect(jsonl.text.trim().split('\n')).toHaveLength(6);
+    expect(jsonl.text).not.toContain('postgres://');
+    const verify = await call('GET', '/v1/audit/verify', auditor);
+    expect(verify.json).toMatchObject({ ok: true });
+  });
+
+  it('refuses audit updates in the database, and verify names an event edited behind the trigger', async () => {
+    await withClient(stateDb, async (c) => {
+      await expect(c.query(`UPDATE lookalike_audit_events SET actor = 'x' WHERE seq = 2`)).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(c.query('DELETE FROM lookalike_audit_events WHERE seq = 2')).rejects.toThrow(
+        /append-only/,
+      );
+      await c.query('ALTER TABLE lookalike_audit_events DISABLE TRIGGER lookalike_audit_no_change');
+      await c.query(`UPDATE lookalike_audit_events SET actor = 'someone-else' WHERE seq = 2`);
+      await c.query('ALTER TABLE lookalike_audit_events ENABLE TRIGGER lookalike_audit_no_change');
+    });
+    const { rows } = await withClient(stateDb, (c) =>
+      c.query<{ id: string }>('SELECT id FROM lookalike_audit_events WHERE seq = 2'),
+    );
+    const auditor = await token({ sub: 'audrey', roles: ['auditor'] });
+    const verify = await call('GET', '/v1/audit/verify', auditor);
+    expect(verify.json).toMatchObject({
+      ok: false,
+      reason: 'hash_mismatch',
+      broken_at: { seq: 2, id: rows[0]?.id },
+    });
+  });
+
+  it('after a restart, a job left running by a dead gateway is reported failed (interrupted), never succeeded', async () => {
+    await gateway.close();
+    // A request whose job a crashed gateway was running: claimed by a worker that no longer heartbeats.
+    const store = await StateStore.open(openPgSqlClient(new Secret(Buffer.from(databaseUrl(stateDb)))));
+    const record = await store.createSnapshotRequest({
+      requester: 'alice',
+      source: 'shop',
+      target: 'dev2',
+      policy: 'people',
+      purpose: 'crash test',
+      ttlHours: 1,
+      approvalRequired: false,
+    });
+    await store.claimJob(record.job?.id ?? '', 'dead-worker');
+    await store.close();
+    await withClient(stateDb, (c) =>
+      c.query(`UPDATE lookalike_jobs SET heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [
+        record.job?.id,
+      ]),
+    );
+
+    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
+      env: {},
+      logger: capturingLogger(logs),
+      version: 'test',
+    });
+    const alice = await token({ sub: 'alice', roles: ['requester'] });
+    const after = await call('GET', `/v1/snapshots/${record.id}`, alice);
+    expect(after.json).toMatchObject({
+      state: 'failed',
+      job: { state: 'failed', error: { code: 'interrupted' } },
+    });
+    const objects = await withClient(targetDbs[1] ?? '', (c) =>
+      c.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace`,
+      ),
+    );
+    expect(Number(objects.rows[0]?.n)).toBe(0);
+  });
+
+  it('cancels a queued request, and refuses cancelling a finished one', async () => {
+    const fin = await token({ sub: 'fiona', roles: ['requester'], groups: ['finance'] });
+    // ledger needs no approval, so it queues at once; with dev1 no longer empty, it fails if it runs.
+    const created = await call('POST', '/v1/snapshots', fin, {
+      source: 'ledger',
+      target: 'dev1',
+      policy: 'people',
+      purpose: 'cancel me',
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.json.id);
+    const cancel = await call('POST', `/v1/snapshots/${id}/cancel`, fin);
+    const final = await waitForState(id, fin, ['cancelled', 'failed']);
+    if (cancel.json.state === 'cancelled') expect(final.state).toBe('cancelled');
+    else expect(cancel.json.cancel_requested).toBe(true);
+    expect((await call('POST', `/v1/snapshots/${id}/cancel`, fin)).status).toBe(409);
+  });
+});
