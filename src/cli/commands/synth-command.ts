@@ -1,0 +1,202 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Settings } from '../../config/index.js';
+import { GatewayError, type Logger } from '../../core/index.js';
+import { createSource, createTarget } from '../../compose.js';
+import {
+  fitSynthesis,
+  runSynthesis,
+  runSynthReport,
+  sampleSynthesis,
+  type SynthSummary,
+} from '../../pipeline/index.js';
+import { loadPolicy } from '../../policy/index.js';
+import { parseSynthesisModel, renderReportHtml, type QualityReport } from '../../synthesis/index.js';
+import { say, writeJson, type CliIo } from '../cli-output.js';
+import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { advisorOption, loadDetection } from '../detection-setup.js';
+
+export interface SynthOptions extends CommonOptions {
+  readonly source?: string;
+  readonly target?: string;
+  readonly policy?: string;
+  readonly scale?: string;
+  readonly seed?: string;
+  readonly rareMin?: string;
+  readonly sampleRows?: string;
+  readonly batchRows?: string;
+  readonly out?: string;
+  readonly model?: string;
+}
+
+export interface SynthReportOptions {
+  readonly real?: string;
+  readonly synthetic?: string;
+  readonly holdout?: string;
+  readonly out?: string;
+  readonly format?: string;
+  readonly sampleRows?: string;
+}
+
+const SCALES = new Set([0.1, 1, 10]);
+
+function positiveInteger(text: string | undefined, fallback: number, flag: string): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1)
+    throw new GatewayError('usage', `${flag} must be a positive integer`);
+  return value;
+}
+
+function scaleOf(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const value = Number(text);
+  if (!SCALES.has(value)) throw new GatewayError('usage', '--scale must be 0.1, 1 or 10');
+  return value;
+}
+
+function common(options: SynthOptions, settings: Settings) {
+  return {
+    seed: options.seed ?? '1',
+    rareCategoryMin: positiveInteger(options.rareMin, 5, '--rare-min'),
+    maxSampleRows: positiveInteger(options.sampleRows, 100_000, '--sample-rows'),
+    batchRows: positiveInteger(options.batchRows, settings.batchRows, '--batch-rows'),
+  };
+}
+
+async function planInputs(options: SynthOptions, settings: Settings) {
+  const policy = options.policy === undefined ? undefined : await loadPolicy(options.policy);
+  return {
+    ...(policy === undefined ? { detection: await loadDetection(), ...advisorOption(settings) } : { policy }),
+    selection: selectionFrom(options),
+  };
+}
+
+/** `lookalike synth`: fit from the source and load synthetic rows into the empty target (atomic). */
+export async function synthCommand(
+  options: SynthOptions,
+  io: CliIo,
+  settings: Settings,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<number> {
+  const format = outputFormat(options);
+  const summary = await runSynthesis({
+    source: createSource(requireOption(options.source, '--source'), settings),
+    target: createTarget(requireOption(options.target, '--target')),
+    ...(await planInputs(options, settings)),
+    ...common(options, settings),
+    scale: scaleOf(options.scale),
+    signal,
+    logger,
+  });
+  report(io, format, summary);
+  return EXIT_OK;
+}
+
+/** `lookalike synth fit`: the model file (statistics and the schema's DDL, no rows). */
+export async function synthFitCommand(
+  options: SynthOptions,
+  io: CliIo,
+  settings: Settings,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<number> {
+  const out = requireOption(options.out, '--out');
+  const model = await fitSynthesis({
+    source: createSource(requireOption(options.source, '--source'), settings),
+    ...(await planInputs(options, settings)),
+    ...common(options, settings),
+    signal,
+    logger,
+  });
+  await writeFile(out, `${JSON.stringify(model, null, 1)}\n`, { mode: 0o600 });
+  say(io, `model written: ${model.tables.length} tables (statistics only)`);
+  if (outputFormat(options) === 'json') writeJson(io, { status: 'completed', tables: model.tables.length });
+  return EXIT_OK;
+}
+
+/** `lookalike synth sample`: load a model's rows into the empty target; `--source` turns on the filters. */
+export async function synthSampleCommand(
+  options: SynthOptions,
+  io: CliIo,
+  settings: Settings,
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<number> {
+  const path = requireOption(options.model, '--model');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new GatewayError('usage', `cannot read the model file ${path}`);
+  }
+  const model = parseSynthesisModel(text, path);
+  const summary = await sampleSynthesis(model, {
+    target: createTarget(requireOption(options.target, '--target')),
+    ...(options.source === undefined ? {} : { source: createSource(options.source, settings) }),
+    ...common(options, settings),
+    scale: scaleOf(options.scale),
+    signal,
+    logger,
+  });
+  report(io, outputFormat(options), summary);
+  return EXIT_OK;
+}
+
+/** `lookalike synth report`: quality and privacy of a synthetic database against the real one. */
+export async function synthReportCommand(
+  options: SynthReportOptions,
+  io: CliIo,
+  settings: Settings,
+  signal: AbortSignal,
+): Promise<number> {
+  const format = outputFormat(options);
+  const result: QualityReport = await runSynthReport({
+    real: createSource(requireOption(options.real, '--real'), settings),
+    synthetic: createSource(requireOption(options.synthetic, '--synthetic'), settings),
+    ...(options.holdout === undefined ? {} : { holdout: createSource(options.holdout, settings) }),
+    maxRows: positiveInteger(options.sampleRows, 20_000, '--sample-rows'),
+    signal,
+  });
+  if (options.out !== undefined) {
+    await writeFile(options.out, renderReportHtml(result));
+    say(io, `report written: ${options.out}`);
+  }
+  if (format === 'json') writeJson(io, result);
+  else {
+    say(
+      io,
+      [
+        `overall ${fmt(result.overall)} (all pairs: ${fmt(result.overallAllPairs)})`,
+        `  column shapes ${fmt(result.columnShapes)}, pair trends ${fmt(result.columnPairTrends)} (all pairs ${fmt(result.columnPairTrendsAllPairs)}), cardinality ${fmt(result.cardinality)}`,
+        `  exact-match rate ${fmt(result.privacy.exactMatchRate)}, closer-to-training share ${fmt(result.privacy.closerToTrainingShare)}`,
+      ].join('\n'),
+    );
+  }
+  return EXIT_OK;
+}
+
+function fmt(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(3);
+}
+
+function report(io: CliIo, format: 'text' | 'json', summary: SynthSummary): void {
+  if (format === 'json') {
+    writeJson(io, summary);
+    return;
+  }
+  say(
+    io,
+    [
+      `synthesis complete: ${summary.tables.length} tables, ${summary.totalRows.toLocaleString('en-US')} rows (scale ${summary.scale}, seed ${summary.seed}) — fit ${summary.fitSeconds.toFixed(1)}s, sample ${summary.sampleSeconds.toFixed(1)}s`,
+      `  exact-match filter: ${summary.privacyFilters.exactMatchFilter ? 'on' : 'off (no source)'}; fakes checked against real values: ${summary.privacyFilters.realValueCheck ? 'yes' : 'no'}`,
+      ...summary.tables
+        .filter((t) => t.droppedRows > 0 || t.exactMatchesRedrawn > 0 || t.exactMatchFilter === 'saturated')
+        .map(
+          (t) =>
+            `  ${t.table}: ${t.exactMatchesRedrawn} exact matches redrawn, ${t.droppedRows} rows dropped, filter ${t.exactMatchFilter}`,
+        ),
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import {
+  GatewayError,
+  qualifiedName,
+  Secret,
+  type Logger,
+  type RowBatch,
+  type Selection,
+  type SinkConnector,
+  type SinkSession,
+  type SourceConnector,
+  type SourceSession,
+} from '../core/index.js';
+import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
+import type { ColumnAdvisor, Detection } from '../detection/index.js';
+import { schemaFingerprint } from '../introspection/index.js';
+import type { Policy } from '../policy/index.js';
+import {
+  fitSynthesisModel,
+  SynthesisSampler,
+  type SynthesisModel,
+  type TableOutcome,
+  type TableSample,
+} from '../synthesis/index.js';
+import { assertPlanRunnable, planFromScan, planSnapshot } from './plan-snapshot.js';
+import {
+  collectPersonalValues,
+  readSynthSample,
+  realTuplesFromSamples,
+  synthesisTables,
+  treatmentsFromPlan,
+} from './synth-source.js';
+
+export interface SynthFitRequest {
+  readonly source: SourceConnector;
+  /** Which columns are personal: from the policy, or (without one) from a scan like `snapshot`'s. */
+  readonly policy?: Policy;
+  readonly detection?: Detection;
+  readonly advisor?: ColumnAdvisor;
+  readonly selection: Selection;
+  readonly seed: string;
+  /** Categories (and conditional cells) with fewer rows are never stored (k, default 5). */
+  readonly rareCategoryMin: number;
+  /** Rows read per table for fitting (a bounded sample). */
+  readonly maxSampleRows: number;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
+export interface SynthSampleRequest {
+  readonly target: SinkConnector;
+  readonly scale: number;
+  readonly seed: string;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
+export interface SynthSummary {
+  readonly status: 'completed';
+  readonly tables: readonly TableOutcome[];
+  readonly totalRows: number;
+  readonly scale: number;
+  readonly seed: string;
+  readonly fitSeconds: number;
+  readonly sampleSeconds: number;
+  readonly schemaFingerprint: string;
+  /** Whether fakes were checked against the source's real values and rows against its training rows. */
+  readonly privacyFilters: { readonly realValueCheck: boolean; readonly exactMatchFilter: boolean };
+}
+
+/** What a fit keeps in memory for a sample in the same process: never written to the model. */
+interface FitResult {
+  readonly model: SynthesisModel;
+  readonly samples: ReadonlyMap<string, TableSample>;
+}
+
+/** `synth fit`: plan (policy or scan), read bounded samples and the schema DDL, fit. Reads the source only. */
+export async function fitSynthesis(request: SynthFitRequest): Promise<SynthesisModel> {
+  let source: SourceSession | undefined;
+  try {
+    source = await request.source.openSource(request.signal);
+    return (await fitFromSession(source, request)).model;
+  } finally {
+    await source?.close().catch(() => undefined);
+  }
+}
+
+async function fitFromSession(source: SourceSession, request: SynthFitRequest): Promise<FitResult> {
+  const { signal, selection } = request;
+  const { schema, plan } =
+    request.policy !== undefined
+      ? await planSnapshot(source, request.policy, selection)
+      : await planFromScan(source, requireDetection(request.detection), selection, signal, {
+          ...(request.advisor === undefined ? {} : { advisor: request.advisor }),
+        });
+  assertPlanRunnable(plan, request.policy === undefined ? 'scan' : 'policy');
+  const preData = await source.schemaDdl('pre_data', selection);
+  const postData = await source.schemaDdl('post_data', selection);
+  const samples = new Map<string, TableSample>();
+  for (const table of synthesisTables(schema)) {
+    if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+    samples.set(
+      qualifiedName(table.ref),
+      await readSynthSample(source, table, request.maxSampleRows, request.batchRows, signal),
+    );
+  }
+  const model = fitSynthesisModel({
+    schema,
+    samples,
+    treatment: treatmentsFromPlan(plan),
+    rareCategoryMin: request.rareCategoryMin,
+    seed: request.seed,
+    schemaFingerprint: schemaFingerprint(schema),
+    ddl: { preData, postData },
+  });
+  request.logger.info('synth_model_fitted', { tables: model.tables.length });
+  return { model, samples };
+}
+
+/**
+ * `synth`: fit from the source and load synthetic rows into the empty target in one transaction (schema
+ * from the source's pre-data DDL, rows in foreign-key order, sequences, post-data, materialized views,
+ * counts checked, commit). Fakes are checked against the source's real values and rows against the
+ * training rows (exact-match filter). Any failure rolls back: the target stays empty.
+ */
+export async function runSynthesis(request: SynthFitRequest & SynthSampleRequest): Promise<SynthSummary> {
+  let source: SourceSession | undefined;
+  let fitted: FitResult;
+  let realValues: Map<string, ValueBloomFilter>;
+  const started = performance.now();
+  try {
+    source = await request.source.openSource(request.signal);
+    fitted = await fitFromSession(source, request);
+    realValues = await collectPersonalValues(source, fitted.model, request.batchRows, request.signal);
+  } finally {
+    await source?.close().catch(() => undefined);
+  }
+  const fitSeconds = (performance.now() - started) / 1000;
+  const realTuples = realTuplesFromSamples(fitted.model, fitted.samples);
+  return sampleIntoTarget(fitted.model, request, { realValues, realTuples }, fitSeconds);
+}
+
+/**
+ * `synth sample`: load a model's synthetic rows into the empty target. With `source`, fakes are checked
+ * against its real values and rows against its first rows (the exact-match filter); without, both are off.
+ */
+export async function sampleSynthesis(
+  model: SynthesisModel,
+  request: SynthSampleRequest & { readonly source?: SourceConnector; readonly maxSampleRows: number },
+): Promise<SynthSummary> {
+  let realValues: Map<string, ValueBloomFilter> | undefined;
+  let realTuples: Map<string, Set<string>> | undefined;
+  if (request.source !== undefined) {
+    const source = await request.source.openSource(request.signal);
+    try {
+      const schema = await source.introspect({ schemas: [], tables: model.tables.map((t) => t.table) });
+      if (schemaFingerprint(schema) !== model.schemaFingerprint)
+        request.logger.warn('synth_source_schema_differs', { tables: model.tables.length });
+      const samples = new Map<string, TableSample>();
+      for (const table of synthesisTables(schema)) {
+        samples.set(
+          qualifiedName(table.ref),
+          await readSynthSample(source, table, request.maxSampleRows, request.batchRows, request.signal),
+        );
+      }
+      realTuples = realTuplesFromSamples(model, samples);
+      realValues = await collectPersonalValues(source, model, request.batchRows, request.signal);
+    } finally {
+      await source.close().catch(() => undefined);
+    }
+  }
+  return sampleIntoTarget(model, request, { realValues, realTuples }, 0);
+}
+
+/** A seed turned into a key for the fakes: synthetic fakes are seeded by row numbers, not by real values. */
+function seedSecret(seed: string): Secret {
+  const digest = createHash('sha256').update('lookalike synth seed\0').update(seed).digest();
+  return new Secret(Buffer.concat([digest, digest]));
+}
+
+async function sampleIntoTarget(
+  model: SynthesisModel,
+  request: SynthSampleRequest,
+  guards: {
+    readonly realValues: ReadonlyMap<string, ValueBloomFilter> | undefined;
+    readonly realTuples: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  },
+  fitSeconds: number,
+): Promise<SynthSummary> {
+  const { signal, logger } = request;
+  if (model.ddl === null)
+    throw new GatewayError(
+      'usage',
+      'the model carries no schema DDL; fit it again with "lookalike synth fit"',
+    );
+  const started = performance.now();
+  const { realValues, realTuples } = guards;
+  const sampler = new SynthesisSampler(model, {
+    scale: request.scale,
+    seed: request.seed,
+    seeder: createKeyedSeeder(seedSecret(request.seed)),
+    batchRows: request.batchRows,
+    ...(realValues === undefined
+      ? {}
+      : { isRealValue: (scope: string, value: string) => realValues.get(scope)?.has(value) === true }),
+    ...(realTuples === undefined ? {} : { realTuples: (table: string) => realTuples.get(table) }),
+  });
+  let sink: SinkSession | undefined;
+  try {
+    sink = await request.target.openSink(signal);
+    await sink.assertEmpty();
+    await sink.begin();
+    await sink.applyDdl(model.ddl.preData, 'the schema (pre-data)');
+    for (const table of model.tables) {
+      for (const column of table.droppedColumns) {
+        if (table.partitionOf === null) await sink.dropColumn(table.table, column);
+      }
+    }
+    const outcomes: TableOutcome[] = [];
+    for (const table of model.tables) {
+      if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+      const batches = sampler.generate(table);
+      async function* rows(): AsyncGenerator<RowBatch> {
+        for (const batch of batches) {
+          yield batch;
+          // Generation is CPU-bound: let I/O and a Ctrl-C through between batches.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+        }
+      }
+      const name = qualifiedName(table.table);
+      const written = await sink.writeRows(
+        table.table,
+        table.columns.map((c) => c.name),
+        rows(),
+        signal,
+      );
+      const outcome = sampler.outcome(name);
+      if (outcome === undefined || outcome.rows !== written)
+        throw new GatewayError(
+          'verification_failed',
+          `${name}: ${written} rows written, generation disagrees`,
+          {
+            table: name,
+          },
+        );
+      outcomes.push(outcome);
+      logger.info('synth_table_loaded', { table: name, rows: written });
+    }
+    for (const sequence of model.sequences) {
+      const last = sampler.lastSerial(qualifiedName(sequence.table));
+      if (last > 0) await sink.setSequence(sequence.sequence, String(last), true);
+    }
+    await sink.applyDdl(model.ddl.postData, 'indexes, constraints and triggers (post-data)');
+    await sink.refreshMaterializedViews();
+    for (const outcome of outcomes) {
+      const table = model.tables.find((t) => qualifiedName(t.table) === outcome.table);
+      if (table === undefined) continue;
+      const count = await sink.countRows(table.table);
+      if (count !== outcome.rows) {
+        throw new GatewayError(
+          'verification_failed',
+          `${outcome.table}: target holds ${count} rows, ${outcome.rows} were written`,
+          { table: outcome.table },
+        );
+      }
+    }
+    if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+    await sink.commit();
+    const summary: SynthSummary = {
+      status: 'completed',
+      tables: outcomes,
+      totalRows: outcomes.reduce((sum, t) => sum + t.rows, 0),
+      scale: request.scale,
+      seed: request.seed,
+      fitSeconds,
+      sampleSeconds: (performance.now() - started) / 1000,
+      schemaFingerprint: model.schemaFingerprint,
+      privacyFilters: {
+        realValueCheck: realValues !== undefined,
+        exactMatchFilter: realTuples !== undefined,
+      },
+    };
+    logger.info('synth_completed', { tables: outcomes.length, rows: summary.totalRows });
+    return summary;
+  } catch (error) {
+    logger.error('synth_failed', { code: error instanceof GatewayError ? error.code : 'internal' });
+    await sink?.rollback().catch(() => undefined);
+    throw error;
+  } finally {
+    await sink?.close().catch(() => undefined);
+  }
+}
+
+function requireDetection(detection: Detection | undefined): Detection {
+  if (detection === undefined)
+    throw new GatewayError('usage', 'synthesis needs --policy or detection for a scan');
+  return detection;
+}

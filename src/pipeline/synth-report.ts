@@ -1,0 +1,216 @@
+import {
+  qualifiedName,
+  SELECT_ALL,
+  sameTable,
+  type SourceConnector,
+  type SourceSession,
+  type TableInfo,
+  type TableRef,
+} from '../core/index.js';
+import {
+  buildQualityReport,
+  numericKindOf,
+  parseNumeric,
+  writtenColumns,
+  type QualityReport,
+  type ReportColumn,
+  type ReportRelationInput,
+  type ReportTableInput,
+} from '../synthesis/index.js';
+
+export interface SynthReportRequest {
+  readonly real: SourceConnector;
+  readonly synthetic: SourceConnector;
+  /** Real rows kept away from fitting (same schema): turns on the closer-to-training share. */
+  readonly holdout?: SourceConnector;
+  /** Rows read per table from each database. */
+  readonly maxRows: number;
+  readonly signal: AbortSignal;
+}
+
+/** Columns with more distinct values than this share of rows are identifiers or personal: not scored. */
+const MAX_DISTINCT_SHARE = 0.5;
+
+type Rows = Map<string, (string | null)[]>;
+
+/**
+ * `synth report`: reads a bounded sample of every table of both databases (and the holdout) and scores
+ * the synthetic data. Scored columns: not keys, not foreign keys, not generated, not binary / JSON /
+ * full-text, and not identifier-like (distinct values above half the real rows).
+ */
+export async function runSynthReport(request: SynthReportRequest): Promise<QualityReport> {
+  const sessions: SourceSession[] = [];
+  try {
+    const open = async (connector: SourceConnector): Promise<SourceSession> => {
+      const session = await connector.openSource(request.signal);
+      sessions.push(session);
+      return session;
+    };
+    const real = await open(request.real);
+    const synthetic = await open(request.synthetic);
+    const holdout = request.holdout === undefined ? undefined : await open(request.holdout);
+    const schema = await real.introspect(SELECT_ALL);
+    const syntheticSchema = await synthetic.introspect(SELECT_ALL);
+    const tables = schema.tables
+      .filter((t) => t.kind !== 'partitioned')
+      .filter((t) => syntheticSchema.tables.some((s) => sameTable(s.ref, t.ref)))
+      .sort((a, b) => qualifiedName(a.ref).localeCompare(qualifiedName(b.ref)));
+    const read = async (session: SourceSession, table: TableInfo): Promise<Rows> => {
+      const columns = writtenColumns(table).map((c) => c.name);
+      const out: Rows = new Map(columns.map((c) => [c, []]));
+      if (columns.length === 0) return out;
+      const batches = session.readRows(
+        { table: table.ref, columns, batchRows: 2000, sample: { rows: request.maxRows } },
+        request.signal,
+      );
+      for await (const batch of batches) {
+        for (const row of batch) columns.forEach((c, i) => out.get(c)?.push(row[i] ?? null));
+      }
+      return out;
+    };
+    const data = new Map<string, { real: Rows; synthetic: Rows; holdout: Rows | undefined }>();
+    for (const table of tables) {
+      data.set(qualifiedName(table.ref), {
+        real: await read(real, table),
+        synthetic: await read(synthetic, table),
+        holdout: holdout === undefined ? undefined : await read(holdout, table),
+      });
+    }
+    const inputs: ReportTableInput[] = tables.map((table) => {
+      const rows = data.get(qualifiedName(table.ref));
+      const keyColumns = new Set([
+        ...table.uniqueColumnSets.flat(),
+        ...foreignKeys(table, schema.tables).flatMap((c) => c.columns),
+      ]);
+      const columns: ReportColumn[] = [];
+      for (const column of writtenColumns(table)) {
+        if (keyColumns.has(column.name)) continue;
+        if (['binary', 'json', 'text_search'].includes(column.category)) continue;
+        const realValues = rows?.real.get(column.name) ?? [];
+        const present = realValues.filter((v) => v !== null);
+        if (present.length === 0) continue;
+        const kind = numericKindOf(column);
+        const parse = (values: readonly (string | null)[]): (number | null)[] | null => {
+          if (kind === null) return null;
+          const out: (number | null)[] = [];
+          for (const v of values) {
+            if (v === null) out.push(null);
+            else {
+              const n = parseNumeric(kind, v);
+              if (n === null) return null;
+              out.push(n);
+            }
+          }
+          return out;
+        };
+        const syntheticValues = rows?.synthetic.get(column.name) ?? [];
+        const holdoutValues = rows?.holdout?.get(column.name);
+        const numbers = parse(realValues);
+        const syntheticNumbers = parse(syntheticValues);
+        const holdoutNumbers = holdoutValues === undefined ? undefined : parse(holdoutValues);
+        if (numbers !== null && syntheticNumbers !== null && holdoutNumbers !== null) {
+          columns.push({
+            name: column.name,
+            type: 'numeric',
+            real: numbers,
+            synthetic: syntheticNumbers,
+            ...(holdoutNumbers === undefined ? {} : { holdout: holdoutNumbers }),
+          });
+          continue;
+        }
+        // Identifier-like text (names, emails, titles) is not scored: one row per value says nothing.
+        if (new Set(present).size > Math.max(20, MAX_DISTINCT_SHARE * present.length)) continue;
+        columns.push({
+          name: column.name,
+          type: 'categorical',
+          real: realValues,
+          synthetic: syntheticValues,
+          ...(holdoutValues === undefined ? {} : { holdout: holdoutValues }),
+        });
+      }
+      // Exact matches compare every non-key column (two or more), as the synthesis filter does.
+      const compared = writtenColumns(table)
+        .map((c) => c.name)
+        .filter((c) => !keyColumns.has(c));
+      const keysOf = (side: Rows | undefined): string[] => {
+        const lists = compared.map((c) => side?.get(c) ?? []);
+        const n = lists[0]?.length ?? 0;
+        return Array.from({ length: n }, (_, i) => JSON.stringify(lists.map((l) => l[i] ?? null)));
+      };
+      return {
+        table: qualifiedName(table.ref),
+        columns,
+        ...(compared.length < 2
+          ? {}
+          : { rowKeys: { real: keysOf(rows?.real), synthetic: keysOf(rows?.synthetic) } }),
+      };
+    });
+    const relations: ReportRelationInput[] = [];
+    for (const table of tables) {
+      for (const fk of foreignKeys(table, schema.tables)) {
+        const parent = fk.references;
+        if (parent === null) continue;
+        const parentName = qualifiedName(parent.table);
+        const parentData = data.get(parentName);
+        const childData = data.get(qualifiedName(table.ref));
+        if (parentData === undefined || childData === undefined) continue;
+        relations.push({
+          name: fk.name,
+          child: qualifiedName(table.ref),
+          parent: parentName,
+          realCounts: childCounts(parentData.real, parent.columns, childData.real, fk.columns),
+          syntheticCounts: childCounts(parentData.synthetic, parent.columns, childData.synthetic, fk.columns),
+        });
+      }
+    }
+    return buildQualityReport(
+      inputs.filter((t) => t.columns.length > 0 || t.rowKeys !== undefined),
+      relations,
+    );
+  } finally {
+    for (const session of sessions) await session.close().catch(() => undefined);
+  }
+}
+
+function foreignKeys(table: TableInfo, all: readonly TableInfo[]): TableInfo['constraints'] {
+  const chain = [table];
+  for (let t: TableInfo | undefined = table; t !== undefined && t.parent !== null;) {
+    const parent: TableRef | null = t.parent;
+    t = all.find((x) => sameTable(x.ref, parent));
+    if (t !== undefined) chain.push(t);
+  }
+  const seen = new Set<string>();
+  return chain
+    .flatMap((t) => t.constraints)
+    .filter((c) => {
+      if (c.kind !== 'foreign_key' || c.references === null) return false;
+      const id = `${c.columns.join(',')}>${qualifiedName(c.references.table)}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return all.some((t) => t.kind !== 'partitioned' && sameTable(t.ref, c.references?.table ?? t.ref));
+    });
+}
+
+function childCounts(
+  parent: Rows,
+  parentColumns: readonly string[],
+  child: Rows,
+  childColumns: readonly string[],
+): number[] {
+  const key = (rows: Rows, columns: readonly string[], i: number): string | null => {
+    const parts = columns.map((c) => rows.get(c)?.[i] ?? null);
+    return parts.some((p) => p === null) ? null : parts.join('\u0001');
+  };
+  const counts = new Map<string, number>();
+  const parentRows = parent.get(parentColumns[0] ?? '')?.length ?? 0;
+  for (let i = 0; i < parentRows; i++) {
+    const k = key(parent, parentColumns, i);
+    if (k !== null) counts.set(k, 0);
+  }
+  const childRows = child.get(childColumns[0] ?? '')?.length ?? 0;
+  for (let i = 0; i < childRows; i++) {
+    const k = key(child, childColumns, i);
+    if (k !== null && counts.has(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts.values()];
+}

@@ -1,0 +1,159 @@
+import {
+  qualifiedName,
+  sameTable,
+  type DatabaseSchema,
+  type EntityKind,
+  type SourceSession,
+  type TableInfo,
+  type TableRef,
+} from '../core/index.js';
+import { mayCoincideWithRealValues, ValueBloomFilter } from '../fake-values/index.js';
+import type { Plan } from '../policy/index.js';
+import {
+  comparedColumns,
+  tupleKey,
+  writtenColumns,
+  type ColumnTreatment,
+  type SynthesisModel,
+  type TableSample,
+} from '../synthesis/index.js';
+
+/**
+ * Reads a bounded sample of one table (the first `maxRows` rows; a partition by itself), column-major.
+ * The row count is exact when the table had no more rows than that, else the planner's estimate.
+ */
+export async function readSynthSample(
+  source: SourceSession,
+  table: TableInfo,
+  maxRows: number,
+  batchRows: number,
+  signal: AbortSignal,
+): Promise<TableSample> {
+  const columns = writtenColumns(table).map((c) => c.name);
+  const values: (string | null)[][] = columns.map(() => []);
+  let rows = 0;
+  if (columns.length > 0) {
+    const batches = source.readRows(
+      { table: table.ref, columns, batchRows, sample: { rows: maxRows + 1 } },
+      signal,
+    );
+    for await (const batch of batches) {
+      for (const row of batch) {
+        rows++;
+        if (rows > maxRows) continue;
+        for (let i = 0; i < columns.length; i++) (values[i] as (string | null)[]).push(row[i] ?? null);
+      }
+    }
+  }
+  return {
+    table: table.ref,
+    rows: rows > maxRows ? Math.max(maxRows, Math.round(table.estimatedRows)) : rows,
+    columns,
+    values,
+  };
+}
+
+/** Tables whose rows synthesis generates: plain tables and leaf partitions, in name order. */
+export function synthesisTables(schema: DatabaseSchema): TableInfo[] {
+  return schema.tables
+    .filter((t) => t.kind !== 'partitioned')
+    .sort((a, b) => qualifiedName(a.ref).localeCompare(qualifiedName(b.ref)));
+}
+
+/**
+ * What the plan's actions mean for synthesis: substituted, redacted, masked and hashed columns are
+ * personal (generated as fakes, never learnt); nullify and json become blank; drop drops; keep,
+ * shift_date and generalize are modelled from their statistics.
+ */
+export function treatmentsFromPlan(plan: Plan): (table: TableRef, column: string) => ColumnTreatment {
+  return (table, column) => {
+    const planned = plan.tables
+      .find((t) => sameTable(t.table, table))
+      ?.columns.find((c) => c.name === column);
+    if (planned === undefined) return { kind: 'model' };
+    const action = planned.action;
+    const personal = (entity: EntityKind, scope: string): ColumnTreatment => ({
+      kind: 'personal',
+      entity,
+      scope,
+    });
+    switch (action.kind) {
+      case 'substitute':
+        return personal(action.entity, action.scope ?? action.entity);
+      case 'redact_text':
+        return personal('free_text', 'free_text');
+      case 'mask':
+      case 'hash':
+        return personal('string', `${qualifiedName(table)}.${column}`);
+      case 'nullify':
+      case 'json':
+        return { kind: 'blank' };
+      case 'drop':
+        return { kind: 'drop' };
+      default:
+        return { kind: 'model' };
+    }
+  };
+}
+
+/** The exact-match filter's real tuples, from the training samples (kept in memory, never in the model). */
+export function realTuplesFromSamples(
+  model: SynthesisModel,
+  samples: ReadonlyMap<string, TableSample>,
+): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const table of model.tables) {
+    const name = qualifiedName(table.table);
+    const sample = samples.get(name);
+    const compared = comparedColumns(table);
+    if (sample === undefined || compared.length < 2) continue;
+    const columns = compared.map((c) => sample.values[sample.columns.indexOf(c)] ?? []);
+    const tuples = new Set<string>();
+    const rows = sample.values[0]?.length ?? 0;
+    for (let i = 0; i < rows; i++) tuples.add(tupleKey(columns.map((c) => c[i] ?? null)));
+    out.set(name, tuples);
+  }
+  return out;
+}
+
+/** Values per filter at a 1% false-positive rate: ~2.4 MB each. */
+const MAX_FILTER_VALUES = 2_000_000;
+
+/**
+ * Reads the source's values of personal columns whose fakes come from word lists into one Bloom filter
+ * per scope (no values kept), so a synthetic fake never equals a real value of its scope.
+ */
+export async function collectPersonalValues(
+  source: SourceSession,
+  model: SynthesisModel,
+  batchRows: number,
+  signal: AbortSignal,
+): Promise<Map<string, ValueBloomFilter>> {
+  const filters = new Map<string, ValueBloomFilter>();
+  for (const table of model.tables) {
+    const personal = table.columns.flatMap((c) =>
+      c.role === 'personal' && mayCoincideWithRealValues(c.entity) ? [c] : [],
+    );
+    if (personal.length === 0) continue;
+    for (const column of personal) {
+      if (!filters.has(column.scope))
+        filters.set(
+          column.scope,
+          new ValueBloomFilter(Math.min(MAX_FILTER_VALUES, Math.max(1000, table.rows * 4))),
+        );
+    }
+    const batches = source.readRows(
+      { table: table.table, columns: personal.map((c) => c.name), batchRows },
+      signal,
+    );
+    for await (const batch of batches) {
+      for (const row of batch) {
+        personal.forEach((column, i) => {
+          const value = row[i];
+          if (value !== null && value !== undefined && value !== '') filters.get(column.scope)?.add(value);
+        });
+      }
+    }
+  }
+  return filters;
+}

@@ -1,0 +1,45 @@
+export {
+  fitSynthesisModel,
+  mutualInformation,
+  writtenColumns,
+  type ColumnTreatment,
+  type FitOptions,
+  type TableSample,
+} from './fit-model.js';
+export { parseSynthesisModel } from './parse-model.js';
+export {
+  comparedColumns,
+  SynthesisSampler,
+  tupleKey,
+  type SampleOptions,
+  type TableOutcome,
+} from './sample-model.js';
+export { seededRandom, type SeededRandom } from './seeded-random.js';
+export {
+  MODEL_FORMAT_VERSION,
+  MODEL_NOTICE,
+  type ColumnModel,
+  type ColumnStats,
+  type ForeignKeyModel,
+  type SynthesisModel,
+  type TableModel,
+} from './synthesis-model.js';
+export {
+  buildQualityReport,
+  closerToTrainingShare,
+  closestDistances,
+  contingencySimilarity,
+  correlationSimilarity,
+  cramersV,
+  equalWidthBins,
+  ksComplement,
+  pearson,
+  renderReportHtml,
+  rowDistance,
+  tvComplement,
+  type QualityReport,
+  type ReportColumn,
+  type ReportRelationInput,
+  type ReportTableInput,
+} from './report/index.js';
+export { numericKindOf, parseNumeric, type NumericKind } from './value-codec.js';

@@ -1,0 +1,22 @@
+export {
+  contingencySimilarity,
+  correlationSimilarity,
+  cramersV,
+  equalWidthBins,
+  ksComplement,
+  pearson,
+  tvComplement,
+} from './column-metrics.js';
+export { closerToTrainingShare, closestDistances, columnRanges, rowDistance, type DcrValue } from './dcr.js';
+export {
+  ASSOCIATION_THRESHOLD,
+  buildQualityReport,
+  CORRELATION_THRESHOLD,
+  type PrivacyReport,
+  type QualityReport,
+  type ReportColumn,
+  type ReportRelationInput,
+  type ReportTableInput,
+  type TableReport,
+} from './quality-report.js';
+export { renderReportHtml } from './render-report-html.js';

@@ -1,0 +1,86 @@
+import type { QualityReport, TableReport } from './quality-report.js';
+
+const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const fmt = (value: number | null): string => (value === null ? 'n/a' : value.toFixed(3));
+
+/** A horizontal score bar (0–1) as inline SVG. */
+function scoreBar(score: number | null, width = 220): string {
+  const w = score === null ? 0 : Math.max(0, Math.min(1, score)) * width;
+  const colour = score === null ? '#bbb' : score >= 0.9 ? '#2e7d32' : score >= 0.75 ? '#f9a825' : '#c62828';
+  return `<svg width="${width}" height="12" role="img" aria-label="${fmt(score)}"><rect width="${width}" height="12" fill="#eee"/><rect width="${w.toFixed(1)}" height="12" fill="${colour}"/></svg>`;
+}
+
+/** Real (blue) and synthetic (orange) shares side by side per bin: shapes only, no values or labels. */
+function histogramSvg(real: readonly number[], synthetic: readonly number[]): string {
+  const bins = Math.max(real.length, synthetic.length);
+  const height = 40;
+  const barWidth = 6;
+  const gap = 4;
+  const peak = Math.max(1e-9, ...real, ...synthetic);
+  let bars = '';
+  for (let i = 0; i < bins; i++) {
+    const x = i * (2 * barWidth + gap);
+    const r = ((real[i] ?? 0) / peak) * height;
+    const s = ((synthetic[i] ?? 0) / peak) * height;
+    bars += `<rect x="${x}" y="${(height - r).toFixed(1)}" width="${barWidth}" height="${r.toFixed(1)}" fill="#1565c0"/>`;
+    bars += `<rect x="${x + barWidth}" y="${(height - s).toFixed(1)}" width="${barWidth}" height="${s.toFixed(1)}" fill="#ef6c00"/>`;
+  }
+  return `<svg width="${bins * (2 * barWidth + gap)}" height="${height}">${bars}</svg>`;
+}
+
+function tableSection(table: TableReport): string {
+  const columns = table.columns
+    .map(
+      (c) =>
+        `<tr><td>${escape(c.column)}</td><td>${c.metric}</td><td>${fmt(c.score)}</td><td>${scoreBar(c.score)}</td><td>${histogramSvg(c.histogram.real, c.histogram.synthetic)}</td></tr>`,
+    )
+    .join('');
+  const pairs = table.pairs
+    .map(
+      (p) =>
+        `<tr${p.meetsThreshold ? ' class="trend"' : ''}><td>${escape(p.columns[0])} × ${escape(p.columns[1])}</td><td>${p.metric}</td><td>${fmt(p.realAssociation)}</td><td>${p.meetsThreshold ? 'yes' : 'no'}</td><td>${fmt(p.score)}</td><td>${scoreBar(p.score)}</td></tr>`,
+    )
+    .join('');
+  return `<section><h2>${escape(table.table)}</h2><p>${table.realRows} real rows compared, ${table.syntheticRows} synthetic</p>
+<table><thead><tr><th>column</th><th>metric</th><th>score</th><th></th><th>shape: <span class="r">real</span> / <span class="s">synthetic</span></th></tr></thead><tbody>${columns}</tbody></table>
+${pairs === '' ? '' : `<details><summary>column pairs (${table.pairs.length})</summary><table><thead><tr><th>pair</th><th>metric</th><th>real association</th><th>real trend</th><th>score</th><th></th></tr></thead><tbody>${pairs}</tbody></table></details>`}</section>`;
+}
+
+/** The report as one self-contained HTML page: inline CSS and SVG, no scripts, no external assets. */
+export function renderReportHtml(report: QualityReport): string {
+  const summary = [
+    ['Overall (pairs with a real trend)', report.overall],
+    ['Overall (all pairs)', report.overallAllPairs],
+    ['Column Shapes', report.columnShapes],
+    ['Column Pair Trends (pairs with a real trend)', report.columnPairTrends],
+    ['Column Pair Trends (all pairs)', report.columnPairTrendsAllPairs],
+    ['Cardinality Shape', report.cardinality],
+  ] as const;
+  const relations = report.relations
+    .map(
+      (r) =>
+        `<tr><td>${escape(r.name)}</td><td>${escape(r.parent)} → ${escape(r.child)}</td><td>${fmt(r.score)}</td><td>${scoreBar(r.score)}</td></tr>`,
+    )
+    .join('');
+  const p = report.privacy;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>lookalike synthesis report</title>
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0}td,th{padding:2px 8px;text-align:left;border-bottom:1px solid #eee}tr.trend td{font-weight:600}.r{color:#1565c0}.s{color:#ef6c00}section{margin-top:2em}</style>
+</head><body>
+<h1>Synthesis quality and privacy</h1>
+<p>Scores are in [0, 1], higher is better (definitions: README, "Synthesis report"). The page holds scores and shapes only: no values.</p>
+<table><tbody>${summary.map(([label, value]) => `<tr><th>${label}</th><td>${fmt(value)}</td><td>${scoreBar(value)}</td></tr>`).join('')}</tbody></table>
+<h2>Privacy</h2>
+<table><tbody>
+<tr><th>Exact-match rate</th><td>${fmt(p.exactMatchRate)}</td><td>0 is the goal</td></tr>
+<tr><th>Closer-to-training share</th><td>${fmt(p.closerToTrainingShare)}</td><td>${p.closerToTrainingShare === null ? 'needs a holdout (--holdout)' : '0.5 is ideal'}</td></tr>
+<tr><th>Median distance to closest training row</th><td>${fmt(p.medianDcrToTraining)}</td><td></td></tr>
+<tr><th>Median distance to closest held-out row</th><td>${fmt(p.medianDcrToHoldout)}</td><td></td></tr>
+<tr><th>Synthetic rows compared</th><td>${p.syntheticRowsCompared}</td><td></td></tr>
+</tbody></table>
+${relations === '' ? '' : `<h2>Cardinality Shape per foreign key</h2><table><tbody>${relations}</tbody></table>`}
+${report.tables.map(tableSection).join('\n')}
+</body></html>
+`;
+}

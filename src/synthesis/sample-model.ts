@@ -1,0 +1,508 @@
+import { GatewayError, qualifiedName, type RowBatch, type Row } from '../core/index.js';
+import { fakeValue, type KeyedSeeder } from '../fake-values/index.js';
+import { coarseCode, coarseCount, drawValue, type DrawContext } from './column-stats.js';
+import { drawWeighted, seededRandom, type SeededRandom } from './seeded-random.js';
+import type {
+  ColumnModel,
+  ColumnStats,
+  ForeignKeyModel,
+  SynthesisModel,
+  TableModel,
+} from './synthesis-model.js';
+
+export interface SampleOptions {
+  /** Rows per table relative to the source (0.1, 1, 10). */
+  readonly scale: number;
+  /** Same seed, same model: same rows. */
+  readonly seed: string;
+  /** Seeds the fakes of personal columns (derived from the seed by the caller). */
+  readonly seeder: KeyedSeeder;
+  readonly batchRows: number;
+  /** Whether a fake may equal a real value of its scope (the Bloom filter of real values); redrawn if so. */
+  readonly isRealValue?: (scope: string, value: string) => boolean;
+  /**
+   * The exact-match filter: the compared tuples (see `comparedColumns`) of the real training rows per
+   * table. Absent: the filter is off (e.g. `synth sample` from a model file without the source).
+   */
+  readonly realTuples?: (table: string) => ReadonlySet<string> | undefined;
+}
+
+/** What the filters did to one table (counts only). */
+export interface TableOutcome {
+  readonly table: string;
+  readonly plannedRows: number;
+  readonly rows: number;
+  /** on: every row checked; off: no real rows given; not_applicable: fewer than 2 compared columns; saturated: most draws matched a real row, the filter gave up (see docs). */
+  readonly exactMatchFilter: 'on' | 'off' | 'not_applicable' | 'saturated';
+  readonly exactMatchesRedrawn: number;
+  readonly droppedRows: number;
+}
+
+/** Redraws of one row before it is dropped (or, in a table others already point at, kept). */
+const MAX_ATTEMPTS = 12;
+/** The exact-match filter gives up on a table when more than this share of first draws match a real row. */
+const SATURATION_SHARE = 0.5;
+const SATURATION_PROBE = 200;
+const MAX_FAKE_REDRAWS = 4;
+
+/**
+ * Columns the exact-match filter compares: every drawn attribute (modelled and personal), not keys or
+ * constants. Generated keys say nothing about a real row; a row of fakes never equals a real one.
+ */
+export function comparedColumns(table: TableModel): string[] {
+  return table.columns.filter((c) => c.role === 'modelled' || c.role === 'personal').map((c) => c.name);
+}
+
+/** The text the exact-match filter compares for a row (values joined, NULL marked). */
+export function tupleKey(values: readonly (string | null)[]): string {
+  return values.map((v) => (v === null ? '\u0000N' : `\u0001${v}`)).join('');
+}
+
+interface GeneratedTable {
+  readonly model: TableModel;
+  count: number;
+  /** Coarse code per modelled column per surviving row. */
+  readonly coarse: Map<string, Uint8Array>;
+  /** Key values per referenced column set (joined by \u0001), per surviving row. */
+  readonly keys: Map<string, string[]>;
+}
+
+/**
+ * Generates a model's tables in order, each as bounded batches of rows in the model's column order.
+ * Tables must be generated in `model.tables` order (children read their parents' generated rows).
+ * Memory: per generated table, its keys that others reference and one byte per modelled column per row.
+ */
+export class SynthesisSampler {
+  readonly #model: SynthesisModel;
+  readonly #options: SampleOptions;
+  readonly #planned = new Map<string, number>();
+  readonly #generated = new Map<string, GeneratedTable>();
+  readonly #outcomes = new Map<string, TableOutcome>();
+  readonly #referencedSets = new Map<string, Set<string>>();
+  readonly #deferredTargets = new Set<string>();
+  /** First serial value per table: partitions of one table continue each other's keys. */
+  readonly #serialStart = new Map<string, number>();
+
+  constructor(model: SynthesisModel, options: SampleOptions) {
+    if (!(options.scale > 0) || !Number.isFinite(options.scale))
+      throw new GatewayError('usage', '--scale must be a positive number');
+    this.#model = model;
+    this.#options = options;
+    for (const table of model.tables) {
+      this.#planned.set(
+        qualifiedName(table.table),
+        table.rows === 0 ? 0 : Math.max(1, Math.round(table.rows * options.scale)),
+      );
+      for (const fk of table.foreignKeys) {
+        const parent = qualifiedName(fk.parent);
+        const sets = this.#referencedSets.get(parent) ?? new Set<string>();
+        sets.add(fk.parentColumns.join('\u0001'));
+        this.#referencedSets.set(parent, sets);
+        if (fk.deferred) this.#deferredTargets.add(parent);
+      }
+    }
+    // A child cannot have more rows than a unique, non-nullable reference allows, nor rows without parents.
+    for (let round = 0; round < 2; round++) {
+      for (const table of model.tables) {
+        const name = qualifiedName(table.table);
+        for (const fk of table.foreignKeys) {
+          if (fk.nullShare > 0) continue;
+          const parentRows = this.#planned.get(qualifiedName(fk.parent)) ?? 0;
+          const rows = this.#planned.get(name) ?? 0;
+          if (parentRows === 0 || (fk.unique && rows > parentRows))
+            this.#planned.set(name, fk.unique ? Math.min(rows, parentRows) : 0);
+        }
+      }
+    }
+  }
+
+  /** The largest serial key a table's rows can hold (for its sequence), or 0. */
+  lastSerial(table: string): number {
+    return (this.#serialStart.get(table) ?? 0) + this.plannedRows(table);
+  }
+
+  plannedRows(table: string): number {
+    return this.#planned.get(table) ?? 0;
+  }
+
+  outcome(table: string): TableOutcome | undefined {
+    return this.#outcomes.get(table);
+  }
+
+  #startOf(table: TableModel): number {
+    const name = qualifiedName(table.table);
+    const known = this.#serialStart.get(name);
+    if (known !== undefined) return known;
+    let start = 0;
+    if (table.partitionOf !== null) {
+      const root = qualifiedName(table.partitionOf);
+      for (const other of this.#model.tables) {
+        if (other === table) break;
+        if (other.partitionOf !== null && qualifiedName(other.partitionOf) === root)
+          start += this.plannedRows(qualifiedName(other.table));
+      }
+    }
+    this.#serialStart.set(name, start);
+    return start;
+  }
+
+  /** The rows of one table, in batches; call for each table of `model.tables`, in order. */
+  *generate(table: TableModel): Generator<RowBatch> {
+    const name = qualifiedName(table.table);
+    const planned = this.plannedRows(name);
+    const random = seededRandom(`${this.#options.seed}\u0000rows\u0000${name}`);
+    this.#startOf(table);
+    const assignments = table.foreignKeys.map((fk) => this.#assign(fk, planned, random));
+    const compared = comparedColumns(table);
+    const comparedIndexes = compared.map((c) => table.columns.findIndex((x) => x.name === c));
+    const realTuples = compared.length >= 2 ? this.#options.realTuples?.(name) : undefined;
+    let filter: TableOutcome['exactMatchFilter'] =
+      compared.length < 2 ? 'not_applicable' : realTuples === undefined ? 'off' : 'on';
+    const checkedSets = this.#checkedUniqueSets(table);
+    const seen = checkedSets.map(() => new Set<string>());
+    const state: GeneratedTable = {
+      model: table,
+      count: 0,
+      coarse: new Map(table.order.map((c) => [c, new Uint8Array(planned)])),
+      keys: new Map([...(this.#referencedSets.get(name) ?? [])].map((set) => [set, [] as string[]])),
+    };
+    if (filter === 'on' && realTuples !== undefined && planned > 0) {
+      // Probe first: when most draws equal a real row (a table of few low-cardinality columns), such
+      // rows are common combinations, not copies of someone; redrawing them would only empty the table.
+      const probe = seededRandom(`${this.#options.seed}\u0000probe\u0000${name}`);
+      const draws = Math.min(planned, SATURATION_PROBE);
+      let matches = 0;
+      for (let i = 0; i < draws; i++) {
+        const drawn = this.#drawRow(table, name, i, MAX_ATTEMPTS, assignments, probe);
+        if (realTuples.has(tupleKey(comparedIndexes.map((c) => drawn.row[c] ?? null)))) matches++;
+      }
+      if (matches > SATURATION_SHARE * draws) filter = 'saturated';
+    }
+    const mayDrop = !this.#deferredTargets.has(name);
+    let redrawn = 0;
+    let dropped = 0;
+    let batch: RowBatch = [];
+    for (let i = 0; i < planned; i++) {
+      let accepted: { row: Row; coarse: Map<string, number> } | null = null;
+      let last: { row: Row; coarse: Map<string, number> } | null = null;
+      for (let attempt = 0; attempt < MAX_ATTEMPTS && accepted === null; attempt++) {
+        const drawn = this.#drawRow(table, name, i, attempt, assignments, random);
+        last = drawn;
+        const uniqueKeys = checkedSets.map((set) => tupleKey(set.map((c) => drawn.row[c] ?? null)));
+        if (uniqueKeys.some((key, s) => seen[s]?.has(key))) {
+          // A repeated key of foreign keys only: the next attempt takes other parents.
+          this.#repick(table, i, assignments, random);
+          continue;
+        }
+        if (filter === 'on' && realTuples !== undefined) {
+          if (realTuples.has(tupleKey(comparedIndexes.map((c) => drawn.row[c] ?? null)))) {
+            redrawn++;
+            continue;
+          }
+        }
+        uniqueKeys.forEach((key, s) => seen[s]?.add(key));
+        accepted = drawn;
+      }
+      if (accepted === null && !mayDrop && last !== null) {
+        // Rows of this table are already referenced (a cycle): keep the row rather than orphan a child.
+        accepted = last;
+      }
+      if (accepted === null) {
+        dropped++;
+        continue;
+      }
+      const s = state.count++;
+      for (const [column, code] of accepted.coarse) (state.coarse.get(column) as Uint8Array)[s] = code;
+      for (const [set, list] of state.keys) {
+        list.push(
+          set
+            .split('\u0001')
+            .map((c) => accepted.row[table.columns.findIndex((x) => x.name === c)] ?? '')
+            .join('\u0001'),
+        );
+      }
+      batch.push(accepted.row);
+      if (batch.length >= this.#options.batchRows) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    this.#generated.set(name, state);
+    this.#outcomes.set(name, {
+      table: name,
+      plannedRows: planned,
+      rows: state.count,
+      exactMatchFilter: filter,
+      exactMatchesRedrawn: redrawn,
+      droppedRows: dropped,
+    });
+  }
+
+  /** Unique column sets that are not unique by construction (serial, unique fakes, unique foreign keys). */
+  #checkedUniqueSets(table: TableModel): number[][] {
+    const out: number[][] = [];
+    for (const set of table.uniqueSets) {
+      const roles = set.map((c) => table.columns.find((x) => x.name === c));
+      if (roles.some((r) => r === undefined)) continue;
+      const constructed = roles.some(
+        (r) => r?.role === 'serial' || r?.role === 'unique_value' || (r?.role === 'personal' && r.unique),
+      );
+      const uniqueFk = table.foreignKeys.some(
+        (fk) => fk.unique && fk.columns.length === set.length && fk.columns.every((c) => set.includes(c)),
+      );
+      if (constructed || uniqueFk) continue;
+      out.push(set.map((c) => table.columns.findIndex((x) => x.name === c)));
+    }
+    return out;
+  }
+
+  /** Parent row per child row (-1: NULL): per parent a child count from the model, adjusted to the total. */
+  #assign(fk: ForeignKeyModel, rows: number, random: SeededRandom): Int32Array {
+    const parentName = qualifiedName(fk.parent);
+    const parent = this.#generated.get(parentName);
+    const parentRows = parent?.count ?? this.#planned.get(parentName) ?? 0;
+    const out = new Int32Array(rows).fill(-1);
+    let nonNull = Math.round(rows * (1 - fk.nullShare));
+    if (parentRows === 0) nonNull = 0;
+    const model = fk.childCounts;
+    const conditionCodes = model.condition === null ? undefined : parent?.coarse.get(model.condition);
+    const counts = new Int32Array(parentRows);
+    let sum = 0;
+    for (let j = 0; j < parentRows; j++) {
+      const code = conditionCodes?.[j];
+      const histogram = (code === undefined ? undefined : model.byCode[String(code)]) ?? model.marginal;
+      let c = drawSparse(histogram, random) ?? 1;
+      if (fk.unique) c = Math.min(c, 1);
+      counts[j] = c;
+      sum += c;
+    }
+    // Scale the drawn counts to the rows wanted (stochastic rounding keeps the shape, zeros stay zeros),
+    // then settle the last few rows one by one.
+    if (sum > 0 && sum !== nonNull && !fk.unique) {
+      const factor = nonNull / sum;
+      sum = 0;
+      for (let j = 0; j < parentRows; j++) {
+        const scaled = (counts[j] as number) * factor;
+        const c = Math.floor(scaled) + (random.next() < scaled - Math.floor(scaled) ? 1 : 0);
+        counts[j] = c;
+        sum += c;
+      }
+    }
+    const pool: number[] = [];
+    for (let j = 0; j < parentRows; j++) for (let c = 0; c < (counts[j] as number); c++) pool.push(j);
+    shuffle(pool, random);
+    if (pool.length > nonNull) pool.length = nonNull;
+    if (pool.length < nonNull) {
+      const withChildren = pool.length > 0 && !fk.unique ? [...pool] : [];
+      const free: number[] = [];
+      if (fk.unique) for (let j = 0; j < parentRows; j++) if (counts[j] === 0) free.push(j);
+      shuffle(free, random);
+      while (pool.length < nonNull) {
+        if (fk.unique) {
+          const j = free.pop();
+          if (j === undefined) break;
+          pool.push(j);
+        } else if (withChildren.length > 0)
+          pool.push(withChildren[random.below(withChildren.length)] as number);
+        else pool.push(random.below(parentRows));
+      }
+    }
+    const positions = Array.from({ length: rows }, (_, i) => i);
+    shuffle(positions, random);
+    pool.forEach((j, p) => {
+      out[positions[p] as number] = j;
+    });
+    return out;
+  }
+
+  /** After a repeated unique key: move this row's non-unique references to other random parents. */
+  #repick(table: TableModel, row: number, assignments: Int32Array[], random: SeededRandom): void {
+    table.foreignKeys.forEach((fk, f) => {
+      const current = assignments[f]?.[row] ?? -1;
+      if (fk.unique || current === -1) return;
+      const parentName = qualifiedName(fk.parent);
+      const parentRows = this.#generated.get(parentName)?.count ?? this.#planned.get(parentName) ?? 0;
+      if (parentRows > 0) (assignments[f] as Int32Array)[row] = random.below(parentRows);
+    });
+  }
+
+  #parentKey(fk: ForeignKeyModel, parentRow: number): string[] {
+    const parentName = qualifiedName(fk.parent);
+    const parent = this.#generated.get(parentName);
+    if (parent !== undefined) {
+      const key = parent.keys.get(fk.parentColumns.join('\u0001'))?.[parentRow];
+      if (key === undefined) throw new GatewayError('internal', `${parentName}: a referenced key is missing`);
+      return key.split('\u0001');
+    }
+    // A deferred reference (cycle): the parent's serial keys are known before it is generated.
+    const parentModel = this.#model.tables.find((t) => qualifiedName(t.table) === parentName);
+    const serial = fk.parentColumns.every(
+      (c) => parentModel?.columns.find((x) => x.name === c)?.role === 'serial',
+    );
+    if (!serial) {
+      throw new GatewayError(
+        'transform_failed',
+        `${parentName}: a cycle of foreign keys reaches it through non-serial key columns, which synthesis cannot generate yet`,
+      );
+    }
+    const start = parentModel === undefined ? 0 : this.#startOf(parentModel);
+    return fk.parentColumns.map(() => String(start + parentRow + 1));
+  }
+
+  #drawRow(
+    table: TableModel,
+    name: string,
+    index: number,
+    attempt: number,
+    assignments: readonly Int32Array[],
+    random: SeededRandom,
+  ): { row: Row; coarse: Map<string, number> } {
+    const { seeder } = this.#options;
+    const rowLabel = `${this.#options.seed}\u0000${name}\u0000${index}\u0000${attempt}`;
+    const values = new Map<string, string | null>();
+    // Foreign keys first: the rest of the row is conditioned on the referenced rows.
+    table.foreignKeys.forEach((fk, f) => {
+      const parentRow = assignments[f]?.[index] ?? -1;
+      const key = parentRow === -1 ? null : this.#parentKey(fk, parentRow);
+      fk.columns.forEach((c, i) => {
+        if (!values.has(c)) values.set(c, key === null ? null : (key[i] ?? null));
+      });
+    });
+    const coarse = new Map<string, number>();
+    const numbers = new Map<string, number | null>();
+    for (const column of table.order) {
+      const model = this.#columnsByName(table).get(column);
+      if (model?.role !== 'modelled') continue;
+      const features = model.conditional.parents.map((p) => {
+        if (p.foreignKey === -1) return coarse.get(p.column) ?? 0;
+        return this.#parentCoarse(
+          table.foreignKeys[p.foreignKey],
+          assignments[p.foreignKey]?.[index] ?? -1,
+          p.column,
+        );
+      });
+      const counts =
+        (features.length >= 2 ? model.conditional.byBoth[`${features[0]},${features[1]}`] : undefined) ??
+        (features.length >= 1 ? model.conditional.byFirst[String(features[0])] : undefined);
+      const code =
+        counts === undefined ? drawDense(model.stats.counts, random) : (drawSparse(counts, random) ?? 0);
+      const context: DrawContext = {
+        random,
+        anchorValue:
+          model.stats.type === 'numeric' && model.stats.anchor !== null
+            ? (numbers.get(model.stats.anchor) ?? null)
+            : null,
+        fakeString: (length, maxLength) =>
+          fakeValue('string', seeder.seed('synth_rare', `${rowLabel}\u0000${column}`), {
+            maxLength,
+            sourceLength: length,
+          }),
+        fakeUuid: () => fakeValue('uuid', seeder.seed('synth_rare', `${rowLabel}\u0000${column}`)),
+      };
+      const drawn = drawValue(model.stats, code, context);
+      values.set(column, drawn.text);
+      numbers.set(column, drawn.number);
+      coarse.set(column, coarseCode(model.stats, drawn.text === null ? nullCode(model.stats) : code));
+    }
+    const row: Row = table.columns.map((column) => {
+      if (values.has(column.name)) return values.get(column.name) ?? null;
+      return this.#otherValue(column, name, index, rowLabel, random);
+    });
+    return { row, coarse };
+  }
+
+  readonly #byName = new Map<TableModel, Map<string, ColumnModel>>();
+
+  #columnsByName(table: TableModel): Map<string, ColumnModel> {
+    let map = this.#byName.get(table);
+    if (map === undefined) this.#byName.set(table, (map = new Map(table.columns.map((c) => [c.name, c]))));
+    return map;
+  }
+
+  #parentCoarse(fk: ForeignKeyModel | undefined, parentRow: number, column: string): number {
+    if (fk === undefined) return 0;
+    const parentName = qualifiedName(fk.parent);
+    const parentModel = this.#model.tables.find((t) => qualifiedName(t.table) === parentName);
+    const stats = parentModel?.columns.find((c) => c.name === column);
+    const size = stats?.role === 'modelled' ? coarseCount(stats.stats) : 1;
+    if (parentRow === -1) return size - 1;
+    return this.#generated.get(parentName)?.coarse.get(column)?.[parentRow] ?? size - 1;
+  }
+
+  #otherValue(
+    column: ColumnModel,
+    table: string,
+    index: number,
+    rowLabel: string,
+    random: SeededRandom,
+  ): string | null {
+    const { seeder, isRealValue } = this.#options;
+    switch (column.role) {
+      case 'serial':
+        return String((this.#serialStart.get(table) ?? 0) + index + 1);
+      case 'constant':
+        return column.value;
+      case 'unique_value':
+        return fakeValue(column.kind, seeder.seed(`synth_key:${table}.${column.name}`, String(index)), {
+          maxLength: column.maxLength,
+          unique: true,
+        });
+      case 'personal': {
+        const u = random.next();
+        if (u < column.nullShare) return null;
+        if (!column.unique && u < column.nullShare + column.emptyShare) return '';
+        // Unique fakes are seeded by the row only; others by the row and the attempt (a redraw changes them).
+        const input = column.unique ? `${table}\u0000${index}` : rowLabel;
+        let value = fakeValue(column.entity, seeder.seed(column.scope, input), {
+          maxLength: column.maxLength,
+          unique: column.unique,
+        });
+        for (
+          let redraw = 1;
+          redraw <= MAX_FAKE_REDRAWS && isRealValue?.(column.scope, value) === true;
+          redraw++
+        ) {
+          value = fakeValue(column.entity, seeder.seed(column.scope, `${input}\u0000${redraw}`), {
+            maxLength: column.maxLength,
+            unique: column.unique,
+          });
+        }
+        return value;
+      }
+      default:
+        return null;
+    }
+  }
+}
+
+function nullCode(stats: ColumnStats): number {
+  return stats.counts.length - 1;
+}
+
+function drawDense(counts: readonly number[], random: SeededRandom): number {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return total === 0 ? counts.length - 1 : drawWeighted(counts, total, random);
+}
+
+/** Draws the key of a sparse `[key, weight, key, weight, …]` list. */
+function drawSparse(pairs: readonly number[], random: SeededRandom): number | undefined {
+  let total = 0;
+  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
+  if (total === 0) return undefined;
+  let target = random.next() * total;
+  for (let i = 1; i < pairs.length; i += 2) {
+    target -= pairs[i] as number;
+    if (target < 0) return pairs[i - 1];
+  }
+  return pairs[pairs.length - 2];
+}
+
+function shuffle<T>(items: T[], random: SeededRandom): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.below(i + 1);
+    const t = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = t;
+  }
+}

@@ -1,0 +1,162 @@
+import type { EntityKind, TableRef } from '../core/index.js';
+import type { NumericKind } from './value-codec.js';
+
+/**
+ * The synthesis model: a file format (`synth fit --out model.json`). It holds statistics only — quantile
+ * knots of non-personal numeric and date columns (tails clipped at the k-th value), frequencies of
+ * categories seen in at least k rows, conditional count tables over cells of at least k rows, child-count
+ * histograms — and the schema's DDL text. Never rows, never values of personal columns, never rare
+ * categories.
+ */
+export const MODEL_FORMAT_VERSION = 1;
+
+export const MODEL_NOTICE =
+  'lookalike synthesis model: statistics only. It holds quantile knots of non-personal numeric and date ' +
+  'columns (tails clipped at the k-th value), frequencies of categories seen in at least k rows, ' +
+  'conditional count tables over cells of at least k rows and child-count histograms; no rows, no ' +
+  'values of personal columns (they are generated as fakes), no categories rarer than k rows.';
+
+/** Categories of a parent column are folded to this many (plus other and null) when conditioning. */
+export const PARENT_CATEGORIES = 15;
+/** Numeric and date columns are cut into this many quantile bins for conditioning. */
+export const NUMERIC_BINS = 10;
+
+export interface SynthesisModel {
+  readonly formatVersion: typeof MODEL_FORMAT_VERSION;
+  readonly notice: string;
+  readonly schemaFingerprint: string;
+  /** Categories (and conditional cells) with fewer rows than this are never stored. */
+  readonly rareCategoryMin: number;
+  /** The source's schema as DDL (names and definitions, no data): lets `synth sample` build the target. */
+  readonly ddl: { readonly preData: string; readonly postData: string } | null;
+  /** In generation order: referenced tables first (cycles broken, see `deferred` on foreign keys). */
+  readonly tables: readonly TableModel[];
+  /** Sequences behind serial columns: set past the generated keys after the load. */
+  readonly sequences: readonly SequenceModel[];
+}
+
+export interface SequenceModel {
+  readonly sequence: TableRef;
+  readonly table: TableRef;
+  readonly column: string;
+}
+
+export interface TableModel {
+  readonly table: TableRef;
+  /** For a leaf partition: its partitioned table (serial keys continue across a table's partitions). */
+  readonly partitionOf: TableRef | null;
+  /** Rows in the source (exact when the whole table was read, else the planner's estimate). */
+  readonly rows: number;
+  /** Rows the statistics were computed from. */
+  readonly sampledRows: number;
+  /** Every column written to the target, in write order. */
+  readonly columns: readonly ColumnModel[];
+  /** Columns removed from the target before the load (the policy's `drop`). */
+  readonly droppedColumns: readonly string[];
+  /** Modelled columns in the order they are drawn (each conditioned on earlier ones). */
+  readonly order: readonly string[];
+  readonly foreignKeys: readonly ForeignKeyModel[];
+  /** Column sets that must stay unique in the target. */
+  readonly uniqueSets: readonly (readonly string[])[];
+}
+
+export type ColumnModel =
+  | { readonly name: string; readonly role: 'serial' }
+  | {
+      readonly name: string;
+      readonly role: 'unique_value';
+      readonly kind: 'uuid' | 'string';
+      readonly maxLength: number | null;
+    }
+  | {
+      readonly name: string;
+      readonly role: 'personal';
+      readonly entity: EntityKind;
+      readonly scope: string;
+      readonly maxLength: number | null;
+      readonly unique: boolean;
+      readonly nullShare: number;
+      readonly emptyShare: number;
+    }
+  | { readonly name: string; readonly role: 'foreign_key'; readonly foreignKey: number }
+  | { readonly name: string; readonly role: 'constant'; readonly value: string | null }
+  | {
+      readonly name: string;
+      readonly role: 'modelled';
+      readonly stats: ColumnStats;
+      readonly conditional: Conditional;
+    };
+
+/** A column's own distribution over its codes (categories + rare + null, or quantile bins + null). */
+export type ColumnStats = CategoricalStats | NumericStats;
+
+export interface CategoricalStats {
+  readonly type: 'categorical';
+  /** Categories with at least k rows, most frequent first. Codes: i < length; rare = length; null = length + 1. */
+  readonly categories: readonly string[];
+  /** Rows per code (categories, then rare, then null). */
+  readonly counts: readonly number[];
+  /** What a drawn "rare" code becomes: never a real rare value. */
+  readonly rare: RareFill;
+}
+
+export type RareFill =
+  | { readonly fill: 'fake_string'; readonly length: number; readonly maxLength: number | null }
+  | { readonly fill: 'enum'; readonly labels: readonly string[] }
+  | { readonly fill: 'uuid' }
+  | { readonly fill: 'kept' }
+  /** Schema-level text (an empty array or document) when no category is frequent enough to keep. */
+  | { readonly fill: 'literal'; readonly value: string };
+
+export interface NumericStats {
+  readonly type: 'numeric';
+  readonly kind: NumericKind;
+  readonly decimals: number;
+  readonly resolution: number;
+  /** knots[i] = the value at quantile i / (knots.length − 1); tails clipped at the k-th value. */
+  readonly knots: readonly number[];
+  /** Rows per code: NUMERIC_BINS quantile bins, then null. */
+  readonly counts: readonly number[];
+  /** Set when the column is drawn as `anchor + offset` (an order constraint: never before the anchor). */
+  readonly anchor: string | null;
+}
+
+/** A feature a column is conditioned on: an earlier column of the row, or a column of a referenced row. */
+export interface FeatureRef {
+  /** -1: this table; else the index of the foreign key whose parent row holds `column`. */
+  readonly foreignKey: number;
+  readonly column: string;
+}
+
+/**
+ * Sequential conditional model: counts over the column's codes per cell of (up to two) parent features'
+ * coarse codes. Cells with fewer than k rows are not stored: a draw backs off to one parent, then to the
+ * column's marginal. Counts are sparse `[code, count, code, count, …]`.
+ */
+export interface Conditional {
+  readonly parents: readonly FeatureRef[];
+  readonly byBoth: Readonly<Record<string, readonly number[]>>;
+  readonly byFirst: Readonly<Record<string, readonly number[]>>;
+}
+
+export interface ForeignKeyModel {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly parent: TableRef;
+  readonly parentColumns: readonly string[];
+  /** The parent is generated after this table (a cycle): keys are taken from its planned serial values. */
+  readonly deferred: boolean;
+  /** Each parent has at most one child (the foreign key is unique). */
+  readonly unique: boolean;
+  /** Share of rows whose foreign key is NULL. */
+  readonly nullShare: number;
+  /** Children per parent row (zero included), as sparse `[count, parents, …]`, marginal and per parent cell. */
+  readonly childCounts: ChildCountModel;
+}
+
+export interface ChildCountModel {
+  /** The parent column whose coarse code conditions the count, or null. */
+  readonly condition: string | null;
+  readonly marginal: readonly number[];
+  readonly byCode: Readonly<Record<string, readonly number[]>>;
+}
