@@ -31,6 +31,9 @@ const { values } = parseArgs({
     count: { type: 'string', default: '3000' },
     detector: { type: 'string' },
     heldout: { type: 'boolean', default: false },
+    // --misses IP_ADDRESS,PHONE_NUMBER: print the gold spans of these kinds the detector missed (and what it
+    // found there instead), then its false positives of these kinds. The corpus is generated: no real data.
+    misses: { type: 'string' },
   },
 });
 // --heldout: templates never used while tuning, another seed.
@@ -91,6 +94,34 @@ if (values.detector !== undefined) {
   const detector: SpanDetector =
     exported.length === 0 ? await (exported as () => Promise<SpanDetector>)() : (exported as SpanDetector);
   print(`detector ${values.detector}`, scoreDetector(corpus, detector));
+  if (values.misses !== undefined) printMisses(corpus, detector, new Set(values.misses.split(',')));
+}
+
+function printMisses(items: readonly LabelledText[], detect: SpanDetector, kinds: ReadonlySet<string>): void {
+  const overlap = (a: { start: number; end: number }, b: { start: number; end: number }): number =>
+    Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start)) /
+    (Math.max(a.end, b.end) - Math.min(a.start, b.start));
+  console.log(`\nmisses (${[...kinds].join(', ')}):`);
+  for (const item of items) {
+    const found = detect(item.text);
+    for (const gold of item.spans) {
+      if (!kinds.has(gold.type)) continue;
+      if (found.some((f) => f.type === gold.type && overlap(f, gold) >= 0.7)) continue;
+      const there = found
+        .filter((f) => f.start < gold.end && f.end > gold.start)
+        .map((f) => `${f.type}:${JSON.stringify(item.text.slice(f.start, f.end))}@${f.score}`);
+      console.log(
+        `  miss ${gold.type} ${JSON.stringify(item.text.slice(gold.start, gold.end))} ← ${there.join(' ') || '-'}`,
+      );
+    }
+    for (const f of found) {
+      if (!kinds.has(f.type)) continue;
+      if (item.spans.some((g) => g.type === f.type && overlap(f, g) >= 0.7)) continue;
+      console.log(
+        `  false ${f.type} ${JSON.stringify(item.text.slice(f.start, f.end))} in ${JSON.stringify(item.text.slice(Math.max(0, f.start - 30), f.end + 20))}`,
+      );
+    }
+  }
 }
 
 // Throughput of the text passes alone (warm): the whole corpus as one stream of texts.

@@ -5,9 +5,13 @@ export type SpanDetector = (text: string) => readonly TextSpan[];
 
 const LOCATION_PARTS = new Set(['LOCATION', 'STREET_ADDRESS', 'CITY', 'STATE', 'POSTAL_CODE', 'COUNTRY']);
 
-/** Types agree when equal; LOCATION agrees with any of its parts (as the "LOCATION and its parts"). */
+/**
+ * Types agree when equal; LOCATION agrees with any of its parts (as the issue's "LOCATION and its parts");
+ * a DATE_OF_BIRTH found where the corpus labels a DATE_TIME is that date, typed more finely ("born {date}").
+ */
 function typesAgree(gold: string, predicted: string): boolean {
   if (gold === predicted) return true;
+  if (gold === 'DATE_TIME' && predicted === 'DATE_OF_BIRTH') return true;
   return (
     (gold === 'LOCATION' || predicted === 'LOCATION') &&
     LOCATION_PARTS.has(gold) &&
@@ -100,7 +104,10 @@ export function scoreDetector(
     const predicted = detect(item.text).filter(
       (p) =>
         keep(p.type) &&
-        (labelled.has(p.type) || p.type === 'LOCATION' || options.countUnlabelledTypes === true),
+        (labelled.has(p.type) ||
+          p.type === 'LOCATION' ||
+          (p.type === 'DATE_OF_BIRTH' && labelled.has('DATE_TIME')) ||
+          options.countUnlabelledTypes === true),
     );
     const typed = match(gold, predicted, typesAgree, threshold);
     typed.goldHit.forEach((hit, i) => bump(gold[i]?.type ?? '?', hit ? 'tp' : 'fn'));

@@ -87,6 +87,9 @@ export const EntityRuleSchema = z
     context: contextList,
     negative_context: contextList,
     context_window: WindowSchema.optional(),
+    // Where negative context counts (default: the context window). "version 1.2.3.4" names the value it
+    // precedes; a "version" three words after an address is about something else.
+    negative_context_window: WindowSchema.optional(),
     context_boost: score.optional(),
   })
   .superRefine((e, ctx) => {

@@ -18,8 +18,16 @@ export interface CompiledPattern {
   readonly score: number;
   /** Prefilter: the text must contain one of these literals (case-insensitive); undefined = no check. */
   readonly anyOf: RegExp | undefined;
+  /** The same literals, lower-cased: `includes` on the lower-cased text is cheaper than the regex. */
+  readonly anyOfLiterals: readonly string[] | undefined;
   /** Prefilter: the text must contain at least this many digits. */
   readonly minDigits: number;
+  /**
+   * Set for bare digit-run rules (`{{nb}}\d{9}{{na}}`): the rule's body anchored to a whole run. Such rules
+   * are not scanned one by one; the catalogue's `digitRuns` scan finds every bounded run once and each rule
+   * tests the runs (same matches: a bounded rule can only match a whole run).
+   */
+  readonly digitRun: RegExp | undefined;
 }
 
 export interface WindowSize {
@@ -47,6 +55,8 @@ export interface CatalogueEntity {
   readonly context: ContextTerms;
   readonly negativeContext: ContextTerms;
   readonly window: WindowSize;
+  /** Where negative context counts. */
+  readonly negativeWindow: WindowSize;
   readonly contextBoost: number;
 }
 
@@ -56,6 +66,8 @@ export interface EntityCatalogue {
   readonly defaults: CatalogueDefaults;
   readonly entities: readonly CatalogueEntity[];
   readonly ids: readonly EntityId[];
+  /** `{{nb}}\d+{{na}}`: every bounded digit run, scanned once per text for all `digitRun` rules. */
+  readonly digitRuns: RegExp | undefined;
   get(id: EntityId): CatalogueEntity | undefined;
   has(id: EntityId): boolean;
 }

@@ -46,6 +46,38 @@ describe('parseEntityCatalogue', () => {
     expect(defaultCatalogue(ROOT)).toBe(catalogue);
   });
 
+  it('marks bare digit-run rules for the shared run scan, and only those', () => {
+    const c = parseEntityCatalogue(
+      `version: 1
+macros: { nb: '(?<![\\w-])', na: '(?![\\w-])' }
+entities:
+  - id: THING
+    label: Thing
+    description: A test entity.
+    substitute: string
+    negative_context_window: { before: 2, after: 0 }
+    patterns:
+      - { name: bare, regex: '{{nb}}\\d{9}{{na}}', score: 0.1 }
+      - { name: ranged, regex: '{{nb}}(?:19|20)\\d{2}[2-9]\\d{3}{{na}}', score: 0.1 }
+      - { name: dashed, regex: '{{nb}}\\d{4}-?\\d{4}{{na}}', score: 0.1 }
+      - { name: either, regex: '{{nb}}\\d{8}|\\d{10}{{na}}', score: 0.1 }
+      - { name: letters, regex: '{{nb}}[A-Z]\\d{8}{{na}}', score: 0.1 }
+`,
+      't.yaml',
+    );
+    const runs = c.get('THING')?.patterns.map((p) => p.digitRun?.source);
+    expect(runs).toEqual([
+      '^(?:\\d{9})$',
+      '^(?:(?:19|20)\\d{2}[2-9]\\d{3})$',
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(c.digitRuns?.source).toBe('(?<![\\w-])\\d+(?![\\w-])');
+    expect(c.get('THING')?.negativeWindow).toEqual({ before: 2, after: 0 });
+    expect(c.get('THING')?.window).toEqual({ before: 5, after: 3 });
+  });
+
   it('compiles macros, flags, value groups and context terms', () => {
     const c = parseEntityCatalogue(
       `version: 1

@@ -53,11 +53,13 @@ export function parseEntityCatalogue(text: string, fileName: string): EntityCata
 function compile(file: CatalogueFile, problems: Problem[]): EntityCatalogue {
   const entities = file.entities.map((rule, i) => compileEntity(file, rule, i, problems));
   const byId = new Map(entities.map((e) => [e.id, e]));
+  const { nb, na } = file.macros;
   return {
     version: 1,
     defaults: file.defaults,
     entities,
     ids: entities.map((e) => e.id),
+    digitRuns: nb === undefined || na === undefined ? undefined : new RegExp(`${nb}\\d+${na}`, 'g'),
     get: (id) => byId.get(id),
     has: (id) => byId.has(id),
   };
@@ -94,7 +96,9 @@ function compileEntity(
           hasValueGroup,
           score: p.score,
           anyOf: p.prefilter?.any_of === undefined ? undefined : literalsRegex(p.prefilter.any_of),
+          anyOfLiterals: p.prefilter?.any_of?.map((l) => l.toLowerCase()),
           minDigits: p.prefilter?.min_digits ?? 0,
+          digitRun: digitRunBody(p.regex, flags),
         },
       ];
     } catch (error) {
@@ -133,6 +137,7 @@ function compileEntity(
     context: context.terms,
     negativeContext: negative.terms,
     window: rule.context_window ?? file.defaults.context_window,
+    negativeWindow: rule.negative_context_window ?? rule.context_window ?? file.defaults.context_window,
     contextBoost: rule.context_boost ?? file.defaults.context_boost,
   };
 }
@@ -163,6 +168,28 @@ function toAction(rule: EntityRule): ActionSpec {
     default:
       return { kind: a.kind };
   }
+}
+
+// Digits, digit classes, counted repeats, optional parts and groups: a body that only ever matches digits.
+const DIGIT_ONLY_BODY = /^(?:\\d|\[(?:\d(?:-\d)?)+\]|[0-9]|\{\d+(?:,\d*)?\}|\(\?:|\||\)|\?)+$/;
+
+/**
+ * For a bare digit-run rule `{{nb}}<digits only>{{na}}` (no flags, no top-level alternative), its body
+ * anchored to a whole run; otherwise undefined.
+ */
+function digitRunBody(regex: string, flags: string): RegExp | undefined {
+  const m = /^\{\{nb\}\}(.+)\{\{na\}\}$/.exec(regex);
+  const body = m?.[1];
+  if (body === undefined || flags !== '' || !DIGIT_ONLY_BODY.test(body)) return undefined;
+  let depth = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charAt(i);
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return undefined;
+    if (depth < 0) return undefined;
+  }
+  return depth === 0 ? new RegExp(`^(?:${body})$`) : undefined;
 }
 
 /** One case-insensitive regex that finds any of the literals (a single native scan per text). */

@@ -141,3 +141,40 @@ describe('ALL-CAPS and overlaps', () => {
     expect(span?.detector).toBe('pattern:email_address.email');
   });
 });
+
+describe('recall fixes: IPs, phones and dates in general forms', () => {
+  // What the product acts on: spans at or above the text detector's threshold (detect-text.ts).
+  const acted = (text: string): string[] =>
+    findPatternSpans(text, catalogue, { minScore: 0.5 }).map(
+      (s) => `${s.type}:${text.slice(s.start, s.end)}`,
+    );
+
+  it('an address followed by an unrelated "version" stays an address; "version 1.2.3.4" does not', () => {
+    expect(acted('login failures from 97.77.220.63 since version 4.2.1 was released')).toContain(
+      'IP_ADDRESS:97.77.220.63',
+    );
+    expect(acted('failures from 2ebf:130b:e2ca:c12f:d1fd:df5f:fcc9:6b92 since version 4')).toContain(
+      'IP_ADDRESS:2ebf:130b:e2ca:c12f:d1fd:df5f:fcc9:6b92',
+    );
+    expect(acted('upgraded to version 1.2.3.4 today')).not.toContain('IP_ADDRESS:1.2.3.4');
+  });
+
+  it('reads six-digit area codes and long subscriber groups; order numbers and prices stay out', () => {
+    expect(acted('Tel. 016977 8835')).toContain('PHONE_NUMBER:016977 8835');
+    expect(acted('call 030 12345678 today')).toContain('PHONE_NUMBER:030 12345678');
+    expect(acted('Callback number: 2025550143')).toContain('PHONE_NUMBER:2025550143');
+    expect(acted('order 123456 7890 shipped')).toEqual([]);
+    expect(acted('total 1 234 567.89 EUR')).toEqual([]);
+  });
+
+  it('an international number of a length its country uses counts even outside allocated ranges', () => {
+    expect(acted('phone +33 7 20 52 58 28')).toContain('PHONE_NUMBER:+33 7 20 52 58 28');
+    expect(acted('phone +999 123')).toEqual([]);
+  });
+
+  it('a time alone is not reported; with an appointment or its date it is', () => {
+    expect(acted('the store closed at 18:00.')).toEqual([]);
+    expect(acted('appointment at 14:30 confirmed')).toContain('DATE_TIME:14:30');
+    expect(acted('on 2021-06-30 14:30 we met')).toContain('DATE_TIME:2021-06-30 14:30');
+  });
+});

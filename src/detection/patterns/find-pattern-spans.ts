@@ -30,8 +30,8 @@ function widest(catalogue: EntityCatalogue): { before: number; after: number } {
   if (w === undefined) {
     w = { before: 0, after: 0 };
     for (const e of catalogue.entities) {
-      w.before = Math.max(w.before, e.window.before);
-      w.after = Math.max(w.after, e.window.after);
+      w.before = Math.max(w.before, e.window.before, e.negativeWindow.before);
+      w.after = Math.max(w.after, e.window.after, e.negativeWindow.after);
     }
     widestWindow.set(catalogue, w);
   }
@@ -62,6 +62,33 @@ function scan(text: string, pattern: CompiledPattern, out: Candidate[]): void {
       out.push({ start: m.index, end: m.index + m[0].length, pattern });
     }
   }
+}
+
+function containsAny(text: string, literals: readonly string[]): boolean {
+  for (const literal of literals) if (text.includes(literal)) return true;
+  return false;
+}
+
+const wantedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** The set of an `entities` option, built once per array (a combiner passes the same array every call). */
+function wantedSet(entities: readonly string[]): ReadonlySet<string> {
+  let set = wantedSets.get(entities);
+  if (set === undefined) {
+    set = new Set(entities);
+    wantedSets.set(entities, set);
+  }
+  return set;
+}
+
+/** Every bounded digit run of the text, once for all bare digit-run rules. */
+function digitRunsOf(text: string, re: RegExp): { start: number; end: number; text: string }[] {
+  const out: { start: number; end: number; text: string }[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
+  }
+  return out;
 }
 
 /** The words around each candidate span, read once per span however many entities share it. */
@@ -113,16 +140,28 @@ export function findScoredPatternSpans(
   if (text.length === 0) return [];
   const d = catalogue.defaults;
   const minScore = options.minScore ?? d.min_score;
-  const wanted = options.entities === undefined ? undefined : new Set(options.entities);
+  const wanted = options.entities === undefined ? undefined : wantedSet(options.entities);
   const digits = countDigits(text);
   const context = new ContextCache(text, widest(catalogue));
   const hits = new Map<string, Candidate[]>();
+  let runs: { start: number; end: number; text: string }[] | undefined;
+  let lowered: string | undefined;
   const candidatesOf = (entity: CatalogueEntity): Candidate[] => {
     let found = hits.get(entity.id);
     if (found === undefined) {
       found = [];
       for (const p of entity.patterns) {
-        if (digits >= p.minDigits && (p.anyOf === undefined || p.anyOf.test(text))) scan(text, p, found);
+        if (digits < p.minDigits) continue;
+        if (p.anyOfLiterals !== undefined) {
+          lowered ??= text.toLowerCase();
+          if (!containsAny(lowered, p.anyOfLiterals)) continue;
+        }
+        if (p.digitRun === undefined || catalogue.digitRuns === undefined) {
+          scan(text, p, found);
+          continue;
+        }
+        runs ??= digitRunsOf(text, catalogue.digitRuns);
+        for (const run of runs) if (p.digitRun.test(run.text)) found.push({ ...run, pattern: p });
       }
       hits.set(entity.id, found);
     }
@@ -160,7 +199,7 @@ export function findScoredPatternSpans(
       if (hasContext && context.has(c.start, c.end, entity.window, entity.context))
         score += entity.contextBoost;
       if (score < minScore) continue;
-      if (context.has(c.start, c.end, entity.window, entity.negativeContext))
+      if (context.has(c.start, c.end, entity.negativeWindow, entity.negativeContext))
         score -= d.negative_context_penalty;
       if (score < minScore) continue;
       spans.push({

@@ -1,5 +1,6 @@
 import type { TextSpan } from '../detection-types.js';
-import { PLACE_CITY, PLACE_COUNTRY, PLACE_STATE, PLACE_STATE_CODE } from './place-gazetteer.js';
+import { NAME_COMMON, NAME_FIRST, NAME_LAST } from './name-lexicon.js';
+import { PLACE_CITY, PLACE_COUNTRY, PLACE_PREFIX, PLACE_STATE, PLACE_STATE_CODE } from './place-gazetteer.js';
 import { endsWithAny, streetAddressesOf } from './street-address-patterns.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
@@ -166,7 +167,7 @@ function cityRunFrom(ctx: TextContext, i: number, taken: SpanIndex): Run | undef
   if (head === undefined || overlapping(taken, head.start, head.end) !== undefined) return undefined;
   if (
     !ctx.caseless &&
-    ctx.resources.names.isCommonWord(ctx.folded(i)) &&
+    (ctx.nameFlags(i) & NAME_COMMON) !== 0 &&
     !ctx.resources.addresses.cityPrefixes.has(ctx.folded(i))
   )
     return undefined;
@@ -196,13 +197,8 @@ function cityRunFrom(ctx: TextContext, i: number, taken: SpanIndex): Run | undef
     }
     if (!placeWord(ctx, k) || overlapping(taken, token.start, token.end) !== undefined) break;
     // "Springfield IL 62704": a state code ends the town.
-    if (!ctx.caseless && token.shape === 'upper' && ctx.resources.places.lookup(folded) & PLACE_STATE_CODE)
-      break;
-    if (
-      ctx.caseless &&
-      ctx.resources.places.lookup(folded) & (PLACE_STATE_CODE | PLACE_STATE | PLACE_COUNTRY)
-    )
-      break;
+    if (!ctx.caseless && token.shape === 'upper' && ctx.placeFlags(k) & PLACE_STATE_CODE) break;
+    if (ctx.caseless && ctx.placeFlags(k) & (PLACE_STATE_CODE | PLACE_STATE | PLACE_COUNTRY)) break;
     last = k;
     words++;
   }
@@ -233,9 +229,9 @@ function cityRunBefore(ctx: TextContext, j: number, taken: SpanIndex, except?: F
     if (!sameLine(ctx, k)) break;
   }
   if (first === -1) return undefined;
-  const { names, addresses } = ctx.resources;
+  const { addresses } = ctx.resources;
   const everyday = (i: number): boolean =>
-    !ctx.caseless && names.isCommonWord(ctx.folded(i)) && !addresses.cityPrefixes.has(ctx.folded(i));
+    !ctx.caseless && (ctx.nameFlags(i) & NAME_COMMON) !== 0 && !addresses.cityPrefixes.has(ctx.folded(i));
   // Everyday words at the front are not part of the name ("Hello Springfield").
   while (first < j && everyday(first)) first++;
   if (everyday(first)) return undefined;
@@ -245,21 +241,25 @@ function cityRunBefore(ctx: TextContext, j: number, taken: SpanIndex, except?: F
 /** Countries, states and known towns from the gazetteer. */
 function gazetteerSpans(ctx: TextContext, found: SpanIndex): void {
   const { tokens } = ctx;
-  const { places, names } = ctx.resources;
+  const { places } = ctx.resources;
   for (let i = 0; i < tokens.length; i++) {
     const head = tokens[i];
     if (head?.kind !== 'word' || head.shape === 'mixed') continue;
     const lowerHead = head.shape === 'lower';
     if (lowerHead && !ctx.caseless) continue;
     if (overlapping(found, head.start, head.end) !== undefined) continue;
-    let phrase = '';
-    let best: { n: number; flags: number } | undefined;
-    for (let n = 1; n <= places.maxTokens && i + n - 1 < tokens.length; n++) {
+    // One cached lookup per word; longer phrases only while the words so far begin a longer name.
+    let phraseFlags = ctx.placeFlags(i);
+    if (phraseFlags === 0) continue;
+    let phrase = ctx.folded(i);
+    let best: { n: number; flags: number } | undefined =
+      (phraseFlags & ~PLACE_PREFIX) !== 0 ? { n: 1, flags: phraseFlags & ~PLACE_PREFIX } : undefined;
+    for (let n = 2; n <= places.maxTokens && (phraseFlags & PLACE_PREFIX) !== 0; n++) {
       const token = tokens[i + n - 1];
-      if (token === undefined || token.kind !== 'word' || (n > 1 && !sameLine(ctx, i + n - 1))) break;
-      phrase = n === 1 ? ctx.folded(i) : `${phrase} ${ctx.folded(i + n - 1)}`;
-      const flags = places.lookup(phrase);
-      if (flags !== 0) best = { n, flags };
+      if (token === undefined || token.kind !== 'word' || !sameLine(ctx, i + n - 1)) break;
+      phrase = `${phrase} ${ctx.folded(i + n - 1)}`;
+      phraseFlags = places.lookup(phrase);
+      if ((phraseFlags & ~PLACE_PREFIX) !== 0) best = { n, flags: phraseFlags & ~PLACE_PREFIX };
     }
     if (best === undefined) continue;
     // "Santos do Sul", "Ester salentino": a town suffix after a known name belongs to the town.
@@ -272,11 +272,9 @@ function gazetteerSpans(ctx: TextContext, found: SpanIndex): void {
     const before = previousWord(ctx, i);
     const contextual = before !== undefined && PLACE_CONTEXT.has(before);
     const afterComma = tokens[i - 1]?.text === ',';
-    const folded = ctx.folded(i);
     const single = best.n === 1;
     const ambiguous =
-      single &&
-      (names.isCommonWord(folded) || names.isFirstName(folded) || names.isLastName(folded) || lowerHead);
+      single && ((ctx.nameFlags(i) & (NAME_COMMON | NAME_FIRST | NAME_LAST)) !== 0 || lowerHead);
     const { flags } = best;
     let type: string;
     let score: number;

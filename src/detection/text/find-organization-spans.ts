@@ -1,4 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
+import { NAME_COMMON, NAME_FIRST, NAME_LAST, NAME_PARTICLE } from './name-lexicon.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
 
@@ -132,17 +133,19 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
   const surname = (i: number): boolean => {
     const t = tokens[i];
     if (t?.kind !== 'word' || t.shape === 'lower') return false;
+    const flags = ctx.nameFlags(i);
+    if ((flags & NAME_COMMON) !== 0) return false;
     const f = ctx.folded(i);
-    const parts = f.split('-');
-    return parts.every((p) => names.isLastName(p) || /^o'/.test(p)) && !names.isCommonWord(f);
+    if (!f.includes('-')) return (flags & NAME_LAST) !== 0 || f.startsWith("o'");
+    return f.split('-').every((p) => names.isLastName(p) || p.startsWith("o'"));
   };
   // A surname, possibly two-word with a particle ("van Dijk", "de Jonge").
   const part = (i: number): number => {
     const t = tokens[i];
     if (t === undefined) return -1;
-    if (t.shape === 'lower' && names.isParticle(ctx.folded(i))) {
+    if (t.shape === 'lower' && (ctx.nameFlags(i) & NAME_PARTICLE) !== 0) {
       let k = i + 1;
-      if (tokens[k]?.shape === 'lower' && names.isParticle(ctx.folded(k))) k++;
+      if (tokens[k]?.shape === 'lower' && (ctx.nameFlags(k) & NAME_PARTICLE) !== 0) k++;
       return surname(k) ? k : -1;
     }
     return surname(i) ? i : -1;
@@ -179,9 +182,7 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
     if (!firmLike || parts < 2) continue;
     // Two given names joined by "and" are two people ("Anna and Maria"): both must not be first names.
     if (!dash && commas === 0) {
-      const a = ctx.folded(i);
-      const b = ctx.folded(k);
-      if (names.isFirstName(a) || names.isFirstName(b)) continue;
+      if ((ctx.nameFlags(i) & NAME_FIRST) !== 0 || (ctx.nameFlags(k) & NAME_FIRST) !== 0) continue;
     }
     const end = tokens[k]?.end ?? start;
     spans.push({

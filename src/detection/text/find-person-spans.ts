@@ -1,4 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
+import { NAME_COMMON, NAME_FIRST, NAME_LAST, NAME_PARTICLE } from './name-lexicon.js';
 import { PLACE_CITY, PLACE_COUNTRY, PLACE_STATE } from './place-gazetteer.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
@@ -128,8 +129,8 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
   if (!freeStanding(ctx.text, token) && !(token.text.length === 1 && ctx.text.charAt(token.end) === '.'))
     return null;
   const { names } = ctx.resources;
-  const folded = ctx.folded(i);
-  if (token.shape === 'lower' && names.isParticle(folded))
+  const flags = ctx.nameFlags(i);
+  if (token.shape === 'lower' && (flags & NAME_PARTICLE) !== 0)
     return { index: i, kind: 'particle', first: false, last: false, end: token.end };
   if (token.shape === 'lower' && !lowercaseAllowed) return null;
   if (token.text.length === 1) {
@@ -144,21 +145,22 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
     if (!nameFollows || (!hasDot && /^[IA]$/.test(token.text))) return null;
     return { index: i, kind: 'initial', first: false, last: false, end: hasDot ? token.end + 1 : token.end };
   }
+  const folded = ctx.folded(i);
   if (LEGAL_FORM_WORDS.has(folded)) return null;
-  if (names.isParticle(folded)) {
-    const named = names.isFirstName(folded) || names.isLastName(folded);
+  if ((flags & NAME_PARTICLE) !== 0) {
+    const named = (flags & (NAME_FIRST | NAME_LAST)) !== 0;
     // Capitalised particles ("Van", "De") and the Vietnamese middle name "Văn" join a run around them.
     return { index: i, kind: named ? 'weak' : 'particle', first: named, last: false, end: token.end };
   }
-  let first = names.isFirstName(folded);
-  let last = names.isLastName(folded);
+  let first = (flags & NAME_FIRST) !== 0;
+  let last = (flags & NAME_LAST) !== 0;
   if (!first && !last && folded.includes('-')) {
     const parts = folded.split('-');
     first = parts.some((p) => names.isFirstName(p));
     last = parts.some((p) => names.isLastName(p));
   }
   if (!first && !last && SURNAME_PREFIX.test(token.text)) last = true;
-  const common = names.isCommonWord(folded) || TITLES.has(folded) || ROLE_WORDS.has(folded);
+  const common = (flags & NAME_COMMON) !== 0 || TITLES.has(folded) || ROLE_WORDS.has(folded);
   const kind: Kind = first || last ? (common ? 'weak' : 'strong') : common ? 'common' : 'unknown';
   return { index: i, kind, first, last, end: token.end };
 }
@@ -234,12 +236,12 @@ function scoreRun(
 
 /** Lower-case names after a phrase that announces one: "my name is maria garcia". */
 function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
-  const { names } = ctx.resources;
+  const NAMED = NAME_FIRST | NAME_LAST;
   for (let i = 0; i < ctx.tokens.length; i++) {
     const token = ctx.tokens[i];
     if (token?.kind !== 'word' || token.shape !== 'lower') continue;
-    const folded = ctx.folded(i);
-    if (!names.isFirstName(folded) && !names.isLastName(folded)) continue;
+    const flags = ctx.nameFlags(i);
+    if ((flags & NAMED) === 0) continue;
     if (!freeStanding(ctx.text, token)) continue;
     const before = contextWordsBefore(ctx, i);
     const announced = [1, 2, 3].some(
@@ -248,14 +250,14 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
     let j = i;
     while (j + 1 < ctx.tokens.length && j - i < 3) {
       const next = ctx.tokens[j + 1];
-      const f = ctx.folded(j + 1);
       if (next?.kind !== 'word' || next.shape !== 'lower' || !next.spaceBefore) break;
-      if (!(names.isFirstName(f) || names.isLastName(f) || names.isParticle(f))) break;
-      if (names.isCommonWord(f) && !names.isParticle(f)) break;
+      const f = ctx.nameFlags(j + 1);
+      if ((f & (NAMED | NAME_PARTICLE)) === 0) break;
+      if ((f & NAME_COMMON) !== 0 && (f & NAME_PARTICLE) === 0) break;
       j++;
     }
-    while (j > i && names.isParticle(ctx.folded(j))) j--;
-    const common = names.isCommonWord(folded);
+    while (j > i && (ctx.nameFlags(j) & NAME_PARTICLE) !== 0) j--;
+    const common = (flags & NAME_COMMON) !== 0;
     // An everyday word ("to", "may") does not start a name: look again from the next word.
     if (common && !(announced && j > i)) continue;
     const end = ctx.tokens[j]?.end ?? token.end;
@@ -265,8 +267,8 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
       !announced &&
       j > i &&
       !common &&
-      names.isFirstName(folded) &&
-      names.isLastName(ctx.folded(j))
+      (flags & NAME_FIRST) !== 0 &&
+      (ctx.nameFlags(j) & NAME_LAST) !== 0
     ) {
       spans.push({ type: 'PERSON', start: token.start, end, score: 0.5, detector: 'lexicon' });
     }

@@ -2,8 +2,13 @@ import { COMMON_WORDS, NAME_PARTICLES } from './common-words.js';
 import { type LocaleDefinitions, latinStrings, loadFakerLocales } from './faker-locales.js';
 import { foldToken } from './fold-token.js';
 
-const FIRST = 1;
-const LAST = 2;
+/** Bits of `NameLexicon.flagsOf`: every fact about a folded word in one lookup. */
+export const NAME_FIRST = 1;
+export const NAME_LAST = 2;
+export const NAME_COMMON = 4;
+export const NAME_PARTICLE = 8;
+const FIRST = NAME_FIRST;
+const LAST = NAME_LAST;
 
 /** First and last names of every Latin-script faker locale, folded for lookup. */
 export interface NameLexicon {
@@ -15,6 +20,8 @@ export interface NameLexicon {
   /** A word of everyday language: a name hit on it needs support (see common-words.ts). */
   isCommonWord(folded: string): boolean;
   isParticle(folded: string): boolean;
+  /** NAME_* bits of a folded word (one map lookup instead of four). */
+  flagsOf(folded: string): number;
 }
 
 function addName(names: Map<string, number>, raw: string, flag: number): void {
@@ -39,9 +46,13 @@ export function buildNameLexicon(locales: LocaleDefinitions): NameLexicon {
     if (flags & FIRST) firstNameCount++;
     if (flags & LAST) lastNameCount++;
   }
+  const flags = new Map(names);
+  for (const word of COMMON_WORDS) flags.set(word, (flags.get(word) ?? 0) | NAME_COMMON);
+  for (const word of NAME_PARTICLES) flags.set(word, (flags.get(word) ?? 0) | NAME_PARTICLE);
   return {
     firstNameCount,
     lastNameCount,
+    flagsOf: (folded) => flags.get(folded) ?? 0,
     isFirstName: (folded) => ((names.get(folded) ?? 0) & FIRST) !== 0,
     isLastName: (folded) => ((names.get(folded) ?? 0) & LAST) !== 0,
     isCommonWord: (folded) => COMMON_WORDS.has(folded),

@@ -6,6 +6,8 @@ export const PLACE_STATE = 2;
 export const PLACE_COUNTRY = 4;
 /** Two- or three-letter state codes (CA, NY, NSW): a place only next to a city or postal code. */
 export const PLACE_STATE_CODE = 8;
+/** The phrase begins a longer place name ("new" of "New York"): worth reading one more word. */
+export const PLACE_PREFIX = 16;
 
 /** Cities people write about that faker's locale lists (mostly regional towns) leave out. */
 const MAJOR_CITIES = `London;Paris;Berlin;Madrid;Rome;Amsterdam;Brussels;Vienna;Zurich;Geneva;Lisbon;Dublin;Edinburgh;
@@ -30,7 +32,8 @@ export interface PlaceGazetteer {
   /** Longest phrase length in tokens. */
   readonly maxTokens: number;
   readonly size: number;
-  /** Bit set of PLACE_* for a folded phrase (tokens joined by one space), 0 when unknown. */
+  /** Bit set of PLACE_* for a folded phrase (tokens joined by one space), 0 when unknown. PLACE_PREFIX
+   * alone means only "a longer name starts so". */
   lookup(foldedPhrase: string): number;
 }
 
@@ -66,7 +69,16 @@ export function buildPlaceGazetteer(locales: LocaleDefinitions): PlaceGazetteer 
     if (/^[A-Z]{2,3}$/.test(code)) add(code, PLACE_STATE_CODE);
   }
   maxTokens = Math.min(maxTokens, 6);
-  return { maxTokens, size: places.size, lookup: (phrase) => places.get(phrase) ?? 0 };
+  for (const key of [...places.keys()]) {
+    const words = key.split(' ');
+    for (let n = 1; n < words.length && n < maxTokens; n++) {
+      const prefix = words.slice(0, n).join(' ');
+      places.set(prefix, (places.get(prefix) ?? 0) | PLACE_PREFIX);
+    }
+  }
+  let size = 0;
+  for (const flags of places.values()) if ((flags & ~PLACE_PREFIX) !== 0) size++;
+  return { maxTokens, size, lookup: (phrase) => places.get(phrase) ?? 0 };
 }
 
 let gazetteer: Promise<PlaceGazetteer> | undefined;

@@ -1,6 +1,6 @@
 import { foldToken } from './fold-token.js';
 import type { NerFinding, TextResources } from './text-resources.js';
-import { type TextToken, tokenizeText } from './tokenize-text.js';
+import { letterCases, type TextToken, tokenizeText } from './tokenize-text.js';
 
 /**
  * NLP calls allowed per text: one per 16 KB (none for a short text). compromise reads ~0.1 MB/s, so a tight budget is
@@ -18,8 +18,12 @@ export interface TextContext {
   readonly resources: TextResources;
   /** The text's letters are all one case (ALL CAPS, all lower): word shape carries no signal in it. */
   readonly caseless: boolean;
-  /** Folded form of token `i` (computed on demand). */
+  /** Folded form of token `i` (computed once, on demand). */
   folded(i: number): string;
+  /** NAME_* bits of token `i`'s folded form (name-lexicon.ts), 0 for numbers and punctuation; cached. */
+  nameFlags(i: number): number;
+  /** PLACE_* bits of token `i`'s folded form as a one-word phrase (place-gazetteer.ts); cached. */
+  placeFlags(i: number): number;
   /** NLP findings in the sentence around [start, end), in offsets of the whole text; cached per sentence. */
   nerAround(start: number, end: number): readonly NerFinding[];
   /** How many sentences were given to the NLP library (for the bench). */
@@ -54,18 +58,39 @@ export function textContext(text: string, resources: TextResources): TextContext
   if (cached?.text === text && cached.resources === resources) return cached;
   const tokens = tokenizeText(text);
   const folded: (string | undefined)[] = new Array<string | undefined>(tokens.length);
+  // -1: not looked up yet. One lexicon lookup per token serves every pass and every question.
+  const flags = new Int32Array(tokens.length).fill(-1);
+  const placeFlags = new Int32Array(tokens.length).fill(-1);
   const ner = new Map<string, readonly NerFinding[]>();
+  const cases = letterCases(text);
   let calls = 0;
+  const foldedAt = (i: number): string => {
+    let value = folded[i];
+    if (value === undefined) {
+      value = foldToken(tokens[i]?.text ?? '');
+      folded[i] = value;
+    }
+    return value;
+  };
   const context: TextContext = {
     text,
     tokens,
     resources,
-    caseless: !/\p{Ll}/u.test(text) || !/\p{Lu}/u.test(text),
-    folded(i) {
-      let value = folded[i];
-      if (value === undefined) {
-        value = foldToken(tokens[i]?.text ?? '');
-        folded[i] = value;
+    caseless: !cases.lower || !cases.upper,
+    folded: foldedAt,
+    nameFlags(i) {
+      let value = flags[i] ?? 0;
+      if (value === -1) {
+        value = tokens[i]?.kind === 'word' ? resources.names.flagsOf(foldedAt(i)) : 0;
+        flags[i] = value;
+      }
+      return value;
+    },
+    placeFlags(i) {
+      let value = placeFlags[i] ?? 0;
+      if (value === -1) {
+        value = tokens[i]?.kind === 'word' ? resources.places.lookup(foldedAt(i)) : 0;
+        placeFlags[i] = value;
       }
       return value;
     },

@@ -7,6 +7,8 @@ import { loadTextResources, type TextResources } from './text-resources.js';
 
 /** The text passes bound to loaded resources: synchronous after one `await loadTextDetectors()`. */
 export interface TextDetectors {
+  /** The entity kinds these passes find (a combiner need not run other detectors' rules for them). */
+  readonly kinds: ReadonlySet<string>;
   findPersonSpans(text: string): TextSpan[];
   findLocationSpans(text: string): TextSpan[];
   findOrganizationSpans(text: string): TextSpan[];
@@ -34,8 +36,19 @@ export function resolveOverlaps(spans: readonly TextSpan[]): TextSpan[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
+const TEXT_KINDS: ReadonlySet<string> = new Set([
+  'PERSON',
+  'ORGANIZATION',
+  'STREET_ADDRESS',
+  'CITY',
+  'STATE',
+  'POSTAL_CODE',
+  'COUNTRY',
+]);
+
 export function createTextDetectors(resources: TextResources): TextDetectors {
   return {
+    kinds: TEXT_KINDS,
     findPersonSpans: (text) => personSpansOf(textContext(text, resources)),
     findLocationSpans: (text) => locationSpansOf(textContext(text, resources)),
     findOrganizationSpans: (text) => organizationSpansOf(textContext(text, resources)),

@@ -30,4 +30,11 @@ describe('isPhone', () => {
       expect(isPhone(bad)).toBe(false);
     }
   });
+
+  it('accepts an international number of a possible length outside allocated ranges, not a wrong length', () => {
+    expect(isPhone('+33 7 20 52 58 28')).toBe(true);
+    expect(isPhone('+441190501454')).toBe(true);
+    expect(isPhone('+44 119')).toBe(false);
+    expect(isPhone('+3855475866983')).toBe(false);
+  });
 });

@@ -37,8 +37,8 @@ const NATIONAL_SHAPES: Readonly<Partial<Record<CountryCode, RegExp>>> = {
 };
 
 /**
- * A telephone number that libphonenumber (full metadata) calls valid: `+`/`00` numbers for any country,
- * national numbers in one of the default regions. Rejects ISO dates and 10-digit epoch seconds written
+ * A telephone number that libphonenumber (full metadata) calls valid — `+`/`00` numbers for any country
+ * (or possible: a length that country uses), national numbers in one of the default regions. Rejects ISO dates and 10-digit epoch seconds written
  * without separators (`1700000000`), which are valid-looking numbers in some regions.
  */
 export function isPhone(candidate: string, regions: readonly CountryCode[] = PHONE_DEFAULT_REGIONS): boolean {
@@ -48,7 +48,12 @@ export function isPhone(candidate: string, regions: readonly CountryCode[] = PHO
   if (/^\d{4}[-/.]\d{2}[-/.]\d{2}$/.test(s) || /^\d{2}[-/.]\d{2}[-/.]\d{4}$/.test(s)) return false;
   if (/^1\d{9}$/.test(s) || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(s)) return false;
   const international = s.startsWith('+') ? s : s.startsWith('00') ? `+${s.slice(2)}` : undefined;
-  if (international !== undefined) return parsePhoneNumberFromString(international)?.isValid() === true;
+  // A `+` and a known calling code are what a phone number looks like in text; number ranges move, test and
+  // fictional numbers exist, so an international number of a length its country uses counts (isPossible).
+  if (international !== undefined) {
+    const parsed = parsePhoneNumberFromString(international);
+    return parsed !== undefined && (parsed.isValid() || parsed.isPossible());
+  }
   return regions.some(
     (region) =>
       NATIONAL_SHAPES[region]?.test(digits) !== false &&

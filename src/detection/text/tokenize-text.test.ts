@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { letterCases, tokenizeText } from './tokenize-text.js';
+
+const view = (text: string): string[] =>
+  tokenizeText(text).map(
+    (t) => `${t.text}|${t.kind}|${t.shape}${t.spaceBefore ? '|sp' : ''}${t.lineBefore ? '|nl' : ''}`,
+  );
+
+describe('tokenizeText', () => {
+  it('keeps apostrophes and hyphens inside words, splits punctuation, marks shapes', () => {
+    expect(view("O'Brien, Jean-Luc MÜLLER 96c")).toEqual([
+      "O'Brien|word|capital",
+      ',|punct|lower',
+      'Jean-Luc|word|capital|sp',
+      'MÜLLER|word|upper|sp',
+      '96c|number|lower|sp',
+    ]);
+  });
+
+  it('records blanks and line breaks before a token; a trailing hyphen is punctuation', () => {
+    expect(view('a\u00a0b\n c- d')).toEqual([
+      'a|word|lower',
+      'b|word|lower|sp',
+      'c|word|lower|nl',
+      '-|punct|lower',
+      'd|word|lower|sp',
+    ]);
+  });
+
+  it('reads letters outside ASCII, combining marks and astral characters with offsets as string indexes', () => {
+    const text = 'Zoë e\u0301 𝐀b 🙂!';
+    const tokens = tokenizeText(text);
+    expect(tokens.map((t) => text.slice(t.start, t.end))).toEqual(['Zoë', 'e\u0301', '𝐀b', '🙂', '!']);
+    expect(tokens.map((t) => t.kind)).toEqual(['word', 'word', 'word', 'punct', 'punct']);
+  });
+
+  it('letterCases tells single-case text apart', () => {
+    expect(letterCases('JOHN SMITH 12')).toEqual({ upper: true, lower: false });
+    expect(letterCases('élan vital')).toEqual({ upper: false, lower: true });
+    expect(letterCases('Émile')).toEqual({ upper: true, lower: true });
+  });
+});
