@@ -1,9 +1,11 @@
+import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
 import { parseGatewayConfig, resolveGatewayConnections, type GatewayConfig } from '../src/config/index.js';
@@ -16,6 +18,50 @@ const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
 const REAL_EMAILS = ['ada.real@corp.example', 'grace.real@corp.example', 'linus.real@corp.example'];
 
+/** The database and role the gateway names after a request id. */
+function snapshotName(requestId: string): string {
+  return `lk_snap_${requestId.replace(/-/g, '')}`;
+}
+
+/**
+ * Whether `password` is the one behind a role's SCRAM-SHA-256 verifier (RFC 5802/7677). The test server
+ * trusts loopback, so a login would not check it; the stored verifier does.
+ */
+function scramMatches(verifier: string, password: string): boolean {
+  const match = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):/.exec(verifier);
+  if (match === null) return false;
+  const salted = pbkdf2Sync(password, Buffer.from(match[2] ?? '', 'base64'), Number(match[1]), 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  return createHash('sha256').update(clientKey).digest('base64') === match[3];
+}
+
+async function databaseExists(name: string): Promise<boolean> {
+  const { rows } = await withClient('postgres', (c) =>
+    c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]),
+  );
+  return rows.length > 0;
+}
+
+async function roleVerifier(name: string): Promise<string | null> {
+  const { rows } = await withClient('postgres', (c) =>
+    c.query<{ rolpassword: string | null }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [name]),
+  );
+  return rows[0] === undefined ? null : (rows[0].rolpassword ?? '');
+}
+
+/** Connects as a snapshot's role (loopback trust: the privilege checks are what is tested). */
+async function asRole<T>(role: string, database: string, use: (c: pg.Client) => Promise<T>): Promise<T> {
+  const url = new URL(databaseUrl(database));
+  url.username = role;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Captures log lines so tests can assert no token ever reaches them. */
 function capturingLogger(lines: string[]): Logger {
   const log = (level: string) => (event: string, fields?: LogFields) =>
@@ -26,7 +72,8 @@ function capturingLogger(lines: string[]): Logger {
 describe('gateway on a real socket with real PostgreSQL and a local JWKS', () => {
   let dir: string;
   let sourceDb: string;
-  let targetDbs: string[];
+  /** Every request id this suite creates: their `lk_snap_*` databases and roles are dropped at the end. */
+  const requestIds: string[] = [];
   let stateDb: string;
   let jwksServer: Server;
   let jwksUrl: string;
@@ -38,6 +85,8 @@ describe('gateway on a real socket with real PostgreSQL and a local JWKS', () =>
   let gateway: RunningGateway;
   const logs: string[] = [];
   const issuedTokens: string[] = [];
+  /** Passwords the gateway issued: none may reach logs or the audit log. */
+  const passwords: string[] = [];
 
   async function token(
     claims: { sub: string; roles?: string[]; groups?: string[] },
@@ -112,6 +161,14 @@ describe('gateway on a real socket with real PostgreSQL and a local JWKS', () =>
     throw new Error(`snapshot ${id} never reached ${states.join('/')}`);
   }
 
+  async function until(check: () => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('condition never held');
+  }
+
   function configText(): string {
     return `version: 1
 server: { host: 127.0.0.1, port: 0, body_limit_bytes: 4096, rate_limit: { requests_per_second: 1000, burst: 1000 } }
@@ -126,9 +183,10 @@ sources:
     allow: { groups: [finance] }
 targets:
   dev1: { connection: { env: GW_TARGET1_URL } }
-  dev2: { connection: { env: GW_TARGET2_URL } }
+  dev2: { connection: { env: GW_TARGET2_URL }, public_host: db.example.test, public_port: 6543 }
 policies:
   people: { file: people.policy.yaml }
+  partial: { file: partial.policy.yaml }
 auth:
   issuer: ${ISSUER}
   audience: ${AUDIENCE}
@@ -137,6 +195,7 @@ auth:
   clock_tolerance_seconds: 0
 state: { connection: { env: GW_STATE_URL } }
 jobs: { concurrency: 1, batch_rows: 100 }
+snapshots: { expiry_sweep_seconds: 1 }
 `;
   }
 
@@ -160,7 +219,6 @@ jobs: { concurrency: 1, batch_rows: 100 }
       for (const [i, email] of REAL_EMAILS.entries())
         await c.query('INSERT INTO people VALUES ($1, $2, $3)', [i + 1, email, `row ${i + 1}`]);
     });
-    targetDbs = [await createDatabase('gwtgt'), await createDatabase('gwtgt')];
     stateDb = await createDatabase('gwstate');
     await writeFile(
       join(dir, 'people.policy.yaml'),
@@ -173,12 +231,24 @@ tables:
       note: keep
 `,
     );
+    // Leaves "note" uncovered: a run with it fails at the plan, after its database was created.
+    await writeFile(
+      join(dir, 'partial.policy.yaml'),
+      `version: 1
+tables:
+  public.people:
+    columns:
+      id: keep
+      email: { action: substitute, entity: email }
+`,
+    );
     config = parseGatewayConfig(configText(), 'gateway.yaml', dir);
     env = {
       GW_SECRET: testSecret('gw'),
       GW_SOURCE_URL: databaseUrl(sourceDb),
-      GW_TARGET1_URL: databaseUrl(targetDbs[0] ?? ''),
-      GW_TARGET2_URL: databaseUrl(targetDbs[1] ?? ''),
+      // A target is a server: each snapshot gets a fresh database there.
+      GW_TARGET1_URL: databaseUrl('postgres'),
+      GW_TARGET2_URL: databaseUrl('postgres'),
       GW_STATE_URL: databaseUrl(stateDb),
     };
     gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
@@ -191,12 +261,18 @@ tables:
   afterAll(async () => {
     await gateway?.close();
     await new Promise((resolve) => jwksServer?.close(resolve));
-    for (const db of [sourceDb, stateDb, ...(targetDbs ?? [])]) if (db !== undefined) await dropDatabase(db);
+    for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
+    for (const id of requestIds) {
+      const name = snapshotName(id);
+      await dropDatabase(name);
+      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
+    }
     await rm(dir, { recursive: true, force: true });
     // Nothing secret reached the logs: no token, no connection string.
     const text = logs.join('\n');
     for (const t of issuedTokens) expect(text).not.toContain(t.split('.')[2]);
     expect(text).not.toContain('postgres://');
+    for (const p of passwords) expect(text).not.toContain(p);
   });
 
   it('serves health, readiness and an OpenAPI 3.1 document from the zod schemas, with secure headers', async () => {
@@ -228,7 +304,6 @@ tables:
       exp: Math.floor(Date.now() / 1000) + 300,
       roles: ['admin'],
     });
-    const { createHmac } = await import('node:crypto');
     const hsSigningInput = `${header({ alg: 'HS256', typ: 'JWT' })}.${payload}`;
     const hsConfused = `${hsSigningInput}.${createHmac('sha256', publicPem).update(hsSigningInput).digest('base64url')}`;
     const cases: Record<string, string | undefined> = {
@@ -346,16 +421,62 @@ tables:
     expect(approved.json).toMatchObject({ approved_by: 'bob' });
     expect((await call('POST', `/v1/snapshots/${id}/approve`, bob)).status).toBe(409);
 
+    requestIds.push(id);
     const done = await waitForState(id, alice, ['succeeded', 'failed']);
+    const database = snapshotName(id);
     expect(done).toMatchObject({
       state: 'succeeded',
       job: { state: 'succeeded', progress: { phase: 'commit', rows: 3 }, summary: { totalRows: 3 } },
+      delivery: { host: '127.0.0.1', port: 5432, database, user: database, dropped_at: null },
     });
-    const rows = await withClient(targetDbs[0] ?? '', (c) =>
+    const expiresAt = Date.parse(String((done.delivery as { expires_at: string }).expires_at));
+    expect(expiresAt - Date.parse(String((done.job as { finished_at: string }).finished_at))).toBeGreaterThan(
+      23.9 * 3600_000,
+    ); // the default TTL (24 h) counts from delivery
+    const rows = await withClient(database, (c) =>
       c.query<{ email: string }>('SELECT email FROM people ORDER BY id'),
     );
     expect(rows.rows).toHaveLength(3);
     for (const row of rows.rows) expect(REAL_EMAILS).not.toContain(row.email);
+
+    // Only the requester receives credentials; each issue sets a new password and the previous one dies.
+    expect((await call('POST', `/v1/snapshots/${id}/credentials`, bob)).status).toBe(403);
+    const first = await call('POST', `/v1/snapshots/${id}/credentials`, alice);
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ host: '127.0.0.1', port: 5432, database, user: database });
+    const password = String(first.json.password);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(scramMatches((await roleVerifier(database)) ?? '', password)).toBe(true);
+    const second = await call('POST', `/v1/snapshots/${id}/credentials`, alice);
+    const password2 = String(second.json.password);
+    expect(password2).not.toBe(password);
+    const verifier = (await roleVerifier(database)) ?? '';
+    expect(scramMatches(verifier, password2)).toBe(true);
+    expect(scramMatches(verifier, password)).toBe(false);
+    passwords.push(password, password2);
+
+    // The scoped role reads its snapshot, cannot write it, and has nothing elsewhere.
+    const read = await asRole(database, database, (c) => c.query('SELECT count(*)::int AS n FROM people'));
+    expect(read.rows[0]).toEqual({ n: 3 });
+    await expect(
+      asRole(database, database, (c) => c.query(`INSERT INTO people VALUES (9, 'x@example.com', 'x')`)),
+    ).rejects.toMatchObject({ code: '42501' });
+    // The source still lets PUBLIC connect (its owner's choice), but grants the role nothing there.
+    await expect(
+      asRole(database, sourceDb, (c) => c.query('SELECT count(*) FROM people')),
+    ).rejects.toMatchObject({ code: '42501' });
+    // The role is not a superuser and cannot create databases or roles.
+    const attributes = await withClient('postgres', (c) =>
+      c.query('SELECT rolsuper, rolcreatedb, rolcreaterole, rolcanlogin FROM pg_roles WHERE rolname = $1', [
+        database,
+      ]),
+    );
+    expect(attributes.rows[0]).toEqual({
+      rolsuper: false,
+      rolcreatedb: false,
+      rolcreaterole: false,
+      rolcanlogin: true,
+    });
 
     // Another requester cannot see it; the approver can list it.
     const mallory = await token({ sub: 'mallory', roles: ['requester'] });
@@ -374,13 +495,17 @@ tables:
       'snapshot.approved:success',
       'snapshot.started:success',
       'snapshot.succeeded:success',
+      'snapshot.credentials:denied', // bob is not the requester
+      'snapshot.credentials_issued:success',
+      'snapshot.credentials_issued:success',
     ]);
     const denied = await call('GET', '/v1/audit?outcome=denied&actor=alice', auditor);
     expect((denied.json.events as { action: string }[]).map((e) => e.action)).toContain('snapshot.approve');
     const jsonl = await call('GET', `/v1/audit?subject=${id}&format=jsonl`, auditor);
     expect(jsonl.type).toBe('application/x-ndjson');
-    expect(jsonl.text.trim().split('\n')).toHaveLength(6);
+    expect(jsonl.text.trim().split('\n')).toHaveLength(9);
     expect(jsonl.text).not.toContain('postgres://');
+    for (const p of passwords) expect(jsonl.text).not.toContain(p);
     const verify = await call('GET', '/v1/audit/verify', auditor);
     expect(verify.json).toMatchObject({ ok: true });
   });
@@ -423,6 +548,12 @@ tables:
       approvalRequired: false,
     });
     await store.claimJob(record.job?.id ?? '', 'dead-worker');
+    // It had created its database and started loading when it died.
+    const halfMade = snapshotName(record.id);
+    requestIds.push(record.id);
+    await store.recordDelivery(record.id, halfMade, halfMade);
+    await withClient('postgres', (c) => c.query(`CREATE DATABASE "${halfMade}"`));
+    await withClient(halfMade, (c) => c.query('CREATE TABLE people (id integer)'));
     await store.close();
     await withClient(stateDb, (c) =>
       c.query(`UPDATE lookalike_jobs SET heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [
@@ -439,14 +570,97 @@ tables:
     const after = await call('GET', `/v1/snapshots/${record.id}`, alice);
     expect(after.json).toMatchObject({
       state: 'failed',
+      delivery: null,
       job: { state: 'failed', error: { code: 'interrupted' } },
     });
-    const objects = await withClient(targetDbs[1] ?? '', (c) =>
-      c.query<{ n: string }>(
-        `SELECT count(*) AS n FROM pg_class WHERE relnamespace = 'public'::regnamespace`,
-      ),
+    // The start-up sweep drops what the dead run left.
+    await until(async () => !(await databaseExists(halfMade)));
+    const auditor = await token({ sub: 'audrey', roles: ['auditor'] });
+    const events = await call('GET', `/v1/audit?subject=${record.id}`, auditor);
+    expect((events.json.events as { action: string }[]).map((e) => e.action)).toEqual([
+      'snapshot.requested',
+      'snapshot.started',
+      'snapshot.failed',
+      'snapshot.discarded',
+    ]);
+  });
+
+  it('a failed run drops the database it had created, and records that', async () => {
+    const fin = await token({ sub: 'fiona', roles: ['requester'], groups: ['finance'] });
+    const created = await call('POST', '/v1/snapshots', fin, {
+      source: 'ledger',
+      target: 'dev1',
+      policy: 'partial',
+      purpose: 'uncovered column',
+    });
+    const id = String(created.json.id);
+    requestIds.push(id);
+    const failed = await waitForState(id, fin, ['failed', 'succeeded']);
+    expect(failed).toMatchObject({ state: 'failed', job: { error: { code: 'uncovered_columns' } } });
+    expect(await databaseExists(snapshotName(id))).toBe(false);
+    expect(await roleVerifier(snapshotName(id))).toBeNull();
+    const auditor = await token({ sub: 'audrey', roles: ['auditor'] });
+    const events = await call('GET', `/v1/audit?subject=${id}`, auditor);
+    expect((events.json.events as { action: string }[]).map((e) => e.action)).toEqual([
+      'snapshot.requested',
+      'snapshot.started',
+      'snapshot.discarded',
+      'snapshot.failed',
+    ]);
+  });
+
+  it('drops a delivered snapshot and its role once its TTL has passed, and records snapshot.expired', async () => {
+    const fin = await token({ sub: 'fiona', roles: ['requester'], groups: ['finance'] });
+    const created = await call('POST', '/v1/snapshots', fin, {
+      source: 'ledger',
+      target: 'dev2',
+      policy: 'people',
+      purpose: 'short-lived copy',
+      ttl_hours: 1,
+    });
+    const id = String(created.json.id);
+    requestIds.push(id);
+    const done = await waitForState(id, fin, ['succeeded', 'failed']);
+    const name = snapshotName(id);
+    // The advertised endpoint is the configured public one, not the gateway's admin connection.
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      delivery: { host: 'db.example.test', port: 6543, database: name },
+    });
+    expect(await databaseExists(name)).toBe(true);
+    // Not yet due: a sweep leaves it alone.
+    await gateway.sweepExpired();
+    expect(await databaseExists(name)).toBe(true);
+
+    // The hour passes (the clock of the state database decides), then the periodic sweep (1 s) drops it.
+    await withClient(stateDb, (c) =>
+      c.query(`UPDATE lookalike_requests SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]),
     );
-    expect(Number(objects.rows[0]?.n)).toBe(0);
+    await until(async () => !(await databaseExists(name)));
+    expect(await roleVerifier(name)).toBeNull();
+    const after = await waitForState(id, fin, ['expired']);
+    expect(after).toMatchObject({ state: 'expired', delivery: { database: name } });
+    expect((after.delivery as { dropped_at: string | null }).dropped_at).not.toBeNull();
+    expect((await call('POST', `/v1/snapshots/${id}/credentials`, fin)).status).toBe(409);
+
+    const auditor = await token({ sub: 'audrey', roles: ['auditor'] });
+    const expired = await call('GET', `/v1/audit?subject=${id}&action=snapshot.expired`, auditor);
+    expect(expired.json.events).toEqual([
+      expect.objectContaining({
+        actor: 'gateway',
+        outcome: 'success',
+        details: expect.objectContaining({ database: name }),
+      }),
+    ]);
+    expect((await call('GET', '/v1/audit/verify', auditor)).json).toMatchObject({ ok: false }); // edited earlier
+    const metrics = await call('GET', '/metrics', undefined);
+    expect(metrics.type).toMatch(/^text\/plain/);
+    expect(metrics.text).toMatch(/^lookalike_snapshots_dropped_total\{reason="expired"\} [1-9]/m);
+    // No password the gateway issued is anywhere in the audit log.
+    const all = await withClient(stateDb, (c) =>
+      c.query('SELECT details::text AS d FROM lookalike_audit_events'),
+    );
+    for (const p of passwords) for (const row of all.rows as { d: string }[]) expect(row.d).not.toContain(p);
   });
 
   it('cancels a queued request, and refuses cancelling a finished one', async () => {
@@ -460,6 +674,7 @@ tables:
     });
     expect(created.status).toBe(201);
     const id = String(created.json.id);
+    requestIds.push(id);
     const cancel = await call('POST', `/v1/snapshots/${id}/cancel`, fin);
     const final = await waitForState(id, fin, ['cancelled', 'failed']);
     if (cancel.json.state === 'cancelled') expect(final.state).toBe('cancelled');

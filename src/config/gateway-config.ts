@@ -50,8 +50,17 @@ const SourceSchema = z.strictObject({
   description: z.string().max(500).optional(),
 });
 
+/**
+ * A target is a PostgreSQL server: each snapshot lands in a fresh database created there, so `connection`
+ * needs CREATEDB (and CREATEROLE for `scoped_role`).
+ */
 const TargetSchema = z.strictObject({
   connection: SecretRefSchema,
+  /** A login role per snapshot, allowed to connect to and read that database only. */
+  scoped_role: z.boolean().default(true),
+  /** Host and port requesters are told to connect to (default: those of `connection`). */
+  public_host: z.string().min(1).max(253).optional(),
+  public_port: z.int().min(1).max(65535).optional(),
   description: z.string().max(500).optional(),
 });
 
@@ -127,6 +136,8 @@ export const GatewayConfigSchema = z
       .strictObject({
         ttl_default_hours: z.int().min(1).max(8760).default(24),
         ttl_max_hours: z.int().min(1).max(8760).default(168),
+        /** How often expired snapshots (and half-made ones of failed runs) are dropped; also at start-up. */
+        expiry_sweep_seconds: z.int().min(1).max(86_400).default(60),
       })
       .prefault({})
       .refine((s) => s.ttl_default_hours <= s.ttl_max_hours, 'ttl_default_hours exceeds ttl_max_hours'),
@@ -387,4 +398,43 @@ function formatPath(path: readonly (string | number)[]): string {
           : `.${JSON.stringify(s)}`,
     )
     .join('');
+}
+
+/** Where `lookalike request|audit` reach a running gateway, and the bearer token they present. */
+export interface GatewayClientSettings {
+  readonly baseUrl: string;
+  readonly token: Secret;
+}
+
+/**
+ * `--gateway` or LOOKALIKE_GATEWAY_URL; `--token-file` or LOOKALIKE_TOKEN. Plain http only on loopback
+ * (a token must not cross a network in clear text).
+ */
+export async function readGatewayClientSettings(
+  flags: { readonly gateway?: string | undefined; readonly tokenFile?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): Promise<GatewayClientSettings> {
+  const base = flags.gateway ?? env.LOOKALIKE_GATEWAY_URL;
+  if (base === undefined || base === '')
+    throw new GatewayError('usage', 'the gateway URL is required: --gateway <url> or LOOKALIKE_GATEWAY_URL');
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new GatewayError('usage', 'the gateway URL is not a valid URL');
+  }
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw new GatewayError('usage', 'the gateway URL must be https (http only on loopback)');
+  if (url.username !== '' || url.password !== '')
+    throw new GatewayError('usage', 'the gateway URL must not carry credentials; use a token');
+  const token =
+    flags.tokenFile !== undefined
+      ? await readSecretRef({ file: flags.tokenFile }, env, 'token file')
+      : env.LOOKALIKE_TOKEN !== undefined && env.LOOKALIKE_TOKEN !== ''
+        ? new Secret(Buffer.from(env.LOOKALIKE_TOKEN.trim(), 'utf8'))
+        : undefined;
+  if (token === undefined || token.byteLength === 0)
+    throw new GatewayError('usage', 'a token is required: --token-file <file> or LOOKALIKE_TOKEN');
+  return { baseUrl: url.toString().replace(/\/+$/, ''), token };
 }

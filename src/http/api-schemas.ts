@@ -20,6 +20,7 @@ export const RequestStateSchema = z.enum([
   'succeeded',
   'failed',
   'cancelled',
+  'expired',
 ]);
 
 export const JobProgressSchema = z.object({
@@ -42,6 +43,16 @@ export const SnapshotRequestSchema = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   cancel_requested: z.boolean().optional(),
+  delivery: z
+    .object({
+      host: z.string().nullable(),
+      port: z.int().nullable(),
+      database: z.string(),
+      user: z.string().nullable(),
+      expires_at: z.string().nullable(),
+      dropped_at: z.string().nullable(),
+    })
+    .nullable(),
   job: z
     .object({
       id: z.string(),
@@ -60,6 +71,16 @@ export const SnapshotListSchema = z.object({ snapshots: z.array(SnapshotRequestS
 export const ListSnapshotsQuerySchema = z.strictObject({
   state: RequestStateSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** POST /v1/snapshots/{id}/credentials: shown once; each call sets a new password. */
+export const SnapshotCredentialsSchema = z.object({
+  host: z.string(),
+  port: z.int(),
+  database: z.string(),
+  user: z.string(),
+  password: z.string(),
+  expires_at: z.string().nullable(),
 });
 
 export const SourceListSchema = z.object({

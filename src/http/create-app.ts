@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { hasRole, isAllowed, type Principal, type TokenVerifier } from '../auth/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayError, toGatewayError, type Logger } from '../core/index.js';
-import type { JobRunner } from '../jobs/index.js';
+import type { GatewayMetrics, JobRunner, TargetServer } from '../jobs/index.js';
 import type { AuditEvent, SnapshotRequestRecord, StateStore } from '../state/index.js';
 import { AuditQuerySchema, CreateSnapshotRequestSchema, ListSnapshotsQuerySchema } from './api-schemas.js';
 import { openApiDocument } from './openapi-document.js';
@@ -18,6 +18,9 @@ export interface AppDeps {
   readonly verifyToken: TokenVerifier;
   readonly store: StateStore;
   readonly runner: JobRunner;
+  /** Target servers by name: where deliveries are and who issues their credentials. */
+  readonly targets?: ReadonlyMap<string, TargetServer>;
+  readonly metrics?: GatewayMetrics;
   /** Policy name → digest of the loaded policy (recorded in audit events). */
   readonly policyDigests: ReadonlyMap<string, string>;
   readonly logger: Logger;
@@ -35,6 +38,9 @@ interface Env {
 /** The gateway's HTTP API (hono). Tested through `app.request()` and on a real socket. */
 export function createApp(deps: AppDeps): Hono<Env> {
   const { config, store, runner, logger } = deps;
+  const targets = deps.targets ?? new Map<string, TargetServer>();
+  const present = (record: SnapshotRequestRecord): Record<string, unknown> =>
+    presentRecord(record, runner, targets);
   const limiter = createRateLimiter(
     config.server.rate_limit.requests_per_second,
     config.server.rate_limit.burst,
@@ -84,6 +90,11 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     return c.json({ status: 'ok' });
   });
+  // Counts only (no principals, no names from requests): served without a token, like /readyz.
+  app.get('/metrics', async (c) => {
+    const body = deps.metrics?.render(await store.countJobsByState()) ?? '';
+    return c.body(body, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
   const openApi = openApiDocument(deps.version);
   app.get('/openapi.json', (c) => c.json(openApi));
 
@@ -92,6 +103,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header);
     if (match?.[1] === undefined) {
+      deps.metrics?.authFailed();
       c.header('WWW-Authenticate', 'Bearer');
       throw publicError('unauthorized', 'a bearer token is required');
     }
@@ -100,6 +112,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       principal = await deps.verifyToken(match[1]);
     } catch (error) {
       const gatewayError = toGatewayError(error);
+      deps.metrics?.authFailed();
       logger.warn('auth_failed', { reason: gatewayError.message, request_id: c.get('requestId') });
       c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw publicError('unauthorized', 'the token is not valid');
@@ -174,7 +187,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
     if (record.state === 'queued' && record.job !== null) runner.enqueue(record.job.id);
     c.header('Location', `/v1/snapshots/${record.id}`);
-    return c.json(present(record, runner), 201);
+    return c.json(present(record), 201);
   });
 
   app.get('/v1/snapshots', async (c) => {
@@ -188,7 +201,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       ...(query.state === undefined ? {} : { state: query.state }),
       limit: query.limit,
     });
-    return c.json({ snapshots: records.map((r) => present(r, runner)) });
+    return c.json({ snapshots: records.map((r) => present(r)) });
   });
 
   /** A request the principal may see: their own, or any for approvers and auditors (else 404: no hint). */
@@ -203,7 +216,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return record;
   };
 
-  app.get('/v1/snapshots/:id', async (c) => c.json(present(await visible(c), runner)));
+  app.get('/v1/snapshots/:id', async (c) => c.json(present(await visible(c))));
 
   app.post('/v1/snapshots/:id/cancel', async (c) => {
     const principal = c.get('principal');
@@ -212,7 +225,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       await deny(c, 'snapshot.cancel', record.id, 'only the requester or an admin can cancel');
     const { request, running } = await store.cancelSnapshotRequest(record.id, principal.subject);
     const reached = running && runner.cancel(record.id);
-    return c.json({ ...present(request, runner), ...(running ? { cancel_requested: reached } : {}) });
+    return c.json({ ...present(request), ...(running ? { cancel_requested: reached } : {}) });
   });
 
   app.post('/v1/snapshots/:id/approve', async (c) => {
@@ -224,7 +237,41 @@ export function createApp(deps: AppDeps): Hono<Env> {
       await deny(c, 'snapshot.approve', record.id, 'a requester cannot approve their own request');
     const approved = await store.approveSnapshotRequest(record.id, principal.subject);
     if (approved.state === 'queued' && approved.job !== null) runner.enqueue(approved.job.id);
-    return c.json(present(approved, runner));
+    return c.json(present(approved));
+  });
+
+  // A fresh password for the delivered database on every call (the previous one stops working): the
+  // gateway never stores it, and it reaches neither logs nor the audit log.
+  app.post('/v1/snapshots/:id/credentials', async (c) => {
+    const principal = c.get('principal');
+    const record = await visible(c);
+    if (record.requester !== principal.subject)
+      await deny(c, 'snapshot.credentials', record.id, 'only the requester receives the credentials');
+    const delivery = record.delivery;
+    const target = targets.get(record.target);
+    if (record.state !== 'succeeded' || delivery === null || delivery.droppedAt !== null)
+      throw publicError('conflict', `the request is ${record.state}, not a delivered snapshot`);
+    // Past its TTL but not yet swept: no new way in.
+    if (delivery.expiresAt !== null && Date.parse(delivery.expiresAt) <= Date.now())
+      throw publicError('conflict', 'the snapshot has expired');
+    if (target === undefined || delivery.role === null)
+      throw publicError('conflict', 'this target gives no per-snapshot credentials');
+    const password = await target.issuePassword(delivery.role);
+    await store.appendAudit({
+      actor: principal.subject,
+      action: 'snapshot.credentials_issued',
+      subject: record.id,
+      outcome: 'success',
+      details: { database: delivery.database, user: delivery.role, request_id: c.get('requestId') },
+    });
+    return c.json({
+      host: target.endpoint.host,
+      port: target.endpoint.port,
+      database: delivery.database,
+      user: delivery.role,
+      password: password.reveal().toString('utf8'),
+      expires_at: delivery.expiresAt,
+    });
   });
 
   app.get('/v1/audit', async (c) => {
@@ -293,8 +340,14 @@ function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   throw publicError('usage', `invalid request: ${fields.map((f) => f.field).join(', ')}`, fields);
 }
 
-function present(record: SnapshotRequestRecord, runner: JobRunner): Record<string, unknown> {
+function presentRecord(
+  record: SnapshotRequestRecord,
+  runner: JobRunner,
+  targets: ReadonlyMap<string, TargetServer>,
+): Record<string, unknown> {
   const live = record.state === 'running' ? runner.progress(record.id) : undefined;
+  const endpoint = targets.get(record.target)?.endpoint;
+  const delivery = record.delivery;
   return {
     id: record.id,
     state: record.state,
@@ -308,6 +361,18 @@ function present(record: SnapshotRequestRecord, runner: JobRunner): Record<strin
     approved_by: record.approvedBy,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
+    // Where to connect once delivered (the password comes from POST …/credentials only).
+    delivery:
+      delivery === null || (record.state !== 'succeeded' && record.state !== 'expired')
+        ? null
+        : {
+            host: endpoint?.host ?? null,
+            port: endpoint?.port ?? null,
+            database: delivery.database,
+            user: delivery.role,
+            expires_at: delivery.expiresAt,
+            dropped_at: delivery.droppedAt,
+          },
     job:
       record.job === null
         ? null

@@ -5,6 +5,7 @@ import {
   CreateSnapshotRequestSchema,
   HealthSchema,
   ProblemSchema,
+  SnapshotCredentialsSchema,
   SnapshotListSchema,
   SnapshotRequestSchema,
   SourceListSchema,
@@ -14,6 +15,7 @@ const COMPONENTS = {
   CreateSnapshotRequest: { schema: CreateSnapshotRequestSchema, io: 'input' },
   SnapshotRequest: { schema: SnapshotRequestSchema, io: 'output' },
   SnapshotList: { schema: SnapshotListSchema, io: 'output' },
+  SnapshotCredentials: { schema: SnapshotCredentialsSchema, io: 'output' },
   SourceList: { schema: SourceListSchema, io: 'output' },
   AuditList: { schema: AuditListSchema, io: 'output' },
   AuditVerification: { schema: AuditVerificationSchema, io: 'output' },
@@ -63,6 +65,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: {
             '200': json('Health', 'ready'),
             '503': problem('not ready (draining or no state store)'),
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          security: [],
+          responses: {
+            '200': {
+              description: 'Prometheus text format: jobs by state, rows, durations, auth failures, leaks',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
           },
         },
       },
@@ -126,6 +139,18 @@ export function openApiDocument(version: string): Record<string, unknown> {
             '200': json('SnapshotRequest', 'approved and queued'),
             '403': problem('not an approver, or approving your own request'),
             '409': problem('not awaiting approval'),
+            ...AUTH_ERRORS,
+          },
+        },
+      },
+      '/v1/snapshots/{id}/credentials': {
+        post: {
+          operationId: 'issueSnapshotCredentials',
+          parameters: [idParam],
+          responses: {
+            '200': json('SnapshotCredentials', 'a new password for the delivered database (shown once)'),
+            '403': problem('only the requester receives credentials'),
+            '409': problem('not delivered, expired, or the target has no scoped roles'),
             ...AUTH_ERRORS,
           },
         },

@@ -4,3 +4,12 @@ export {
   type JobRunner,
   type SnapshotExecutor,
 } from './job-runner.js';
+export {
+  createTargetServer,
+  type DeliveryEndpoint,
+  type DeliveryNames,
+  type TargetServer,
+  type TargetServerOptions,
+} from './target-server.js';
+export { createExpirySweeper, type ExpirySweeper, type ExpirySweeperOptions } from './expiry-sweeper.js';
+export { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';

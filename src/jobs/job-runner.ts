@@ -1,6 +1,7 @@
 import type { SnapshotEvent, SnapshotListener, SnapshotSummary } from '../pipeline/index.js';
 import { qualifiedName, toGatewayError, type Logger } from '../core/index.js';
 import type { JobProgress, SnapshotRequestRecord, StateStore } from '../state/index.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 
 /** Runs one snapshot request's data work; built by the composition (connectors, policies, key). */
 export type SnapshotExecutor = (
@@ -37,6 +38,7 @@ export interface InProcessRunnerOptions {
   readonly staleAfterMs: number;
   /** How often live progress is written to the store (heartbeat). */
   readonly progressIntervalMs?: number;
+  readonly metrics?: GatewayMetrics;
 }
 
 interface ActiveJob {
@@ -103,6 +105,8 @@ export function createInProcessRunner(options: InProcessRunnerOptions): JobRunne
       });
     };
     logger.info('job_started', { job_id: jobId, request_id: requestId });
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
     try {
       const summary = await options.execute(claimed.request, job.controller.signal, onEvent);
       await store.finishJob(
@@ -110,6 +114,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): JobRunne
         { state: 'succeeded', summary: JSON.parse(JSON.stringify(summary)) as Record<string, unknown> },
         snapshotOf(job.progress),
       );
+      options.metrics?.jobFinished('succeeded', seconds(), summary.totalRows);
       logger.info('job_succeeded', { job_id: jobId, rows: summary.totalRows });
     } catch (error) {
       const gatewayError = toGatewayError(error);
@@ -119,6 +124,8 @@ export function createInProcessRunner(options: InProcessRunnerOptions): JobRunne
           ? ({ state: 'cancelled', code: 'cancelled', message: 'cancelled while running' } as const)
           : ({ state: 'failed', code: gatewayError.code, message: gatewayError.message } as const);
       await store.finishJob(jobId, outcome, snapshotOf(job.progress));
+      options.metrics?.jobFinished(outcome.state, seconds(), job.progress.rows);
+      if (outcome.code === 'leak_found') options.metrics?.leaksFound(1);
       logger.warn(`job_${outcome.state}`, { job_id: jobId, code: outcome.code });
     } finally {
       active.delete(requestId);

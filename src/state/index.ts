@@ -13,6 +13,7 @@ export {
   StateStore,
   type AuditQuery,
   type ClaimedJob,
+  type DroppableDelivery,
   type JobOutcome,
   type JobProgress,
   type JobRecord,

@@ -17,6 +17,16 @@ CREATE TABLE IF NOT EXISTS lookalike_requests (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS lookalike_requests_requester ON lookalike_requests (requester, created_at);
+-- Delivery: the fresh database (and role) a run creates on the target, its expiry and when it was dropped.
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS delivery_database text;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS delivery_role text;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS dropped_at timestamptz;
+ALTER TABLE lookalike_requests DROP CONSTRAINT IF EXISTS lookalike_requests_state_check;
+ALTER TABLE lookalike_requests ADD CONSTRAINT lookalike_requests_state_check
+  CHECK (state IN ('awaiting_approval', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'));
+CREATE INDEX IF NOT EXISTS lookalike_requests_undropped ON lookalike_requests (expires_at)
+  WHERE delivery_database IS NOT NULL AND dropped_at IS NULL;
 
 CREATE TABLE IF NOT EXISTS lookalike_jobs (
   id text PRIMARY KEY,

@@ -12,7 +12,8 @@ import {
 import type { SqlClient } from './sql-client.js';
 import { STATE_SCHEMA_LOCK, STATE_SCHEMA_SQL } from './state-schema.js';
 
-export type RequestState = 'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RequestState =
+  'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** Live progress of a run: phase and per-table row counts (names and counts only). */
@@ -48,6 +49,23 @@ export interface SnapshotRequestRecord {
   readonly updatedAt: string;
   readonly approvedBy: string | null;
   readonly job: JobRecord | null;
+  /** The database (and role) made for this request on its target; null before a run starts. */
+  readonly delivery: {
+    readonly database: string;
+    readonly role: string | null;
+    readonly expiresAt: string | null;
+    readonly droppedAt: string | null;
+  } | null;
+}
+
+/** A delivered or half-made database due to be dropped. */
+export interface DroppableDelivery {
+  readonly requestId: string;
+  readonly target: string;
+  readonly database: string;
+  readonly role: string | null;
+  /** `expired`: a delivered snapshot past its TTL; `discarded`: what a failed or cancelled run left. */
+  readonly reason: 'expired' | 'discarded';
 }
 
 export interface NewSnapshotRequest {
@@ -224,7 +242,7 @@ export class StateStore {
       );
       const state = rows[0]?.state;
       if (state === undefined) throw new GatewayError('not_found', 'no such snapshot request');
-      if (state === 'succeeded' || state === 'failed' || state === 'cancelled')
+      if (state === 'succeeded' || state === 'failed' || state === 'cancelled' || state === 'expired')
         throw new GatewayError('conflict', `the request is already ${state}`);
       if (state === 'running') {
         await appendAudit(tx, {
@@ -247,6 +265,16 @@ export class StateStore {
       return false;
     });
     return { request: await this.#mustGet(id), running };
+  }
+
+  /** Jobs per state (for /metrics: every replica's jobs, not only this process's). */
+  async countJobsByState(): Promise<Record<JobState, number>> {
+    const counts: Record<JobState, number> = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
+    const rows = await this.#sql.query<{ state: JobState; n: string }>(
+      'SELECT state, count(*)::text AS n FROM lookalike_jobs GROUP BY state',
+    );
+    for (const row of rows) counts[row.state] = Number(row.n);
+    return counts;
   }
 
   /** Queued jobs, oldest first (what a runner picks up after a restart). */
@@ -308,10 +336,15 @@ export class StateStore {
       );
       const requestId = rows[0]?.request_id;
       if (requestId === undefined) return;
-      await tx.query(`UPDATE lookalike_requests SET state = $2, updated_at = now() WHERE id = $1`, [
-        requestId,
-        outcome.state,
-      ]);
+      // The TTL counts from delivery, not from the request.
+      const expiry = await tx.query<{ expires_at: Date | string | null; delivery_database: string | null }>(
+        `UPDATE lookalike_requests SET state = $2, updated_at = now(),
+           expires_at = CASE WHEN $2 = 'succeeded' AND delivery_database IS NOT NULL
+                             THEN now() + make_interval(hours => ttl_hours) ELSE expires_at END
+         WHERE id = $1 RETURNING expires_at, delivery_database`,
+        [requestId, outcome.state],
+      );
+      const delivered = expiry[0];
       await appendAudit(tx, {
         actor: 'gateway',
         action: `snapshot.${outcome.state}`,
@@ -319,7 +352,15 @@ export class StateStore {
         outcome: outcome.state === 'succeeded' ? 'success' : 'failure',
         details:
           outcome.state === 'succeeded'
-            ? { job_id: jobId, ...auditSummary(outcome.summary) }
+            ? {
+                job_id: jobId,
+                ...auditSummary(outcome.summary),
+                database: delivered?.delivery_database ?? null,
+                expires_at:
+                  delivered?.expires_at === null || delivered?.expires_at === undefined
+                    ? null
+                    : iso(delivered.expires_at),
+              }
             : { job_id: jobId, error_code: outcome.code },
       });
     });
@@ -352,6 +393,76 @@ export class StateStore {
         });
       }
       return rows.map((r) => r.id);
+    });
+  }
+
+  /**
+   * Records the database (and role) a run is about to create, before it exists: whatever a crash leaves
+   * half-made is then known to the expiry sweep.
+   */
+  async recordDelivery(requestId: string, database: string, role: string | null): Promise<void> {
+    await this.#sql.query(
+      `UPDATE lookalike_requests SET delivery_database = $2, delivery_role = $3, updated_at = now() WHERE id = $1`,
+      [requestId, database, role],
+    );
+  }
+
+  /** Deliveries to drop at `now`: succeeded past their expiry, and anything failed or cancelled runs left. */
+  async droppableDeliveries(now: Date, limit = 100): Promise<DroppableDelivery[]> {
+    const rows = await this.#sql.query<{
+      id: string;
+      target: string;
+      delivery_database: string;
+      delivery_role: string | null;
+      state: RequestState;
+    }>(
+      `SELECT id, target, delivery_database, delivery_role, state FROM lookalike_requests
+       WHERE delivery_database IS NOT NULL AND dropped_at IS NULL
+         AND (state IN ('failed', 'cancelled') OR (state = 'succeeded' AND expires_at <= $1::timestamptz))
+       ORDER BY expires_at NULLS FIRST, id LIMIT $2`,
+      [now.toISOString(), limit],
+    );
+    return rows.map((r) => ({
+      requestId: r.id,
+      target: r.target,
+      database: r.delivery_database,
+      role: r.delivery_role,
+      reason: r.state === 'succeeded' ? 'expired' : 'discarded',
+    }));
+  }
+
+  /**
+   * Records that a delivery's database and role are gone: a succeeded request becomes `expired` (audit
+   * `snapshot.expired`), a failed one keeps its state (`snapshot.discarded`). False when another replica
+   * recorded it first.
+   */
+  async markDropped(requestId: string, actor: string): Promise<boolean> {
+    return this.#sql.transaction(async (tx) => {
+      const rows = await tx.query<{
+        state: RequestState;
+        delivery_database: string;
+        expires_at: Date | null;
+      }>(
+        `UPDATE lookalike_requests
+           SET dropped_at = now(), updated_at = now(),
+               state = CASE WHEN state = 'succeeded' THEN 'expired' ELSE state END
+         WHERE id = $1 AND delivery_database IS NOT NULL AND dropped_at IS NULL
+         RETURNING state, delivery_database, expires_at`,
+        [requestId],
+      );
+      const row = rows[0];
+      if (row === undefined) return false;
+      await appendAudit(tx, {
+        actor,
+        action: row.state === 'expired' ? 'snapshot.expired' : 'snapshot.discarded',
+        subject: requestId,
+        outcome: 'success',
+        details: {
+          database: row.delivery_database,
+          expires_at: row.expires_at === null ? null : iso(row.expires_at),
+        },
+      });
+      return true;
     });
   }
 
@@ -467,7 +578,7 @@ function auditSummary(summary: Readonly<Record<string, unknown>>): AuditDetails 
 
 const REQUEST_SELECT = `
 SELECT r.id, r.requester, r.source, r.target, r.policy, r.purpose, r.ttl_hours, r.approval_required, r.state,
-       r.created_at, r.updated_at, a.approver,
+       r.created_at, r.updated_at, a.approver, r.delivery_database, r.delivery_role, r.expires_at, r.dropped_at,
        j.id AS job_id, j.state AS job_state, j.worker_id, j.started_at, j.finished_at, j.progress, j.summary,
        j.error_code, j.error_message
 FROM lookalike_requests r
@@ -489,6 +600,10 @@ interface RequestRow {
   created_at: Date | string;
   updated_at: Date | string;
   approver: string | null;
+  delivery_database: string | null;
+  delivery_role: string | null;
+  expires_at: Date | string | null;
+  dropped_at: Date | string | null;
   job_id: string | null;
   job_state: JobState | null;
   worker_id: string | null;
@@ -514,6 +629,15 @@ function toRequest(row: RequestRow): SnapshotRequestRecord {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     approvedBy: row.approver,
+    delivery:
+      row.delivery_database === null
+        ? null
+        : {
+            database: row.delivery_database,
+            role: row.delivery_role,
+            expiresAt: row.expires_at === null ? null : iso(row.expires_at),
+            droppedAt: row.dropped_at === null ? null : iso(row.dropped_at),
+          },
     job:
       row.job_id === null || row.job_state === null
         ? null

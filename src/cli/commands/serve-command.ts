@@ -9,16 +9,20 @@ import {
   type GatewayConfig,
   type GatewayConnections,
 } from '../../config/index.js';
-import { createSource, createTarget } from '../../compose.js';
 import { GatewayError, MIN_SECRET_BYTES, type Logger } from '../../core/index.js';
 import type { Detection } from '../../detection/index.js';
 import { createApp } from '../../http/index.js';
-import { createInProcessRunner, type SnapshotExecutor } from '../../jobs/index.js';
-import { runSnapshot } from '../../pipeline/index.js';
+import {
+  createExpirySweeper,
+  createGatewayMetrics,
+  createInProcessRunner,
+  createTargetServer,
+  type SnapshotExecutor,
+  type TargetServer,
+} from '../../jobs/index.js';
 import { loadPolicy, policyDigest, type Policy } from '../../policy/index.js';
 import { openPgliteSqlClient, openPgSqlClient, StateStore } from '../../state/index.js';
 import { say, type CliIo } from '../cli-output.js';
-import { loadDetection } from '../detection-setup.js';
 import { EXIT_OK } from '../exit-codes.js';
 
 export interface ServeOptions {
@@ -29,6 +33,8 @@ export interface RunningGateway {
   /** `http://host:port` actually bound (port 0 picks a free one). */
   readonly url: string;
   readonly store: StateStore;
+  /** Drops every delivery due now (or at `now`): expired snapshots and half-made databases of failed runs. */
+  sweepExpired(now?: Date): Promise<number>;
   /** Graceful: stop accepting, abort running jobs (recorded failed: interrupted), close the store. */
   close(): Promise<void>;
 }
@@ -67,30 +73,73 @@ export async function startGateway(
     throw error;
   });
 
+  const targets = new Map<string, TargetServer>();
+  for (const [name, target] of Object.entries(config.targets)) {
+    const url = connections.targets.get(name);
+    if (url === undefined) throw new GatewayError('config_invalid', `target "${name}" has no connection`);
+    targets.set(
+      name,
+      createTargetServer({
+        url,
+        scopedRole: target.scoped_role,
+        ...(target.public_host === undefined ? {} : { publicHost: target.public_host }),
+        ...(target.public_port === undefined ? {} : { publicPort: target.public_port }),
+      }),
+    );
+  }
+
+  // The data path (connectors, pipeline, fake values, detection) loads with the first job, so readiness
+  // waits only for config, keys and the state store.
+  const importDataPath = () =>
+    Promise.all([
+      import('../../compose.js'),
+      import('../../pipeline/index.js'),
+      import('../detection-setup.js'),
+    ]);
+  let dataPath: ReturnType<typeof importDataPath> | undefined;
+  const loadDataPath = (): ReturnType<typeof importDataPath> => (dataPath ??= importDataPath());
+
+  // Each run lands in a fresh database on the target server; a failed run drops what it made.
   const execute: SnapshotExecutor = async (request, signal, onEvent) => {
+    const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }] = await loadDataPath();
     const sourceUrl = connections.sources.get(request.source);
-    const targetUrl = connections.targets.get(request.target);
+    const target = targets.get(request.target);
     const policy = policies.get(request.policy);
-    if (sourceUrl === undefined || targetUrl === undefined || policy === undefined)
+    if (sourceUrl === undefined || target === undefined || policy === undefined)
       throw new GatewayError(
         'config_invalid',
         'the request names a source, target or policy no longer configured',
       );
-    return runSnapshot({
-      source: createSource(sourceUrl.reveal().toString('utf8'), settings),
-      // TODO [gateway]: a fresh database per snapshot on the named target, and TTL expiry.
-      target: createTarget(targetUrl.reveal().toString('utf8')),
-      policy,
-      detection: options.detection ?? (await loadDetection()),
-      selection: { schemas: [], tables: [] },
-      secret: connections.secret,
-      batchRows: config.jobs.batch_rows,
-      signal,
-      logger,
-      onEvent,
-    });
+    const names = target.namesFor(request.id);
+    await store.recordDelivery(request.id, names.database, names.role);
+    const sinkUrl = await target.create(names);
+    try {
+      const summary = await runSnapshot({
+        source: createSource(sourceUrl.reveal().toString('utf8'), settings),
+        target: createTarget(sinkUrl.reveal().toString('utf8')),
+        policy,
+        // Loaded on the first job, not at start-up: readiness never waits for the lexicons.
+        detection: options.detection ?? (await loadDetection()),
+        selection: { schemas: [], tables: [] },
+        secret: connections.secret,
+        batchRows: config.jobs.batch_rows,
+        signal,
+        logger,
+        onEvent,
+      });
+      await target.grantRead(names);
+      return summary;
+    } catch (error) {
+      await target.drop(names).then(
+        () => store.markDropped(request.id, 'gateway'),
+        () => logger.warn('snapshot_drop_failed', { request_id: request.id }),
+      );
+      throw error;
+    }
   };
+  const metrics = createGatewayMetrics();
   const runner = createInProcessRunner({
+    metrics,
     store,
     execute,
     concurrency: config.jobs.concurrency,
@@ -100,12 +149,23 @@ export async function startGateway(
     staleAfterMs: connections.state === null ? 0 : 60_000,
   });
 
+  const sweeper = createExpirySweeper({
+    store,
+    targets,
+    intervalMs: config.snapshots.expiry_sweep_seconds * 1000,
+    metrics,
+    logger,
+    actor: 'gateway',
+  });
+
   let accepting = true;
   const app = createApp({
     config,
     verifyToken,
     store,
     runner,
+    targets,
+    metrics,
     policyDigests,
     logger,
     version: options.version,
@@ -130,17 +190,20 @@ export async function startGateway(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   await runner.start();
+  sweeper.start();
   logger.info('gateway_listening', { host: address.address, port: address.port });
 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${address.port}`,
     store,
+    sweepExpired: (now) => sweeper.sweep(now),
     close: () => {
       closing ??= (async () => {
         accepting = false;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await runner.stop();
+        await sweeper.stop();
         // Idle keep-alive sockets would hold close() open until the grace period; in-flight ones finish.
         const grace = setTimeout(() => {
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
