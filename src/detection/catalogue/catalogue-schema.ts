@@ -57,6 +57,8 @@ export const PatternRuleSchema = z.strictObject({
     .strictObject({
       any_of: z.array(z.string().min(1)).min(1).optional(),
       min_digits: z.int().min(1).optional(),
+      // The rule needs a whole run of exactly this many ASCII digits (a `\b`-bounded year: 4).
+      digit_run: z.int().min(1).max(31).optional(),
     })
     .optional(),
 });

@@ -22,6 +22,8 @@ export interface CompiledPattern {
   readonly anyOfLiterals: readonly string[] | undefined;
   /** Prefilter: the text must contain at least this many digits. */
   readonly minDigits: number;
+  /** Prefilter: the text must hold a maximal run of exactly this many ASCII digits; 0 = no check. */
+  readonly runLength: number;
   /**
    * Set for bare digit-run rules (`{{nb}}\d{9}{{na}}`): the rule's body anchored to a whole run. Such rules
    * are not scanned one by one; the catalogue's `digitRuns` scan finds every bounded run once and each rule

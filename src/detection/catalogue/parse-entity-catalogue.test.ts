@@ -98,6 +98,24 @@ entities:
     expect(p?.scan.flags).toContain('i');
     expect(p?.hasValueGroup).toBe(true);
     expect(c.get('THING')?.context.phrases).toEqual([['social', 'security']]);
+    expect([p?.minDigits, p?.runLength]).toEqual([0, 0]);
+  });
+
+  it('reads the digit_run prefilter', () => {
+    const c = parseEntityCatalogue(
+      `version: 1
+entities:
+  - id: THING
+    label: Thing
+    description: A test entity.
+    substitute: string
+    patterns:
+      - { name: year, regex: '\\b\\d{4}\\b', score: 0.5, prefilter: { min_digits: 4, digit_run: 4 } }
+`,
+      't.yaml',
+    );
+    const p = c.get('THING')?.patterns[0];
+    expect([p?.minDigits, p?.runLength]).toEqual([4, 4]);
   });
 
   it('names the entity and rule for a regex that does not compile, without quoting it', () => {

@@ -98,6 +98,7 @@ function compileEntity(
           anyOf: p.prefilter?.any_of === undefined ? undefined : literalsRegex(p.prefilter.any_of),
           anyOfLiterals: p.prefilter?.any_of?.map((l) => l.toLowerCase()),
           minDigits: p.prefilter?.min_digits ?? 0,
+          runLength: p.prefilter?.digit_run ?? 0,
           digitRun: digitRunBody(p.regex, flags),
         },
       ];

@@ -178,3 +178,18 @@ describe('recall fixes: IPs, phones and dates in general forms', () => {
     expect(acted('on 2021-06-30 14:30 we met')).toContain('DATE_TIME:2021-06-30 14:30');
   });
 });
+
+describe('digit_run prefilter', () => {
+  it('a dated text still yields its dates; a text without a 4-digit run skips the year rules', () => {
+    expect(found('Met on 12 March 1985 and in May 1990.')).toEqual([
+      'DATE_TIME:12 March 1985',
+      'DATE_TIME:May 1990',
+    ]);
+    expect(found('Seen on 2024-03-05, again on 05/03/2024.')).toEqual([
+      'DATE_TIME:2024-03-05',
+      'DATE_TIME:05/03/2024',
+    ]);
+    // Runs of 5 and 3 digits, no run of exactly 4: no year can be read, nothing is reported as a date.
+    expect(found('March 19855 and 12 March 198').filter((s) => s.startsWith('DATE_TIME'))).toEqual([]);
+  });
+});

@@ -38,13 +38,23 @@ function widest(catalogue: EntityCatalogue): { before: number; after: number } {
   return w;
 }
 
-function countDigits(text: string): number {
+/** How many ASCII digits, and which lengths of maximal digit runs (bit n; bit 31 for 31 and more). */
+function digitStats(text: string): { digits: number; runs: number } {
   let digits = 0;
+  let runs = 0;
+  let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      run++;
+    } else if (run > 0) {
+      runs |= 1 << Math.min(run, 31);
+      run = 0;
+    }
   }
-  return digits;
+  if (run > 0) runs |= 1 << Math.min(run, 31);
+  return { digits, runs };
 }
 
 function scan(text: string, pattern: CompiledPattern, out: Candidate[]): void {
@@ -141,7 +151,7 @@ export function findScoredPatternSpans(
   const d = catalogue.defaults;
   const minScore = options.minScore ?? d.min_score;
   const wanted = options.entities === undefined ? undefined : wantedSet(options.entities);
-  const digits = countDigits(text);
+  const { digits, runs: runLengths } = digitStats(text);
   const context = new ContextCache(text, widest(catalogue));
   const hits = new Map<string, Candidate[]>();
   let runs: { start: number; end: number; text: string }[] | undefined;
@@ -152,6 +162,7 @@ export function findScoredPatternSpans(
       found = [];
       for (const p of entity.patterns) {
         if (digits < p.minDigits) continue;
+        if (p.runLength > 0 && (runLengths & (1 << p.runLength)) === 0) continue;
         if (p.anyOfLiterals !== undefined) {
           lowered ??= text.toLowerCase();
           if (!containsAny(lowered, p.anyOfLiterals)) continue;

@@ -62,3 +62,35 @@ describe('KnownEntityIndex', () => {
     expect(index.find(text).map((s) => text.slice(s.start, s.end))).toEqual(['1-681-433-1145']);
   });
 });
+
+describe('KnownEntityIndex prefilter', () => {
+  it('loses no hit among many indexed values, whatever their form', () => {
+    const index = new KnownEntityIndex({ key: KEY });
+    const names = Array.from(
+      { length: 3000 },
+      (_, i) => `Name${i.toString(36)} Family${(i * 7).toString(36)}`,
+    );
+    for (const name of names) index.add(name, 'PERSON', 'name');
+    index.add('Jose\u0301 Nu\u0301n\u0303ez', 'PERSON', 'name');
+    index.add('+44 20 7946 0958', 'PHONE_NUMBER');
+    index.add('ops.lead@example.net', 'EMAIL_ADDRESS', 'email');
+    for (const name of names.filter((_, i) => i % 97 === 0)) {
+      const text = `Escalated by ${name.toUpperCase()} yesterday.`;
+      expect(index.find(text).map((s) => text.slice(s.start, s.end))).toEqual([name.toUpperCase()]);
+    }
+    const text = 'JOSÉ NÚÑEZ (Ops.Lead@Example.net) on 020 7946 0958.';
+    expect(index.find(text).map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual([
+      'PERSON:JOSÉ NÚÑEZ',
+      'EMAIL_ADDRESS:Ops.Lead@Example.net',
+      'PHONE_NUMBER:020 7946 0958',
+    ]);
+  });
+
+  it('two indexes of the same values use different prefilter seeds but find the same', () => {
+    const a = new KnownEntityIndex({ key: KEY });
+    const b = new KnownEntityIndex({ key: KEY });
+    for (const index of [a, b]) index.add('Ann Quillfeather', 'PERSON', 'name');
+    expect(a.find('Hi Ann Quillfeather')).toEqual(b.find('Hi Ann Quillfeather'));
+    expect(a.find('Hi Ann Lee')).toEqual([]);
+  });
+});

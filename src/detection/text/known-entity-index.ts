@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 import type { EntityId, TextSpan } from '../detection-types.js';
 
@@ -22,6 +22,13 @@ const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.\-@+_][\p{L}\p{M}\p{N}]+)*/gu;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const PHONE = /\+?\(?\d[\d\s().-]{5,20}\d/g;
 const MAX_WORDS = 4;
+/** Prefilter bitmap: 2^20 bits (128 KiB); 100k values set ≤ 200k bits, so ~1 phrase in 30 reaches an HMAC. */
+const FILTER_BITS = 20;
+const FILTER_MASK = (1 << FILTER_BITS) - 1;
+
+const TAG_VALUE = 1;
+const TAG_HEAD = 2;
+const TAG_PHONE = 3;
 
 export type KnownValueKind = 'name' | 'email' | 'phone' | 'text';
 
@@ -38,9 +45,23 @@ export class KnownEntityIndex {
   readonly #maxEntries: number;
   readonly #score: number;
   #dropped = 0;
+  /*
+   * Prefilter, so that `find` computes the keyed HMAC only for phrases that may be indexed: one bit per
+   * indexed value (`t`/`p` + normalised value) and one per first word (`h` + word), at a seeded 32-bit FNV-1a
+   * hash. It leaks nothing useful: the seed is random per index and never leaves the process, each value
+   * leaves at most 20 bits that thousands of other strings share (no value can be read back), and testing a
+   * guessed value against it needs the seed — whoever holds the seed also holds the HMAC key beside it,
+   * which answers the same question exactly. A bitmap hit only triggers the real HMAC lookup.
+   */
+  readonly #filter = new Uint32Array(1 << (FILTER_BITS - 5));
+  readonly #seed: number;
+  readonly #seedHigh: number;
 
   constructor(options: KnownEntityIndexOptions) {
     this.#key = Buffer.from(options.key);
+    const seed = randomBytes(8);
+    this.#seed = seed.readUInt32LE(0);
+    this.#seedHigh = seed.readUInt32LE(4);
     this.#maxEntries = options.maxEntries ?? 1_000_000;
     this.#score = options.score ?? 0.95;
   }
@@ -51,6 +72,26 @@ export class KnownEntityIndex {
 
   get dropped(): number {
     return this.#dropped;
+  }
+
+  /** Seeded FNV-1a over the UTF-16 units of `tag` + `value`, finished with murmur3's avalanche. */
+  #quick(tag: number, value: string): number {
+    let h = (this.#seed ^ Math.imul(tag, 0x9e3779b1)) >>> 0;
+    for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+    h ^= this.#seedHigh;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) & FILTER_MASK;
+  }
+
+  #mark(tag: number, value: string): void {
+    const bit = this.#quick(tag, value);
+    this.#filter[bit >>> 5] = (this.#filter[bit >>> 5] ?? 0) | (1 << (bit & 31));
+  }
+
+  #maybe(tag: number, value: string): boolean {
+    const bit = this.#quick(tag, value);
+    return ((this.#filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
   }
 
   #hash(kind: 'p' | 't', normalised: string): string {
@@ -73,16 +114,25 @@ export class KnownEntityIndex {
       return;
     }
     this.#entries.set(hash, type);
+    if (kind === 'phone') {
+      this.#mark(TAG_PHONE, normalised);
+    } else {
+      this.#mark(TAG_VALUE, normalised);
+      this.#mark(TAG_HEAD, normalised.split(' ')[0] ?? '');
+    }
   }
 
   /** Verbatim occurrences of indexed values in `text`. */
   find(text: string): TextSpan[] {
     if (this.#entries.size === 0) return [];
     const spans: TextSpan[] = [];
-    const words = [...text.matchAll(WORD)];
+    // Offsets and text only: a 1 MB document's match objects (array, input, groups) would be three times the size.
+    const words = Array.from(text.matchAll(WORD), (m) => ({ index: m.index, text: m[0] }));
     for (let i = 0; i < words.length; i++) {
       const head = words[i];
-      if (head === undefined || !this.#worthHashing(head[0])) continue;
+      if (head === undefined || !this.#worthHashing(head.text)) continue;
+      // Same first word as `add` keeps: NFC of the lower-cased word (a space never composes with its neighbours).
+      if (!this.#maybe(TAG_HEAD, head.text.toLowerCase().normalize('NFC'))) continue;
       let phrase = '';
       let best: TextSpan | undefined;
       for (let n = 0; n < MAX_WORDS && i + n < words.length; n++) {
@@ -92,16 +142,18 @@ export class KnownEntityIndex {
         if (
           n > 0 &&
           previous !== undefined &&
-          !/^\s{1,3}$/.test(text.slice(previous.index + previous[0].length, word.index))
+          !/^\s{1,3}$/.test(text.slice(previous.index + previous.text.length, word.index))
         )
           break;
-        phrase = n === 0 ? word[0].toLowerCase() : `${phrase} ${word[0].toLowerCase()}`;
-        const type = this.#entries.get(this.#hash('t', phrase.normalize('NFC')));
+        phrase = n === 0 ? word.text.toLowerCase() : `${phrase} ${word.text.toLowerCase()}`;
+        const candidate = phrase.normalize('NFC');
+        if (!this.#maybe(TAG_VALUE, candidate)) continue;
+        const type = this.#entries.get(this.#hash('t', candidate));
         if (type !== undefined) {
           best = {
             type,
             start: head.index,
-            end: word.index + word[0].length,
+            end: word.index + word.text.length,
             score: this.#score,
             detector: 'known_entity',
           };
@@ -113,10 +165,13 @@ export class KnownEntityIndex {
       }
     }
     for (const pattern of [EMAIL, PHONE]) {
+      // Without an '@' the email regex would only backtrack through every word of the text.
+      if (pattern === EMAIL && !text.includes('@')) continue;
       for (const match of text.matchAll(pattern)) {
         const isPhone = pattern === PHONE;
         const normalised = normalise(match[0], isPhone ? 'phone' : 'email');
         if (isPhone && match[0].replace(DIGITS_ONLY, '').length < 7) continue;
+        if (!this.#maybe(isPhone ? TAG_PHONE : TAG_VALUE, normalised)) continue;
         const type = this.#entries.get(this.#hash(isPhone ? 'p' : 't', normalised));
         const start = match.index;
         const end = start + match[0].length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPhone } from './phone.js';
+import { clearPhoneMemo, isPhone } from './phone.js';
 
 describe('isPhone', () => {
   it('accepts international numbers for any country and national numbers in the default regions', () => {
@@ -36,5 +36,16 @@ describe('isPhone', () => {
     expect(isPhone('+441190501454')).toBe(true);
     expect(isPhone('+44 119')).toBe(false);
     expect(isPhone('+3855475866983')).toBe(false);
+  });
+});
+
+describe('isPhone verdict memo', () => {
+  it('gives the same verdict from the memo as from a fresh parse', () => {
+    const candidates = ['+44 20 7946 0958', '(415) 555-2671', '2024-03-05', '1700000000', '555-0100'];
+    const fresh = candidates.map((c) => isPhone(c));
+    expect(candidates.map((c) => isPhone(c))).toEqual(fresh);
+    clearPhoneMemo();
+    expect(candidates.map((c) => isPhone(` ${c} `))).toEqual(fresh);
+    expect(fresh.slice(2)).toEqual([false, false, false]);
   });
 });

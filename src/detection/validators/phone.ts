@@ -43,6 +43,29 @@ const NATIONAL_SHAPES: Readonly<Partial<Record<CountryCode, RegExp>>> = {
  */
 export function isPhone(candidate: string, regions: readonly CountryCode[] = PHONE_DEFAULT_REGIONS): boolean {
   const s = candidate.trim();
+  if (regions !== PHONE_DEFAULT_REGIONS) return checkPhone(s, regions);
+  const known = memo.get(s);
+  if (known !== undefined) return known;
+  const valid = checkPhone(s, regions);
+  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value ?? '');
+  memo.set(s, valid);
+  return valid;
+}
+
+/**
+ * Verdicts for recent candidates (default regions only), oldest dropped first: real texts repeat numbers
+ * (a signature, a hotline), and each full parse costs ~20 µs per region. Bounded, in memory only, never
+ * written or logged; it holds candidate strings the caller already holds in its text.
+ */
+const MEMO_SIZE = 2048;
+const memo = new Map<string, boolean>();
+
+/** Empties the verdict memo (benchmarks measure cold parses with it). */
+export function clearPhoneMemo(): void {
+  memo.clear();
+}
+
+function checkPhone(s: string, regions: readonly CountryCode[]): boolean {
   const digits = s.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return false;
   if (/^\d{4}[-/.]\d{2}[-/.]\d{2}$/.test(s) || /^\d{2}[-/.]\d{2}[-/.]\d{4}$/.test(s)) return false;
