@@ -50,6 +50,20 @@ describe('lookalike detect (JSON Lines in, entities out)', () => {
     expect(out[2]?.entities?.map((e) => e.type)).toEqual(['EMAIL_ADDRESS']);
   });
 
+  it('keeps one output line per input line, in order, across batches of many lines', async () => {
+    const lines = Array.from({ length: 150 }, (_, i) =>
+      i % 7 === 3
+        ? `{"id": ${i}, "text": `
+        : JSON.stringify({ id: i, text: `Ticket ${i}: write to user${i}@example.org` }),
+    );
+    const out = await detect(lines);
+    expect(out.map((o) => o.id)).toEqual(lines.map((_, i) => (i % 7 === 3 ? null : i)));
+    for (const [i, o] of out.entries()) {
+      if (i % 7 === 3) expect(o.error?.code).toBe('invalid_input');
+      else expect(o.entities?.map((e) => e.type)).toEqual(['EMAIL_ADDRESS']);
+    }
+  });
+
   it('does not call numbers, prices or order ids personal data', async () => {
     const out = await detect([
       JSON.stringify({
