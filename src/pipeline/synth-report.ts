@@ -9,6 +9,7 @@ import {
 } from '../core/index.js';
 import {
   buildQualityReport,
+  exactMatchColumns,
   numericKindOf,
   parseNumeric,
   writtenColumns,
@@ -17,6 +18,9 @@ import {
   type ReportRelationInput,
   type ReportTableInput,
 } from '../synthesis/index.js';
+import type { Policy } from '../policy/index.js';
+import { planSnapshot } from './plan-snapshot.js';
+import { treatmentsFromPlan } from './synth-source.js';
 
 export interface SynthReportRequest {
   readonly real: SourceConnector;
@@ -25,6 +29,12 @@ export interface SynthReportRequest {
   readonly holdout?: SourceConnector;
   /** Rows read per table from each database. */
   readonly maxRows: number;
+  /**
+   * The policy the synthesis ran with: columns it treats as personal (generated as fakes, never learnt)
+   * are not scored for shape, as SDMetrics leaves PII columns out of its quality report; they stay in
+   * the privacy figures.
+   */
+  readonly policy?: Policy;
   readonly signal: AbortSignal;
 }
 
@@ -50,6 +60,10 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
     const synthetic = await open(request.synthetic);
     const holdout = request.holdout === undefined ? undefined : await open(request.holdout);
     const schema = await real.introspect(SELECT_ALL);
+    const treatment =
+      request.policy === undefined
+        ? undefined
+        : treatmentsFromPlan((await planSnapshot(real, request.policy, SELECT_ALL)).plan);
     const syntheticSchema = await synthetic.introspect(SELECT_ALL);
     const tables = schema.tables
       .filter((t) => t.kind !== 'partitioned')
@@ -85,6 +99,7 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
       const columns: ReportColumn[] = [];
       for (const column of writtenColumns(table)) {
         if (keyColumns.has(column.name)) continue;
+        if (treatment?.(table.ref, column.name).kind === 'personal') continue;
         if (['binary', 'json', 'text_search'].includes(column.category)) continue;
         const realValues = rows?.real.get(column.name) ?? [];
         const present = realValues.filter((v) => v !== null);
@@ -118,20 +133,27 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
           });
           continue;
         }
-        // Identifier-like text (names, emails, titles) is not scored: one row per value says nothing.
-        if (new Set(present).size > Math.max(20, MAX_DISTINCT_SHARE * present.length)) continue;
+        // Values (nearly) all distinct — titles, descriptions, names, codes, and small lookup tables where
+        // every row differs: comparing values says nothing, so text is scored on its shape (lengths and
+        // word counts) and other types are not scored.
+        const distinct = new Set(present).size;
+        const identifierLike =
+          distinct > Math.max(20, MAX_DISTINCT_SHARE * present.length) ||
+          (distinct === present.length && present.length > 1);
+        if (identifierLike && column.category !== 'string') continue;
         columns.push({
           name: column.name,
-          type: 'categorical',
+          type: identifierLike ? 'text' : 'categorical',
           real: realValues,
           synthetic: syntheticValues,
           ...(holdoutValues === undefined ? {} : { holdout: holdoutValues }),
         });
       }
-      // Exact matches compare every non-key column (two or more), as the synthesis filter does.
-      const compared = writtenColumns(table)
-        .map((c) => c.name)
-        .filter((c) => !keyColumns.has(c));
+      // Exact matches compare the columns the synthesis filter compares (one definition for both).
+      const compared = exactMatchColumns(
+        table,
+        new Set(foreignKeys(table, schema.tables).flatMap((c) => c.columns)),
+      );
       const keysOf = (side: Rows | undefined): string[] => {
         const lists = compared.map((c) => side?.get(c) ?? []);
         const n = lists[0]?.length ?? 0;

@@ -7,6 +7,7 @@ import {
   type ColumnStats,
   type NumericStats,
   type RareFill,
+  type WordsFill,
 } from './synthesis-model.js';
 import { decimalsOf, formatNumeric, parseNumeric, resolutionOf, type NumericKind } from './value-codec.js';
 
@@ -75,9 +76,167 @@ export function fitCategorical(
     type: 'categorical',
     categories,
     counts: [...kept.map(([, n]) => n), rare, nulls],
-    rare: rareFill(column, categories, rare === 0 ? 12 : Math.max(1, Math.round(rareLength / rare))),
+    rare:
+      (column.category === 'string' && column.enumLabels === null
+        ? wordsFill(counts, index, minRows, column.maxLength)
+        : null) ?? rareFill(column, categories, rare === 0 ? 12 : Math.max(1, Math.round(rareLength / rare))),
   };
   return { stats, codes };
+}
+
+const LETTERS = /^\p{L}+$/u;
+
+/**
+ * A word model of a text column's rare values (see `WordsFill`), or null when no word count has k rows
+ * or the rare words are not plain letter words (codes, numbers: drawn as fake strings instead). Only
+ * words, transitions, word counts and word lengths seen at least `minRows` times are stored.
+ */
+export function wordsFill(
+  counts: ReadonlyMap<string, number>,
+  kept: ReadonlyMap<string, number>,
+  minRows: number,
+  maxLength: number | null,
+): WordsFill | null {
+  const wordTimes = new Map<string, number>();
+  const lengthRows = new Map<number, number>();
+  let occurrences = 0;
+  for (const [value, n] of counts) {
+    if (kept.has(value)) continue;
+    const tokens = value.split(' ');
+    lengthRows.set(tokens.length, (lengthRows.get(tokens.length) ?? 0) + n);
+    for (const token of tokens) wordTimes.set(token, (wordTimes.get(token) ?? 0) + n);
+    occurrences += tokens.length * n;
+  }
+  const words = [...wordTimes.entries()]
+    .filter(([word, n]) => n >= minRows && word !== '')
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const lengths = [...lengthRows.entries()].filter(([, n]) => n >= minRows).sort((a, b) => a[0] - b[0]);
+  if (occurrences === 0 || lengths.length === 0) return null;
+  const madeUpLengths = new Map<number, number>();
+  let upper = 0;
+  let lower = 0;
+  let rareTimes = 0;
+  for (const [word, n] of wordTimes) {
+    if (n >= minRows && word !== '') continue;
+    // Digits mean codes (drawn as fake strings); punctuation around letters is dropped.
+    if (/\d/.test(word)) return null;
+    const plain = word.replace(/[^\p{L}]/gu, '');
+    if (!LETTERS.test(plain)) continue;
+    madeUpLengths.set(plain.length, (madeUpLengths.get(plain.length) ?? 0) + n);
+    if (plain === plain.toUpperCase()) upper += n;
+    else if (plain === plain.toLowerCase()) lower += n;
+    rareTimes += n;
+  }
+  const letters = [...madeUpLengths.entries()].filter(([, n]) => n >= minRows).sort((a, b) => a[0] - b[0]);
+  if (rareTimes > 0 && letters.length === 0) return null;
+  const wordIndex = new Map(words.map(([word], i) => [word, i]));
+  const transitions = new Map<number, Map<number, number>>();
+  for (const [value, n] of counts) {
+    if (kept.has(value)) continue;
+    let previous = -1;
+    for (const token of value.split(' ')) {
+      const current = wordIndex.get(token);
+      if (current === undefined) {
+        previous = -2; // an unknown word breaks the chain
+        continue;
+      }
+      if (previous !== -2) {
+        const row = transitions.get(previous) ?? new Map<number, number>();
+        row.set(current, (row.get(current) ?? 0) + n);
+        transitions.set(previous, row);
+      }
+      previous = current;
+    }
+  }
+  const next: Record<string, number[]> = {};
+  for (const [from, row] of [...transitions.entries()].sort((a, b) => a[0] - b[0])) {
+    const pairs = [...row.entries()].filter(([, n]) => n >= minRows).sort((a, b) => a[0] - b[0]);
+    if (pairs.length > 0) next[String(from)] = pairs.flat();
+  }
+  return {
+    fill: 'words',
+    lengths: lengths.flat(),
+    words: words.map(([word]) => word),
+    counts: words.map(([, n]) => n),
+    next,
+    madeUpShare: rareTimes / occurrences,
+    madeUpLengths: letters.flat(),
+    casing:
+      upper === rareTimes && rareTimes > 0
+        ? 'upper'
+        : lower === rareTimes && rareTimes > 0
+          ? 'lower'
+          : 'title',
+    maxLength,
+  };
+}
+
+/** Draws text from a word model: a word count, then a bigram chain (unigram where no transition is known). */
+export function drawWords(fill: WordsFill, random: SeededRandom): string {
+  const length = drawPairs(fill.lengths, random) ?? 1;
+  const parts: string[] = [];
+  let previous = -1;
+  let size = 0;
+  for (let i = 0; i < length; i++) {
+    let word = -2;
+    let text: string;
+    if (fill.words.length === 0 || random.next() < fill.madeUpShare) text = madeUpWord(fill, random);
+    else {
+      const known = fill.next[String(previous)];
+      word =
+        (known === undefined ? undefined : drawPairs(known, random)) ?? drawFromCounts(fill.counts, random);
+      text = fill.words[word] ?? '';
+    }
+    if (fill.maxLength !== null && size + text.length + (i > 0 ? 1 : 0) > fill.maxLength) break;
+    size += text.length + (i > 0 ? 1 : 0);
+    parts.push(text);
+    previous = word;
+  }
+  return parts.join(' ');
+}
+
+const ALPHABET = 'etaoinshrdlcumwfgypbvkjxqz';
+/** Letter frequencies of English text (per mille, in ALPHABET order): made-up words read like words. */
+const LETTER_WEIGHTS = [
+  127, 91, 82, 75, 70, 67, 63, 61, 60, 43, 40, 28, 28, 24, 24, 22, 20, 20, 19, 15, 10, 8, 2, 2, 1, 1,
+];
+const LETTER_TOTAL = LETTER_WEIGHTS.reduce((a, b) => a + b, 0);
+
+function madeUpWord(fill: WordsFill, random: SeededRandom): string {
+  const size = drawPairs(fill.madeUpLengths, random) ?? 5;
+  let word = '';
+  for (let i = 0; i < size; i++) {
+    let target = random.next() * LETTER_TOTAL;
+    let j = 0;
+    while (j < LETTER_WEIGHTS.length - 1 && (target -= LETTER_WEIGHTS[j] as number) >= 0) j++;
+    word += ALPHABET[j] as string;
+  }
+  if (fill.casing === 'upper') return word.toUpperCase();
+  if (fill.casing === 'lower') return word;
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function drawPairs(pairs: readonly number[], random: SeededRandom): number | undefined {
+  let total = 0;
+  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
+  if (total === 0) return undefined;
+  let target = random.next() * total;
+  for (let i = 1; i < pairs.length; i += 2) {
+    target -= pairs[i] as number;
+    if (target < 0) return pairs[i - 1];
+  }
+  return pairs[pairs.length - 2];
+}
+
+function drawFromCounts(counts: readonly number[], random: SeededRandom): number {
+  let total = 0;
+  for (const n of counts) total += n;
+  let target = random.next() * total;
+  for (let i = 0; i < counts.length; i++) {
+    target -= counts[i] as number;
+    if (target < 0) return i;
+  }
+  return counts.length - 1;
 }
 
 function rareFill(column: ColumnInfo, kept: readonly string[], length: number): RareFill {
@@ -223,6 +382,8 @@ export function drawValue(stats: ColumnStats, code: number, context: DrawContext
       return { text: context.fakeUuid(), number: null };
     case 'fake_string':
       return { text: context.fakeString(fill.length, fill.maxLength), number: null };
+    case 'words':
+      return { text: drawWords(fill, context.random), number: null };
     case 'literal':
       return { text: fill.value, number: null };
     case 'kept': {

@@ -18,6 +18,7 @@ import {
   parseColumn,
   type FittedColumn,
 } from './column-stats.js';
+import { exactMatchColumns } from './match-columns.js';
 import { seededRandom } from './seeded-random.js';
 import {
   MODEL_FORMAT_VERSION,
@@ -441,6 +442,9 @@ function fitTable(
     order,
     foreignKeys: foreignKeyModels,
     uniqueSets: info.uniqueColumnSets,
+    matchColumns: exactMatchColumns(info, new Set(fks.flatMap((fk) => fk.columns))).filter(
+      (c) => !dropped.includes(c),
+    ),
   };
   return {
     model,

@@ -6,11 +6,14 @@ export {
   type FitOptions,
   type TableSample,
 } from './fit-model.js';
+export { exactMatchColumns } from './match-columns.js';
 export { parseSynthesisModel } from './parse-model.js';
 export {
   comparedColumns,
+  personValue,
   SynthesisSampler,
   tupleKey,
+  type FakePerson,
   type SampleOptions,
   type TableOutcome,
 } from './sample-model.js';

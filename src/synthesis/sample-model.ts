@@ -1,7 +1,7 @@
 import { GatewayError, qualifiedName, type RowBatch, type Row } from '../core/index.js';
-import { fakeValue, type KeyedSeeder } from '../fake-values/index.js';
+import { EMAIL_DOMAINS, fakeValue, type KeyedSeeder } from '../fake-values/index.js';
 import { coarseCode, coarseCount, drawValue, type DrawContext } from './column-stats.js';
-import { drawWeighted, seededRandom, type SeededRandom } from './seeded-random.js';
+import { seededRandom, type SeededRandom } from './seeded-random.js';
 import type {
   ColumnModel,
   ColumnStats,
@@ -46,10 +46,11 @@ const SATURATION_PROBE = 200;
 const MAX_FAKE_REDRAWS = 4;
 
 /**
- * Columns the exact-match filter compares: every drawn attribute (modelled and personal), not keys or
- * constants. Generated keys say nothing about a real row; a row of fakes never equals a real one.
+ * Columns the exact-match filter compares: the model's `matchColumns` (the same columns the report's
+ * exact-match rate compares); for older model files, every drawn attribute (modelled and personal).
  */
 export function comparedColumns(table: TableModel): string[] {
+  if (table.matchColumns !== undefined) return [...table.matchColumns];
   return table.columns.filter((c) => c.role === 'modelled' || c.role === 'personal').map((c) => c.name);
 }
 
@@ -153,6 +154,7 @@ export class SynthesisSampler {
     const random = seededRandom(`${this.#options.seed}\u0000rows\u0000${name}`);
     this.#startOf(table);
     const assignments = table.foreignKeys.map((fk) => this.#assign(fk, planned, random));
+    const compiled = this.#compile(table, assignments);
     const compared = comparedColumns(table);
     const comparedIndexes = compared.map((c) => table.columns.findIndex((x) => x.name === c));
     const realTuples = compared.length >= 2 ? this.#options.realTuples?.(name) : undefined;
@@ -173,20 +175,25 @@ export class SynthesisSampler {
       const draws = Math.min(planned, SATURATION_PROBE);
       let matches = 0;
       for (let i = 0; i < draws; i++) {
-        const drawn = this.#drawRow(table, name, i, MAX_ATTEMPTS, assignments, probe);
+        const drawn = this.#drawRow(table, name, i, MAX_ATTEMPTS, assignments, probe, compiled);
         if (realTuples.has(tupleKey(comparedIndexes.map((c) => drawn.row[c] ?? null)))) matches++;
       }
       if (matches > SATURATION_SHARE * draws) filter = 'saturated';
     }
+    const orderArrays = table.order.map((c) => state.coarse.get(c) as Uint8Array);
+    const keyLists = [...state.keys].map(
+      ([set, list]) =>
+        [list, set.split('\u0001').map((c) => table.columns.findIndex((x) => x.name === c))] as const,
+    );
     const mayDrop = !this.#deferredTargets.has(name);
     let redrawn = 0;
     let dropped = 0;
     let batch: RowBatch = [];
     for (let i = 0; i < planned; i++) {
-      let accepted: { row: Row; coarse: Map<string, number> } | null = null;
-      let last: { row: Row; coarse: Map<string, number> } | null = null;
+      let accepted: { row: Row; coarse: Uint8Array } | null = null;
+      let last: { row: Row; coarse: Uint8Array } | null = null;
       for (let attempt = 0; attempt < MAX_ATTEMPTS && accepted === null; attempt++) {
-        const drawn = this.#drawRow(table, name, i, attempt, assignments, random);
+        const drawn = this.#drawRow(table, name, i, attempt, assignments, random, compiled);
         last = drawn;
         const uniqueKeys = checkedSets.map((set) => tupleKey(set.map((c) => drawn.row[c] ?? null)));
         if (uniqueKeys.some((key, s) => seen[s]?.has(key))) {
@@ -212,13 +219,13 @@ export class SynthesisSampler {
         continue;
       }
       const s = state.count++;
-      for (const [column, code] of accepted.coarse) (state.coarse.get(column) as Uint8Array)[s] = code;
-      for (const [set, list] of state.keys) {
+      for (let o = 0; o < orderArrays.length; o++)
+        (orderArrays[o] as Uint8Array)[s] = accepted.coarse[o] as number;
+      for (const [list, positions] of keyLists) {
         list.push(
-          set
-            .split('\u0001')
-            .map((c) => accepted.row[table.columns.findIndex((x) => x.name === c)] ?? '')
-            .join('\u0001'),
+          positions.length === 1
+            ? (accepted.row[positions[0] as number] ?? '')
+            : positions.map((p) => accepted.row[p] ?? '').join('\u0001'),
         );
       }
       batch.push(accepted.row);
@@ -350,6 +357,64 @@ export class SynthesisSampler {
     return fk.parentColumns.map(() => String(start + parentRow + 1));
   }
 
+  /** Per table: what drawing a row needs, resolved once (cumulative tables, parent code arrays, indexes). */
+  #compile(table: TableModel, assignments: readonly Int32Array[]): CompiledTable {
+    const positions = new Map(table.columns.map((c, i) => [c.name, i]));
+    const orderIndex = new Map(table.order.map((c, i) => [c, i]));
+    const columns: CompiledColumn[] = [];
+    for (const name of table.order) {
+      const model = table.columns.find((c) => c.name === name);
+      if (model?.role !== 'modelled') continue;
+      const parents: CompiledParent[] = model.conditional.parents.map((p) => {
+        if (p.foreignKey === -1)
+          return { own: orderIndex.get(p.column) ?? -1, codes: undefined, rows: undefined, nullCode: 0 };
+        const fk = table.foreignKeys[p.foreignKey];
+        const parentName = fk === undefined ? '' : qualifiedName(fk.parent);
+        const parentModel = this.#model.tables.find((t) => qualifiedName(t.table) === parentName);
+        const stats = parentModel?.columns.find((c) => c.name === p.column);
+        const size = stats?.role === 'modelled' ? coarseCount(stats.stats) : 1;
+        return {
+          own: -1,
+          codes: this.#generated.get(parentName)?.coarse.get(p.column),
+          rows: assignments[p.foreignKey],
+          nullCode: size - 1,
+        };
+      });
+      const cells = (record: Readonly<Record<string, readonly number[]>>): Map<number, CumulativeTable> => {
+        const out = new Map<number, CumulativeTable>();
+        for (const [key, pairs] of Object.entries(record)) {
+          const [a, b] = key.split(',').map(Number);
+          const table = cumulativeSparse(pairs);
+          if (table !== null) out.set(b === undefined ? (a as number) : (a as number) * 256 + b, table);
+        }
+        return out;
+      };
+      columns.push({
+        name,
+        orderIndex: orderIndex.get(name) as number,
+        position: positions.get(name) as number,
+        stats: model.stats,
+        parents,
+        byBoth: cells(model.conditional.byBoth),
+        byFirst: cells(model.conditional.byFirst),
+        marginal: cumulativeDense(model.stats.counts),
+        anchor:
+          model.stats.type === 'numeric' && model.stats.anchor !== null
+            ? (orderIndex.get(model.stats.anchor) ?? -1)
+            : -1,
+        nullCode: nullCode(model.stats),
+      });
+    }
+    const foreignKeyColumns = table.foreignKeys.map((fk) => fk.columns.map((c) => positions.get(c) ?? -1));
+    const others = table.columns.flatMap((c, i) =>
+      c.role === 'modelled' || c.role === 'foreign_key' ? [] : [i],
+    );
+    const personColumns = table.columns.filter(
+      (c) => c.role === 'personal' && PERSON_KINDS.has(c.entity),
+    ).length;
+    return { columns, foreignKeyColumns, others, orderSize: table.order.length, personColumns };
+  }
+
   #drawRow(
     table: TableModel,
     name: string,
@@ -357,77 +422,102 @@ export class SynthesisSampler {
     attempt: number,
     assignments: readonly Int32Array[],
     random: SeededRandom,
-  ): { row: Row; coarse: Map<string, number> } {
+    compiled: CompiledTable,
+  ): { row: Row; coarse: Uint8Array } {
     const { seeder } = this.#options;
     const rowLabel = `${this.#options.seed}\u0000${name}\u0000${index}\u0000${attempt}`;
-    const values = new Map<string, string | null>();
+    const row: (string | null)[] = new Array<string | null>(table.columns.length).fill(null);
+    const written = new Uint8Array(table.columns.length);
     // Foreign keys first: the rest of the row is conditioned on the referenced rows.
     table.foreignKeys.forEach((fk, f) => {
       const parentRow = assignments[f]?.[index] ?? -1;
       const key = parentRow === -1 ? null : this.#parentKey(fk, parentRow);
-      fk.columns.forEach((c, i) => {
-        if (!values.has(c)) values.set(c, key === null ? null : (key[i] ?? null));
-      });
+      const positions = compiled.foreignKeyColumns[f] as number[];
+      for (let i = 0; i < positions.length; i++) {
+        const p = positions[i] as number;
+        if (p === -1 || written[p] === 1) continue;
+        written[p] = 1;
+        row[p] = key === null ? null : (key[i] ?? null);
+      }
     });
-    const coarse = new Map<string, number>();
-    const numbers = new Map<string, number | null>();
-    for (const column of table.order) {
-      const model = this.#columnsByName(table).get(column);
-      if (model?.role !== 'modelled') continue;
-      const features = model.conditional.parents.map((p) => {
-        if (p.foreignKey === -1) return coarse.get(p.column) ?? 0;
-        return this.#parentCoarse(
-          table.foreignKeys[p.foreignKey],
-          assignments[p.foreignKey]?.[index] ?? -1,
-          p.column,
-        );
-      });
-      const counts =
-        (features.length >= 2 ? model.conditional.byBoth[`${features[0]},${features[1]}`] : undefined) ??
-        (features.length >= 1 ? model.conditional.byFirst[String(features[0])] : undefined);
-      const code =
-        counts === undefined ? drawDense(model.stats.counts, random) : (drawSparse(counts, random) ?? 0);
-      const context: DrawContext = {
-        random,
-        anchorValue:
-          model.stats.type === 'numeric' && model.stats.anchor !== null
-            ? (numbers.get(model.stats.anchor) ?? null)
-            : null,
-        fakeString: (length, maxLength) =>
-          fakeValue('string', seeder.seed('synth_rare', `${rowLabel}\u0000${column}`), {
-            maxLength,
-            sourceLength: length,
-          }),
-        fakeUuid: () => fakeValue('uuid', seeder.seed('synth_rare', `${rowLabel}\u0000${column}`)),
-      };
-      const drawn = drawValue(model.stats, code, context);
-      values.set(column, drawn.text);
-      numbers.set(column, drawn.number);
-      coarse.set(column, coarseCode(model.stats, drawn.text === null ? nullCode(model.stats) : code));
+    const coarse = new Uint8Array(compiled.orderSize);
+    const numbers = new Float64Array(compiled.orderSize);
+    const hasNumber = new Uint8Array(compiled.orderSize);
+    let column = '';
+    const context: DrawContext = {
+      random,
+      anchorValue: null,
+      fakeString: (length, maxLength) =>
+        fakeValue('string', seeder.seed('synth_rare', `${rowLabel}\u0000${column}`), {
+          maxLength,
+          sourceLength: length,
+        }),
+      fakeUuid: () => fakeValue('uuid', seeder.seed('synth_rare', `${rowLabel}\u0000${column}`)),
+    };
+    for (const c of compiled.columns) {
+      column = c.name;
+      let first = -1;
+      let second = -1;
+      for (let p = 0; p < c.parents.length && p < 2; p++) {
+        const parent = c.parents[p] as CompiledParent;
+        let code: number;
+        if (parent.own !== -1) code = coarse[parent.own] as number;
+        else {
+          const parentRow = parent.rows?.[index] ?? -1;
+          code = parentRow === -1 ? parent.nullCode : (parent.codes?.[parentRow] ?? parent.nullCode);
+        }
+        if (p === 0) first = code;
+        else second = code;
+      }
+      const cell =
+        (second !== -1 ? c.byBoth.get(first * 256 + second) : undefined) ??
+        (first !== -1 ? c.byFirst.get(first) : undefined) ??
+        c.marginal;
+      const code = cell === null ? c.nullCode : drawCumulative(cell, random);
+      (context as { anchorValue: number | null }).anchorValue =
+        c.anchor !== -1 && hasNumber[c.anchor] === 1 ? (numbers[c.anchor] as number) : null;
+      const drawn = drawValue(c.stats, code, context);
+      row[c.position] = drawn.text;
+      written[c.position] = 1;
+      if (drawn.number !== null) {
+        numbers[c.orderIndex] = drawn.number;
+        hasNumber[c.orderIndex] = 1;
+      }
+      coarse[c.orderIndex] = coarseCode(c.stats, drawn.text === null ? c.nullCode : code);
     }
-    const row: Row = table.columns.map((column) => {
-      if (values.has(column.name)) return values.get(column.name) ?? null;
-      return this.#otherValue(column, name, index, rowLabel, random);
-    });
+    const person = compiled.personColumns >= 2 ? this.#person(table, name, index, rowLabel) : null;
+    for (const i of compiled.others) {
+      if (written[i] === 1) continue;
+      row[i] = this.#otherValue(table.columns[i] as ColumnModel, name, index, rowLabel, random, person);
+    }
     return { row, coarse };
   }
 
-  readonly #byName = new Map<TableModel, Map<string, ColumnModel>>();
-
-  #columnsByName(table: TableModel): Map<string, ColumnModel> {
-    let map = this.#byName.get(table);
-    if (map === undefined) this.#byName.set(table, (map = new Map(table.columns.map((c) => [c.name, c]))));
-    return map;
-  }
-
-  #parentCoarse(fk: ForeignKeyModel | undefined, parentRow: number, column: string): number {
-    if (fk === undefined) return 0;
-    const parentName = qualifiedName(fk.parent);
-    const parentModel = this.#model.tables.find((t) => qualifiedName(t.table) === parentName);
-    const stats = parentModel?.columns.find((c) => c.name === column);
-    const size = stats?.role === 'modelled' ? coarseCount(stats.stats) : 1;
-    if (parentRow === -1) return size - 1;
-    return this.#generated.get(parentName)?.coarse.get(column)?.[parentRow] ?? size - 1;
+  /** The row's fake person: names whose real-value check passes (redrawn a few times, as single fakes are). */
+  #person(table: TableModel, name: string, index: number, rowLabel: string): FakePerson {
+    const { seeder, isRealValue } = this.#options;
+    const scopes = (entity: string): string[] =>
+      table.columns.flatMap((c) => (c.role === 'personal' && c.entity === entity ? [c.scope] : []));
+    const firstScopes = scopes('first_name');
+    const lastScopes = scopes('last_name');
+    // Unique person columns are seeded by the row only (a redraw keeps them), others by row and attempt.
+    const unique = table.columns.some((c) => c.role === 'personal' && c.unique && PERSON_KINDS.has(c.entity));
+    const input = unique ? `${name}\u0000${index}` : rowLabel;
+    let person: FakePerson | undefined;
+    for (let redraw = 0; redraw <= MAX_FAKE_REDRAWS; redraw++) {
+      const seed = (part: string): Uint8Array =>
+        seeder.seed(`synth_person:${part}`, `${input}\u0000${redraw}`);
+      person = {
+        first: fakeValue('first_name', seed('first')),
+        last: fakeValue('last_name', seed('last')),
+        domain: EMAIL_DOMAINS[(seed('domain')[0] as number) % EMAIL_DOMAINS.length] as string,
+      };
+      const real =
+        firstScopes.some((scope) => isRealValue?.(scope, person?.first ?? '') === true) ||
+        lastScopes.some((scope) => isRealValue?.(scope, person?.last ?? '') === true);
+      if (!real) break;
+    }
+    return person as FakePerson;
   }
 
   #otherValue(
@@ -436,6 +526,7 @@ export class SynthesisSampler {
     index: number,
     rowLabel: string,
     random: SeededRandom,
+    person: FakePerson | null = null,
   ): string | null {
     const { seeder, isRealValue } = this.#options;
     switch (column.role) {
@@ -452,6 +543,15 @@ export class SynthesisSampler {
         const u = random.next();
         if (u < column.nullShare) return null;
         if (!column.unique && u < column.nullShare + column.emptyShare) return '';
+        const fromPerson =
+          person === null || !PERSON_KINDS.has(column.entity)
+            ? null
+            : personValue(column.entity, person, index, column.unique, column.maxLength);
+        // Names were already redrawn with the person (then kept, as single fakes are after their redraws);
+        // an email or username that equals a real one falls back to an independent fake.
+        const isName = column.entity !== 'email' && column.entity !== 'username';
+        if (fromPerson !== null && (isName || isRealValue?.(column.scope, fromPerson) !== true))
+          return fromPerson;
         // Unique fakes are seeded by the row only; others by the row and the attempt (a redraw changes them).
         const input = column.unique ? `${table}\u0000${index}` : rowLabel;
         let value = fakeValue(column.entity, seeder.seed(column.scope, input), {
@@ -480,9 +580,130 @@ function nullCode(stats: ColumnStats): number {
   return stats.counts.length - 1;
 }
 
-function drawDense(counts: readonly number[], random: SeededRandom): number {
-  const total = counts.reduce((a, b) => a + b, 0);
-  return total === 0 ? counts.length - 1 : drawWeighted(counts, total, random);
+/** A distribution as codes and running totals: one draw is a binary search. */
+interface CumulativeTable {
+  readonly codes: Int32Array;
+  readonly cumulative: Float64Array;
+}
+
+interface CompiledParent {
+  /** Index in the table's draw order of an own column, or -1 for a referenced row's column. */
+  readonly own: number;
+  readonly codes: Uint8Array | undefined;
+  readonly rows: Int32Array | undefined;
+  readonly nullCode: number;
+}
+
+interface CompiledColumn {
+  readonly name: string;
+  readonly orderIndex: number;
+  readonly position: number;
+  readonly stats: ColumnStats;
+  readonly parents: readonly CompiledParent[];
+  readonly byBoth: ReadonlyMap<number, CumulativeTable>;
+  readonly byFirst: ReadonlyMap<number, CumulativeTable>;
+  readonly marginal: CumulativeTable | null;
+  readonly anchor: number;
+  readonly nullCode: number;
+}
+
+interface CompiledTable {
+  readonly columns: readonly CompiledColumn[];
+  readonly foreignKeyColumns: readonly (readonly number[])[];
+  /** Positions of columns that are neither modelled nor foreign keys (keys, fakes, constants). */
+  readonly others: readonly number[];
+  readonly orderSize: number;
+  /** Personal name, email and username columns: two or more share one fake person per row. */
+  readonly personColumns: number;
+}
+
+/** Entity kinds drawn from one fake person per row, so a row's name, email and username agree. */
+const PERSON_KINDS: ReadonlySet<string> = new Set([
+  'first_name',
+  'last_name',
+  'full_name',
+  'email',
+  'username',
+]);
+
+/** One fake person: the names every person column of a row is built from. */
+export interface FakePerson {
+  readonly first: string;
+  readonly last: string;
+  /** Email domain, drawn with the person. */
+  readonly domain: string;
+}
+
+/**
+ * A person column's value from the row's fake person: the names themselves, `First Last`, and an email or
+ * username built from the lowercased names (`first.last`; with `unique`, the row number keeps it unique).
+ * Null when it does not fit the column (the caller then draws an independent fake).
+ */
+export function personValue(
+  entity: string,
+  person: FakePerson,
+  row: number,
+  unique: boolean,
+  maxLength: number | null,
+): string | null {
+  const handle = `${plain(person.first)}.${plain(person.last)}${unique ? `.${row + 1}` : ''}`;
+  let value: string | null;
+  switch (entity) {
+    case 'first_name':
+      value = unique ? null : person.first;
+      break;
+    case 'last_name':
+      value = unique ? null : person.last;
+      break;
+    case 'full_name':
+      value = unique ? null : `${person.first} ${person.last}`;
+      break;
+    case 'email':
+      value = `${handle}@${person.domain}`;
+      break;
+    case 'username':
+      value = handle;
+      break;
+    default:
+      value = null;
+  }
+  return value !== null && (maxLength === null || value.length <= maxLength) ? value : null;
+}
+
+const plain = (name: string): string =>
+  name
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
+
+function cumulativeSparse(pairs: readonly number[]): CumulativeTable | null {
+  const n = pairs.length >> 1;
+  const codes = new Int32Array(n);
+  const cumulative = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    codes[i] = pairs[2 * i] as number;
+    total += pairs[2 * i + 1] as number;
+    cumulative[i] = total;
+  }
+  return total > 0 ? { codes, cumulative } : null;
+}
+
+function cumulativeDense(counts: readonly number[]): CumulativeTable | null {
+  return cumulativeSparse(counts.flatMap((n, code) => [code, n]));
+}
+
+function drawCumulative(table: CumulativeTable, random: SeededRandom): number {
+  const { codes, cumulative } = table;
+  const target = random.next() * (cumulative[cumulative.length - 1] as number);
+  let low = 0;
+  let high = cumulative.length - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((cumulative[mid] as number) <= target) low = mid + 1;
+    else high = mid;
+  }
+  return codes[low] as number;
 }
 
 /** Draws the key of a sparse `[key, weight, key, weight, …]` list. */

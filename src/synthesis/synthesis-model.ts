@@ -58,6 +58,8 @@ export interface TableModel {
   readonly foreignKeys: readonly ForeignKeyModel[];
   /** Column sets that must stay unique in the target. */
   readonly uniqueSets: readonly (readonly string[])[];
+  /** Columns the exact-match filter compares (see `exactMatchColumns`); absent in older model files. */
+  readonly matchColumns?: readonly string[];
 }
 
 export type ColumnModel =
@@ -103,10 +105,34 @@ export interface CategoricalStats {
 export type RareFill =
   | { readonly fill: 'fake_string'; readonly length: number; readonly maxLength: number | null }
   | { readonly fill: 'enum'; readonly labels: readonly string[] }
+  | WordsFill
   | { readonly fill: 'uuid' }
   | { readonly fill: 'kept' }
   /** Schema-level text (an empty array or document) when no category is frequent enough to keep. */
   | { readonly fill: 'literal'; readonly value: string };
+
+/**
+ * Rare text of a non-personal column drawn as plausible text of the same shape: a word count from the
+ * column's word-count histogram (counts of at least k rows), then words by a bigram chain over the
+ * column's own words seen at least k times (transitions seen at least k times; else a unigram draw);
+ * the share of rare words becomes made-up letter words of the rare words' lengths and casing.
+ */
+export interface WordsFill {
+  readonly fill: 'words';
+  /** Sparse `[wordCount, rows, …]`. */
+  readonly lengths: readonly number[];
+  readonly words: readonly string[];
+  /** Occurrences per word. */
+  readonly counts: readonly number[];
+  /** Per previous word index (-1: start), sparse `[wordIndex, times, …]`. */
+  readonly next: Readonly<Record<string, readonly number[]>>;
+  /** Share of word occurrences that were rare words: drawn as made-up letter words of this shape. */
+  readonly madeUpShare: number;
+  /** Letters per rare word, sparse `[letters, times, …]` (counts of at least k). */
+  readonly madeUpLengths: readonly number[];
+  readonly casing: 'upper' | 'lower' | 'title';
+  readonly maxLength: number | null;
+}
 
 export interface NumericStats {
   readonly type: 'numeric';

@@ -36,6 +36,7 @@ export interface SynthReportOptions {
   readonly out?: string;
   readonly format?: string;
   readonly sampleRows?: string;
+  readonly policy?: string;
 }
 
 const SCALES = new Set([0.1, 1, 10]);
@@ -157,6 +158,7 @@ export async function synthReportCommand(
     synthetic: createSource(requireOption(options.synthetic, '--synthetic'), settings),
     ...(options.holdout === undefined ? {} : { holdout: createSource(options.holdout, settings) }),
     maxRows: positiveInteger(options.sampleRows, 20_000, '--sample-rows'),
+    ...(options.policy === undefined ? {} : { policy: await loadPolicy(options.policy) }),
     signal,
   });
   if (options.out !== undefined) {

@@ -154,3 +154,22 @@ export function cramersV(a: readonly (string | null)[], b: readonly (string | nu
   }
   return Math.sqrt(chi2 / (n * (k - 1)));
 }
+
+/**
+ * Text shape of a column whose values are (nearly) all distinct, where comparing values says nothing: the
+ * mean of the KS complements of the values' character lengths and word counts (words split on spaces).
+ * NULLs are ignored. Decision documented in the README: such columns are scored on shape, not skipped
+ * and not counted as category mismatches.
+ */
+export function textShape(
+  real: readonly (string | null)[],
+  synthetic: readonly (string | null)[],
+): number | null {
+  const lengths = (values: readonly (string | null)[]): number[] =>
+    values.flatMap((v) => (v === null ? [] : [v.length]));
+  const words = (values: readonly (string | null)[]): number[] =>
+    values.flatMap((v) => (v === null ? [] : [v === '' ? 0 : v.split(' ').length]));
+  const a = ksComplement(lengths(real), lengths(synthetic));
+  const b = ksComplement(words(real), words(synthetic));
+  return a === null || b === null ? null : (a + b) / 2;
+}

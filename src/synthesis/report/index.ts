@@ -5,6 +5,7 @@ export {
   equalWidthBins,
   ksComplement,
   pearson,
+  textShape,
   tvComplement,
 } from './column-metrics.js';
 export { closerToTrainingShare, closestDistances, columnRanges, rowDistance, type DcrValue } from './dcr.js';

@@ -6,6 +6,7 @@ import {
   equalWidthBins,
   ksComplement,
   pearson,
+  textShape,
   tvComplement,
 } from './column-metrics.js';
 import { closerToTrainingShare, closestDistances, columnRanges, type DcrValue } from './dcr.js';
@@ -21,7 +22,8 @@ export type ReportColumn =
     }
   | {
       readonly name: string;
-      readonly type: 'categorical';
+      /** Categorical: TV complement; text (values nearly all distinct): text shape, no pair trends. */
+      readonly type: 'categorical' | 'text';
       readonly real: readonly (string | null)[];
       readonly synthetic: readonly (string | null)[];
       readonly holdout?: readonly (string | null)[];
@@ -73,7 +75,7 @@ export interface TableReport {
   readonly syntheticRows: number;
   readonly columns: readonly {
     readonly column: string;
-    readonly metric: 'ks_complement' | 'tv_complement';
+    readonly metric: 'ks_complement' | 'tv_complement' | 'text_shape';
     readonly score: number | null;
     /** Shares per bin (numeric: 10 equal-width bins over the real range) or per category rank (top 10 real categories, then the rest): shapes, no values. */
     readonly histogram: { readonly real: readonly number[]; readonly synthetic: readonly number[] };
@@ -86,6 +88,8 @@ export interface TableReport {
     readonly realAssociation: number | null;
     readonly meetsThreshold: boolean;
   }[];
+  /** Share of this table's synthetic rows equal to a real row on the compared columns; null when not compared. */
+  readonly exactMatchRate: number | null;
 }
 
 export interface PrivacyReport {
@@ -129,18 +133,27 @@ export function buildQualityReport(
   const tableReports: TableReport[] = tables.map((t) => {
     const columns = t.columns.map((c) => ({
       column: c.name,
-      metric: c.type === 'numeric' ? ('ks_complement' as const) : ('tv_complement' as const),
+      metric:
+        c.type === 'numeric'
+          ? ('ks_complement' as const)
+          : c.type === 'text'
+            ? ('text_shape' as const)
+            : ('tv_complement' as const),
       score:
         c.type === 'numeric'
           ? ksComplement(present(c.real), present(c.synthetic))
-          : tvComplement(c.real, c.synthetic),
+          : c.type === 'text'
+            ? textShape(c.real, c.synthetic)
+            : tvComplement(c.real, c.synthetic),
       histogram: histogram(c),
     }));
     const pairs: TableReport['pairs'][number][] = [];
-    for (let i = 0; i < t.columns.length; i++) {
-      for (let j = i + 1; j < t.columns.length; j++) {
-        const a = t.columns[i] as ReportColumn;
-        const b = t.columns[j] as ReportColumn;
+    // Text columns have no pair trends (every value distinct: no contingency to compare).
+    const paired = t.columns.filter((c) => c.type !== 'text');
+    for (let i = 0; i < paired.length; i++) {
+      for (let j = i + 1; j < paired.length; j++) {
+        const a = paired[i] as ReportColumn;
+        const b = paired[j] as ReportColumn;
         if (a.type === 'numeric' && b.type === 'numeric') {
           const r = pearson(a.real, b.real);
           pairs.push({
@@ -166,6 +179,7 @@ export function buildQualityReport(
     }
     return {
       table: t.table,
+      exactMatchRate: exactMatches(t),
       realRows: t.columns[0]?.real.length ?? 0,
       syntheticRows: t.columns[0]?.synthetic.length ?? 0,
       columns,
@@ -202,8 +216,10 @@ function present(values: readonly (number | null)[]): number[] {
 }
 
 function histogram(column: ReportColumn): TableReport['columns'][number]['histogram'] {
-  if (column.type === 'numeric') {
-    const real = present(column.real);
+  if (column.type === 'numeric' || column.type === 'text') {
+    const lengths = (values: readonly (string | number | null)[]): number[] =>
+      values.flatMap((v) => (v === null ? [] : [typeof v === 'string' ? v.length : v]));
+    const real = lengths(column.real);
     const min = real.reduce((m, v) => Math.min(m, v), Infinity);
     const max = real.reduce((m, v) => Math.max(m, v), -Infinity);
     const shares = (values: readonly number[]): number[] => {
@@ -214,7 +230,7 @@ function histogram(column: ReportColumn): TableReport['columns'][number]['histog
       }
       return bins.map((n) => (values.length === 0 ? 0 : n / values.length));
     };
-    return { real: shares(real), synthetic: shares(present(column.synthetic)) };
+    return { real: shares(real), synthetic: shares(lengths(column.synthetic)) };
   }
   const realFreq = [...frequenciesOf(column.real)].sort((a, b) => b[1] - a[1]);
   const top = realFreq.slice(0, 10).map(([k]) => k);
@@ -255,6 +271,20 @@ function subsample<T>(rows: readonly T[], size: number, label: string): T[] {
     copy[j] = t;
   }
   return copy.slice(0, size);
+}
+
+/** Synthetic rows of one table equal to a real row on the compared columns, as a share (null: not compared). */
+function exactMatches(t: ReportTableInput): number | null {
+  if (t.rowKeys !== undefined) {
+    const keys = new Set(t.rowKeys.real);
+    const matches = t.rowKeys.synthetic.filter((key) => keys.has(key)).length;
+    return t.rowKeys.synthetic.length === 0 ? null : matches / t.rowKeys.synthetic.length;
+  }
+  if (t.columns.length < 2) return null;
+  const keys = new Set(rowsOf(t.columns, 'real').map((r) => JSON.stringify(r)));
+  const synthetic = rowsOf(t.columns, 'synthetic');
+  const matches = synthetic.filter((row) => keys.has(JSON.stringify(row))).length;
+  return synthetic.length === 0 ? null : matches / synthetic.length;
 }
 
 function privacyReport(tables: readonly ReportTableInput[], seed: string): PrivacyReport {
