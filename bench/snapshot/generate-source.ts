@@ -8,7 +8,7 @@ import { SOURCE_DATABASE, createEmptyDatabase, databaseExists, withClient } from
  */
 
 /** Bumped whenever the generated data changes, so an old source is rebuilt instead of re-used. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 export interface SourceInfo {
   readonly people: number;
@@ -98,8 +98,9 @@ export async function ensureSource(serverUrl: string, people: number, fresh: boo
         SELECT g,
                (${sqlArray(FIRST_NAMES)})[${pick(1, FIRST_NAMES.length)}] AS f,
                (${sqlArray(LAST_NAMES)})[${pick(2, LAST_NAMES.length)}] AS l,
+               -- Never 555-0100..0199: that fictional range is where phone fakes come from.
                '+1 ' || (200 + abs(hashint8extended(g, 4)) % 800) || '-555-'
-                 || lpad((abs(hashint8extended(g, 10)) % 10000)::text, 4, '0') AS ph
+                 || (200 + abs(hashint8extended(g, 10)) % 9800)::text AS ph
         FROM generate_series(1::bigint, ${people}::bigint) AS g
       ) AS p`);
     await c.query(`

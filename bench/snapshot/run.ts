@@ -136,9 +136,9 @@ async function benchmark(options: BenchOptions): Promise<number> {
         cpuProfile: true,
       });
       await dropDatabase(serverUrl, PROFILE_TARGET_DATABASE);
-      if (isComplete(profiled) && profiled.cpuProfile !== null) {
-        profile = await summarizeCpuProfile(profiled.cpuProfile, REPO_ROOT);
-        log(`profile kept in ${profiled.cpuProfile.slice(REPO_ROOT.length)}`);
+      if (isComplete(profiled) && profiled.cpuProfiles.length > 0) {
+        profile = await summarizeCpuProfile(profiled.cpuProfiles, REPO_ROOT);
+        log(`profiles kept in ${profiled.cpuProfiles[0]?.slice(REPO_ROOT.length).replace(/[^/]*$/, '')}`);
       } else {
         log(`the profiled run failed (exit ${profiled.exitCode}); no profile in the report`);
       }

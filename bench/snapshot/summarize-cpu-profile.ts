@@ -28,24 +28,74 @@ export interface HotSpot {
   readonly selfMs: number;
   /** Share of all sampled time, 0..1. */
   readonly share: number;
-  /** Share of the time the main thread was not idle, 0..1: where the CPU-bound part goes. */
+  /** Share of the time the threads were not idle, 0..1: where the CPU-bound part goes. */
   readonly busyShare: number;
+}
+
+export interface ThreadBusy {
+  /** `main` or `worker N` (node numbers threads in the profile file names). */
+  readonly thread: string;
+  readonly busyMs: number;
+  readonly sampledMs: number;
 }
 
 export interface ProfileSummary {
   readonly totalMs: number;
-  /** Share of sampled time the main thread was idle (waiting on sockets), 0..1. */
+  /** Busy (not idle) sampled time per thread: the main thread and each transform worker. */
+  readonly threads: readonly ThreadBusy[];
+  /** Share of sampled time the threads were idle (waiting on sockets or work), 0..1. */
   readonly idleShare: number;
   readonly functions: readonly HotSpot[];
   /** The same time grouped by area: a file of ours, a package, node internals, GC. */
   readonly areas: readonly HotSpot[];
 }
 
-export async function summarizeCpuProfile(file: string, repoRoot: string, top = 20): Promise<ProfileSummary> {
-  const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
+/**
+ * Summarises one profile, or several (one per thread: node writes the main thread's and each worker's)
+ * merged: self time adds up across threads, and `threads` gives each one's busy time.
+ */
+export async function summarizeCpuProfile(
+  fileOrFiles: string | readonly string[],
+  repoRoot: string,
+  top = 20,
+): Promise<ProfileSummary> {
+  const files = typeof fileOrFiles === 'string' ? [fileOrFiles] : fileOrFiles;
+  const functions = new Map<string, { name: string; location: string; us: number }>();
+  const areas = new Map<string, number>();
+  const threads: ThreadBusy[] = [];
+  let totalUs = 0;
+  let idleUs = 0;
+  for (const file of files) {
+    const before = { totalUs, idleUs };
+    const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
+    ({ totalUs, idleUs } = addProfile(profile, repoRoot, functions, areas, totalUs, idleUs));
+    const sampledUs = totalUs - before.totalUs;
+    threads.push({
+      thread: threadLabel(file),
+      busyMs: (sampledUs - (idleUs - before.idleUs)) / 1000,
+      sampledMs: sampledUs / 1000,
+    });
+  }
+  return summaryOf(functions, areas, threads, totalUs, idleUs, top);
+}
+
+/** `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`: thread 0 is the main thread. */
+function threadLabel(file: string): string {
+  const thread = /\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1];
+  return thread === undefined || thread === '0' ? 'main' : `worker ${thread}`;
+}
+
+function addProfile(
+  profile: CpuProfile,
+  repoRoot: string,
+  functions: Map<string, { name: string; location: string; us: number }>,
+  areas: Map<string, number>,
+  totalBefore: number,
+  idleBefore: number,
+): { totalUs: number; idleUs: number } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  let totalUs = 0;
+  let totalUs = totalBefore;
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i];
     const duration = profile.timeDeltas[i + 1] ?? 0;
@@ -57,9 +107,7 @@ export async function summarizeCpuProfile(file: string, repoRoot: string, top = 
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
 
-  const functions = new Map<string, { name: string; location: string; us: number }>();
-  const areas = new Map<string, number>();
-  let idleUs = 0;
+  let idleUs = idleBefore;
   for (const [id, us] of selfUs) {
     const frame = byId.get(id)?.callFrame;
     if (frame === undefined) continue;
@@ -86,12 +134,24 @@ export async function summarizeCpuProfile(file: string, repoRoot: string, top = 
     areas.set(area, (areas.get(area) ?? 0) + us);
   }
 
+  return { totalUs, idleUs };
+}
+
+function summaryOf(
+  functions: ReadonlyMap<string, { name: string; location: string; us: number }>,
+  areas: ReadonlyMap<string, number>,
+  threads: readonly ThreadBusy[],
+  totalUs: number,
+  idleUs: number,
+  top: number,
+): ProfileSummary {
   const share = (us: number): number => (totalUs > 0 ? us / totalUs : 0);
   const busyUs = totalUs - idleUs;
   const busyShare = (us: number, name: string): number =>
     name === '(idle)' || busyUs <= 0 ? 0 : us / busyUs;
   return {
     totalMs: totalUs / 1000,
+    threads,
     idleShare: share(idleUs),
     functions: [...functions.values()]
       .sort((a, b) => b.us - a.us)

@@ -53,7 +53,8 @@ export interface LookalikeRun {
   readonly summary: SnapshotSummaryJson | null;
   /** The last stderr lines, for diagnosing a failed run (names and codes only, never values). */
   readonly stderrTail: string;
-  readonly cpuProfile: string | null;
+  /** The profiles of the main thread and of every transform worker (one file per thread). */
+  readonly cpuProfiles: readonly string[];
 }
 
 /** The parts of the CLI's JSON summary the bench reads. */
@@ -227,15 +228,16 @@ export async function timeLookalikeSnapshot(
       .slice(-20)
       .map((l) => l.text)
       .join('\n'),
-    cpuProfile: options.cpuProfile === true ? await mainThreadProfile(profileDir) : null,
+    cpuProfiles: options.cpuProfile === true ? await threadProfiles(profileDir) : [],
   };
 }
 
-/** The main thread's profile: node writes `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`, thread 0 is main. */
-async function mainThreadProfile(dir: string): Promise<string | null> {
-  const files = (await readdir(dir)).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort();
-  const last = files.at(-1);
-  return last === undefined ? null : `${dir}${last}`;
+/** Every thread's profile: node writes `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`, thread 0 is main. */
+async function threadProfiles(dir: string): Promise<string[]> {
+  return (await readdir(dir))
+    .filter((f) => /\.\d+\.\d+\.cpuprofile$/.test(f))
+    .sort()
+    .map((f) => `${dir}${f}`);
 }
 
 /** Runs a tool with its output hidden unless it fails. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CopyTextDecoder, decodeLine, encodeRows } from './copy-text.js';
+import {
+  COPY_TEXT_FORMAT,
+  CopyTextDecoder,
+  CopyTextEncoder,
+  decodeLine,
+  decodeRows,
+  encodeRows,
+  rowCodec,
+} from './copy-text.js';
 
 describe('COPY text codec', () => {
   it('decodes NULL, empty strings and escapes', () => {
@@ -33,5 +41,43 @@ describe('COPY text codec', () => {
     const decoder = new CopyTextDecoder();
     expect(decoder.push(Buffer.from('a\tb\nc\td'))).toEqual([['a', 'b']]);
     expect(decoder.end()).toEqual([['c', 'd']]);
+  });
+
+  const SPECIAL_ROWS = [
+    ['tab\there', 'new\nline', 'back\\slash', 'cr\rx', null, '', '\\N literal'],
+    ['Zoë Ñandú', '日本語', '😀 emoji', 'plain', null, '\\', 'x'],
+  ];
+
+  it('encodes straight into bytes exactly as the string encoder does', () => {
+    const encoder = new CopyTextEncoder(8); // tiny on purpose: every row makes it grow
+    for (let i = 0; i < 3; i++) {
+      expect(encoder.encode(SPECIAL_ROWS).toString('utf8')).toBe(encodeRows(SPECIAL_ROWS));
+    }
+    expect(encoder.encode([]).length).toBe(0);
+  });
+
+  it('returns buffers that own their memory, so they can be transferred to another thread', () => {
+    const bytes = new CopyTextEncoder().encode([['a', 'b']]);
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(bytes.length);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(bytes, [bytes.buffer as ArrayBuffer]);
+    port1.close();
+    port2.close();
+    expect(bytes.buffer.byteLength).toBe(0); // detached: it was moved, not copied
+  });
+
+  it('decodes whole rows from bytes, a final row without newline included', () => {
+    const bytes = rowCodec.encodeRows(SPECIAL_ROWS);
+    expect(decodeRows(bytes)).toEqual(SPECIAL_ROWS);
+    expect(decodeRows(new Uint8Array(bytes).subarray(0, bytes.length - 1))).toEqual(SPECIAL_ROWS);
+    expect(decodeRows(new Uint8Array(0))).toEqual([]);
+    expect(decodeRows(Buffer.from('\n'))).toEqual([['']]);
+  });
+
+  it('declares a format whose codec module is this file', async () => {
+    expect(COPY_TEXT_FORMAT.rowEnd).toBe(0x0a);
+    const loaded = (await import(COPY_TEXT_FORMAT.codecModule)) as { rowCodec: typeof rowCodec };
+    expect(loaded.rowCodec.decodeRows(loaded.rowCodec.encodeRows(SPECIAL_ROWS))).toEqual(SPECIAL_ROWS);
   });
 });

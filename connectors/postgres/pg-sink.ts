@@ -9,11 +9,13 @@ import {
   type SinkConnector,
   type SinkSession,
   type TableRef,
+  type TargetReader,
 } from '../../src/core/index.js';
 import { quoteIdent, quoteTable } from './catalog.js';
-import { encodeRows } from './copy-text.js';
+import { COPY_TEXT_FORMAT, CopyTextEncoder } from './copy-text.js';
 import { connect, parseEndpoint, type PgEndpoint } from './pg-connection.js';
 import { translateDatabaseError } from './pg-errors.js';
+import { createPgTargetReader } from './target-reader.js';
 
 /**
  * A PostgreSQL target over node-postgres. Everything — schema, rows, sequences, indexes, constraints —
@@ -58,6 +60,8 @@ export const USER_OBJECTS_SQL = `
     AS objects`;
 
 class PgSinkSession implements SinkSession {
+  readonly encodedFormat = COPY_TEXT_FORMAT;
+  readonly #encoder = new CopyTextEncoder();
   #closed = false;
   #inTransaction = false;
 
@@ -115,10 +119,11 @@ class PgSinkSession implements SinkSession {
     signal: AbortSignal,
   ): Promise<number> {
     let rows = 0;
-    async function* encode(): AsyncGenerator<string> {
+    const encoder = this.#encoder;
+    async function* encode(): AsyncGenerator<Buffer> {
       for await (const batch of batches) {
         rows += batch.length;
-        yield encodeRows(batch);
+        yield encoder.encode(batch);
       }
     }
     await this.#copyIn(table, columns, encode(), signal);
@@ -207,6 +212,10 @@ class PgSinkSession implements SinkSession {
       `counting ${qualifiedName(table)}`,
     );
     return Number(result[0]?.n ?? 0);
+  }
+
+  reader(): TargetReader {
+    return createPgTargetReader(this.client, this.endpoint.label);
   }
 
   async commit(): Promise<void> {

@@ -15,7 +15,7 @@ import {
   type SubsetRequest,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
-import { CopyTextDecoder } from './copy-text.js';
+import { COPY_TEXT_FORMAT, CopyTextDecoder } from './copy-text.js';
 import { selectRowsSql } from './select-rows-sql.js';
 import { dropTablesSql, dumpSection, findPgDump, resolveDumpScope, type PgDumpTool } from './pg-dump.js';
 import { connect, libpqEnvironment, parseEndpoint, type PgEndpoint } from './pg-connection.js';
@@ -60,7 +60,28 @@ async function openPgSource(
   return new PgSourceSession(client, endpoint, snapshotId, serverMajor, options);
 }
 
+/** A second read-only session importing an exported snapshot: the same rows the first one sees. */
+async function openPgSnapshotSession(
+  endpoint: PgEndpoint,
+  options: PgSourceOptions,
+  snapshotId: string,
+  serverMajor: number,
+  signal: AbortSignal,
+): Promise<SourceSession> {
+  if (signal.aborted) throw new GatewayError('cancelled', 'cancelled before connecting to the source');
+  const client = await connect(endpoint);
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SET TRANSACTION SNAPSHOT '${snapshotId.replace(/'/g, "''")}'`);
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw translateDatabaseError(error, 'source_read_failed', `${endpoint.label}: cannot join the snapshot`);
+  }
+  return new PgSourceSession(client, endpoint, snapshotId, serverMajor, options);
+}
+
 class PgSourceSession implements SourceSession {
+  readonly encodedFormat = COPY_TEXT_FORMAT;
   #closed = false;
   #broken = false;
   #pgDump: PgDumpTool | undefined;
@@ -137,6 +158,13 @@ class PgSourceSession implements SourceSession {
         stream.destroy();
       }
     }
+  }
+
+  /** Parallel readers join this session's exported snapshot; a subset's temporary tables stay here. */
+  async forkSession(signal: AbortSignal): Promise<SourceSession> {
+    if (this.#closed || this.#broken)
+      throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
+    return openPgSnapshotSession(this.endpoint, this.options, this.snapshotId, this.serverMajor, signal);
   }
 
   /**

@@ -8,10 +8,12 @@ import {
   type SinkConnector,
   type SinkSession,
   type TableRef,
+  type TargetReader,
 } from '../../src/core/index.js';
 import { quoteIdent, quoteTable } from './catalog.js';
 import { encodeRows } from './copy-text.js';
 import { translateDatabaseError } from './pg-errors.js';
+import { createPgliteTargetReader } from './target-reader.js';
 
 const LABEL = 'PGlite target';
 
@@ -240,6 +242,10 @@ class PgliteSinkSession implements SinkSession {
           .rows,
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  reader(): TargetReader {
+    return createPgliteTargetReader(this.#db, LABEL);
   }
 
   async commit(): Promise<void> {

@@ -24,6 +24,22 @@ export interface ReadRequest {
 
 export type DdlSection = 'pre_data' | 'post_data';
 
+/** Encoded rows a source and a sink can exchange, and where a worker thread finds their codec. */
+export interface EncodedRowFormat {
+  /** Formats with equal ids are the same bytes: a source's encoded rows can be written by the sink. */
+  readonly id: string;
+  /** The byte that ends every row and never occurs inside one: chunks are cut into whole rows without decoding. */
+  readonly rowEnd: number;
+  /** URL of an ES module, importable in a worker thread, exporting `rowCodec: RowCodec`. */
+  readonly codecModule: string;
+}
+
+/** Decodes whole encoded rows and encodes rows in the same format (what `codecModule` exports). */
+export interface RowCodec {
+  decodeRows(bytes: Uint8Array): RowBatch;
+  encodeRows(rows: RowBatch): Uint8Array;
+}
+
 /** A read-only view of the source at one point in time: every read sees the same snapshot. */
 export interface SourceSession {
   introspect(selection: Selection): Promise<DatabaseSchema>;
@@ -39,6 +55,16 @@ export interface SourceSession {
    * whose every column is kept. The pipeline uses it only when the sink declares `writeEncoded` too.
    */
   readEncoded?(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer>;
+  /**
+   * Optional capability: how `readEncoded` chunks are framed and decoded. With `forkSession`, and a sink
+   * declaring the same format, the pipeline transforms large tables in worker threads.
+   */
+  readonly encodedFormat?: EncodedRowFormat;
+  /**
+   * Optional capability: another read-only session on this session's snapshot (the same rows, without a
+   * computed subset). The caller closes it.
+   */
+  forkSession?(signal: AbortSignal): Promise<SourceSession>;
   /**
    * Optional capability: computes a referentially complete subset inside this session's snapshot, keeping
    * the kept rows' keys in the source (never in the process). Calling it again replaces the previous
@@ -77,10 +103,18 @@ export interface SinkSession {
     signal: AbortSignal,
     onRows?: (rowsSoFar: number) => void,
   ): Promise<number>;
+  /** Optional capability: the format `writeEncoded` takes (see `SourceSession.encodedFormat`). */
+  readonly encodedFormat?: EncodedRowFormat;
   setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void>;
   /** Fills materialized views (created empty by the schema copy) from the loaded data; returns how many. */
   refreshMaterializedViews(): Promise<number>;
   countRows(table: TableRef): Promise<number>;
+  /**
+   * Optional capability: reads back what the target holds — inside the load transaction before commit (so
+   * a leaking snapshot is verified and rolled back, never delivered), or a committed target when no
+   * transaction was begun (`lookalike verify`).
+   */
+  reader?(): TargetReader;
   commit(): Promise<void>;
   rollback(): Promise<void>;
   close(): Promise<void>;
@@ -94,4 +128,19 @@ export interface SourceConnector {
 export interface SinkConnector {
   readonly kind: string;
   openSink(signal: AbortSignal): Promise<SinkSession>;
+}
+
+/** What verification reads from a target: its catalog, its rows, and two integrity queries. */
+export interface TargetReader {
+  introspect(selection: Selection): Promise<DatabaseSchema>;
+  readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch>;
+  countRows(table: TableRef): Promise<number>;
+  /** Rows of `table` whose `columns` are all non-null and match no row of the referenced key (anti-join). */
+  countOrphans(
+    table: TableRef,
+    columns: readonly string[],
+    references: { readonly table: TableRef; readonly columns: readonly string[] },
+  ): Promise<number>;
+  /** Rows whose non-null `columns` repeat an earlier row's (0 when the set is unique). */
+  countDuplicates(table: TableRef, columns: readonly string[]): Promise<number>;
 }

@@ -2,11 +2,14 @@ export type { ActionKind, ActionSpec, EntityKind, LeafActionSpec } from './actio
 export { ACTION_KINDS, ENTITY_KINDS, JSON_PATH_PATTERN } from './actions.js';
 export type {
   DdlSection,
+  EncodedRowFormat,
   ReadRequest,
+  RowCodec,
   SinkConnector,
   SinkSession,
   SourceConnector,
   SourceSession,
+  TargetReader,
 } from './connector.js';
 export type { ErrorCode, ErrorDetails } from './errors.js';
 export { ERROR_CODES, GatewayError, HTTP_STATUS_BY_CODE, isGatewayError, toGatewayError } from './errors.js';

@@ -1,0 +1,401 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  GatewayError,
+  qualifiedName,
+  type DatabaseSchema,
+  type EncodedRowFormat,
+  type ReadRequest,
+  type Secret,
+  type SinkSession,
+  type SourceSession,
+} from '../core/index.js';
+import type { Plan } from '../policy/index.js';
+import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './parallel-protocol.js';
+
+/**
+ * Transforms one table in worker threads while this thread only moves bytes: it reads the source's
+ * encoded rows (through the session that holds the subset, if any), cuts them into slabs of whole rows,
+ * hands each slab to the least busy worker and writes the transformed slabs to the sink in read order —
+ * so the target holds the same rows in the same order as the single-thread path, in the same transaction.
+ * Each worker first rebuilds the run's transform state (Bloom filters, known entities) by reading a forked
+ * session on the same snapshot: keyed determinism makes its fakes equal to this thread's.
+ */
+
+/** Tables estimated below this stay in this thread: starting workers costs more than they save. */
+export const PARALLEL_MIN_ROWS = 20_000;
+/** Bytes of encoded rows per slab: large enough to amortise a message, small enough to keep memory flat. */
+export const SLAB_BYTES = 256 * 1024;
+/** Slabs in flight per worker: one being transformed, one waiting. */
+const SLABS_PER_WORKER = 2;
+const MAX_WORKERS = 16;
+/** Each worker holds its own detection resources and known-entity index (~150 MB measured on the bench). */
+const MAX_DEFAULT_WORKERS = 4;
+
+export interface ParallelCopyRequest {
+  readonly source: SourceSession;
+  readonly sink: SinkSession;
+  readonly read: ReadRequest;
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
+  readonly secret: Secret;
+  readonly detection: boolean;
+  readonly workers: number;
+  readonly signal: AbortSignal;
+  readonly onRows?: (rowsSoFar: number) => void;
+}
+
+/** What a parallel copy needs from the source and sink; undefined when they cannot do it. */
+export function parallelFormat(source: SourceSession, sink: SinkSession): EncodedRowFormat | undefined {
+  const format = source.encodedFormat;
+  if (
+    format === undefined ||
+    sink.encodedFormat?.id !== format.id ||
+    source.readEncoded === undefined ||
+    source.forkSession === undefined ||
+    sink.writeEncoded === undefined
+  )
+    return undefined;
+  return format;
+}
+
+/**
+ * How many workers a table gets: `requested` when given (below 1: none). By default, one per core (at
+ * most 4) for tables whose transforms find spans in text (redact_text, json: ~300 µs a value measured on
+ * the bench) estimated at `PARALLEL_MIN_ROWS` or more. Lighter transforms (~3 µs a value) stay in this
+ * thread: a worker's start-up (~1 s of CPU loading modules and rebuilding state) outweighs what it saves.
+ */
+export function transformWorkersFor(
+  estimatedRows: number,
+  requested: number | undefined,
+  findsTextSpans: boolean,
+): number {
+  if (requested !== undefined) return Math.min(Math.max(0, Math.floor(requested)), MAX_WORKERS);
+  const cores = availableParallelism();
+  return cores > 1 && findsTextSpans && estimatedRows >= PARALLEL_MIN_ROWS
+    ? Math.min(cores, MAX_DEFAULT_WORKERS)
+    : 0;
+}
+
+/** Copies one table through `request.workers` transform workers; returns the rows written. */
+export async function copyTableInParallel(request: ParallelCopyRequest): Promise<number> {
+  const { source, sink, read, signal } = request;
+  const format = parallelFormat(source, sink);
+  if (format === undefined || request.workers < 1)
+    throw new GatewayError('internal', 'parallel copy needs encoded reads, forks and writes of one format');
+  const table = qualifiedName(read.table);
+  const pool = new TransformPool(table, signal);
+  try {
+    for (let i = 0; i < request.workers; i++) {
+      const fork = await pool.track(source.forkSession?.(signal));
+      pool.start(workerSetup(request, format), fork, format.rowEnd);
+    }
+    await pool.ready();
+    const chunks = (source.readEncoded as NonNullable<SourceSession['readEncoded']>).call(
+      source,
+      read,
+      signal,
+    );
+    return await (sink.writeEncoded as NonNullable<SinkSession['writeEncoded']>).call(
+      sink,
+      read.table,
+      read.columns,
+      pool.transform(cutRowSlabs(chunks, format.rowEnd, SLAB_BYTES)),
+      signal,
+      request.onRows,
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
+function workerSetup(request: ParallelCopyRequest, format: EncodedRowFormat): WorkerSetup {
+  return {
+    // A copy per worker, zeroed by the worker once its seeder is derived.
+    key: new Uint8Array(request.secret.reveal()),
+    plan: request.plan,
+    schema: request.schema,
+    table: request.read.table,
+    batchRows: request.read.batchRows,
+    detection: request.detection,
+    codecModule: format.codecModule,
+  };
+}
+
+/**
+ * Re-cuts encoded chunks into slabs of whole rows of about `targetBytes` (one long row may be larger).
+ * Each slab owns its memory, so it can be transferred to a worker without copying again.
+ */
+export async function* cutRowSlabs(
+  chunks: AsyncIterable<Buffer>,
+  rowEnd: number,
+  targetBytes: number,
+): AsyncGenerator<Uint8Array> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    size += chunk.length;
+    if (size < targetBytes) continue;
+    const joined = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
+    const last = joined.lastIndexOf(rowEnd);
+    if (last === -1) {
+      parts = [joined];
+      continue;
+    }
+    yield ownedCopy(joined.subarray(0, last + 1));
+    const rest = joined.subarray(last + 1);
+    parts = rest.length > 0 ? [rest] : [];
+    size = rest.length;
+  }
+  if (size > 0) yield ownedCopy(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size));
+}
+
+function ownedCopy(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
+interface PendingSlab {
+  readonly resolve: (bytes: Buffer) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  readonly fork: SourceSession;
+  /** Slabs sent and not yet returned, in the order sent (a worker answers in order). */
+  readonly pending: Map<number, PendingSlab>;
+  ready: boolean;
+}
+
+/** The workers of one table copy: started together, failed together, terminated in `close`. */
+class TransformPool {
+  readonly #workers: PoolWorker[] = [];
+  readonly #forks: SourceSession[] = [];
+  #failure: Error | undefined;
+  /** Rejecters of everything awaited through `#guard`: a failure wakes every waiter at once. */
+  readonly #waiters = new Set<(error: Error) => void>();
+  #readyWaiters: (() => void)[] = [];
+  #nextSeq = 0;
+  readonly #onAbort: () => void;
+
+  constructor(
+    private readonly table: string,
+    private readonly signal: AbortSignal,
+  ) {
+    this.#onAbort = () =>
+      this.#fail(new GatewayError('cancelled', `cancelled while writing ${table}`, { table }));
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    if (signal.aborted) this.#onAbort();
+  }
+
+  #fail(error: Error): void {
+    if (this.#failure !== undefined) return;
+    this.#failure = error;
+    for (const reject of this.#waiters) reject(error);
+    this.#waiters.clear();
+    for (const w of this.#workers) for (const pending of w.pending.values()) pending.reject(error);
+  }
+
+  /** `promise`, or the pool's failure if that comes first (without leaking a handler per call). */
+  #guard<T>(promise: Promise<T>): Promise<T> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    return new Promise<T>((resolve, reject) => {
+      this.#waiters.add(reject);
+      promise.then(
+        (value) => {
+          this.#waiters.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#waiters.delete(reject);
+          reject(error instanceof Error ? error : new GatewayError('internal', 'a transform step failed'));
+        },
+      );
+    });
+  }
+
+  /** Keeps a fork to close in `close`, even when a later step fails. */
+  async track(opening: Promise<SourceSession> | undefined): Promise<SourceSession> {
+    if (opening === undefined) throw new GatewayError('internal', 'the source cannot fork its session');
+    const fork = await opening;
+    this.#forks.push(fork);
+    this.#throwIfFailed();
+    return fork;
+  }
+
+  start(setup: WorkerSetup, fork: SourceSession, rowEnd: number): void {
+    const script = workerScript();
+    const worker = new Worker(script.filename, {
+      eval: script.isCode,
+      workerData: { setup },
+      transferList: [setup.key.buffer as ArrayBuffer],
+      // The worker prints nothing; anything it would print is not ours to pass on.
+      stdout: true,
+      stderr: true,
+    });
+    const entry: PoolWorker = { worker, fork, pending: new Map(), ready: false };
+    this.#workers.push(entry);
+    const reads = new Map<number, () => void>();
+    worker.on('message', (message: FromWorker) => {
+      switch (message.type) {
+        case 'ready':
+          entry.ready = true;
+          for (const wake of this.#readyWaiters.splice(0)) wake();
+          return;
+        case 'read':
+          void this.#serveRead(entry, message.id, message.request, rowEnd, reads);
+          return;
+        case 'pull':
+          reads.get(message.id)?.();
+          return;
+        case 'slab_done': {
+          const pending = entry.pending.get(message.seq);
+          entry.pending.delete(message.seq);
+          pending?.resolve(
+            Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength),
+          );
+          return;
+        }
+        case 'failed':
+          this.#fail(errorOf(message.failure));
+          return;
+      }
+    });
+    worker.on('error', () =>
+      this.#fail(
+        new GatewayError('internal', `a transform worker of ${this.table} crashed`, { table: this.table }),
+      ),
+    );
+    worker.on('exit', (code) => {
+      if (this.#failure === undefined)
+        this.#fail(
+          new GatewayError('internal', `a transform worker of ${this.table} exited (${code})`, {
+            table: this.table,
+          }),
+        );
+    });
+  }
+
+  /** Resolves when every worker has rebuilt its state. */
+  async ready(): Promise<void> {
+    while (!this.#workers.every((w) => w.ready)) {
+      this.#throwIfFailed();
+      await this.#guard(new Promise<void>((resolve) => this.#readyWaiters.push(resolve)));
+    }
+    // The forks only served the state rebuilds.
+    await this.#closeForks();
+  }
+
+  /** Transformed slabs in input order, with at most `SLABS_PER_WORKER` slabs in flight per worker. */
+  async *transform(slabs: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+    const input = slabs[Symbol.asyncIterator]();
+    const inFlight: Promise<Buffer>[] = [];
+    const limit = this.#workers.length * SLABS_PER_WORKER;
+    let inputDone = false;
+    try {
+      for (;;) {
+        while (!inputDone && inFlight.length < limit) {
+          const next = await this.#guard(input.next());
+          if (next.done === true) inputDone = true;
+          else inFlight.push(this.#send(next.value));
+        }
+        const head = inFlight.shift();
+        if (head === undefined) return;
+        yield await this.#guard(head);
+      }
+    } finally {
+      await input.return?.();
+    }
+  }
+
+  #send(bytes: Uint8Array): Promise<Buffer> {
+    this.#throwIfFailed();
+    // The least busy worker; ties go to the first.
+    let target = this.#workers[0] as PoolWorker;
+    for (const w of this.#workers) if (w.pending.size < target.pending.size) target = w;
+    const seq = this.#nextSeq++;
+    const done = new Promise<Buffer>((resolve, reject) => target.pending.set(seq, { resolve, reject }));
+    done.catch(() => undefined);
+    const message: ToWorker = { type: 'slab', seq, bytes };
+    target.worker.postMessage(message, [bytes.buffer as ArrayBuffer]);
+    return done;
+  }
+
+  /** Streams a worker's state-rebuild read from its fork, one slab per `pull`. */
+  async #serveRead(
+    entry: PoolWorker,
+    id: number,
+    request: ReadRequest,
+    rowEnd: number,
+    reads: Map<number, () => void>,
+  ): Promise<void> {
+    const post = (message: ToWorker, transfer: ArrayBuffer[] = []): void =>
+      entry.worker.postMessage(message, transfer);
+    try {
+      const chunks = entry.fork.readEncoded?.(request, this.signal);
+      if (chunks === undefined) throw new GatewayError('internal', 'the source cannot read encoded rows');
+      for await (const bytes of cutRowSlabs(chunks, rowEnd, SLAB_BYTES)) {
+        const pulled = new Promise<void>((resolve) => reads.set(id, resolve));
+        post({ type: 'read_rows', id, bytes }, [bytes.buffer as ArrayBuffer]);
+        await this.#guard(pulled);
+      }
+      post({ type: 'read_end', id });
+    } catch (error) {
+      if (this.#failure !== undefined) return;
+      const failure: WorkerFailure =
+        error instanceof GatewayError
+          ? { code: error.code, message: error.message, details: error.details }
+          : { code: 'source_read_failed', message: `reading for ${this.table} failed`, details: {} };
+      post({ type: 'read_failed', id, failure });
+    } finally {
+      reads.delete(id);
+    }
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  async #closeForks(): Promise<void> {
+    const forks = this.#forks.splice(0);
+    await Promise.all(forks.map((fork) => fork.close().catch(() => undefined)));
+  }
+
+  /** Terminates every worker and closes every fork; safe after any failure. */
+  async close(): Promise<void> {
+    this.signal.removeEventListener('abort', this.#onAbort);
+    // From here on, exits are expected.
+    this.#fail(new GatewayError('cancelled', `the transform workers of ${this.table} were stopped`));
+    await Promise.all(this.#workers.map((w) => w.worker.terminate().catch(() => undefined)));
+    await this.#closeForks();
+  }
+}
+
+function errorOf(failure: WorkerFailure): GatewayError {
+  return new GatewayError(failure.code, failure.message, failure.details);
+}
+
+/**
+ * The worker script beside this file. From dist/ it is `parallel-worker.js`; from source (tests, tsx) a
+ * bootstrap registers tsx in the worker first (Node 20 ignores `--import` in a worker's execArgv).
+ */
+function workerScript(): { filename: string | URL; isCode: boolean } {
+  if (!import.meta.url.endsWith('.ts'))
+    return { filename: new URL('./parallel-worker.js', import.meta.url), isCode: false };
+  const entry = new URL('./parallel-worker.ts', import.meta.url).href;
+  const loader = tsxLoader();
+  const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return { filename: code, isCode: true };
+}
+
+/** tsx's ESM API (its CommonJS build cannot register hooks from a worker). */
+function tsxLoader(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  return pathToFileURL(join(dirname(manifest), 'dist/esm/api/index.mjs')).href;
+}
