@@ -31,10 +31,43 @@ module.exports = {
     {
       name: 'pure-layers-stay-pure',
       comment:
-        'Policy, fake values, transforms, introspection, subset and detection are pure: no edges, no pipeline.',
+        'Policy, fake values, transforms, introspection, subset, detection, synthesis, verify and manifest are pure: no edges, no pipeline.',
       severity: 'error',
-      from: { path: '^src/(policy|fake-values|transform|introspection|subset|detection)/' },
+      from: {
+        path: '^src/(policy|fake-values|transform|introspection|subset|detection|synthesis|verify|manifest)/',
+      },
       to: { path: '^src/(pipeline|cli|http|jobs|compose)' },
+    },
+    {
+      name: 'inner-layers-never-see-the-gateway-edges',
+      comment:
+        'Auth, state, jobs and http are edges: nothing inward (core, config, pipeline, pure layers) imports them.',
+      severity: 'error',
+      from: {
+        path: '^src/(core|config|introspection|fake-values|transform|policy|subset|detection|pipeline|demo|llm)/',
+      },
+      to: { path: '^src/(auth|state|jobs|http)/' },
+    },
+    {
+      name: 'gateway-edges-point-inward',
+      comment:
+        'auth and state see only inner layers; jobs adds state; http adds auth and jobs; only cli composes.',
+      severity: 'error',
+      from: { path: '^src/(auth|state)/' },
+      to: { path: '^src/(auth|state|jobs|http|cli|compose)', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'jobs-below-http',
+      severity: 'error',
+      from: { path: '^src/jobs/' },
+      to: { path: '^src/(http|cli|compose|auth)' },
+    },
+    {
+      name: 'http-is-not-composition',
+      comment: 'The HTTP app gets its store, runner and verifier injected; only the cli builds them.',
+      severity: 'error',
+      from: { path: '^src/http/' },
+      to: { path: '^src/(cli|compose)' },
     },
     {
       name: 'no-deep-imports-across-modules',

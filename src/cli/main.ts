@@ -2,11 +2,21 @@ import { Command, CommanderError, Option } from 'commander';
 import { readSettings } from '../config/index.js';
 import { toGatewayError } from '../core/index.js';
 import { reportError, type CliIo } from './cli-output.js';
-import { demoCommand, type DemoOptions } from './commands/demo-command.js';
-import { detectCommand, type DetectOptions } from './commands/detect-command.js';
-import { scanCommand, type ScanOptions } from './commands/scan-command.js';
-import { planCommand, type PlanOptions } from './commands/plan-command.js';
-import { snapshotCommand, type SnapshotOptions } from './commands/snapshot-command.js';
+import type { DemoOptions } from './commands/demo-command.js';
+import type { DetectOptions } from './commands/detect-command.js';
+import type { ScanOptions } from './commands/scan-command.js';
+import type { PlanOptions } from './commands/plan-command.js';
+import type { SnapshotOptions } from './commands/snapshot-command.js';
+import type { SynthOptions, SynthReportOptions } from './commands/synth-command.js';
+import type { VerifyOptions } from './commands/verify-command.js';
+import type { ManifestVerifyOptions } from './commands/manifest-command.js';
+import type { ServeOptions } from './commands/serve-command.js';
+import type {
+  GatewayClientOptions,
+  RequestCreateOptions,
+  RequestListOptions,
+} from './commands/request-command.js';
+import type { AuditExportOptions } from './commands/audit-command.js';
 import { EXIT_CODE_BY_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { createStderrLogger } from './stderr-logger.js';
 
@@ -24,7 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       writeOut: (text) => io.stderr.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .showHelpAfterError('(run "lookalike --help" for usage)');
+    .showHelpAfterError('(run "lookalike --help" for usage)')
+    .enablePositionalOptions();
 
   const common = (command: Command): Command =>
     command
@@ -60,7 +71,9 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--secret-file <file>', 'key file, needed only to test suppression hashes of a subset'),
   ).action(async (options: PlanOptions & { verbose?: boolean }) => {
     format = options.format ?? 'text';
-    await run(() => planCommand(options, io, readSettings(io.env), signal));
+    await run(async () =>
+      (await import('./commands/plan-command.js')).planCommand(options, io, readSettings(io.env), signal),
+    );
   });
 
   common(
@@ -71,12 +84,68 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--policy <file>', 'policy YAML file (default: draft one from a scan of the source)')
       .option('--plan <file>', 'run exactly this saved plan (refused if the source schema changed)')
       .option('--secret-file <file>', 'file holding the key (≥ 32 bytes); wins over LOOKALIKE_SECRET')
-      .option('--batch-rows <n>', 'rows per batch (default 2000 or LOOKALIKE_BATCH_ROWS)'),
+      .option('--batch-rows <n>', 'rows per batch (default 2000 or LOOKALIKE_BATCH_ROWS)')
+      .option('--manifest-out <file>', 'write the snapshot manifest (JSON, signed with --signing-key) here')
+      .option(
+        '--signing-key <file>',
+        'Ed25519 private key (PKCS#8 PEM); wins over LOOKALIKE_SIGNING_KEY_FILE',
+      ),
   ).action(async (options: SnapshotOptions & { verbose?: boolean }) => {
     format = options.format ?? 'text';
     const logger = createStderrLogger(io.stderr, options.verbose === true);
-    await run(() => snapshotCommand(options, io, readSettings(io.env), signal, logger));
+    await run(async () =>
+      (await import('./commands/snapshot-command.js')).snapshotCommand(
+        options,
+        io,
+        readSettings(io.env),
+        signal,
+        logger,
+      ),
+    );
   });
+
+  common(
+    program
+      .command('verify')
+      .description(
+        'check a target against its source: no real value left, integrity as planned (exit 1 if not)',
+      )
+      .option('--source <url>', 'source database URL (postgres://…)')
+      .option('--target <url>', 'the snapshot to check (postgres://…)')
+      .option('--policy <file>', 'the policy it was made with (default: a scan decides what is personal)')
+      .option('--plan <file>', 'the saved plan it was made with')
+      .option('--manifest <file>', 'the manifest written by "snapshot --manifest-out"')
+      .option('--public-key <file>', 'with --manifest: check its signature first (Ed25519 PEM)')
+      .option('--batch-rows <n>', 'rows per batch (default 2000 or LOOKALIKE_BATCH_ROWS)'),
+  ).action(async (options: VerifyOptions & { verbose?: boolean }) => {
+    format = options.format ?? 'text';
+    const logger = createStderrLogger(io.stderr, options.verbose === true);
+    await run(async () =>
+      (await import('./commands/verify-command.js')).verifyCommand(
+        options,
+        io,
+        readSettings(io.env),
+        signal,
+        logger,
+      ),
+    );
+  });
+
+  program
+    .command('manifest')
+    .description('snapshot manifests')
+    .command('verify <file>')
+    .description("check a manifest's signature and content (exit 0 valid, 1 unsigned, tampered or wrong key)")
+    .requiredOption('--public-key <file>', 'Ed25519 public key (PEM)')
+    .addOption(
+      new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'),
+    )
+    .action(async (file: string, options: ManifestVerifyOptions) => {
+      format = options.format ?? 'text';
+      await run(async () =>
+        (await import('./commands/manifest-command.js')).manifestVerifyCommand(file, options, io),
+      );
+    });
 
   common(
     program
@@ -88,8 +157,117 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--write-policy <file>', 'write a draft policy from the scan, each decision commented'),
   ).action(async (options: ScanOptions & { verbose?: boolean }) => {
     format = options.format ?? 'text';
-    await run(() => scanCommand(options, io, readSettings(io.env), signal));
+    await run(async () =>
+      (await import('./commands/scan-command.js')).scanCommand(options, io, readSettings(io.env), signal),
+    );
   });
+
+  // `synth` runs fit + sample in one go; `synth fit|sample|report` are the split form and the report.
+  const synthFlags = (command: Command): Command =>
+    common(command)
+      .option('--seed <n>', 'same seed, same synthetic rows (default 1)')
+      .option(
+        '--rare-min <k>',
+        'categories and conditional cells with fewer rows are never stored (default 5)',
+      )
+      .option('--sample-rows <n>', 'rows read per table for fitting (default 100000)')
+      .option('--batch-rows <n>', 'rows per batch (default 2000 or LOOKALIKE_BATCH_ROWS)');
+  const synth = synthFlags(
+    program
+      .command('synth')
+      .description('fit a statistical model of the source and load synthetic rows into an empty target')
+      .option('--source <url>', 'source database URL (postgres://…)')
+      .option('--target <url>', 'empty target database URL (postgres://…)')
+      .option('--policy <file>', 'policy YAML naming the personal columns (default: a scan decides)')
+      .option('--scale <factor>', 'rows relative to the source: 0.1, 1 or 10 (default 1)'),
+  )
+    // `synth` and its subcommands share flag names: a subcommand's flags are its own.
+    .enablePositionalOptions()
+    .action(async (options: SynthOptions & { verbose?: boolean }) => {
+      format = options.format ?? 'text';
+      const logger = createStderrLogger(io.stderr, options.verbose === true);
+      await run(async () =>
+        (await import('./commands/synth-command.js')).synthCommand(
+          options,
+          io,
+          readSettings(io.env),
+          signal,
+          logger,
+        ),
+      );
+    });
+  synthFlags(
+    synth
+      .command('fit')
+      .description('write the model (statistics and the schema DDL, no rows) to a file')
+      .option('--source <url>', 'source database URL (postgres://…)')
+      .option('--policy <file>', 'policy YAML naming the personal columns (default: a scan decides)')
+      .option('--out <file>', 'model file to write (JSON)'),
+  ).action(async (options: SynthOptions & { verbose?: boolean }) => {
+    format = options.format ?? 'text';
+    const logger = createStderrLogger(io.stderr, options.verbose === true);
+    await run(async () =>
+      (await import('./commands/synth-command.js')).synthFitCommand(
+        options,
+        io,
+        readSettings(io.env),
+        signal,
+        logger,
+      ),
+    );
+  });
+  synthFlags(
+    synth
+      .command('sample')
+      .description("load a model's synthetic rows into an empty target (the model carries the schema DDL)")
+      .option('--model <file>', 'model file from "synth fit"')
+      .option('--target <url>', 'empty target database URL (postgres://…)')
+      .option(
+        '--source <url>',
+        'optional: the source, to run the exact-match filter and the real-value check',
+      )
+      .option('--scale <factor>', 'rows relative to the source: 0.1, 1 or 10 (default 1)'),
+  ).action(async (options: SynthOptions & { verbose?: boolean }) => {
+    format = options.format ?? 'text';
+    const logger = createStderrLogger(io.stderr, options.verbose === true);
+    await run(async () =>
+      (await import('./commands/synth-command.js')).synthSampleCommand(
+        options,
+        io,
+        readSettings(io.env),
+        signal,
+        logger,
+      ),
+    );
+  });
+  synth
+    .command('report')
+    .description('score a synthetic database against the real one: quality and privacy (JSON, HTML)')
+    .option('--real <url>', 'the real database URL')
+    .option('--synthetic <url>', 'the synthetic database URL')
+    .option(
+      '--holdout <url>',
+      'real rows kept away from fitting (same schema): for the closer-to-training share',
+    )
+    .option('--out <file>', 'write a self-contained HTML page')
+    .option('--sample-rows <n>', 'rows read per table from each database (default 20000)')
+    .option('--policy <file>', 'the synthesis policy: its personal columns are not scored for shape')
+    .addOption(
+      new Option('--format <format>', 'output: text (stderr) or json (stdout)')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .action(async (options: SynthReportOptions) => {
+      format = options.format ?? 'text';
+      await run(async () =>
+        (await import('./commands/synth-command.js')).synthReportCommand(
+          options,
+          io,
+          readSettings(io.env),
+          signal,
+        ),
+      );
+    });
 
   program
     .command('detect')
@@ -100,8 +278,111 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     )
     .action(async (options: DetectOptions) => {
       format = 'json';
-      await run(() => detectCommand(options, io, signal));
+      await run(async () =>
+        (await import('./commands/detect-command.js')).detectCommand(options, io, signal),
+      );
     });
+
+  program
+    .command('serve')
+    .description('run the gateway: HTTP API for snapshot requests, approvals, jobs and the audit log')
+    .option('--config <file>', 'gateway config YAML (sources, targets, policies, auth, state)')
+    .option('--verbose', 'log every request and job event to stderr')
+    .action(async (options: ServeOptions & { verbose?: boolean }) => {
+      const logger = createStderrLogger(io.stderr, options.verbose === true);
+      await run(async () =>
+        (await import('./commands/serve-command.js')).serveCommand(options, io, signal, logger, VERSION),
+      );
+    });
+
+  // Commands against a running gateway: URL and token from flags or LOOKALIKE_GATEWAY_URL / LOOKALIKE_TOKEN.
+  const client = (command: Command): Command =>
+    command
+      .option('--gateway <url>', 'gateway base URL (default: LOOKALIKE_GATEWAY_URL)')
+      .option('--token-file <file>', 'file holding the bearer token (default: LOOKALIKE_TOKEN)')
+      .addOption(
+        new Option('--format <format>', 'output: text (stderr) or json (stdout)')
+          .choices(['text', 'json'])
+          .default('text'),
+      );
+  const request = program.command('request').description('snapshot requests on a running gateway');
+  client(
+    request
+      .command('create')
+      .description('request a snapshot (names only: source, target, policy)')
+      .option('--source <name>', 'configured source')
+      .option('--target <name>', 'configured target')
+      .option('--policy <name>', 'configured policy')
+      .option('--purpose <text>', 'why the copy is needed (recorded in the audit log)')
+      .option('--ttl-hours <n>', 'hours the delivered database lives (default and maximum: gateway config)')
+      .option('--wait', 'follow the request to its end with a progress line')
+      .addOption(new Option('--poll-ms <ms>').hideHelp()),
+  ).action(async (options: RequestCreateOptions) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/request-command.js')).requestCreateCommand(options, io, signal),
+    );
+  });
+  client(
+    request
+      .command('list')
+      .description('your requests (approvers and auditors: all)')
+      .option('--state <state>', 'only requests in this state')
+      .option('--limit <n>', 'at most this many (default 50)'),
+  ).action(async (options: RequestListOptions) => {
+    format = options.format ?? 'text';
+    await run(async () => (await import('./commands/request-command.js')).requestListCommand(options, io));
+  });
+  for (const action of ['get', 'cancel', 'approve'] as const)
+    client(
+      request
+        .command(`${action} <id>`)
+        .description(
+          action === 'get'
+            ? 'state, live progress and delivery of one request'
+            : action === 'cancel'
+              ? 'cancel a request (a running one is stopped)'
+              : 'approve a request awaiting approval (not your own)',
+        ),
+    ).action(async (id: string, options: GatewayClientOptions) => {
+      format = options.format ?? 'text';
+      await run(async () =>
+        (await import('./commands/request-command.js')).requestActionCommand(action, id, options, io),
+      );
+    });
+  client(
+    request
+      .command('credentials <id>')
+      .description('a new password for your delivered database, printed once to stdout'),
+  ).action(async (id: string, options: GatewayClientOptions) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/request-command.js')).requestCredentialsCommand(id, options, io),
+    );
+  });
+
+  const audit = program.command('audit').description("the gateway's hash-chained audit log (auditors)");
+  client(audit.command('verify').description('verify the hash chain; exit 1 naming where it breaks')).action(
+    async (options: GatewayClientOptions) => {
+      format = options.format ?? 'text';
+      await run(async () => (await import('./commands/audit-command.js')).auditVerifyCommand(options, io));
+    },
+  );
+  client(
+    audit
+      .command('export')
+      .description('export events as JSON Lines to stdout (for a SIEM)')
+      .option('--actor <who>', 'only events by this principal')
+      .option('--action <action>', 'only this action (e.g. snapshot.expired)')
+      .option('--subject <id>', 'only events about this request')
+      .addOption(new Option('--outcome <outcome>').choices(['success', 'failure', 'denied']))
+      .option('--since <iso-time>', 'from this time')
+      .option('--until <iso-time>', 'before this time'),
+  ).action(async (options: AuditExportOptions) => {
+    await run(async () =>
+      (await import('./commands/audit-command.js')).auditExportCommand(options, io, signal),
+    );
+  });
 
   program
     .command('demo')
@@ -112,7 +393,7 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     .option('--customers <n>', 'customers to generate', '200')
     .action(async (options: DemoOptions) => {
       format = options.format ?? 'text';
-      await run(() => demoCommand(options, io, signal));
+      await run(async () => (await import('./commands/demo-command.js')).demoCommand(options, io, signal));
     });
 
   try {

@@ -13,6 +13,8 @@ export interface Settings {
    * LOOKALIKE_LLM_BASE_URL is set (any OpenAI-compatible endpoint). It is sent names and value shapes only.
    */
   readonly llm: LlmSettings | null;
+  /** LOOKALIKE_SIGNING_KEY_FILE: Ed25519 private key (PKCS#8 PEM) that signs snapshot manifests. */
+  readonly signingKeyFile: string | undefined;
 }
 
 export interface LlmSettings {
@@ -39,6 +41,7 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
     pgDumpPath: env.LOOKALIKE_PG_DUMP === '' ? undefined : env.LOOKALIKE_PG_DUMP,
     batchRows,
     llm: readLlmSettings(env),
+    signingKeyFile: env.LOOKALIKE_SIGNING_KEY_FILE === '' ? undefined : env.LOOKALIKE_SIGNING_KEY_FILE,
   });
 }
 

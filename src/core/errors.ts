@@ -26,12 +26,16 @@ export const ERROR_CODES = [
   'tool_missing',
   'tool_version_mismatch',
   'verification_failed',
+  'leak_found',
   'transform_failed',
   'cancelled',
   'unauthorized',
   'forbidden',
   'not_found',
   'conflict',
+  'rate_limited',
+  'payload_too_large',
+  'unavailable',
   'internal',
 ] as const;
 
@@ -61,12 +65,16 @@ export const HTTP_STATUS_BY_CODE: { readonly [C in ErrorCode]: number } = {
   tool_missing: 500,
   tool_version_mismatch: 500,
   verification_failed: 500,
+  leak_found: 422,
   transform_failed: 500,
   cancelled: 499,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
+  payload_too_large: 413,
+  unavailable: 503,
   internal: 500,
 };
 

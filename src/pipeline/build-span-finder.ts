@@ -1,4 +1,10 @@
-import { sameTable, type DatabaseSchema, type EntityKind, type SourceSession } from '../core/index.js';
+import {
+  sameTable,
+  type DatabaseSchema,
+  type EntityKind,
+  type Logger,
+  type SourceSession,
+} from '../core/index.js';
 import { KnownEntityIndex, type Detection } from '../detection/index.js';
 import type { KeyedSeeder } from '../fake-values/index.js';
 import type { Plan, PlannedColumn } from '../policy/index.js';
@@ -24,8 +30,7 @@ export async function buildSpanFinder(
   schema: DatabaseSchema,
   detection: Detection,
   seeder: KeyedSeeder,
-  batchRows: number,
-  signal: AbortSignal,
+  { batchRows, signal, logger }: { batchRows: number; signal: AbortSignal; logger: Logger },
 ): Promise<SpanFinder | undefined> {
   const usesText = plan.tables.some(
     (t) =>
@@ -68,6 +73,9 @@ export async function buildSpanFinder(
       }
     }
   }
+  // Counts only: which values were indexed is never logged.
+  logger.info('known_entities_indexed', { entries: known.size, dropped: known.dropped });
+  if (known.dropped > 0) logger.warn('known_entities_capped', { dropped: known.dropped });
   const detector = detection.textDetector({ knownEntities: known });
   return (text) =>
     detector.detect(text).map((span) => ({

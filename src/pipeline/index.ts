@@ -22,3 +22,19 @@ export {
   type ScanReport,
   type ScanResult,
 } from './scan-source.js';
+export {
+  findKeptPersonalColumns,
+  runVerification,
+  verifySnapshot,
+  type VerifyRequest,
+  type VerifySnapshotInput,
+} from './verify-snapshot.js';
+export {
+  fitSynthesis,
+  runSynthesis,
+  sampleSynthesis,
+  type SynthFitRequest,
+  type SynthSampleRequest,
+  type SynthSummary,
+} from './run-synthesis.js';
+export { runSynthReport, type SynthReportRequest } from './synth-report.js';

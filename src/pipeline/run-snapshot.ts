@@ -2,6 +2,7 @@ import {
   GatewayError,
   qualifiedName,
   sameTable,
+  type DatabaseSchema,
   type Logger,
   type RowBatch,
   type Secret,
@@ -24,6 +25,9 @@ import type { Plan, PlannedTable, Policy } from '../policy/index.js';
 import { assertPlanRunnable, checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
 import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
+import { copyTableInParallel, parallelFormat, transformWorkersFor } from './parallel-copy.js';
+import type { VerificationResult } from '../verify/index.js';
+import { verifyBeforeCommit, verificationError } from './verify-snapshot.js';
 
 export interface SnapshotRequest {
   readonly source: SourceConnector;
@@ -41,8 +45,16 @@ export interface SnapshotRequest {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   readonly onEvent?: SnapshotListener;
+  /** Told the plan that runs, once it is runnable (the manifest records the rule behind every column). */
+  readonly onPlan?: (plan: Plan) => void;
   /** Subset settings that win over the plan's `subset:` (CLI flags, API fields). */
   readonly subset?: SubsetOverrides;
+  /**
+   * Worker threads that transform a table (0: this thread only). Default: one per core (at most 4) for
+   * tables of 20,000 rows or more whose text is searched for spans, when source and sink support it
+   * (see parallel-copy.ts).
+   */
+  readonly transformWorkers?: number;
 }
 
 export interface TableSummary {
@@ -63,6 +75,8 @@ export interface SnapshotSummary {
   readonly keyId: string;
   readonly schemaFingerprint: string;
   readonly policyDigest: string;
+  /** The leak scan, integrity checks and utility figures run before the commit (counts, never values). */
+  readonly verification: VerificationResult;
   /** Present when a subset was copied: its counts, pulls and budget (names and counts only). */
   readonly subset?: SubsetEstimate;
 }
@@ -96,6 +110,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
               ...(request.advisor === undefined ? {} : { advisor: request.advisor }),
             });
     assertPlanRunnable(plan, request.plan === undefined && request.policy === undefined ? 'scan' : 'policy');
+    request.onPlan?.(plan);
     checkAbort();
 
     phase('read_schema');
@@ -111,7 +126,11 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const findSpans =
       request.detection === undefined
         ? undefined
-        : await buildSpanFinder(source, plan, schema, request.detection, seeder, request.batchRows, signal);
+        : await buildSpanFinder(source, plan, schema, request.detection, seeder, {
+            batchRows: request.batchRows,
+            signal,
+            logger,
+          });
     checkAbort();
 
     // After the value scan (fakes must avoid every real value, not only the kept ones): from here on,
@@ -144,7 +163,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           sink,
           planned,
           info,
-          { seeder, uniqueScopes, sourceValues, findSpans },
+          { seeder, uniqueScopes, sourceValues, findSpans, plan, schema },
           request,
           emit,
         ),
@@ -175,6 +194,9 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         );
       }
     }
+    // Leak scan and integrity on the uncommitted target: a snapshot that fails them is rolled back.
+    const verification = await verifyBeforeCommit(source, sink, plan, schema, tables, request);
+    if (verification.status !== 'clean') throw verificationError(verification);
 
     phase('commit');
     checkAbort();
@@ -190,6 +212,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       keyId: request.secret.keyId,
       schemaFingerprint: plan.schemaFingerprint,
       policyDigest: plan.policyDigest,
+      verification,
       ...(subset === null ? {} : { subset }),
     };
     logger.info('snapshot_completed', {
@@ -241,6 +264,9 @@ interface SharedTransformState {
   readonly uniqueScopes: ReadonlySet<string>;
   readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
   readonly findSpans: SpanFinder | undefined;
+  /** What transform workers rebuild the state above from (see parallel-copy.ts). */
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
 }
 
 async function copyTable(
@@ -263,7 +289,32 @@ async function copyTable(
     batchRows: request.batchRows,
   };
   let written: number;
-  if (
+  const workers =
+    transform.transformedColumns === 0 || parallelFormat(source, sink) === undefined
+      ? 0
+      : transformWorkersFor(
+          info.estimatedRows,
+          request.transformWorkers,
+          shared.findSpans !== undefined &&
+            planned.columns.some(
+              (c) => c.copied && (c.action.kind === 'redact_text' || c.action.kind === 'json'),
+            ),
+        );
+  if (workers > 0) {
+    // Large tables are transformed in worker threads; this thread reads and writes in order.
+    written = await copyTableInParallel({
+      source,
+      sink,
+      read,
+      plan: shared.plan,
+      schema: shared.schema,
+      secret: request.secret,
+      detection: shared.findSpans !== undefined,
+      workers,
+      signal: request.signal,
+      onRows: (rowsSoFar) => emit({ type: 'table_progress', table: planned.table, rows: rowsSoFar }),
+    });
+  } else if (
     transform.transformedColumns === 0 &&
     source.readEncoded !== undefined &&
     sink.writeEncoded !== undefined

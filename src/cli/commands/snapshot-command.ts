@@ -10,6 +10,8 @@ import { loadPlanFile } from '../plan-file.js';
 import { createProgressRenderer } from '../progress-renderer.js';
 import { advisorOption, loadDetection } from '../detection-setup.js';
 import { subsetOverrides, type SubsetFlags } from '../subset-options.js';
+import type { Plan } from '../../policy/index.js';
+import { loadSigningKey, toolVersion, writeSnapshotManifest } from './manifest-command.js';
 
 export interface SnapshotOptions extends CommonOptions, SubsetFlags {
   readonly source?: string;
@@ -18,6 +20,10 @@ export interface SnapshotOptions extends CommonOptions, SubsetFlags {
   readonly plan?: string;
   readonly secretFile?: string;
   readonly batchRows?: string;
+  /** Write the signed manifest here (never into the target). */
+  readonly manifestOut?: string;
+  /** Ed25519 PKCS#8 PEM key that signs the manifest; wins over LOOKALIKE_SIGNING_KEY_FILE. */
+  readonly signingKey?: string;
 }
 
 /** `lookalike snapshot`: the whole path, fail-closed and atomic. */
@@ -43,7 +49,15 @@ export async function snapshotCommand(
     throw new GatewayError('usage', '--batch-rows must be a positive integer');
 
   const subset = subsetOverrides(options);
+  const signingKey =
+    options.manifestOut === undefined
+      ? null
+      : await loadSigningKey(options.signingKey ?? settings.signingKeyFile);
+  let plan: Plan | undefined;
   const summary = await runSnapshot({
+    onPlan: (planned) => {
+      plan = planned;
+    },
     source: createSource(requireOption(options.source, '--source'), settings),
     target: createTarget(requireOption(options.target, '--target')),
     ...(policy === undefined ? {} : { policy }),
@@ -59,6 +73,17 @@ export async function snapshotCommand(
     onEvent: createProgressRenderer(io.stderr),
     ...(subset === undefined ? {} : { subset }),
   });
+  if (options.manifestOut !== undefined && plan !== undefined) {
+    await writeSnapshotManifest(
+      options.manifestOut,
+      summary,
+      plan,
+      saved?.selection ?? selectionFrom(options),
+      signingKey,
+      await toolVersion(),
+      io,
+    );
+  }
   if (format === 'json') writeJson(io, summary);
   else say(io, describeSummary(summary));
   return EXIT_OK;

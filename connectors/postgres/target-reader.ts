@@ -1,0 +1,203 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import {
+  GatewayError,
+  qualifiedName,
+  type ReadRequest,
+  type Row,
+  type RowBatch,
+  type TableRef,
+  type TargetReader,
+} from '../../src/core/index.js';
+import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
+import { CopyTextDecoder } from './copy-text.js';
+import { translateDatabaseError } from './pg-errors.js';
+import { pgliteQueryable } from './pglite-queryable.js';
+import { selectRowsSql } from './select-rows-sql.js';
+
+/**
+ * Reads a target back for verification, on the sink's own connection: inside the load transaction it sees
+ * the uncommitted snapshot, so a leaking snapshot can be rolled back instead of delivered.
+ */
+
+function orphansSql(
+  table: TableRef,
+  columns: readonly string[],
+  references: { readonly table: TableRef; readonly columns: readonly string[] },
+): string {
+  const notNull = columns.map((c) => `t.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+  const join = columns
+    .map((c, i) => `r.${quoteIdent(references.columns[i] ?? c)} = t.${quoteIdent(c)}`)
+    .join(' AND ');
+  return `SELECT count(*)::text AS n FROM ONLY ${quoteTable(table)} t WHERE ${notNull}
+    AND NOT EXISTS (SELECT 1 FROM ${quoteTable(references.table)} r WHERE ${join})`;
+}
+
+function duplicatesSql(table: TableRef, columns: readonly string[]): string {
+  const list = columns.map(quoteIdent).join(', ');
+  const notNull = columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+  return `SELECT coalesce(sum(n - 1), 0)::text AS n FROM (SELECT count(*) AS n FROM ${quoteTable(table)}
+    WHERE ${notNull} GROUP BY ${list} HAVING count(*) > 1) d`;
+}
+
+function selectSql(request: ReadRequest): string {
+  return (
+    selectRowsSql(request) ??
+    `SELECT ${request.columns.map(quoteIdent).join(', ')} FROM ONLY ${quoteTable(request.table)}`
+  );
+}
+
+abstract class BaseTargetReader implements TargetReader {
+  constructor(protected readonly label: string) {}
+
+  protected abstract queryable(): Queryable;
+  abstract readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch>;
+
+  async introspect(selection: Parameters<TargetReader['introspect']>[0]) {
+    return this.#run('cannot read the target catalog', () => introspectCatalog(this.queryable(), selection));
+  }
+
+  async countRows(table: TableRef): Promise<number> {
+    const rows = await this.#run(`counting ${qualifiedName(table)}`, () =>
+      this.queryable().query<{ n: string }>(`SELECT count(*)::text AS n FROM ONLY ${quoteTable(table)}`),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async countOrphans(
+    table: TableRef,
+    columns: readonly string[],
+    references: { readonly table: TableRef; readonly columns: readonly string[] },
+  ): Promise<number> {
+    const rows = await this.#run(`checking foreign key of ${qualifiedName(table)}`, () =>
+      this.queryable().query<{ n: string }>(orphansSql(table, columns, references)),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async countDuplicates(table: TableRef, columns: readonly string[]): Promise<number> {
+    const rows = await this.#run(`checking unique columns of ${qualifiedName(table)}`, () =>
+      this.queryable().query<{ n: string }>(duplicatesSql(table, columns)),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  protected decodeBatches = async function* (
+    chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+    request: ReadRequest,
+    table: string,
+  ): AsyncGenerator<RowBatch> {
+    const decoder = new CopyTextDecoder();
+    let batch: RowBatch = [];
+    const accept = (row: Row): void => {
+      if (row.length !== request.columns.length) {
+        throw new GatewayError('verification_failed', `${table}: a row has an unexpected number of fields`, {
+          table,
+        });
+      }
+      batch.push(row);
+    };
+    for await (const chunk of chunks) {
+      for (const row of decoder.push(chunk)) {
+        accept(row);
+        if (batch.length >= request.batchRows) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    for (const row of decoder.end()) accept(row);
+    if (batch.length > 0) yield batch;
+  };
+
+  async #run<T>(context: string, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      throw translateDatabaseError(error, 'verification_failed', `${this.label}: ${context}`);
+    }
+  }
+}
+
+class PgTargetReader extends BaseTargetReader {
+  readonly #queryable: Queryable;
+
+  constructor(
+    private readonly client: pg.Client,
+    label: string,
+  ) {
+    super(label);
+    this.#queryable = {
+      query: async <T extends object>(sql: string, params?: readonly unknown[]) =>
+        (await client.query<T>(sql, params as unknown[] | undefined)).rows,
+    };
+  }
+
+  protected queryable(): Queryable {
+    return this.#queryable;
+  }
+
+  async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
+    const table = qualifiedName(request.table);
+    const stream = this.client.query(copyTo(`COPY (${selectSql(request)}) TO STDOUT`));
+    const label = this.label;
+    async function* chunks(): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          if (signal.aborted)
+            throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+          yield chunk;
+        }
+      } catch (error) {
+        if (error instanceof GatewayError) throw error;
+        throw translateDatabaseError(error, 'verification_failed', `${label}: reading ${table} failed`, {
+          table,
+        });
+      } finally {
+        if (!stream.destroyed && !stream.readableEnded) stream.destroy();
+      }
+    }
+    yield* this.decodeBatches(chunks(), request, table);
+  }
+}
+
+class PgliteTargetReader extends BaseTargetReader {
+  readonly #queryable: Queryable;
+
+  constructor(
+    private readonly db: PGlite,
+    label: string,
+  ) {
+    super(label);
+    this.#queryable = pgliteQueryable(db);
+  }
+
+  protected queryable(): Queryable {
+    return this.#queryable;
+  }
+
+  /** PGlite returns a COPY as one Blob: fine at demo scale (as for the PGlite source). */
+  async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
+    const table = qualifiedName(request.table);
+    if (signal.aborted) throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+    let data: Buffer;
+    try {
+      const blob = (await this.db.query(`COPY (${selectSql(request)}) TO '/dev/blob'`)).blob;
+      data = blob === undefined ? Buffer.alloc(0) : Buffer.from(await blob.arrayBuffer());
+    } catch (error) {
+      throw translateDatabaseError(error, 'verification_failed', `${this.label}: reading ${table} failed`, {
+        table,
+      });
+    }
+    yield* this.decodeBatches([data], request, table);
+  }
+}
+
+export function createPgTargetReader(client: pg.Client, label: string): TargetReader {
+  return new PgTargetReader(client, label);
+}
+
+export function createPgliteTargetReader(db: PGlite, label: string): TargetReader {
+  return new PgliteTargetReader(db, label);
+}

@@ -1,0 +1,471 @@
+import {
+  GatewayError,
+  qualifiedName,
+  sameTable,
+  type DatabaseSchema,
+  type Logger,
+  type Selection,
+  type SinkConnector,
+  type SinkSession,
+  type SourceConnector,
+  type SourceSession,
+  type TableRef,
+  type TargetReader,
+} from '../core/index.js';
+import type { ColumnAdvisor, Detection } from '../detection/index.js';
+import type { Plan, Policy } from '../policy/index.js';
+import {
+  describeProblems,
+  LeakIndex,
+  leakStats,
+  planIntegrity,
+  planVerification,
+  roleOfEntity,
+  SourceTableIndexer,
+  TargetTableScanner,
+  utilityFigure,
+  verificationStatus,
+  type ColumnRole,
+  type IntegrityCheck,
+  type KeptPersonalColumns,
+  type LeakCount,
+  type UtilityFigure,
+  type VerificationResult,
+  type VerifiedTable,
+} from '../verify/index.js';
+import { checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
+import { decisionOf, scanSource } from './scan-source.js';
+
+export interface VerifySnapshotInput {
+  readonly source: SourceSession;
+  readonly target: TargetReader;
+  readonly plan: Plan;
+  /** The source schema the plan was made for. */
+  readonly schema: DatabaseSchema;
+  readonly selection: Selection;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  /** Kept columns a scan found personal (see findKeptPersonalColumns): indexed and checked too. */
+  readonly keptPersonal?: KeptPersonalColumns;
+  /**
+   * Both sides hold exactly the same rows (inside the snapshot: filters and subsets restrict the source
+   * reads too), so row and NULL counts compare exactly; otherwise only tables copied whole are compared.
+   */
+  readonly sameRows: boolean;
+  /** Rows the snapshot copied per table (`schema.table`), when known: spares counting the source again. */
+  readonly sourceRows?: ReadonlyMap<string, number>;
+}
+
+/**
+ * Verifies a target against its source: (1) every identifying value of the source's personal columns is
+ * read into a keyed fingerprint index (no values kept); (2) the target's corresponding columns and every text
+ * or JSON column are streamed and searched (whole values, JSON leaves, tokens and 1–4-word n-grams);
+ * (3) row counts, foreign keys, unique sets, constraints and NULL counts are checked. Both sides are read in
+ * bounded batches; memory is the index (8 bytes a slot) plus one batch.
+ */
+export async function verifySnapshot(input: VerifySnapshotInput): Promise<VerificationResult> {
+  const started = performance.now();
+  const { source, target, plan, schema, signal } = input;
+  const targetSchema = await target.introspect(input.selection);
+  const verification = planVerification(plan, schema, targetSchema, input.keptPersonal);
+  const index = new LeakIndex();
+
+  const indexers = new Map<string, SourceTableIndexer>();
+  for (const table of verification.tables) {
+    if (table.sourceColumns.length === 0) continue;
+    const indexer = new SourceTableIndexer(table, index);
+    for await (const batch of source.readRows(readOf(table, table.sourceColumns, input), signal)) {
+      indexer.addBatch(batch);
+    }
+    indexers.set(table.name, indexer);
+  }
+  const sourceDone = performance.now();
+
+  const leaks: LeakCount[] = [];
+  const scanners = new Map<string, TargetTableScanner>();
+  let lookups = 0;
+  let targetRows = 0;
+  for (const table of verification.tables) {
+    if (table.targetColumns.length === 0) continue;
+    const scanner = new TargetTableScanner(table, index);
+    const read = {
+      table: table.table,
+      columns: table.targetColumns.map((c) => c.name),
+      batchRows: input.batchRows,
+    };
+    for await (const batch of target.readRows(read, signal)) scanner.scanBatch(batch);
+    leaks.push(...scanner.leaks());
+    lookups += scanner.lookups;
+    targetRows += scanner.rows;
+    scanners.set(table.name, scanner);
+  }
+  const targetDone = performance.now();
+
+  const checks = await integrityChecks(input, targetSchema, verification.tables, indexers, scanners);
+  const utility = utilityFigures(verification.tables, indexers, scanners);
+  const done = performance.now();
+  const seconds = (from: number, to: number): number => Math.round(to - from) / 1000;
+  return {
+    status: verificationStatus(leaks, checks),
+    leakScan: {
+      ...leakStats(index.stats()),
+      sourceColumns: verification.tables.reduce((n, t) => n + t.sourceColumns.length, 0),
+      targetColumns: verification.tables.reduce((n, t) => n + t.targetColumns.length, 0),
+      targetRows,
+      lookups,
+      totalLeaks: leaks.reduce((n, l) => n + l.count, 0),
+      leaks,
+      keptPersonalColumns: [...(input.keptPersonal?.keys() ?? [])],
+    },
+    integrity: { passed: checks.every((c) => c.status === 'passed'), checks },
+    utility,
+    seconds: {
+      source: seconds(started, sourceDone),
+      target: seconds(sourceDone, targetDone),
+      integrity: seconds(targetDone, done),
+      total: seconds(started, done),
+    },
+  };
+}
+
+function readOf(
+  table: VerifiedTable,
+  columns: readonly { readonly name: string }[],
+  input: VerifySnapshotInput,
+): { table: TableRef; columns: string[]; where?: string; batchRows: number } {
+  return {
+    table: table.table,
+    columns: columns.map((c) => c.name),
+    ...(table.where === null ? {} : { where: table.where }),
+    batchRows: input.batchRows,
+  };
+}
+
+async function integrityChecks(
+  input: VerifySnapshotInput,
+  targetSchema: DatabaseSchema,
+  tables: readonly VerifiedTable[],
+  indexers: ReadonlyMap<string, SourceTableIndexer>,
+  scanners: ReadonlyMap<string, TargetTableScanner>,
+): Promise<IntegrityCheck[]> {
+  const { plan, schema, target, source, signal } = input;
+  const integrity = planIntegrity(plan, schema, targetSchema, {
+    sameRows: input.sameRows,
+    subset: plan.subset !== undefined,
+  });
+  const checks: IntegrityCheck[] = [...integrity.missingConstraints];
+  for (const ref of integrity.rowCounts) {
+    const name = qualifiedName(ref);
+    const planned = plan.tables.find((t) => sameTable(t.table, ref));
+    const expected =
+      input.sourceRows?.get(name) ??
+      indexers.get(name)?.rows ??
+      (await countSourceRows(source, schema, ref, planned?.where ?? null, input.batchRows, signal));
+    const found = await target.countRows(ref);
+    checks.push({
+      check: 'row_count',
+      table: name,
+      status: found === expected ? 'passed' : 'failed',
+      method: 'count',
+      expected,
+      found,
+    });
+  }
+  for (const fk of integrity.foreignKeys) {
+    const table = qualifiedName(fk.table);
+    if (fk.enforced) {
+      checks.push({
+        check: 'foreign_key',
+        table,
+        constraint: fk.constraint,
+        columns: fk.columns,
+        status: 'passed',
+        method: 'constraint',
+      });
+      continue;
+    }
+    const orphans = await target.countOrphans(fk.table, fk.columns, fk.references);
+    checks.push({
+      check: 'foreign_key',
+      table,
+      constraint: fk.constraint,
+      columns: fk.columns,
+      status: orphans === 0 ? 'passed' : 'failed',
+      method: 'query',
+      expected: 0,
+      found: orphans,
+    });
+  }
+  for (const unique of integrity.uniques) {
+    const table = qualifiedName(unique.table);
+    if (unique.enforced) {
+      checks.push({
+        check: 'unique',
+        table,
+        columns: unique.columns,
+        status: 'passed',
+        method: 'constraint',
+      });
+      continue;
+    }
+    const duplicates = await target.countDuplicates(unique.table, unique.columns);
+    checks.push({
+      check: 'unique',
+      table,
+      columns: unique.columns,
+      status: duplicates === 0 ? 'passed' : 'failed',
+      method: 'query',
+      expected: 0,
+      found: duplicates,
+    });
+  }
+  // NULLs: the source columns read for the leak index, where the action keeps NULLs and rows are the same.
+  for (const table of tables) {
+    const comparable = input.sameRows || (table.where === null && plan.subset === undefined);
+    const indexer = indexers.get(table.name);
+    const scanner = scanners.get(table.name);
+    if (!comparable || indexer === undefined || scanner === undefined) continue;
+    table.sourceColumns.forEach((column, i) => {
+      if (!column.keepsNulls) return;
+      const t = table.targetColumns.findIndex((c) => c.name === column.name);
+      const sourceNulls = indexer.figures[i]?.nulls;
+      const targetNulls = t < 0 ? undefined : scanner.figures[t]?.nulls;
+      if (sourceNulls === undefined || targetNulls === undefined) return;
+      checks.push({
+        check: 'null_count',
+        table: table.name,
+        columns: [column.name],
+        status: sourceNulls === targetNulls ? 'passed' : 'failed',
+        method: 'count',
+        expected: sourceNulls,
+        found: targetNulls,
+      });
+    });
+  }
+  return checks;
+}
+
+async function countSourceRows(
+  source: SourceSession,
+  schema: DatabaseSchema,
+  ref: TableRef,
+  where: string | null,
+  batchRows: number,
+  signal: AbortSignal,
+): Promise<number> {
+  const info = schema.tables.find((t) => sameTable(t.ref, ref));
+  const column = info?.columns.find((c) => !c.isGenerated) ?? info?.columns[0];
+  if (column === undefined) return 0;
+  let rows = 0;
+  const read = { table: ref, columns: [column.name], ...(where === null ? {} : { where }), batchRows };
+  for await (const batch of source.readRows(read, signal)) rows += batch.length;
+  return rows;
+}
+
+function utilityFigures(
+  tables: readonly VerifiedTable[],
+  indexers: ReadonlyMap<string, SourceTableIndexer>,
+  scanners: ReadonlyMap<string, TargetTableScanner>,
+): UtilityFigure[] {
+  const figures: UtilityFigure[] = [];
+  for (const table of tables) {
+    const indexer = indexers.get(table.name);
+    const scanner = scanners.get(table.name);
+    if (indexer === undefined || scanner === undefined) continue;
+    table.sourceColumns.forEach((column, i) => {
+      if (column.action.kind !== 'substitute' && column.action.kind !== 'generalize') return;
+      const t = table.targetColumns.findIndex((c) => c.name === column.name);
+      const sourceSide = indexer.figures[i];
+      const targetSide = t < 0 ? undefined : scanner.figures[t];
+      if (sourceSide == null || targetSide == null) return;
+      figures.push(
+        utilityFigure(
+          table.name,
+          column.name,
+          column.action,
+          sourceSide,
+          targetSide,
+          column.role === 'email',
+        ),
+      );
+    });
+  }
+  return figures;
+}
+
+/** Kinds whose verbatim presence identifies someone: a kept column of one of them is checked as personal. */
+const KEPT_PERSONAL_ROLES: ReadonlySet<ColumnRole> = new Set(['email', 'phone', 'full_name', 'identifier']);
+
+/**
+ * Kept columns the scan classifies as a high-entropy personal kind (email, phone, full name, username,
+ * street, national id, card, IP, …). First names, last names, cities and other low-entropy kinds that a
+ * policy keeps on purpose (actors' credited names) are trusted.
+ */
+export async function findKeptPersonalColumns(
+  source: SourceSession,
+  plan: Plan,
+  selection: Selection,
+  detection: Detection,
+  signal: AbortSignal,
+): Promise<Map<string, ColumnRole>> {
+  const kept = new Map<string, ColumnRole>();
+  const keptColumns = new Set(
+    plan.tables.flatMap((t) =>
+      t.copyRows
+        ? t.columns.filter((c) => c.action.kind === 'keep').map((c) => `${qualifiedName(t.table)}.${c.name}`)
+        : [],
+    ),
+  );
+  if (keptColumns.size === 0) return kept;
+  const { classified, schema } = await scanSource(source, selection, detection, signal);
+  for (const entry of classified) {
+    const { classification } = entry;
+    if (classification.category === null || decisionOf(classification) !== 'personal') continue;
+    const kind = detection.substituteKind(classification.category);
+    if (kind === null) continue;
+    const role = roleOfEntity(kind);
+    if (!KEPT_PERSONAL_ROLES.has(role)) continue;
+    // Partitions are classified with their partitioned table: check every kept partition column too.
+    for (const planned of plan.tables) {
+      const parent = schema.tables.find((t) => sameTable(t.ref, planned.table))?.parent ?? null;
+      if (!sameTable(planned.table, entry.table) && (parent === null || !sameTable(parent, entry.table)))
+        continue;
+      const key = `${qualifiedName(planned.table)}.${entry.column}`;
+      if (keptColumns.has(key)) kept.set(key, role);
+    }
+  }
+  return kept;
+}
+
+export interface VerifyRequest {
+  readonly source: SourceConnector;
+  readonly target: SinkConnector;
+  /** A policy to plan with, or a saved plan; with neither, a scan decides which columns are personal. */
+  readonly policy?: Policy;
+  readonly plan?: Plan;
+  readonly detection: Detection;
+  readonly advisor?: ColumnAdvisor;
+  readonly selection: Selection;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
+/** `lookalike verify`: a committed target against its source, on demand. Reads both; writes neither. */
+export async function runVerification(request: VerifyRequest): Promise<VerificationResult> {
+  const { signal, logger } = request;
+  let source: SourceSession | undefined;
+  let sink: SinkSession | undefined;
+  try {
+    source = await request.source.openSource(signal);
+    const { schema, plan } =
+      request.plan !== undefined
+        ? await checkSavedPlan(source, request.plan, request.selection)
+        : request.policy !== undefined
+          ? await planSnapshot(source, request.policy, request.selection)
+          : await planFromScan(source, request.detection, request.selection, signal, {
+              ...(request.advisor === undefined ? {} : { advisor: request.advisor }),
+            });
+    const keptPersonal =
+      request.plan === undefined && request.policy === undefined
+        ? new Map<string, ColumnRole>()
+        : await findKeptPersonalColumns(source, plan, request.selection, request.detection, signal);
+    sink = await request.target.openSink(signal);
+    const result = await verifySnapshot({
+      source,
+      target: readerOf(sink),
+      plan,
+      schema,
+      selection: request.selection,
+      batchRows: request.batchRows,
+      signal,
+      keptPersonal,
+      sameRows: false,
+    });
+    logger.info('verification_completed', {
+      status: result.status,
+      leaks: result.leakScan.totalLeaks,
+      seconds: result.seconds.total,
+    });
+    return result;
+  } finally {
+    await sink?.close().catch(() => undefined);
+    await source?.close().catch(() => undefined);
+  }
+}
+
+export function readerOf(sink: SinkSession): TargetReader {
+  if (sink.reader === undefined) {
+    throw new GatewayError(
+      'verification_failed',
+      'this target cannot be read back, so it cannot be verified',
+    );
+  }
+  return sink.reader();
+}
+
+/** Turns a failed verification into the error that stops the snapshot (names and counts only). */
+export function verificationError(result: VerificationResult): GatewayError {
+  const items = describeProblems(result);
+  if (result.status === 'leak_found') {
+    return new GatewayError(
+      'leak_found',
+      `verification found ${result.leakScan.totalLeaks} real value(s) in the target; the snapshot was not delivered`,
+      { items },
+    );
+  }
+  return new GatewayError(
+    'verification_failed',
+    `verification found ${items.length} integrity problem(s); the snapshot was not delivered`,
+    { items },
+  );
+}
+
+/**
+ * The snapshot's own verification, on the sink's open transaction: the source session reads the same rows
+ * the load read (filters and subset included), so counts compare exactly. With a policy or a saved plan,
+ * a scan of the source first finds kept columns that hold identifying values (`email: keep` is refused).
+ */
+export async function verifyBeforeCommit(
+  source: SourceSession,
+  sink: SinkSession,
+  plan: Plan,
+  schema: DatabaseSchema,
+  tables: readonly { readonly table: string; readonly rows: number }[],
+  request: {
+    readonly policy?: Policy;
+    readonly plan?: Plan;
+    readonly detection?: Detection;
+    readonly selection: Selection;
+    readonly batchRows: number;
+    readonly signal: AbortSignal;
+    readonly logger: Logger;
+  },
+): Promise<VerificationResult> {
+  const started = performance.now();
+  const fromScan = request.plan === undefined && request.policy === undefined;
+  const keptPersonal =
+    fromScan || request.detection === undefined
+      ? new Map<string, ColumnRole>()
+      : await findKeptPersonalColumns(source, plan, request.selection, request.detection, request.signal);
+  const result = await verifySnapshot({
+    source,
+    target: readerOf(sink),
+    plan,
+    schema,
+    selection: request.selection,
+    batchRows: request.batchRows,
+    signal: request.signal,
+    keptPersonal,
+    sameRows: true,
+    sourceRows: new Map(tables.map((t) => [t.table, t.rows])),
+  });
+  request.logger.info('verification_completed', {
+    status: result.status,
+    leaks: result.leakScan.totalLeaks,
+    seconds: result.seconds.total,
+    // With the scan for kept personal columns, which runs before the leak scan.
+    totalSeconds: Math.round(performance.now() - started) / 1000,
+  });
+  return result;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { FingerprintSet } from './fingerprint-set.js';
+
+const KEY = Buffer.from('0123456789abcdef');
+
+describe('FingerprintSet', () => {
+  it('answers present for added values and absent for others', () => {
+    const set = new FingerprintSet({ key: KEY });
+    set.add('mary.smith@example.org', 1);
+    expect(set.has('mary.smith@example.org', 1)).toBe(true);
+    expect(set.has('mary.smith@example.com', 1)).toBe(false);
+    expect(set.size).toBe(1);
+  });
+
+  it('keeps classes apart by salt', () => {
+    const set = new FingerprintSet({ key: KEY });
+    set.add('5550104477', 1);
+    expect(set.has('5550104477', 2)).toBe(false);
+  });
+
+  it('grows past its initial size without losing values, and never stores duplicates', () => {
+    const set = new FingerprintSet({ key: KEY, initialSlots: 1024 });
+    for (let i = 0; i < 50_000; i++) set.add(`value-${i}`, 7);
+    for (let i = 0; i < 50_000; i++) set.add(`value-${i}`, 7);
+    expect(set.size).toBe(50_000);
+    let missing = 0;
+    for (let i = 0; i < 50_000; i++) if (!set.has(`value-${i}`, 7)) missing++;
+    expect(missing).toBe(0);
+    let falsePositives = 0;
+    for (let i = 0; i < 200_000; i++) if (set.has(`other-${i}`, 7)) falsePositives++;
+    expect(falsePositives).toBe(0);
+    expect(set.falsePositiveRate).toBeLessThan(1e-12);
+  });
+
+  it('stops at its cap and counts what it could not hold', () => {
+    const set = new FingerprintSet({ key: KEY, initialSlots: 1024, maxSlots: 2048 });
+    for (let i = 0; i < 2000; i++) set.add(`v${i}`, 1);
+    expect(set.bytes).toBe(2048 * 8);
+    expect(set.size + set.dropped).toBe(2000);
+    expect(set.dropped).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,35 @@
+export {
+  domainKind,
+  SideFigures,
+  utilityFigure,
+  type DomainMix,
+  type UtilityFigure,
+} from './column-figures.js';
+export { DEFAULT_MAX_SLOTS, FingerprintSet, type FingerprintSetOptions } from './fingerprint-set.js';
+export {
+  planIntegrity,
+  type ForeignKeyToCheck,
+  type IntegrityCheck,
+  type IntegrityPlan,
+  type UniqueToCheck,
+} from './integrity-checks.js';
+export { forEachJsonString } from './json-leaves.js';
+export { LeakIndex, type LeakIndexStats, type LeakKind } from './leak-index.js';
+export { SourceTableIndexer, TargetTableScanner, type LeakCount } from './table-scanners.js';
+export { probeText } from './text-probes.js';
+export {
+  planVerification,
+  roleOfAction,
+  roleOfEntity,
+  type ColumnRole,
+  type KeptPersonalColumns,
+  type VerificationPlan,
+  type VerifiedColumn,
+  type VerifiedTable,
+} from './verification-plan.js';
+export {
+  describeProblems,
+  leakStats,
+  verificationStatus,
+  type VerificationResult,
+} from './verification-result.js';

@@ -1,0 +1,77 @@
+import type { UtilityFigure } from './column-figures.js';
+import type { IntegrityCheck } from './integrity-checks.js';
+import type { LeakIndexStats } from './leak-index.js';
+import type { LeakCount } from './table-scanners.js';
+
+/**
+ * What verification found: leak counts per column and JSON path, integrity checks, utility figures.
+ * Names, counts and rates only — never a value. `clean` is the only passing status; a leak wins over an
+ * integrity failure.
+ */
+export interface VerificationResult {
+  readonly status: 'clean' | 'leak_found' | 'integrity_failed';
+  readonly leakScan: {
+    /** Fingerprints of the source's identifying values (emails, phones, names, identifiers). */
+    readonly indexedValues: number;
+    /** Values not indexed because the index reached its size cap (a non-zero count weakens the scan). */
+    readonly droppedValues: number;
+    readonly indexBytes: number;
+    /** Chance that one lookup reports an absent value as present (64-bit keyed fingerprints). */
+    readonly falsePositiveRate: number;
+    readonly sourceColumns: number;
+    readonly targetColumns: number;
+    readonly targetRows: number;
+    readonly lookups: number;
+    readonly totalLeaks: number;
+    readonly leaks: readonly LeakCount[];
+    /** Kept by the policy but personal by the scan: indexed and checked like substituted columns. */
+    readonly keptPersonalColumns: readonly string[];
+  };
+  readonly integrity: { readonly passed: boolean; readonly checks: readonly IntegrityCheck[] };
+  readonly utility: readonly UtilityFigure[];
+  readonly seconds: {
+    readonly source: number;
+    readonly target: number;
+    readonly integrity: number;
+    readonly total: number;
+  };
+}
+
+export function verificationStatus(
+  leaks: readonly LeakCount[],
+  checks: readonly IntegrityCheck[],
+): VerificationResult['status'] {
+  if (leaks.some((l) => l.count > 0)) return 'leak_found';
+  if (checks.some((c) => c.status === 'failed')) return 'integrity_failed';
+  return 'clean';
+}
+
+export function leakStats(
+  stats: LeakIndexStats,
+): Pick<
+  VerificationResult['leakScan'],
+  'indexedValues' | 'droppedValues' | 'indexBytes' | 'falsePositiveRate'
+> {
+  return {
+    indexedValues: stats.values,
+    droppedValues: stats.dropped,
+    indexBytes: stats.bytes,
+    falsePositiveRate: stats.falsePositiveRate,
+  };
+}
+
+/** One line per problem, for error details and terminals: names and counts. */
+export function describeProblems(result: VerificationResult): string[] {
+  const lines = result.leakScan.leaks.map(
+    (l) =>
+      `leak: ${l.table}.${l.column}${l.path === null ? '' : ` ${l.path}`}: ${l.count} real ${l.kind} value(s)`,
+  );
+  for (const check of result.integrity.checks) {
+    if (check.status !== 'failed') continue;
+    const what = [check.constraint, check.columns?.join(', ')].filter((x) => x !== undefined).join(' ');
+    const counts =
+      check.expected === undefined ? '' : `: expected ${check.expected}, found ${check.found ?? '?'}`;
+    lines.push(`integrity: ${check.check} ${check.table}${what === '' ? '' : ` (${what})`}${counts}`);
+  }
+  return lines;
+}
