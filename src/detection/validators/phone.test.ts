@@ -49,3 +49,14 @@ describe('isPhone verdict memo', () => {
     expect(fresh.slice(2)).toEqual([false, false, false]);
   });
 });
+
+describe('isPhone: North American layout', () => {
+  it('accepts the layout with unassigned area codes and extensions', () => {
+    for (const p of ['1-263-854-8053 x075', '591.762.4937', '(211) 209-0512', '1-992-345-6169'])
+      expect(isPhone(p), p).toBe(true);
+  });
+
+  it('still refuses dates, IP-like dotted quads and bare digit runs', () => {
+    for (const p of ['2024-02-04', '10.20.30.40', '1992345616']) expect(isPhone(p), p).toBe(false);
+  });
+});

@@ -65,7 +65,15 @@ export function clearPhoneMemo(): void {
   memo.clear();
 }
 
+/**
+ * North American numbers written in their own layout — 555-010-4477, (555) 010-4477, 1-555-010-4477,
+ * 555.010.4477, with an extension — are phone numbers even when the area code is unassigned: test data,
+ * old records and typos all look like this, and they identify people just the same.
+ */
+const NANP_LAYOUT = /^(?:\+?1[ .-])?(?:\(\d{3}\) ?|\d{3}[.-])\d{3}[.-]\d{4}(?: ?(?:x|ext\.?) ?\d{1,6})?$/i;
+
 function checkPhone(s: string, regions: readonly CountryCode[]): boolean {
+  if (NANP_LAYOUT.test(s)) return true;
   const digits = s.replace(/\D/g, '');
   if (digits.length < 7 || digits.length > 15) return false;
   if (/^\d{4}[-/.]\d{2}[-/.]\d{2}$/.test(s) || /^\d{2}[-/.]\d{2}[-/.]\d{4}$/.test(s)) return false;
