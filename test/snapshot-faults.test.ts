@@ -238,7 +238,11 @@ describe('bad input and faults fail clearly and leave no complete-looking target
     const policy = join(work, 'breaks-domain.yaml');
     const text = (await import('node:fs'))
       .readFileSync(POLICY, 'utf8')
-      .replace('work_email: keep', 'work_email: { action: substitute, entity: email }');
+      .replace(
+        /work_email:\s*\{ action: nullify[^}]*\}/,
+        'work_email: { action: substitute, entity: email }',
+      );
+    expect(text).toContain('work_email: { action: substitute, entity: email }');
     await writeFile(policy, text);
     const result = await snapshot(['--policy', policy]);
     expect(result.exitCode).toBe(1);

@@ -123,6 +123,7 @@ describe('drop (real PostgreSQL)', () => {
         ],
         { LOOKALIKE_SECRET: testSecret('drop') },
       );
+      expect(result.stderr).not.toContain('lookalike:');
       expect(result.exitCode).toBe(0);
       expect(JSON.parse(result.stdout)).toMatchObject({ droppedColumns: 1 });
       await withClient(target, async (c) => {

@@ -385,6 +385,20 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
   });
 
   program
+    .command('suppression-hash')
+    .description('keyed hashes for subset.suppress: one value per line on stdin, one hash per line out')
+    .option('--secret-file <file>', 'file holding the key (≥ 32 bytes); wins over LOOKALIKE_SECRET')
+    .action(async (options: { secretFile?: string }) => {
+      await run(async () =>
+        (await import('./commands/suppression-hash-command.js')).suppressionHashCommand(
+          options,
+          io,
+          readSettings(io.env),
+        ),
+      );
+    });
+
+  program
     .command('demo')
     .description('generate an embedded "production" database, plan and snapshot it, show before/after')
     .addOption(
