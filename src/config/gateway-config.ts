@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+
 import { z } from 'zod';
-import { GatewayError, Secret } from '../core/index.js';
+import { GatewayError, Secret, sourceLocation, sourceOffset } from '../core/index.js';
 
 /** The four roles a token can carry (from the configured roles claim); anything else is ignored. */
 export const ROLES = ['requester', 'approver', 'auditor', 'admin'] as const;
@@ -196,7 +196,9 @@ export function parseGatewayConfig(text: string, fileLabel: string, baseDir: str
     // The YAML library's messages can quote the source line: only the code is reported.
     throw invalid(
       fileLabel,
-      syntax.map((e) => `${at(fileLabel, lineCounter, e.pos[0])}: YAML syntax (${e.code.toLowerCase()})`),
+      syntax.map(
+        (e) => `${sourceLocation(fileLabel, lineCounter, e.pos[0])}: YAML syntax (${e.code.toLowerCase()})`,
+      ),
     );
   }
   let data: unknown;
@@ -210,7 +212,8 @@ export function parseGatewayConfig(text: string, fileLabel: string, baseDir: str
     throw invalid(
       fileLabel,
       describeConfigIssues(result.error.issues, data).map(
-        (p) => `${at(fileLabel, lineCounter, offsetOf(doc, p))}: ${formatPath(p.path)}: ${p.expected}`,
+        (p) =>
+          `${sourceLocation(fileLabel, lineCounter, sourceOffset(doc, p.path, p.key))}: ${formatPath(p.path)}: ${p.expected}`,
       ),
     );
   }
@@ -363,26 +366,6 @@ function invalid(file: string, lines: readonly string[]): GatewayError {
   const header =
     lines.length === 1 ? 'invalid gateway config: ' : `invalid gateway config, ${lines.length} problems:\n  `;
   return new GatewayError('config_invalid', header + listed.join('\n  '), { file, items: listed });
-}
-
-function at(file: string, lineCounter: LineCounter, offset: number | undefined): string {
-  if (offset === undefined) return file;
-  const { line, col } = lineCounter.linePos(offset);
-  return `${file}:${line}:${col}`;
-}
-
-function offsetOf(doc: Document, problem: ConfigProblem): number | undefined {
-  for (let length = problem.path.length; length >= 0; length--) {
-    const prefix = problem.path.slice(0, length);
-    const node: unknown = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
-    if (!isNode(node)) continue;
-    if (length === problem.path.length && problem.key !== undefined && isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === problem.key);
-      if (isNode(pair?.key) && pair.key.range) return pair.key.range[0];
-    }
-    if (node.range) return node.range[0];
-  }
-  return undefined;
 }
 
 function formatPath(path: readonly (string | number)[]): string {

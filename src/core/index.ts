@@ -40,3 +40,4 @@ export type {
   SubsetTableCount,
   SubsetTarget,
 } from './subset.js';
+export { sourceLocation, sourceOffset } from './yaml-source.js';

@@ -1,6 +1,6 @@
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document, ErrorCode as YamlErrorCode, YAMLError } from 'yaml';
-import { GatewayError } from '../core/index.js';
+import { LineCounter, parseDocument } from 'yaml';
+import type { ErrorCode as YamlErrorCode, YAMLError } from 'yaml';
+import { GatewayError, sourceLocation, sourceOffset } from '../core/index.js';
 import { describePolicyIssues, formatPolicyPath } from './describe-policy-issues.js';
 import type { PolicyProblem } from './describe-policy-issues.js';
 import { PolicySchema } from './policy-schema.js';
@@ -20,7 +20,7 @@ export function parsePolicy(text: string, fileLabel: string): Policy {
   const syntaxProblems = [...doc.errors, ...doc.warnings];
   if (syntaxProblems.length > 0) {
     const lines = syntaxProblems.map(
-      (e) => `${location(fileLabel, lineCounter, e.pos[0])}: ${describeYamlError(e)}`,
+      (e) => `${sourceLocation(fileLabel, lineCounter, e.pos[0])}: ${describeYamlError(e)}`,
     );
     throw invalid(fileLabel, lines, undefined);
   }
@@ -41,7 +41,7 @@ export function parsePolicy(text: string, fileLabel: string): Policy {
   const problems = describePolicyIssues(result.error.issues, data);
   const lines = problems.map(
     (p) =>
-      `${location(fileLabel, lineCounter, offsetOf(doc, p))}: ${formatPolicyPath(p.path)}: ${p.expected}`,
+      `${sourceLocation(fileLabel, lineCounter, sourceOffset(doc, p.path, p.key))}: ${formatPolicyPath(p.path)}: ${p.expected}`,
   );
   throw invalid(fileLabel, lines, problems[0]);
 }
@@ -57,30 +57,6 @@ function invalid(file: string, lines: readonly string[], first: PolicyProblem | 
     items: listed,
     ...(first === undefined ? {} : { path: formatPolicyPath(first.path) }),
   });
-}
-
-function location(file: string, lineCounter: LineCounter, offset: number | undefined): string {
-  if (offset === undefined) return file;
-  const { line, col } = lineCounter.linePos(offset);
-  return `${file}:${line}:${col}`;
-}
-
-/**
- * Where a problem is in the source: the node at its path, or the key node for an unknown key, or the
- * nearest enclosing node that exists (a missing key points at the mapping that lacks it).
- */
-function offsetOf(doc: Document, problem: PolicyProblem): number | undefined {
-  for (let length = problem.path.length; length >= 0; length--) {
-    const prefix = problem.path.slice(0, length);
-    const node: unknown = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
-    if (!isNode(node)) continue;
-    if (length === problem.path.length && problem.key !== undefined && isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === problem.key);
-      if (isNode(pair?.key) && pair.key.range) return pair.key.range[0];
-    }
-    if (node.range) return node.range[0];
-  }
-  return undefined;
 }
 
 const YAML_PROBLEMS: { readonly [C in YamlErrorCode]: string } = {

@@ -1,7 +1,7 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { Document, ErrorCode as YamlErrorCode } from 'yaml';
 import type { z } from 'zod';
-import { GatewayError } from '../../core/index.js';
+import { GatewayError, sourceLocation, sourceOffset } from '../../core/index.js';
 import type { ActionSpec } from '../../core/index.js';
 import { VALIDATORS } from '../validators/index.js';
 import { CatalogueSchema } from './catalogue-schema.js';
@@ -30,7 +30,9 @@ export function parseEntityCatalogue(text: string, fileName: string): EntityCata
   if (syntax.length > 0) {
     throw invalid(
       fileName,
-      syntax.map((e) => `${where(fileName, lineCounter, e.pos[0])}: YAML syntax: ${yamlProblem(e.code)}`),
+      syntax.map(
+        (e) => `${sourceLocation(fileName, lineCounter, e.pos[0])}: YAML syntax: ${yamlProblem(e.code)}`,
+      ),
     );
   }
   let data: unknown;
@@ -242,28 +244,13 @@ function describeIssue(issue: z.core.$ZodIssue): Problem[] {
 
 function locate(problems: readonly Problem[], doc: Document, file: string, lc: LineCounter): string[] {
   return problems.map(
-    (p) => `${where(file, lc, offsetOf(doc, p.path))}: ${formatPath(p.path)}: ${p.message}`,
+    (p) => `${sourceLocation(file, lc, sourceOffset(doc, p.path))}: ${formatPath(p.path)}: ${p.message}`,
   );
-}
-
-/** The nearest node on the path that exists in the document (a missing key points at its mapping). */
-function offsetOf(doc: Document, path: Path): number | undefined {
-  for (let n = path.length; n >= 0; n--) {
-    const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return undefined;
 }
 
 function formatPath(path: Path): string {
   if (path.length === 0) return '(document)';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
-
-function where(file: string, lc: LineCounter, offset: number | undefined): string {
-  if (offset === undefined) return file;
-  const { line, col } = lc.linePos(offset);
-  return `${file}:${line}:${col}`;
 }
 
 function invalid(file: string, lines: readonly string[]): GatewayError {

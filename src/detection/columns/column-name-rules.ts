@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+
 import { z } from 'zod';
-import { GatewayError } from '../../core/index.js';
+import { GatewayError, sourceLocation, sourceOffset } from '../../core/index.js';
 import { tokenizeName } from './tokenize-name.js';
 
 const Confidence = z.number().min(0).max(1);
@@ -127,7 +127,9 @@ export function parseColumnNameRules(text: string, fileLabel: string): ColumnNam
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntax = [...doc.errors, ...doc.warnings];
   if (syntax.length > 0) {
-    const lines = syntax.map((e) => `${location(fileLabel, lineCounter, e.pos[0])}: YAML syntax (${e.code})`);
+    const lines = syntax.map(
+      (e) => `${sourceLocation(fileLabel, lineCounter, e.pos[0])}: YAML syntax (${e.code})`,
+    );
     throw invalid(fileLabel, lines);
   }
   let data: unknown;
@@ -141,7 +143,7 @@ export function parseColumnNameRules(text: string, fileLabel: string): ColumnNam
     const lines = result.error.issues.map((issue) => {
       const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
       const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
-      const where = location(fileLabel, lineCounter, offsetOf(doc, path, key));
+      const where = sourceLocation(fileLabel, lineCounter, sourceOffset(doc, path, key));
       return `${where}: ${formatPath(path)}: ${describeIssue(issue)}`;
     });
     throw invalid(fileLabel, lines);
@@ -150,7 +152,9 @@ export function parseColumnNameRules(text: string, fileLabel: string): ColumnNam
   if (problems.length > 0) {
     throw invalid(
       fileLabel,
-      problems.map((p) => `${location(fileLabel, lineCounter, offsetOf(doc, p.path, undefined))}: ${p.text}`),
+      problems.map(
+        (p) => `${sourceLocation(fileLabel, lineCounter, sourceOffset(doc, p.path, undefined))}: ${p.text}`,
+      ),
     );
   }
   return compile(result.data);
@@ -277,29 +281,4 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function formatPath(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
-}
-
-function location(file: string, lineCounter: LineCounter, offset: number | undefined): string {
-  if (offset === undefined) return file;
-  const { line, col } = lineCounter.linePos(offset);
-  return `${file}:${line}:${col}`;
-}
-
-/** The node at `path`, or the key node of an unknown key, or the nearest enclosing node. */
-function offsetOf(
-  doc: Document,
-  path: readonly (string | number)[],
-  key: string | undefined,
-): number | undefined {
-  for (let length = path.length; length >= 0; length--) {
-    const prefix = path.slice(0, length);
-    const node: unknown = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
-    if (!isNode(node)) continue;
-    if (length === path.length && key !== undefined && isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-      if (isNode(pair?.key) && pair.key.range) return pair.key.range[0];
-    }
-    if (node.range) return node.range[0];
-  }
-  return undefined;
 }
