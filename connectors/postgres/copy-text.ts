@@ -207,3 +207,32 @@ export const COPY_TEXT_FORMAT: EncodedRowFormat = Object.freeze({
   rowEnd: NEWLINE,
   codecModule: import.meta.url,
 });
+
+/**
+ * COPY text chunks (not row-aligned) decoded into batches of at most `batchRows` rows of exactly `fields`
+ * fields; a row of another width is an error made by `badRow` (which names the table, never the row).
+ */
+export async function* decodeBatches(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  fields: number,
+  batchRows: number,
+  badRow: () => Error,
+): AsyncGenerator<RowBatch> {
+  const decoder = new CopyTextDecoder();
+  let batch: RowBatch = [];
+  const accept = (row: Row): void => {
+    if (row.length !== fields) throw badRow();
+    batch.push(row);
+  };
+  for await (const chunk of chunks) {
+    for (const row of decoder.push(chunk)) {
+      accept(row);
+      if (batch.length >= batchRows) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  for (const row of decoder.end()) accept(row);
+  if (batch.length > 0) yield batch;
+}

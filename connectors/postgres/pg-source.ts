@@ -6,7 +6,6 @@ import {
   type DatabaseSchema,
   type DdlSection,
   type ReadRequest,
-  type Row,
   type RowBatch,
   type Selection,
   type SourceConnector,
@@ -15,7 +14,7 @@ import {
   type SubsetRequest,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
-import { COPY_TEXT_FORMAT, CopyTextDecoder } from './copy-text.js';
+import { COPY_TEXT_FORMAT, decodeBatches } from './copy-text.js';
 import { selectRowsSql } from './select-rows-sql.js';
 import { dropTablesSql, dumpSection, findPgDump, resolveDumpScope, type PgDumpTool } from './pg-dump.js';
 import { connect, libpqEnvironment, parseEndpoint, type PgEndpoint } from './pg-connection.js';
@@ -209,27 +208,15 @@ class PgSourceSession implements SourceSession {
   /** The pass-through chunks decoded into rows, in batches of at most `batchRows`. */
   async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
     const table = qualifiedName(request.table);
-    const decoder = new CopyTextDecoder();
-    let batch: RowBatch = [];
-    const accept = (row: Row): void => {
-      if (row.length !== request.columns.length) {
-        throw new GatewayError('source_read_failed', `${table}: a row has an unexpected number of fields`, {
+    yield* decodeBatches(
+      this.readEncoded(request, signal),
+      request.columns.length,
+      request.batchRows,
+      () =>
+        new GatewayError('source_read_failed', `${table}: a row has an unexpected number of fields`, {
           table,
-        });
-      }
-      batch.push(row);
-    };
-    for await (const chunk of this.readEncoded(request, signal)) {
-      for (const row of decoder.push(chunk)) {
-        accept(row);
-        if (batch.length >= request.batchRows) {
-          yield batch;
-          batch = [];
-        }
-      }
-    }
-    for (const row of decoder.end()) accept(row);
-    if (batch.length > 0) yield batch;
+        }),
+    );
   }
 
   async close(): Promise<void> {

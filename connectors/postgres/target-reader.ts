@@ -5,13 +5,12 @@ import {
   GatewayError,
   qualifiedName,
   type ReadRequest,
-  type Row,
   type RowBatch,
   type TableRef,
   type TargetReader,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
-import { CopyTextDecoder } from './copy-text.js';
+import { decodeBatches } from './copy-text.js';
 import { translateDatabaseError } from './pg-errors.js';
 import { pgliteQueryable } from './pglite-queryable.js';
 import { selectRowsSql } from './select-rows-sql.js';
@@ -83,33 +82,20 @@ abstract class BaseTargetReader implements TargetReader {
     return Number(rows[0]?.n ?? 0);
   }
 
-  protected decodeBatches = async function* (
+  protected decodeBatches = (
     chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
     request: ReadRequest,
     table: string,
-  ): AsyncGenerator<RowBatch> {
-    const decoder = new CopyTextDecoder();
-    let batch: RowBatch = [];
-    const accept = (row: Row): void => {
-      if (row.length !== request.columns.length) {
-        throw new GatewayError('verification_failed', `${table}: a row has an unexpected number of fields`, {
+  ): AsyncGenerator<RowBatch> =>
+    decodeBatches(
+      chunks,
+      request.columns.length,
+      request.batchRows,
+      () =>
+        new GatewayError('verification_failed', `${table}: a row has an unexpected number of fields`, {
           table,
-        });
-      }
-      batch.push(row);
-    };
-    for await (const chunk of chunks) {
-      for (const row of decoder.push(chunk)) {
-        accept(row);
-        if (batch.length >= request.batchRows) {
-          yield batch;
-          batch = [];
-        }
-      }
-    }
-    for (const row of decoder.end()) accept(row);
-    if (batch.length > 0) yield batch;
-  };
+        }),
+    );
 
   async #run<T>(context: string, step: () => Promise<T>): Promise<T> {
     try {
