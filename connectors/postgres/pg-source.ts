@@ -208,7 +208,7 @@ class PgSourceSession implements SourceSession {
   /** The pass-through chunks decoded into rows, in batches of at most `batchRows`. */
   async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
     const table = qualifiedName(request.table);
-    yield* decodeBatches(
+    const batches = decodeBatches(
       this.readEncoded(request, signal),
       request.columns.length,
       request.batchRows,
@@ -217,6 +217,11 @@ class PgSourceSession implements SourceSession {
           table,
         }),
     );
+    // One server chunk can hold many batches: the signal is checked per batch, not only per chunk.
+    for await (const batch of batches) {
+      if (signal.aborted) throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+      yield batch;
+    }
   }
 
   async close(): Promise<void> {
