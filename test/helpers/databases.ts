@@ -9,8 +9,12 @@ const run = promisify(execFile);
 /** The PostgreSQL server the integration tests use (trust auth on these machines). */
 export const SERVER_URL = process.env.LOOKALIKE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** The pagila source loaded once per test run by test/global-setup.ts; tests only read it. */
-export const PAGILA_DATABASE = 'lookalike_test_pagila';
+/**
+ * The pagila source loaded once per test run by test/global-setup.ts; tests only read it. The name is
+ * per run (set in the main process, inherited by the test workers) so concurrent runs never drop each
+ * other's copy.
+ */
+export const PAGILA_DATABASE = (process.env.LOOKALIKE_TEST_PAGILA_DB ??= `lookalike_test_pagila_${process.pid}`);
 
 export const PAGILA_DIR = fileURLToPath(new URL('../fixtures/pagila/', import.meta.url));
 
