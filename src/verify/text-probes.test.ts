@@ -45,6 +45,19 @@ describe('source indexing helpers', () => {
     expect(leaks.hasFoldedName('ann lee')).toBe(false);
   });
 
+  it('takes no phone from a digit run inside a word or a bare number (ticket ids kept in both texts)', () => {
+    const leaks = new LeakIndex();
+    const note = 'Spoke with Ann Lee (+1 512-555-7122) about ticket 1679091c5a, ab3238922 and 3636638817';
+    indexTextTokens(leaks, note);
+    expect(leaks.hasPhone('512-555-7122')).toBe(true);
+    expect(leaks.stats().values).toBe(1);
+    // The same ticket ids survive redaction: they are not a leaked phone.
+    expect(probeText(leaks, 'Spoke with Bo Day ((555) 010-4477) about ticket 1679091c5a and ab3238922')).toBe(
+      0,
+    );
+    expect(probeText(leaks, 'call 5125557122, ok')).toBe(KIND_BIT.phone);
+  });
+
   it('indexes values of other actions by their shape only', () => {
     const leaks = new LeakIndex();
     for (const value of ['bob@x.example', '555-010-4477', 'a1b2c3d4e5', 'Paris', '02139'])

@@ -9,7 +9,9 @@ import {
 
 const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.\-@+_][\p{L}\p{M}\p{N}]+)*/gu;
 const EMAIL_IN_TEXT = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.\p{L}{2,}/gu;
-const PHONE_IN_TEXT = /\+?\(?\d[\d\s().-]{5,20}\d/g;
+// Not inside a word: the digit run of a ticket or hash id (`1679091c5a`) is no phone number.
+const PHONE_IN_TEXT = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().-]{5,20}\d(?![\p{L}\p{N}])/gu;
+const BARE_DIGITS = /^\d+$/;
 const GAP = /^\s{1,3}$/;
 const MAX_WORDS = 4;
 
@@ -60,13 +62,19 @@ export function probeText(index: LeakIndex, text: string): number {
   return found;
 }
 
-/** Indexes the emails and phone numbers quoted in a source text (names in text are indexed from columns). */
+/**
+ * Indexes the emails and phone numbers quoted in a source text (names in text are indexed from columns).
+ * A bare digit run (`ticket 3636638817`) is an id as often as a phone: only written-out numbers (`+`,
+ * brackets, separators) are taken from text; a bare number that is someone's phone is indexed from its column.
+ */
 export function indexTextTokens(index: LeakIndex, text: string): void {
   if (text.includes('@')) {
     for (const match of text.matchAll(EMAIL_IN_TEXT)) index.addEmail(match[0]);
   }
   if (/\d{2}/.test(text)) {
-    for (const match of text.matchAll(PHONE_IN_TEXT)) index.addPhone(match[0]);
+    for (const match of text.matchAll(PHONE_IN_TEXT)) {
+      if (!BARE_DIGITS.test(match[0])) index.addPhone(match[0]);
+    }
   }
 }
 
