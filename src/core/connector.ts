@@ -56,8 +56,8 @@ export interface SourceSession {
    */
   readEncoded?(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer>;
   /**
-   * Optional capability: how `readEncoded` chunks are framed and decoded. With `forkSession`, and a sink
-   * declaring the same format, the pipeline transforms large tables in worker threads.
+   * Optional capability: how `readEncoded` chunks are framed and decoded. With a sink declaring the same
+   * format, the pipeline transforms large tables in worker threads.
    */
   readonly encodedFormat?: EncodedRowFormat;
   /**

@@ -41,3 +41,9 @@ export type {
   SubsetTarget,
 } from './subset.js';
 export { sourceLocation, sourceOffset } from './yaml-source.js';
+export {
+  DEFAULT_MAX_SLOTS,
+  FingerprintSet,
+  type FingerprintSetOptions,
+  type SharedFingerprints,
+} from './fingerprint-set.js';

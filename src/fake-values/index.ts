@@ -8,5 +8,5 @@ export type { EntityOutput } from './kind-generator.js';
 export { UNIQUE_BITS_TARGET } from './kind-generator.js';
 export type { KeyedSeeder } from './keyed-seeder.js';
 export { createKeyedSeeder, SEED_BYTES, SEEDER_KEY_LABEL } from './keyed-seeder.js';
-export { ValueBloomFilter } from './value-bloom-filter.js';
+export { ValueBloomFilter, type SharedBloomFilter } from './value-bloom-filter.js';
 export { mayCoincideWithRealValues } from './may-coincide.js';

@@ -1,7 +1,15 @@
+/** A built filter as worker threads receive it. */
+export interface SharedBloomFilter {
+  readonly bits: SharedArrayBuffer;
+  readonly hashes: number;
+  readonly added: number;
+}
+
 /**
  * A Bloom filter of strings: "certainly not seen" or "probably seen". It lets substitution avoid fakes that
  * equal a real source value without holding the values themselves: ~10 bits per value at a 1% false-positive
- * rate (a false positive only costs one extra draw). Held in memory for one run, never written anywhere.
+ * rate (a false positive only costs one extra draw). Held in memory for one run, never written anywhere;
+ * the bits are in shared memory so worker threads use the built filter without a copy (`share`).
  */
 export class ValueBloomFilter {
   readonly #bits: Uint32Array;
@@ -10,11 +18,27 @@ export class ValueBloomFilter {
   #added = 0;
 
   /** Sized for `expectedValues` at about 1% false positives. */
-  constructor(expectedValues: number) {
+  constructor(expectedValues: number, shared?: SharedBloomFilter) {
+    if (shared !== undefined) {
+      this.#bits = new Uint32Array(shared.bits);
+      this.#bitCount = this.#bits.length * 32;
+      this.#hashes = shared.hashes;
+      this.#added = shared.added;
+      return;
+    }
     const n = Math.max(1024, Math.ceil(expectedValues));
     this.#bitCount = Math.ceil((n * 9.6) / 32) * 32;
-    this.#bits = new Uint32Array(this.#bitCount / 32);
+    this.#bits = new Uint32Array(new SharedArrayBuffer(this.#bitCount / 8));
     this.#hashes = 7;
+  }
+
+  /** The same filter over the same memory (a worker thread's view); read-only by contract. */
+  static fromShared(shared: SharedBloomFilter): ValueBloomFilter {
+    return new ValueBloomFilter(0, shared);
+  }
+
+  share(): SharedBloomFilter {
+    return { bits: this.#bits.buffer as SharedArrayBuffer, hashes: this.#hashes, added: this.#added };
   }
 
   get added(): number {

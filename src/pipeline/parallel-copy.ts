@@ -13,6 +13,8 @@ import {
   type SinkSession,
   type SourceSession,
 } from '../core/index.js';
+import type { KnownEntityIndex } from '../detection/index.js';
+import type { ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
 import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './parallel-protocol.js';
 
@@ -21,8 +23,8 @@ import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './paralle
  * encoded rows (through the session that holds the subset, if any), cuts them into slabs of whole rows,
  * hands each slab to the least busy worker and writes the transformed slabs to the sink in read order —
  * so the target holds the same rows in the same order as the single-thread path, in the same transaction.
- * Each worker first rebuilds the run's transform state (Bloom filters, known entities) by reading a forked
- * session on the same snapshot: keyed determinism makes its fakes equal to this thread's.
+ * Workers receive the run's transform state (Bloom filters, known entities) in shared memory, built once
+ * by this thread: keyed determinism makes their fakes equal to this thread's.
  */
 
 /** Tables estimated below this stay in this thread: starting workers costs more than they save. */
@@ -32,7 +34,7 @@ export const SLAB_BYTES = 256 * 1024;
 /** Slabs in flight per worker: one being transformed, one waiting. */
 const SLABS_PER_WORKER = 2;
 const MAX_WORKERS = 16;
-/** Each worker holds its own detection resources and known-entity index (~150 MB measured on the bench). */
+/** Each worker holds its own detection resources (the known-entity index is shared). */
 const MAX_DEFAULT_WORKERS = 4;
 
 export interface ParallelCopyRequest {
@@ -42,7 +44,9 @@ export interface ParallelCopyRequest {
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
   readonly secret: Secret;
-  readonly detection: boolean;
+  readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
+  /** Set when the table's transforms find spans in text. */
+  readonly knownEntities: KnownEntityIndex | undefined;
   readonly workers: number;
   readonly signal: AbortSignal;
   readonly onRows?: (rowsSoFar: number) => void;
@@ -55,7 +59,6 @@ export function parallelFormat(source: SourceSession, sink: SinkSession): Encode
     format === undefined ||
     sink.encodedFormat?.id !== format.id ||
     source.readEncoded === undefined ||
-    source.forkSession === undefined ||
     sink.writeEncoded === undefined
   )
     return undefined;
@@ -89,10 +92,7 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
   const table = qualifiedName(read.table);
   const pool = new TransformPool(table, signal);
   try {
-    for (let i = 0; i < request.workers; i++) {
-      const fork = await pool.track(source.forkSession?.(signal));
-      pool.start(workerSetup(request, format), fork, format.rowEnd);
-    }
+    for (let i = 0; i < request.workers; i++) pool.start(workerSetup(request, format));
     await pool.ready();
     const chunks = (source.readEncoded as NonNullable<SourceSession['readEncoded']>).call(
       source,
@@ -119,8 +119,8 @@ function workerSetup(request: ParallelCopyRequest, format: EncodedRowFormat): Wo
     plan: request.plan,
     schema: request.schema,
     table: request.read.table,
-    batchRows: request.read.batchRows,
-    detection: request.detection,
+    sourceValues: [...request.sourceValues].map(([scope, filter]) => [scope, filter.share()] as const),
+    knownEntities: request.knownEntities?.share(),
     codecModule: format.codecModule,
   };
 }
@@ -167,7 +167,6 @@ interface PendingSlab {
 
 interface PoolWorker {
   readonly worker: Worker;
-  readonly fork: SourceSession;
   /** Slabs sent and not yet returned, in the order sent (a worker answers in order). */
   readonly pending: Map<number, PendingSlab>;
   ready: boolean;
@@ -176,7 +175,6 @@ interface PoolWorker {
 /** The workers of one table copy: started together, failed together, terminated in `close`. */
 class TransformPool {
   readonly #workers: PoolWorker[] = [];
-  readonly #forks: SourceSession[] = [];
   #failure: Error | undefined;
   /** Rejecters of everything awaited through `#guard`: a failure wakes every waiter at once. */
   readonly #waiters = new Set<(error: Error) => void>();
@@ -220,16 +218,7 @@ class TransformPool {
     });
   }
 
-  /** Keeps a fork to close in `close`, even when a later step fails. */
-  async track(opening: Promise<SourceSession> | undefined): Promise<SourceSession> {
-    if (opening === undefined) throw new GatewayError('internal', 'the source cannot fork its session');
-    const fork = await opening;
-    this.#forks.push(fork);
-    this.#throwIfFailed();
-    return fork;
-  }
-
-  start(setup: WorkerSetup, fork: SourceSession, rowEnd: number): void {
+  start(setup: WorkerSetup): void {
     const script = workerScript();
     const worker = new Worker(script.filename, {
       eval: script.isCode,
@@ -239,20 +228,13 @@ class TransformPool {
       stdout: true,
       stderr: true,
     });
-    const entry: PoolWorker = { worker, fork, pending: new Map(), ready: false };
+    const entry: PoolWorker = { worker, pending: new Map(), ready: false };
     this.#workers.push(entry);
-    const reads = new Map<number, () => void>();
     worker.on('message', (message: FromWorker) => {
       switch (message.type) {
         case 'ready':
           entry.ready = true;
           for (const wake of this.#readyWaiters.splice(0)) wake();
-          return;
-        case 'read':
-          void this.#serveRead(entry, message.id, message.request, rowEnd, reads);
-          return;
-        case 'pull':
-          reads.get(message.id)?.();
           return;
         case 'slab_done': {
           const pending = entry.pending.get(message.seq);
@@ -282,14 +264,12 @@ class TransformPool {
     });
   }
 
-  /** Resolves when every worker has rebuilt its state. */
+  /** Resolves when every worker has compiled its transform. */
   async ready(): Promise<void> {
     while (!this.#workers.every((w) => w.ready)) {
       this.#throwIfFailed();
       await this.#guard(new Promise<void>((resolve) => this.#readyWaiters.push(resolve)));
     }
-    // The forks only served the state rebuilds.
-    await this.#closeForks();
   }
 
   /** Transformed slabs in input order, with at most `SLABS_PER_WORKER` slabs in flight per worker. */
@@ -327,53 +307,16 @@ class TransformPool {
     return done;
   }
 
-  /** Streams a worker's state-rebuild read from its fork, one slab per `pull`. */
-  async #serveRead(
-    entry: PoolWorker,
-    id: number,
-    request: ReadRequest,
-    rowEnd: number,
-    reads: Map<number, () => void>,
-  ): Promise<void> {
-    const post = (message: ToWorker, transfer: ArrayBuffer[] = []): void =>
-      entry.worker.postMessage(message, transfer);
-    try {
-      const chunks = entry.fork.readEncoded?.(request, this.signal);
-      if (chunks === undefined) throw new GatewayError('internal', 'the source cannot read encoded rows');
-      for await (const bytes of cutRowSlabs(chunks, rowEnd, SLAB_BYTES)) {
-        const pulled = new Promise<void>((resolve) => reads.set(id, resolve));
-        post({ type: 'read_rows', id, bytes }, [bytes.buffer as ArrayBuffer]);
-        await this.#guard(pulled);
-      }
-      post({ type: 'read_end', id });
-    } catch (error) {
-      if (this.#failure !== undefined) return;
-      const failure: WorkerFailure =
-        error instanceof GatewayError
-          ? { code: error.code, message: error.message, details: error.details }
-          : { code: 'source_read_failed', message: `reading for ${this.table} failed`, details: {} };
-      post({ type: 'read_failed', id, failure });
-    } finally {
-      reads.delete(id);
-    }
-  }
-
   #throwIfFailed(): void {
     if (this.#failure !== undefined) throw this.#failure;
   }
 
-  async #closeForks(): Promise<void> {
-    const forks = this.#forks.splice(0);
-    await Promise.all(forks.map((fork) => fork.close().catch(() => undefined)));
-  }
-
-  /** Terminates every worker and closes every fork; safe after any failure. */
+  /** Terminates every worker; safe after any failure. */
   async close(): Promise<void> {
     this.signal.removeEventListener('abort', this.#onAbort);
     // From here on, exits are expected.
     this.#fail(new GatewayError('cancelled', `the transform workers of ${this.table} were stopped`));
     await Promise.all(this.#workers.map((w) => w.worker.terminate().catch(() => undefined)));
-    await this.#closeForks();
   }
 }
 

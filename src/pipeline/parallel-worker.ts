@@ -7,23 +7,18 @@ import {
   qualifiedName,
   sameTable,
   Secret,
-  silentLogger,
   type ErrorCode,
-  type ReadRequest,
-  type RowBatch,
   type RowCodec,
-  type SourceSession,
 } from '../core/index.js';
-import { createKeyedSeeder } from '../fake-values/index.js';
-import { buildSpanFinder } from './build-span-finder.js';
-import { collectSourceValues } from './collect-source-values.js';
+import { createKeyedSeeder, ValueBloomFilter } from '../fake-values/index.js';
 import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './parallel-protocol.js';
+import { spanFinderOf } from './span-finder.js';
 import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
 
 /**
- * A transform worker (see parallel-copy.ts). It rebuilds exactly the state the main thread built before
- * the load — the same functions over the same snapshot and key give the same Bloom filters and known
- * entities — then transforms slabs of encoded rows in arrival order until it is terminated.
+ * A transform worker (see parallel-copy.ts). It compiles the same table transform as the main thread
+ * over the state the main thread built (Bloom filters and known entities, in shared memory; keyed
+ * determinism does the rest), then transforms slabs of encoded rows in arrival order until terminated.
  */
 
 /** A one-consumer queue of messages: `take` waits for the next one. */
@@ -54,17 +49,8 @@ const { setup } = workerData as { setup: WorkerSetup };
 
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
-/** Answers of the main thread to this worker's reads, by read id. */
-const readInboxes = new Map<number, Inbox<ToWorker>>();
-const slabs = new Inbox<Extract<ToWorker, { type: 'slab' }>>();
-
-port.on('message', (message: ToWorker) => {
-  if (message.type === 'slab') slabs.put(message);
-  else readInboxes.get(message.id)?.put(message);
-});
-
-// The main thread terminates the worker; a never-aborted signal stands for that.
-const signal = new AbortController().signal;
+const slabs = new Inbox<ToWorker>();
+port.on('message', (message: ToWorker) => slabs.put(message));
 
 try {
   const codec = ((await import(setup.codecModule)) as { rowCodec?: RowCodec }).rowCodec;
@@ -72,20 +58,23 @@ try {
   const secret = new Secret(Buffer.from(setup.key));
   setup.key.fill(0);
   const seeder = createKeyedSeeder(secret);
-  const source = proxySource(codec);
-  const { plan, schema, batchRows } = setup;
-  const sourceValues = await collectSourceValues(source, plan, schema, batchRows, signal);
-  const findSpans = setup.detection
-    ? await buildSpanFinder(
-        source,
-        plan,
-        schema,
-        // Loaded only when needed: detection's modules and resources are most of a worker's start-up.
-        await (await import('../detection/index.js')).createDetection({ packageRoot: packageRoot() }),
-        seeder,
-        { batchRows, signal, logger: silentLogger },
-      )
-    : undefined;
+  const { plan, schema } = setup;
+  const sourceValues = new Map(
+    setup.sourceValues.map(([scope, shared]) => [scope, ValueBloomFilter.fromShared(shared)] as const),
+  );
+  const findSpans =
+    setup.knownEntities === undefined
+      ? undefined
+      : await (async () => {
+          // Loaded only when needed: detection's modules and resources are most of a worker's start-up.
+          const detection = await import('../detection/index.js');
+          return spanFinderOf(
+            await detection.createDetection({ packageRoot: packageRoot() }),
+            detection.KnownEntityIndex.fromShared(
+              setup.knownEntities as NonNullable<typeof setup.knownEntities>,
+            ),
+          );
+        })();
   const planned = plan.tables.find((t) => sameTable(t.table, setup.table));
   const info = schema.tables.find((t) => sameTable(t.ref, setup.table));
   if (planned === undefined || info === undefined)
@@ -115,42 +104,6 @@ try {
   }
 } catch (error) {
   post({ type: 'failed', failure: failureOf(error) });
-}
-
-/** Only what the state rebuild calls: `readRows`, served by the main thread from a session on the snapshot. */
-function proxySource(codec: RowCodec): SourceSession {
-  let nextId = 0;
-  const unsupported = (): never => {
-    throw new GatewayError('internal', 'a transform worker only reads rows');
-  };
-  return {
-    introspect: unsupported,
-    schemaDdl: unsupported,
-    close: () => Promise.resolve(),
-    async *readRows(request: ReadRequest): AsyncIterable<RowBatch> {
-      const id = nextId++;
-      const inbox = new Inbox<ToWorker>();
-      readInboxes.set(id, inbox);
-      try {
-        post({ type: 'read', id, request });
-        for (;;) {
-          const message = await inbox.take();
-          if (message.type === 'read_end') return;
-          if (message.type === 'read_failed') {
-            const { code, message: text, details } = message.failure;
-            throw new GatewayError(code, text, details);
-          }
-          if (message.type !== 'read_rows') continue;
-          const rows = codec.decodeRows(message.bytes);
-          post({ type: 'pull', id });
-          for (let at = 0; at < rows.length; at += request.batchRows)
-            yield rows.slice(at, at + request.batchRows);
-        }
-      } finally {
-        readInboxes.delete(id);
-      }
-    },
-  };
 }
 
 /** GatewayErrors keep their code and message (names only); anything else becomes `internal`, unquoted. */

@@ -17,8 +17,8 @@ import {
 import { createKeyedSeeder, type KeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
 import type { SpanFinder } from '../transform/index.js';
 import { collectSourceValues } from './collect-source-values.js';
-import type { ColumnAdvisor, Detection } from '../detection/index.js';
-import { buildSpanFinder } from './build-span-finder.js';
+import type { ColumnAdvisor, Detection, KnownEntityIndex } from '../detection/index.js';
+import { indexKnownEntities, spanFinderOf } from './span-finder.js';
 import { computeSubset } from './compute-subset.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
 import type { Plan, PlannedTable, Policy } from '../policy/index.js';
@@ -123,14 +123,15 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const sourceValues = await collectSourceValues(source, plan, schema, request.batchRows, signal);
     checkAbort();
     const seeder = createKeyedSeeder(request.secret);
-    const findSpans =
+    // Released after the load (let): verification needs the memory more than these.
+    let knownEntities =
       request.detection === undefined
         ? undefined
-        : await buildSpanFinder(source, plan, schema, request.detection, seeder, {
-            batchRows: request.batchRows,
-            signal,
-            logger,
-          });
+        : await indexKnownEntities(source, plan, schema, { batchRows: request.batchRows, signal, logger });
+    let findSpans =
+      request.detection === undefined || knownEntities === undefined
+        ? undefined
+        : spanFinderOf(request.detection, knownEntities);
     checkAbort();
 
     // After the value scan (fakes must avoid every real value, not only the kept ones): from here on,
@@ -163,13 +164,15 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           sink,
           planned,
           info,
-          { seeder, uniqueScopes, sourceValues, findSpans, plan, schema },
+          { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema },
           request,
           emit,
         ),
       );
     }
 
+    knownEntities = undefined;
+    findSpans = undefined;
     phase('sequences');
     let sequences = 0;
     for (const sequence of schema.sequences) {
@@ -264,7 +267,8 @@ interface SharedTransformState {
   readonly uniqueScopes: ReadonlySet<string>;
   readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
   readonly findSpans: SpanFinder | undefined;
-  /** What transform workers rebuild the state above from (see parallel-copy.ts). */
+  /** Shared with transform workers (see parallel-copy.ts), with the filters above. */
+  readonly knownEntities: KnownEntityIndex | undefined;
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
 }
@@ -302,6 +306,7 @@ async function copyTable(
         );
   if (workers > 0) {
     // Large tables are transformed in worker threads; this thread reads and writes in order.
+    request.logger.info('transform_workers', { table: qualifiedName(planned.table), workers });
     written = await copyTableInParallel({
       source,
       sink,
@@ -309,7 +314,8 @@ async function copyTable(
       plan: shared.plan,
       schema: shared.schema,
       secret: request.secret,
-      detection: shared.findSpans !== undefined,
+      sourceValues: shared.sourceValues,
+      knownEntities: shared.knownEntities,
       workers,
       signal: request.signal,
       onRows: (rowsSoFar) => emit({ type: 'table_progress', table: planned.table, rows: rowsSoFar }),

@@ -5,7 +5,7 @@ export {
   type DomainMix,
   type UtilityFigure,
 } from './column-figures.js';
-export { DEFAULT_MAX_SLOTS, FingerprintSet, type FingerprintSetOptions } from './fingerprint-set.js';
+export { DEFAULT_MAX_SLOTS, FingerprintSet, type FingerprintSetOptions } from '../core/index.js';
 export {
   planIntegrity,
   type ForeignKeyToCheck,

@@ -1,4 +1,4 @@
-import { FingerprintSet, type FingerprintSetOptions } from './fingerprint-set.js';
+import { FingerprintSet, type FingerprintSetOptions } from '../core/index.js';
 
 /**
  * What a leaked value is, for reporting: an email, a phone number, a person's name (a full name, or a first

@@ -17,4 +17,9 @@ export {
   resolveOverlaps,
   type TextDetectors,
 } from './text-detectors.js';
-export { KnownEntityIndex, type KnownEntityIndexOptions, type KnownValueKind } from './known-entity-index.js';
+export {
+  KnownEntityIndex,
+  type KnownEntityIndexOptions,
+  type KnownValueKind,
+  type SharedKnownEntities,
+} from './known-entity-index.js';

@@ -93,4 +93,14 @@ describe('KnownEntityIndex prefilter', () => {
     expect(a.find('Hi Ann Quillfeather')).toEqual(b.find('Hi Ann Quillfeather'));
     expect(a.find('Hi Ann Lee')).toEqual([]);
   });
+
+  it('is found the same through shared memory, as a worker thread receives it', () => {
+    const shared = build().share();
+    expect(shared.filter).toBeInstanceOf(SharedArrayBuffer);
+    const view = KnownEntityIndex.fromShared(shared);
+    const text = 'ZEPHYRINE QUILLFEATHER (zq.owner@example.org) on 555-010-4477';
+    expect(view.find(text).map((s) => s.type)).toEqual(['PERSON', 'EMAIL_ADDRESS', 'PHONE_NUMBER']);
+    expect(view.find('Zephyrine Smith')).toEqual([]);
+    expect(view.size).toBe(3);
+  });
 });

@@ -1,19 +1,32 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
+import { FingerprintSet, type SharedFingerprints } from '../../core/index.js';
 import type { EntityId, TextSpan } from '../detection-types.js';
 
 /**
  * Values from a source's personal columns (names, emails, phones), recognised when they recur verbatim in
- * free text. Only keyed hashes are kept: HMAC-SHA256 truncated to 8 bytes, held as a 16-hex-char Map key
- * with the entity id — about 100 bytes per entry in V8 (string + Map slot), so 1 M values ≈ 100 MB; callers
- * bound it with `maxEntries`. 64 bits make an accidental hit on a random n-gram ~1e-19 per lookup.
+ * free text. Only keyed 64-bit fingerprints are kept (a FingerprintSet: 8 bytes a slot, random key per
+ * run), in shared memory: the pipeline builds the index once and its worker threads receive it without a
+ * copy or a second read of the source (`share` / `fromShared`). 1 M people (email, phone, name) ≈ 32 MB;
+ * `maxEntries` bounds it. A random n-gram hits by accident with probability ~size / 2^64 per lookup.
  */
 export interface KnownEntityIndexOptions {
-  readonly key: Uint8Array;
-  /** Entries beyond this are ignored (and counted in `dropped`). Default 1,000,000. */
+  /** At least 8 bytes: the fingerprint key. Random per index by default. */
+  readonly key?: Uint8Array;
+  /** Entries beyond this are ignored (and counted in `dropped`). Default 5,000,000 (≤ 64 MB). */
   readonly maxEntries?: number;
   /** Score of a verbatim hit. Default 0.95. */
   readonly score?: number;
+}
+
+/** Everything a worker thread needs to use an index built elsewhere. */
+export interface SharedKnownEntities {
+  readonly fingerprints: SharedFingerprints;
+  readonly filter: SharedArrayBuffer;
+  readonly filterSeeds: readonly [number, number];
+  readonly types: readonly string[];
+  readonly maxEntries: number;
+  readonly score: number;
 }
 
 const DIGITS_ONLY = /\D+/g;
@@ -22,9 +35,10 @@ const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.\-@+_][\p{L}\p{M}\p{N}]+)*/gu;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const PHONE = /\+?\(?\d[\d\s().-]{5,20}\d/g;
 const MAX_WORDS = 4;
-/** Prefilter bitmap: 2^20 bits (128 KiB); 100k values set ≤ 200k bits, so ~1 phrase in 30 reaches an HMAC. */
+/** Prefilter bitmap: 2^20 bits (128 KiB); 100k values set ≤ 200k bits, so ~1 phrase in 30 reaches a lookup. */
 const FILTER_BITS = 20;
 const FILTER_MASK = (1 << FILTER_BITS) - 1;
+const DEFAULT_MAX_ENTRIES = 5_000_000;
 
 const TAG_VALUE = 1;
 const TAG_HEAD = 2;
@@ -39,39 +53,78 @@ function normalise(value: string, kind: KnownValueKind): string {
   return value.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/** Slots for `entries` values at the set's 70% load, as a power of two. */
+function slotsFor(entries: number): number {
+  let slots = 1024;
+  while (slots * 0.7 < entries) slots *= 2;
+  return slots;
+}
+
 export class KnownEntityIndex {
-  readonly #key: Buffer;
-  readonly #entries = new Map<string, EntityId>();
+  readonly #set: FingerprintSet;
+  /** `p` or `t` + entity id, in order of first use: its position is the fingerprint's salt. */
+  readonly #types: string[];
   readonly #maxEntries: number;
   readonly #score: number;
   #dropped = 0;
   /*
-   * Prefilter, so that `find` computes the keyed HMAC only for phrases that may be indexed: one bit per
+   * Prefilter, so that `find` looks up fingerprints only for phrases that may be indexed: one bit per
    * indexed value (`t`/`p` + normalised value) and one per first word (`h` + word), at a seeded 32-bit FNV-1a
    * hash. It leaks nothing useful: the seed is random per index and never leaves the process, each value
    * leaves at most 20 bits that thousands of other strings share (no value can be read back), and testing a
-   * guessed value against it needs the seed — whoever holds the seed also holds the HMAC key beside it,
-   * which answers the same question exactly. A bitmap hit only triggers the real HMAC lookup.
+   * guessed value against it needs the seed — whoever holds the seed also holds the fingerprint key beside
+   * it, which answers the same question exactly. A bitmap hit only triggers the real lookup.
    */
-  readonly #filter = new Uint32Array(1 << (FILTER_BITS - 5));
+  readonly #filter: Uint32Array;
   readonly #seed: number;
   readonly #seedHigh: number;
 
-  constructor(options: KnownEntityIndexOptions) {
-    this.#key = Buffer.from(options.key);
+  constructor(options: KnownEntityIndexOptions = {}, shared?: SharedKnownEntities) {
+    if (shared !== undefined) {
+      this.#set = FingerprintSet.fromShared(shared.fingerprints);
+      this.#filter = new Uint32Array(shared.filter);
+      [this.#seed, this.#seedHigh] = shared.filterSeeds;
+      this.#types = [...shared.types];
+      this.#maxEntries = shared.maxEntries;
+      this.#score = shared.score;
+      return;
+    }
+    this.#maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    this.#set = new FingerprintSet({
+      ...(options.key === undefined ? {} : { key: Buffer.from(options.key).subarray(0, 8) }),
+      maxSlots: slotsFor(this.#maxEntries),
+    });
+    this.#filter = new Uint32Array(new SharedArrayBuffer(1 << (FILTER_BITS - 3)));
     const seed = randomBytes(8);
     this.#seed = seed.readUInt32LE(0);
     this.#seedHigh = seed.readUInt32LE(4);
-    this.#maxEntries = options.maxEntries ?? 1_000_000;
+    this.#types = [];
     this.#score = options.score ?? 0.95;
   }
 
+  /** The index over the memory of one built elsewhere (a worker thread's view). */
+  static fromShared(shared: SharedKnownEntities): KnownEntityIndex {
+    return new KnownEntityIndex({}, shared);
+  }
+
+  /** Hands the built index to worker threads: the buffers stay shared, read-only by contract. */
+  share(): SharedKnownEntities {
+    return {
+      fingerprints: this.#set.share(),
+      filter: this.#filter.buffer as SharedArrayBuffer,
+      filterSeeds: [this.#seed, this.#seedHigh],
+      types: [...this.#types],
+      maxEntries: this.#maxEntries,
+      score: this.#score,
+    };
+  }
+
   get size(): number {
-    return this.#entries.size;
+    return this.#set.size;
   }
 
   get dropped(): number {
-    return this.#dropped;
+    return this.#dropped + this.#set.dropped;
   }
 
   /** Seeded FNV-1a over the UTF-16 units of `tag` + `value`, finished with murmur3's avalanche. */
@@ -94,9 +147,21 @@ export class KnownEntityIndex {
     return ((this.#filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
   }
 
-  #hash(kind: 'p' | 't', normalised: string): string {
-    // The kind tag keeps a phone's digits from colliding with a word that is all digits.
-    return createHmac('sha256', this.#key).update(`${kind}\u0000${normalised}`).digest('hex').slice(0, 16);
+  /** The salt of a (phone or text, entity id) pair; the kind tag keeps digits apart from all-digit words. */
+  #salt(kind: 'p' | 't', type: EntityId): number {
+    const name = `${kind}${type}`;
+    let at = this.#types.indexOf(name);
+    if (at < 0) at = this.#types.push(name) - 1;
+    return Math.imul(at + 1, 0x2c1b3c6d);
+  }
+
+  /** The entity id a normalised value was indexed under, if any. */
+  #lookup(kind: 'p' | 't', normalised: string): EntityId | undefined {
+    for (let at = 0; at < this.#types.length; at++) {
+      const name = this.#types[at] as string;
+      if (name[0] === kind && this.#set.has(normalised, Math.imul(at + 1, 0x2c1b3c6d))) return name.slice(1);
+    }
+    return undefined;
   }
 
   /** Adds one value of a personal column. `type` is the catalogue id reported on a hit. */
@@ -108,12 +173,14 @@ export class KnownEntityIndex {
     const normalised = normalise(value, kind);
     if (kind === 'phone' ? value.replace(DIGITS_ONLY, '').length < 7 : normalised.length < 3) return;
     if (kind !== 'phone' && normalised.split(' ').length > MAX_WORDS) return;
-    const hash = this.#hash(kind === 'phone' ? 'p' : 't', normalised);
-    if (!this.#entries.has(hash) && this.#entries.size >= this.#maxEntries) {
+    const tag = kind === 'phone' ? 'p' : 't';
+    const salt = this.#salt(tag, type);
+    if (this.#set.has(normalised, salt)) return;
+    if (this.#set.size >= this.#maxEntries) {
       this.#dropped++;
       return;
     }
-    this.#entries.set(hash, type);
+    this.#set.add(normalised, salt);
     if (kind === 'phone') {
       this.#mark(TAG_PHONE, normalised);
     } else {
@@ -124,7 +191,7 @@ export class KnownEntityIndex {
 
   /** Verbatim occurrences of indexed values in `text`. */
   find(text: string): TextSpan[] {
-    if (this.#entries.size === 0) return [];
+    if (this.#set.size === 0) return [];
     const spans: TextSpan[] = [];
     // Offsets and text only: a 1 MB document's match objects (array, input, groups) would be three times the size.
     const words = Array.from(text.matchAll(WORD), (m) => ({ index: m.index, text: m[0] }));
@@ -148,7 +215,7 @@ export class KnownEntityIndex {
         phrase = n === 0 ? word.text.toLowerCase() : `${phrase} ${word.text.toLowerCase()}`;
         const candidate = phrase.normalize('NFC');
         if (!this.#maybe(TAG_VALUE, candidate)) continue;
-        const type = this.#entries.get(this.#hash('t', candidate));
+        const type = this.#lookup('t', candidate);
         if (type !== undefined) {
           best = {
             type,
@@ -172,7 +239,7 @@ export class KnownEntityIndex {
         const normalised = normalise(match[0], isPhone ? 'phone' : 'email');
         if (isPhone && match[0].replace(DIGITS_ONLY, '').length < 7) continue;
         if (!this.#maybe(isPhone ? TAG_PHONE : TAG_VALUE, normalised)) continue;
-        const type = this.#entries.get(this.#hash(isPhone ? 'p' : 't', normalised));
+        const type = this.#lookup(isPhone ? 'p' : 't', normalised);
         const start = match.index;
         const end = start + match[0].length;
         if (type !== undefined && !spans.some((s) => s.start < end && s.end > start)) {

@@ -40,3 +40,31 @@ describe('FingerprintSet', () => {
     expect(set.dropped).toBeGreaterThan(0);
   });
 });
+
+describe('FingerprintSet sharing', () => {
+  it('answers the same over shared memory, as a worker thread receives it', async () => {
+    const set = new FingerprintSet({ key: KEY, initialSlots: 1024 });
+    for (let i = 0; i < 5_000; i++) set.add(`value-${i}`, 3);
+    const shared = set.share();
+    expect(shared.slots).toBeInstanceOf(SharedArrayBuffer);
+    const { Worker } = await import('node:worker_threads');
+    // A real thread: the buffer crosses without a copy and the seeds give the same fingerprints there.
+    const answer = await new Promise<number[]>((resolve, reject) => {
+      const worker = new Worker(
+        `const { parentPort, workerData } = require('node:worker_threads');
+         parentPort.postMessage(new Uint32Array(workerData.slots).length);`,
+        { eval: true, workerData: shared },
+      );
+      worker.once('message', (length: number) => resolve([length]));
+      worker.once('error', reject);
+    });
+    expect(answer[0]).toBe(new Uint32Array(shared.slots).length);
+    const copy = FingerprintSet.fromShared(shared);
+    expect(copy.size).toBe(5_000);
+    let missing = 0;
+    for (let i = 0; i < 5_000; i++) if (!copy.has(`value-${i}`, 3)) missing++;
+    expect(missing).toBe(0);
+    expect(copy.has('value-5000', 3)).toBe(false);
+    expect(copy.has('value-1', 4)).toBe(false);
+  });
+});

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
  * so the fingerprints mean nothing outside this process. A lookup of a string that was never added answers
  * "present" with probability about `size / 2^64` (two independent 32-bit lanes), i.e. ~5e-13 at 10 M values:
  * unlike a Bloom filter, a false leak is practically impossible even over billions of text n-grams.
+ * The slots live in a SharedArrayBuffer: once built, `share()` hands the set to worker threads without a
+ * copy (`FingerprintSet.fromShared`), read-only by contract.
  */
 export interface FingerprintSetOptions {
   /** Slots start here (a power of two is taken) and double as the set fills. */
@@ -14,6 +16,16 @@ export interface FingerprintSetOptions {
   readonly maxSlots?: number;
   /** 8 random bytes by default; tests pass a fixed key. */
   readonly key?: Uint8Array;
+}
+
+/** A built set as worker threads receive it (postMessage / workerData keep the buffer shared). */
+export interface SharedFingerprints {
+  readonly slots: SharedArrayBuffer;
+  readonly seedA: number;
+  readonly seedB: number;
+  readonly size: number;
+  readonly dropped: number;
+  readonly maxSlots: number;
 }
 
 /** 2^24 slots = 128 MB at most, ~11.7 M values. */
@@ -37,8 +49,32 @@ export class FingerprintSet {
     this.#seedB = view.readUInt32LE(4);
     this.#maxSlots = powerOfTwo(options.maxSlots ?? DEFAULT_MAX_SLOTS);
     const slots = Math.min(powerOfTwo(options.initialSlots ?? 1 << 16), this.#maxSlots);
-    this.#slots = new Uint32Array(slots * 2);
+    this.#slots = sharedSlots(slots);
     this.#mask = slots - 1;
+  }
+
+  /** The same set over the same memory, e.g. in a worker thread. Only `has` is meant to be called on it. */
+  static fromShared(shared: SharedFingerprints): FingerprintSet {
+    const key = Buffer.alloc(8);
+    key.writeUInt32LE(shared.seedA >>> 0, 0);
+    key.writeUInt32LE(shared.seedB >>> 0, 4);
+    const set = new FingerprintSet({ key, maxSlots: shared.maxSlots, initialSlots: 1024 });
+    set.#slots = new Uint32Array(shared.slots);
+    set.#mask = set.#slots.length / 2 - 1;
+    set.#size = shared.size;
+    set.#dropped = shared.dropped;
+    return set;
+  }
+
+  share(): SharedFingerprints {
+    return {
+      slots: this.#slots.buffer as SharedArrayBuffer,
+      seedA: this.#seedA,
+      seedB: this.#seedB,
+      size: this.#size,
+      dropped: this.#dropped,
+      maxSlots: this.#maxSlots,
+    };
   }
 
   /** Distinct fingerprints held. */
@@ -103,7 +139,7 @@ export class FingerprintSet {
 
   #grow(): void {
     const old = this.#slots;
-    this.#slots = new Uint32Array(old.length * 2);
+    this.#slots = sharedSlots(old.length);
     this.#mask = old.length - 1;
     for (let i = 0; i < old.length; i += 2) {
       const a = old[i] as number;
@@ -111,6 +147,11 @@ export class FingerprintSet {
       if (a !== 0 || b !== 0) this.#insert(a, b);
     }
   }
+}
+
+/** `slots` empty slots of two 32-bit lanes each, in memory worker threads can share. */
+function sharedSlots(slots: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(slots * 8));
 }
 
 function powerOfTwo(n: number): number {
