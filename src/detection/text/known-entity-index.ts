@@ -195,27 +195,25 @@ export class KnownEntityIndex {
     const spans: TextSpan[] = [];
     // Offsets and text only: a 1 MB document's match objects (array, input, groups) would be three times the size.
     const words = Array.from(text.matchAll(WORD), (m) => ({ index: m.index, text: m[0] }));
+    // Folded like `add` folds (NFC of the lower case), once per word and only when a phrase reaches it.
+    const folded: (string | undefined)[] = new Array<string | undefined>(words.length);
+    const foldAt = (at: number): string => (folded[at] ??= fold((words[at] as { text: string }).text));
     for (let i = 0; i < words.length; i++) {
       const head = words[i];
-      if (head === undefined || !this.#worthHashing(head.text)) continue;
-      // Same first word as `add` keeps: NFC of the lower-cased word (a space never composes with its neighbours).
-      if (!this.#maybe(TAG_HEAD, head.text.toLowerCase().normalize('NFC'))) continue;
+      if (head === undefined || !worthHashing(head.text)) continue;
+      if (!this.#maybe(TAG_HEAD, foldAt(i))) continue;
       let phrase = '';
       let best: TextSpan | undefined;
       for (let n = 0; n < MAX_WORDS && i + n < words.length; n++) {
-        const word = words[i + n];
-        if (word === undefined) break;
-        const previous = words[i + n - 1];
-        if (
-          n > 0 &&
-          previous !== undefined &&
-          !/^\s{1,3}$/.test(text.slice(previous.index + previous.text.length, word.index))
-        )
-          break;
-        phrase = n === 0 ? word.text.toLowerCase() : `${phrase} ${word.text.toLowerCase()}`;
-        const candidate = phrase.normalize('NFC');
-        if (!this.#maybe(TAG_VALUE, candidate)) continue;
-        const type = this.#lookup('t', candidate);
+        const word = words[i + n] as { index: number; text: string };
+        if (n > 0) {
+          const previous = words[i + n - 1] as { index: number; text: string };
+          if (!isShortGap(text, previous.index + previous.text.length, word.index)) break;
+        }
+        // A space never composes with its neighbours: NFC of the phrase is the phrase of NFC words.
+        phrase = n === 0 ? foldAt(i) : `${phrase} ${foldAt(i + n)}`;
+        if (!this.#maybe(TAG_VALUE, phrase)) continue;
+        const type = this.#lookup('t', phrase);
         if (type !== undefined) {
           best = {
             type,
@@ -249,9 +247,26 @@ export class KnownEntityIndex {
     }
     return spans.sort((a, b) => a.start - b.start);
   }
+}
 
-  // Only capitalised words, or words holding @ or digits, can start a personal value worth a hash.
-  #worthHashing(word: string): boolean {
-    return /^[\p{Lu}]/u.test(word) || /[@\d]/.test(word) || word.length > 2;
+/** Lower case, NFC only where it can change anything (ASCII is its own NFC). */
+function fold(word: string): string {
+  const lower = word.toLowerCase();
+  for (let i = 0; i < lower.length; i++) if (lower.charCodeAt(i) > 0x7f) return lower.normalize('NFC');
+  return lower;
+}
+
+/** One to three whitespace characters between two words of a phrase. */
+function isShortGap(text: string, from: number, to: number): boolean {
+  if (to - from < 1 || to - from > 3) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (!(c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || /\s/.test(text[i] as string))) return false;
   }
+  return true;
+}
+
+// Only long words, capitalised ones, or words holding @ or digits can start a personal value worth a lookup.
+function worthHashing(word: string): boolean {
+  return word.length > 2 || /^[\p{Lu}]/u.test(word) || /[@\d]/.test(word);
 }
