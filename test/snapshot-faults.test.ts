@@ -370,4 +370,15 @@ describe('bad input and faults fail clearly and leave no complete-looking target
     expect(short.stderr).not.toContain('too-short');
     await dropDatabase(target);
   });
+
+  it('refuses a transform worker count that is not a whole number, before connecting', async () => {
+    await freshTarget();
+    for (const bad of ['-1', '1.5', 'many']) {
+      const result = await snapshot(['--policy', POLICY, '--transform-workers', bad]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('--transform-workers must be 0 or a positive integer');
+    }
+    expect(await userTableCount(target)).toBe(0);
+    await dropDatabase(target);
+  });
 });

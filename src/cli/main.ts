@@ -85,6 +85,10 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--plan <file>', 'run exactly this saved plan (refused if the source schema changed)')
       .option('--secret-file <file>', 'file holding the key (≥ 32 bytes); wins over LOOKALIKE_SECRET')
       .option('--batch-rows <n>', 'rows per batch (default 2000 or LOOKALIKE_BATCH_ROWS)')
+      .option(
+        '--transform-workers <n>',
+        'threads that redact free text in large tables (default: one per core, at most 4; 0: none; ~110 MB each)',
+      )
       .option('--manifest-out <file>', 'write the snapshot manifest (JSON, signed with --signing-key) here')
       .option(
         '--signing-key <file>',

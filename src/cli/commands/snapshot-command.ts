@@ -20,6 +20,8 @@ export interface SnapshotOptions extends CommonOptions, SubsetFlags {
   readonly plan?: string;
   readonly secretFile?: string;
   readonly batchRows?: string;
+  /** Worker threads for large free-text tables (default: one per core, at most 4). */
+  readonly transformWorkers?: string;
   /** Write the signed manifest here (never into the target). */
   readonly manifestOut?: string;
   /** Ed25519 PKCS#8 PEM key that signs the manifest; wins over LOOKALIKE_SIGNING_KEY_FILE. */
@@ -47,6 +49,10 @@ export async function snapshotCommand(
   const batchRows = options.batchRows === undefined ? settings.batchRows : Number(options.batchRows);
   if (!Number.isInteger(batchRows) || batchRows < 1)
     throw new GatewayError('usage', '--batch-rows must be a positive integer');
+  const transformWorkers =
+    options.transformWorkers === undefined ? undefined : Number(options.transformWorkers);
+  if (transformWorkers !== undefined && (!Number.isInteger(transformWorkers) || transformWorkers < 0))
+    throw new GatewayError('usage', '--transform-workers must be 0 or a positive integer');
 
   const subset = subsetOverrides(options);
   const signingKey =
@@ -68,6 +74,7 @@ export async function snapshotCommand(
     selection: saved?.selection ?? selectionFrom(options),
     secret,
     batchRows,
+    ...(transformWorkers === undefined ? {} : { transformWorkers }),
     signal,
     logger,
     onEvent: createProgressRenderer(io.stderr),
