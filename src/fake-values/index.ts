@@ -10,3 +10,8 @@ export type { KeyedSeeder } from './keyed-seeder.js';
 export { createKeyedSeeder, SEED_BYTES, SEEDER_KEY_LABEL } from './keyed-seeder.js';
 export { ValueBloomFilter, type SharedBloomFilter } from './value-bloom-filter.js';
 export { mayCoincideWithRealValues } from './may-coincide.js';
+export type { NamePartKind, NamePartOptions } from './fake-name-part.js';
+export { fakeNamePart } from './fake-name-part.js';
+export type { IsLastName, LoginOptions, NameFakes } from './fake-login-from-name.js';
+export { fakeEmailFromName, fakeNameShapedLogin, fakeUsernameFromName } from './fake-login-from-name.js';
+export { canonicalNameCase, matchNameCase } from './name-case.js';

@@ -38,6 +38,9 @@ export function compileTableTransform(
     table.uniqueColumnSets.filter((set) => set.length === 1).map((set) => set[0]),
   );
 
+  const isScopeValue = (scope: string, value: string): boolean =>
+    sourceValues.get(scope)?.has(value) === true;
+
   const indexes: number[] = [];
   const functions: ValueTransform[] = [];
   copied.forEach((plannedColumn, index) => {
@@ -55,6 +58,8 @@ export function compileTableTransform(
         columnIndexByName,
         rowKeyIndexes,
         ...(filter === undefined ? {} : { isSourceValue: (value: string) => filter.has(value) }),
+        isScopeValue,
+        ...(planned.coherentRows === false ? { buildsFromNames: false } : {}),
         ...(findSpans === undefined ? {} : { findSpans }),
       }),
     );

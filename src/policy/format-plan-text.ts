@@ -1,6 +1,12 @@
 import { qualifiedName } from '../core/index.js';
+import { followedNames } from './followed-names.js';
 import { formatAction } from './format-action.js';
 import type { Plan } from './plan.js';
+
+/** ` [follows first_name, last_name]`: an e-mail or username built from the row's fake names. */
+function follows(names: readonly string[]): string {
+  return names.length === 0 ? '' : ` [follows ${names.join(', ')}]`;
+}
 
 /**
  * The plan for people: one line per column — `schema.table.column  action(options)  ← rule  (reason)` —
@@ -12,7 +18,10 @@ export function formatPlanText(plan: Plan): string {
     t.columns.map((c) => ({
       table: qualifiedName(t.table),
       name: `${qualifiedName(t.table)}.${c.name}`,
-      action: formatAction(c.action) + (c.copied || c.action.kind === 'drop' ? '' : ' [not copied]'),
+      action:
+        formatAction(c.action) +
+        (c.copied || c.action.kind === 'drop' ? '' : ' [not copied]') +
+        follows(followedNames(t, c)),
       rule: c.rule,
       reason: c.reason,
     })),

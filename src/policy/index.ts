@@ -1,3 +1,4 @@
+export { followedNames } from './followed-names.js';
 export { formatAction } from './format-action.js';
 export { formatPlanText } from './format-plan-text.js';
 export { loadPolicy } from './load-policy.js';

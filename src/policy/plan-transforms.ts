@@ -1,6 +1,7 @@
 import { parseTableName, qualifiedName } from '../core/index.js';
 import type { DatabaseSchema, Selection, TableInfo, TableRef } from '../core/index.js';
 import { loadOrder, schemaFingerprint } from '../introspection/index.js';
+import { coherenceFindings } from './followed-names.js';
 import type { Plan, PlanOptions, PlannedTable } from './plan.js';
 import { policyDigest } from './policy-digest.js';
 import type { Policy } from './policy-schema.js';
@@ -41,6 +42,7 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
         if (d === undefined) throw new Error('planTransforms: a column was left undecided'); // a bug, not input
         return { name: column.name, action: d.action, rule: d.rule, reason: d.reason, copied: d.copied };
       }),
+      ...(entry?.policy.coherent_rows === false ? { coherentRows: false as const } : {}),
     };
   });
 
@@ -53,16 +55,19 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
       .map((c) => ({ table: qualifiedName(table.ref), column: c.name })),
   );
 
-  const findings = preflightFindings({
-    schema,
-    policy,
-    selection: options.selection,
-    tables,
-    entries,
-    decisions,
-    copiesRows: new Set(planned.filter((t) => t.copyRows).map((t) => qualifiedName(t.table))),
-    outputConstraints: options.outputConstraints,
-  });
+  const findings = [
+    ...preflightFindings({
+      schema,
+      policy,
+      selection: options.selection,
+      tables,
+      entries,
+      decisions,
+      copiesRows: new Set(planned.filter((t) => t.copyRows).map((t) => qualifiedName(t.table))),
+      outputConstraints: options.outputConstraints,
+    }),
+    ...coherenceFindings(planned),
+  ];
 
   return {
     formatVersion: 1,

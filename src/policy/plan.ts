@@ -32,6 +32,11 @@ export interface PlannedTable {
   readonly where: string | null;
   /** Every column of the table, in table order. */
   readonly columns: readonly PlannedColumn[];
+  /**
+   * Present (false) when the policy turns row coherence off: substituted e-mail addresses and usernames
+   * get independent fakes instead of being built from the fakes of the names they hold.
+   */
+  readonly coherentRows?: false;
 }
 
 export interface PlannedColumn {

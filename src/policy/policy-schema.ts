@@ -238,6 +238,12 @@ export const TablePolicySchema = z
       .optional()
       .describe('Row filter: an SQL predicate over this table’s columns. Only matching rows are copied.'),
     skip: z.boolean().default(false).describe('Create the table but copy no rows.'),
+    coherent_rows: z
+      .boolean()
+      .optional()
+      .describe(
+        'Substituted e-mail addresses and usernames made of names are built from the fakes of those names, so a row stays one person (default). false: independent fakes; every table substituting the same scope must then say false too.',
+      ),
     columns: z
       .record(z.string().min(1), ColumnActionSchema)
       .default({})

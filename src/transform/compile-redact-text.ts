@@ -1,6 +1,6 @@
 import type { ColumnInfo } from '../core/index.js';
-import { fakeValue } from '../fake-values/index.js';
 import { boundedMemo } from './bounded-memo.js';
+import { columnFakeOf } from './column-fake-of.js';
 import { describeColumn, fitting, notFitting, perValue, valueCategory } from './column-shape.js';
 import type { ActionOf, ColumnContext, OutputFit, SpanFinder, ValueTransform } from './value-transform.js';
 
@@ -15,8 +15,9 @@ function fitLength(text: string, column: ColumnInfo): string {
 
 /**
  * With span detection (`context.findSpans`): each personal span is replaced, the rest of the text stays.
- * By default a span becomes the keyed fake of its kind, seeded like a substituted column of that kind
- * (scope = kind), so "Mary Smith" in a note and in a name column get the same fake; with `placeholder`,
+ * By default a span becomes exactly the fake a substituted column of its kind (default scope) gives it
+ * (see columnFakeOf), so "Mary Smith" or `ann.lee@corp.com` in a note and in a column get the same fake,
+ * also where the column's email is built from its name; with `placeholder`,
  * it becomes the placeholder, where `{type}` stands for the span's type (e.g. `<{type}>` → `<PERSON>`).
  * Without span detection the whole value becomes the placeholder.
  */
@@ -38,7 +39,7 @@ function textReplacer(
   context: ColumnContext,
   findSpans: SpanFinder,
 ): (text: string) => string {
-  const { seeder } = context;
+  const fake = columnFakeOf(context);
   const placeholder = action.placeholder;
   return (text) => {
     const spans = findSpans(text);
@@ -51,12 +52,7 @@ function textReplacer(
       const original = text.slice(span.start, span.end);
       if (placeholder !== undefined) out += placeholder.replaceAll('{type}', span.type);
       else if (span.substitute === null) out += `<${span.type}>`;
-      else
-        out += fakeValue(span.substitute, seeder.seed(span.substitute, original), {
-          maxLength: null,
-          unique: false,
-          sourceLength: original.length,
-        });
+      else out += fake(span.substitute, original);
       at = span.end;
     }
     return out + text.slice(at);

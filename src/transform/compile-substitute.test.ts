@@ -24,14 +24,27 @@ function substitute(entity: EntityKind, scope?: string): ActionSpec {
 describe('compileTransform(substitute)', () => {
   it('writes fakeValue(kind, seed(kind, value)) with the column length and the source length', () => {
     const col = column({ dataType: 'character varying(30)', baseType: 'varchar', maxLength: 30 });
-    const transform = compileTransform(substitute('email'), context(col));
-    const expected = fakeValue('email', seeder.seed('email', 'ada@corp.invalid'), {
+    const transform = compileTransform(substitute('phone'), context(col));
+    const expected = fakeValue('phone', seeder.seed('phone', '+44 20 7946 0958'), {
       maxLength: 30,
       unique: false,
       sourceLength: 16,
     });
-    expect(transform('ada@corp.invalid', [])).toBe(expected);
-    expect(transform('ada@corp.invalid', [])).toBe(expected);
+    expect(transform('+44 20 7946 0958', [])).toBe(expected);
+    expect(transform('+44 20 7946 0958', [])).toBe(expected);
+  });
+
+  it('gives an address not made of names fakeValue(email, seed(email, value))', () => {
+    const col = column({ dataType: 'character varying(40)', baseType: 'varchar', maxLength: 40 });
+    const transform = compileTransform(substitute('email'), context(col));
+    for (const value of ['a.b.c.d@corp.invalid', 'jürgen@corp.invalid', 'no-at-sign']) {
+      const expected = fakeValue('email', seeder.seed('email', value), {
+        maxLength: 40,
+        unique: false,
+        sourceLength: value.length,
+      });
+      expect(transform(value, [])).toBe(expected);
+    }
   });
 
   it('gives the same fake in every column sharing a scope, another under another scope', () => {

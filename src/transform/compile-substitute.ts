@@ -1,10 +1,18 @@
 import type { ColumnInfo } from '../core/index.js';
 import {
+  canonicalNameCase,
   entityOutput,
+  fakeEmailFromName,
+  fakeNamePart,
   fakeNumberLike,
+  fakeUsernameFromName,
   fakeValue,
   UNIQUE_BITS_TARGET,
   uniqueCapacityBits,
+  type KeyedSeeder,
+  type NameFakes,
+  type NamePartKind,
+  type NamePartOptions,
 } from '../fake-values/index.js';
 import { boundedMemo } from './bounded-memo.js';
 import {
@@ -40,11 +48,25 @@ function isNumberIntoNumeric(action: ActionOf<'substitute'>, column: ColumnInfo)
  * the entity kind, so the same value gets the same fake in every column sharing the scope. `number` into
  * integer and decimal columns keeps the original's digit shape and the type's range. Empty strings in
  * text columns stay empty: there is nothing personal to replace.
+ *
+ * One person stays one person: first and last names are keyed in canonical case and written in the
+ * input's (`fakeNamePart`), and an e-mail address or username made of names (`ann.lee@corp.com`) is built
+ * from those names' fakes (`mark.diaz@example.com`), so it follows the fake name of its row — from the
+ * value alone, so the same address is the same fake in every table. Other shapes get independent fakes.
  */
 export function compileSubstitute(action: ActionOf<'substitute'>, context: ColumnContext): ValueTransform {
   const { column, seeder, isUnique, isSourceValue } = context;
   const scope = action.scope ?? action.entity;
   const kind = action.entity;
+  const keepsEmpty = valueCategory(column) === 'string';
+  if ((kind === 'first_name' || kind === 'last_name') && keepsEmpty) {
+    const options = { maxLength: column.maxLength, isRealValue: isSourceValue };
+    return perValue(
+      column,
+      boundedMemo((value) => (value === '' ? '' : fakeNamePart(kind, seeder, scope, value, options))),
+    );
+  }
+  const fromName = keepsEmpty && context.buildsFromNames !== false ? nameShapedFake(action, context) : null;
   let fake: (seed: Uint8Array, value: string) => string;
   if (isNumberIntoNumeric(action, column)) {
     const maxAbs =
@@ -55,9 +77,10 @@ export function compileSubstitute(action: ActionOf<'substitute'>, context: Colum
     fake = (seed, value) =>
       fakeValue(kind, seed, { maxLength, unique: isUnique, sourceLength: value.length });
   }
-  const keepsEmpty = valueCategory(column) === 'string';
   const replace = (value: string): string => {
     if (value === '' && keepsEmpty) return '';
+    const coherent = fromName?.(value) ?? null;
+    if (coherent !== null && isSourceValue?.(coherent) !== true) return coherent;
     let output = fake(seeder.seed(scope, value), value);
     // Redraw (deterministically) while the fake may be a real source value of this scope.
     for (
@@ -74,6 +97,65 @@ export function compileSubstitute(action: ActionOf<'substitute'>, context: Colum
 
 /** Redraws per value when a fake may equal a real value; beyond it the output space is saturated (e.g. dates). */
 const MAX_REDRAWS = 4;
+
+/** Real domains whose seeds are kept (a column rarely has more; beyond it the map starts over). */
+const MAX_DOMAIN_SEEDS = 10_000;
+
+/**
+ * Name scopes an e-mail address or username is built from: always the kinds' default scopes, so the fake
+ * depends on the value alone (a name column under another scope keeps its own fakes).
+ */
+function nameFakes(seeder: KeyedSeeder, isScopeValue: ColumnContext['isScopeValue']): NameFakes {
+  const options = (kind: NamePartKind): NamePartOptions => ({
+    isRealValue: isScopeValue === undefined ? undefined : (value) => isScopeValue(kind, value),
+  });
+  const byKind = { first_name: options('first_name'), last_name: options('last_name') };
+  // Names repeat across addresses (every Ann): one keyed draw per name and kind.
+  const memo = boundedMemo((key) => {
+    const kind: NamePartKind = key.charCodeAt(0) === 102 ? 'first_name' : 'last_name';
+    return fakeNamePart(kind, seeder, kind, key.slice(1), byKind[kind]);
+  });
+  return (kind, name) => memo(`${kind === 'first_name' ? 'f' : 'l'}${name}`);
+}
+
+/** E-mail addresses and usernames built from the names they hold; null for other kinds. */
+function nameShapedFake(
+  action: ActionOf<'substitute'>,
+  context: ColumnContext,
+): ((value: string) => string | null) | null {
+  const { column, seeder, isUnique } = context;
+  const scope = action.scope ?? action.entity;
+  const { isScopeValue } = context;
+  const mayBe = (nameScope: string, name: string): boolean =>
+    isScopeValue !== undefined &&
+    // Each distinct spelling is one lookup (~1% false positives each): `lee` is looked up as lee, LEE, Lee.
+    [...new Set([name, name.toUpperCase(), name.toLowerCase(), canonicalNameCase(name)])].some((v) =>
+      isScopeValue(nameScope, v),
+    );
+  // A lone name is a last name when the source's last names may hold it and its first names may not.
+  const isLastName = (name: string): boolean => mayBe('last_name', name) && !mayBe('first_name', name);
+  const options = { maxLength: column.maxLength, unique: isUnique, isLastName };
+  const names = nameFakes(seeder, isScopeValue);
+  // One fake domain per real domain and scope: one company's people share it.
+  const domainSeeds = new Map<string, Uint8Array>();
+  const domainSeed = (domain: string): Uint8Array => {
+    let seed = domainSeeds.get(domain);
+    if (seed === undefined) {
+      seed = seeder.seed(`${scope}#domain`, domain);
+      if (domainSeeds.size >= MAX_DOMAIN_SEEDS) domainSeeds.clear();
+      domainSeeds.set(domain, seed);
+    }
+    return seed;
+  };
+  if (action.entity === 'email')
+    return (value) => {
+      const domain = value.slice(value.lastIndexOf('@') + 1).toLowerCase();
+      return fakeEmailFromName(value, names, seeder.seed(scope, value), domainSeed(domain), options);
+    };
+  if (action.entity === 'username')
+    return (value) => fakeUsernameFromName(value, names, seeder.seed(scope, value), options);
+  return null;
+}
 
 export function fitSubstitute(
   action: ActionOf<'substitute'>,

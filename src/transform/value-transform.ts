@@ -25,6 +25,16 @@ export interface ColumnContext {
    */
   readonly isSourceValue?: (value: string) => boolean;
   /**
+   * Whether a text may be a real value of a given substitution scope: the name scopes an e-mail address
+   * or username is built from (`first_name`, `last_name`) redraw their fakes as those columns do.
+   */
+  readonly isScopeValue?: (scope: string, value: string) => boolean;
+  /**
+   * Whether e-mail addresses and usernames made of names are built from those names' fakes (the table's
+   * `coherent_rows`; default true). False gives them independent fakes.
+   */
+  readonly buildsFromNames?: boolean;
+  /**
    * Finds the personal spans of a text (detection, built by the pipeline). With it, `redact_text`
    * replaces only those spans; without it, the whole value.
    */

@@ -1,0 +1,50 @@
+import type { ColumnInfo, EntityKind } from '../core/index.js';
+import { compileSubstitute } from './compile-substitute.js';
+import type { ColumnContext, ValueTransform } from './value-transform.js';
+
+/** An unbounded text column: what a span of prose is substituted as. */
+const PROSE_VALUE: ColumnInfo = Object.freeze({
+  name: 'span',
+  dataType: 'text',
+  baseType: 'text',
+  category: 'string',
+  elementCategory: null,
+  maxLength: null,
+  isNullable: true,
+  isGenerated: false,
+  identity: null,
+  hasDefault: false,
+  enumLabels: null,
+});
+
+/**
+ * The fake a substituted text column of `kind` (default scope, not unique) gives a value: names keyed
+ * in any case, addresses built from their names, fakes that may be real drawn again. For spans of prose,
+ * so a person mentioned in a text gets the fake their own columns get (`MARY` in a column, `Mary` in a
+ * note; `ann.lee@corp.com` in both). One compiled substitution per kind, made on first use.
+ */
+export function columnFakeOf(context: ColumnContext): (kind: EntityKind, value: string) => string {
+  const { isScopeValue } = context;
+  const byKind = new Map<EntityKind, ValueTransform>();
+  return (kind, value) => {
+    let substitute = byKind.get(kind);
+    if (substitute === undefined) {
+      substitute = compileSubstitute(
+        { kind: 'substitute', entity: kind },
+        {
+          column: PROSE_VALUE,
+          seeder: context.seeder,
+          isUnique: false,
+          columnIndexByName: new Map(),
+          rowKeyIndexes: [],
+          ...(isScopeValue === undefined
+            ? {}
+            : { isScopeValue, isSourceValue: (v: string) => isScopeValue(kind, v) }),
+          ...(context.buildsFromNames === undefined ? {} : { buildsFromNames: context.buildsFromNames }),
+        },
+      );
+      byKind.set(kind, substitute);
+    }
+    return substitute(value, []) ?? value;
+  };
+}
