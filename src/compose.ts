@@ -5,6 +5,7 @@ import {
   createPgSink,
   createPgSource,
 } from '../connectors/postgres/index.js';
+import { createFileSink, FILE_FORMATS, isFileFormat } from '../connectors/files/index.js';
 import { demoDataSql, demoSchemaSql } from './demo/index.js';
 import { GatewayError, type SinkConnector, type SourceConnector } from './core/index.js';
 import type { Settings } from './config/index.js';
@@ -27,7 +28,29 @@ export function createAdvisor(settings: Settings): ColumnAdvisor | undefined {
 
 export function createTarget(url: string): SinkConnector {
   if (POSTGRES_URL.test(url)) return createPgSink(url);
+  if (isFileUrl(url))
+    throw new GatewayError(
+      'usage',
+      'a file: target takes synthetic rows only (lookalike synth); this command needs a postgres:// target',
+    );
   throw new GatewayError('usage', '--target must be a postgres:// or postgresql:// URL');
+}
+
+/** `file:out/` or `file:///abs/out`: a folder of files, one per table (synthesis only). */
+export function isFileUrl(url: string): boolean {
+  return /^file:/.test(url);
+}
+
+/** A folder target for synthesis; `format` is `--format` (csv or jsonl). */
+export function createFileTarget(url: string, format: string | undefined): SinkConnector {
+  if (format === 'parquet')
+    throw new GatewayError(
+      'usage',
+      '--format parquet is not supported yet (writing Parquet needs a library lookalike does not ship); use csv or jsonl',
+    );
+  if (!isFileFormat(format))
+    throw new GatewayError('usage', `a file: target needs --format ${FILE_FORMATS.join(' or ')}`);
+  return createFileSink(url, format);
 }
 
 /** The embedded default: two in-process PostgreSQL databases (PGlite), the source filled with the demo shop. */

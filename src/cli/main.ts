@@ -37,11 +37,17 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     .showHelpAfterError('(run "lookalike --help" for usage)')
     .enablePositionalOptions();
 
-  const common = (command: Command): Command =>
+  // `fileFormats`: commands whose target may be a folder (`file:out/`) take the files' format in --format too.
+  const common = (command: Command, fileFormats = false): Command =>
     command
       .addOption(
-        new Option('--format <format>', 'output: text (stderr) or json (stdout)')
-          .choices(['text', 'json'])
+        new Option(
+          '--format <format>',
+          fileFormats
+            ? 'output: text (stderr) or json (stdout); for a file: target the files: csv or jsonl'
+            : 'output: text (stderr) or json (stdout)',
+        )
+          .choices(fileFormats ? ['text', 'json', 'csv', 'jsonl', 'parquet'] : ['text', 'json'])
           .default('text'),
       )
       .option('--schemas <list>', 'only these schemas (comma-separated)')
@@ -167,8 +173,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
   });
 
   // `synth` runs fit + sample in one go; `synth fit|sample|report` are the split form and the report.
-  const synthFlags = (command: Command): Command =>
-    common(command)
+  const synthFlags = (command: Command, fileFormats = false): Command =>
+    common(command, fileFormats)
       .option('--seed <n>', 'same seed, same synthetic rows (default 1)')
       .option(
         '--rare-min <k>',
@@ -181,9 +187,17 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .command('synth')
       .description('fit a statistical model of the source and load synthetic rows into an empty target')
       .option('--source <url>', 'source database URL (postgres://…)')
-      .option('--target <url>', 'empty target database URL (postgres://…)')
+      .option('--target <url>', 'empty target: database URL (postgres://…) or folder (file:out/)')
       .option('--policy <file>', 'policy YAML naming the personal columns (default: a scan decides)')
-      .option('--scale <factor>', 'rows relative to the source: 0.1, 1 or 10 (default 1)'),
+      .option('--scale <factor>', 'rows relative to the source: 0.1, 1 or 10 (default 1)')
+      .option(
+        '--where <condition>',
+        'every row of a table honours a condition: "<table>: <column> = <value> and …" (repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option('--scenario <file>', 'scenario YAML: slices of rows under conditions, edge cases'),
+    true,
   )
     // `synth` and its subcommands share flag names: a subcommand's flags are its own.
     .enablePositionalOptions()
@@ -225,12 +239,20 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .command('sample')
       .description("load a model's synthetic rows into an empty target (the model carries the schema DDL)")
       .option('--model <file>', 'model file from "synth fit"')
-      .option('--target <url>', 'empty target database URL (postgres://…)')
+      .option('--target <url>', 'empty target: database URL (postgres://…) or folder (file:out/)')
       .option(
         '--source <url>',
         'optional: the source, to run the exact-match filter and the real-value check',
       )
-      .option('--scale <factor>', 'rows relative to the source: 0.1, 1 or 10 (default 1)'),
+      .option('--scale <factor>', 'rows relative to the source: 0.1, 1 or 10 (default 1)')
+      .option(
+        '--where <condition>',
+        'every row of a table honours a condition: "<table>: <column> = <value> and …" (repeatable)',
+        (value: string, previous: string[]) => [...previous, value],
+        [] as string[],
+      )
+      .option('--scenario <file>', 'scenario YAML: slices of rows under conditions, edge cases'),
+    true,
   ).action(async (options: SynthOptions & { verbose?: boolean }) => {
     format = options.format ?? 'text';
     const logger = createStderrLogger(io.stderr, options.verbose === true);

@@ -17,7 +17,10 @@ import { schemaFingerprint } from '../introspection/index.js';
 import type { Policy } from '../policy/index.js';
 import {
   fitSynthesisModel,
+  resolveScenario,
   SynthesisSampler,
+  type ResolvedScenario,
+  type ScenarioSpec,
   type SynthesisModel,
   type TableOutcome,
   type TableSample,
@@ -50,6 +53,8 @@ export interface SynthFitRequest {
 
 export interface SynthSampleRequest {
   readonly target: SinkConnector;
+  /** Conditions (`--where`, `--scenario`): checked against the model before anything is written. */
+  readonly scenario?: readonly ScenarioSpec[];
   readonly scale: number;
   readonly seed: string;
   readonly batchRows: number;
@@ -129,17 +134,19 @@ export async function runSynthesis(request: SynthFitRequest & SynthSampleRequest
   let source: SourceSession | undefined;
   let fitted: FitResult;
   let realValues: Map<string, ValueBloomFilter>;
+  let scenario: ResolvedScenario | undefined;
   const started = performance.now();
   try {
     source = await request.source.openSource(request.signal);
     fitted = await fitFromSession(source, request);
+    scenario = scenarioFor(fitted.model, request);
     realValues = await collectPersonalValues(source, fitted.model, request.batchRows, request.signal);
   } finally {
     await source?.close().catch(() => undefined);
   }
   const fitSeconds = (performance.now() - started) / 1000;
   const realTuples = realTuplesFromSamples(fitted.model, fitted.samples);
-  return sampleIntoTarget(fitted.model, request, { realValues, realTuples }, fitSeconds);
+  return sampleIntoTarget(fitted.model, request, { realValues, realTuples, scenario }, fitSeconds);
 }
 
 /**
@@ -152,6 +159,7 @@ export async function sampleSynthesis(
 ): Promise<SynthSummary> {
   let realValues: Map<string, ValueBloomFilter> | undefined;
   let realTuples: Map<string, Set<string>> | undefined;
+  const scenario = scenarioFor(model, request);
   if (request.source !== undefined) {
     const source = await request.source.openSource(request.signal);
     try {
@@ -171,7 +179,13 @@ export async function sampleSynthesis(
       await source.close().catch(() => undefined);
     }
   }
-  return sampleIntoTarget(model, request, { realValues, realTuples }, 0);
+  return sampleIntoTarget(model, request, { realValues, realTuples, scenario }, 0);
+}
+
+/** The request's conditions resolved against the model (throws `usage` naming the problem), or undefined. */
+function scenarioFor(model: SynthesisModel, request: SynthSampleRequest): ResolvedScenario | undefined {
+  if (request.scenario === undefined || request.scenario.length === 0) return undefined;
+  return resolveScenario(model, request.scenario);
 }
 
 /** A seed turned into a key for the fakes: synthetic fakes are seeded by row numbers, not by real values. */
@@ -186,6 +200,7 @@ async function sampleIntoTarget(
   guards: {
     readonly realValues: ReadonlyMap<string, ValueBloomFilter> | undefined;
     readonly realTuples: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+    readonly scenario: ResolvedScenario | undefined;
   },
   fitSeconds: number,
 ): Promise<SynthSummary> {
@@ -196,7 +211,7 @@ async function sampleIntoTarget(
       'the model carries no schema DDL; fit it again with "lookalike synth fit"',
     );
   const started = performance.now();
-  const { realValues, realTuples } = guards;
+  const { realValues, realTuples, scenario } = guards;
   const sampler = new SynthesisSampler(model, {
     scale: request.scale,
     seed: request.seed,
@@ -206,6 +221,7 @@ async function sampleIntoTarget(
       ? {}
       : { isRealValue: (scope: string, value: string) => realValues.get(scope)?.has(value) === true }),
     ...(realTuples === undefined ? {} : { realTuples: (table: string) => realTuples.get(table) }),
+    ...(scenario === undefined ? {} : { scenario }),
   });
   let sink: SinkSession | undefined;
   try {

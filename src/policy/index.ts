@@ -1,4 +1,5 @@
 export { followedNames } from './followed-names.js';
+export { describePolicyIssues, formatPolicyPath } from './describe-policy-issues.js';
 export { formatAction } from './format-action.js';
 export { formatPlanText } from './format-plan-text.js';
 export { loadPolicy } from './load-policy.js';

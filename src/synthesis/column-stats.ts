@@ -398,7 +398,7 @@ export function drawValue(stats: ColumnStats, code: number, context: DrawContext
   }
 }
 
-function roundTo(stats: NumericStats, value: number): number {
+export function roundTo(stats: NumericStats, value: number): number {
   switch (stats.kind) {
     case 'integer':
     case 'date':

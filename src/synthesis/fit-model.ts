@@ -445,6 +445,7 @@ function fitTable(
     matchColumns: exactMatchColumns(info, new Set(fks.flatMap((fk) => fk.columns))).filter(
       (c) => !dropped.includes(c),
     ),
+    nullableColumns: columns.filter((c) => c.isNullable && !dropped.includes(c.name)).map((c) => c.name),
   };
   return {
     model,

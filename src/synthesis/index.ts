@@ -6,7 +6,10 @@ export {
   type FitOptions,
   type TableSample,
 } from './fit-model.js';
+export { ConditionSyntaxError, parseCondition, type Clause, type ClauseOp } from './condition-grammar.js';
 export { exactMatchColumns } from './match-columns.js';
+export { parseScenario, parseWhereOptions, type ScenarioSpec, type SliceSpec } from './parse-scenario.js';
+export { resolveScenario, type ResolvedScenario } from './resolve-scenario.js';
 export { parseSynthesisModel } from './parse-model.js';
 export {
   comparedColumns,

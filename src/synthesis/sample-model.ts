@@ -1,6 +1,9 @@
 import { GatewayError, qualifiedName, type RowBatch, type Row } from '../core/index.js';
 import { EMAIL_DOMAINS, fakeValue, type KeyedSeeder } from '../fake-values/index.js';
 import { coarseCode, coarseCount, drawValue, type DrawContext } from './column-stats.js';
+import { conditionedDraw, valueHonours } from './conditional-draw.js';
+import { ParentPicker, type ParentRows } from './parent-picker.js';
+import type { ColumnCondition, ResolvedScenario, TableCondition } from './resolve-scenario.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
 import type {
   ColumnModel,
@@ -9,6 +12,7 @@ import type {
   SynthesisModel,
   TableModel,
 } from './synthesis-model.js';
+import type { NumericKind } from './value-codec.js';
 
 export interface SampleOptions {
   /** Rows per table relative to the source (0.1, 1, 10). */
@@ -25,6 +29,8 @@ export interface SampleOptions {
    * table. Absent: the filter is off (e.g. `synth sample` from a model file without the source).
    */
   readonly realTuples?: (table: string) => ReadonlySet<string> | undefined;
+  /** Conditions (`--where`, scenario slices, edge cases), resolved against the model (`resolveScenario`). */
+  readonly scenario?: ResolvedScenario;
 }
 
 /** What the filters did to one table (counts only). */
@@ -36,6 +42,13 @@ export interface TableOutcome {
   readonly exactMatchFilter: 'on' | 'off' | 'not_applicable' | 'saturated';
   readonly exactMatchesRedrawn: number;
   readonly droppedRows: number;
+  /** Rows generated under a condition (restriction, slices, and parents added for children's conditions). */
+  readonly conditionedRows: number;
+  /**
+   * Conditioned rows kept although every redraw equalled a real row: the condition left nothing else to
+   * vary (e.g. a two-column table with one column fixed). Unconditioned rows are never kept so.
+   */
+  readonly exactMatchesKept: number;
 }
 
 /** Redraws of one row before it is dropped (or, in a table others already point at, kept). */
@@ -44,6 +57,8 @@ const MAX_ATTEMPTS = 12;
 const SATURATION_SHARE = 0.5;
 const SATURATION_PROBE = 200;
 const MAX_FAKE_REDRAWS = 4;
+/** Redraws of the columns before a conditioned one (rejection in proportion to the mass the condition keeps). */
+const MAX_CONDITION_TRIES = 40;
 
 /**
  * Columns the exact-match filter compares: the model's `matchColumns` (the same columns the report's
@@ -66,6 +81,34 @@ interface GeneratedTable {
   readonly coarse: Map<string, Uint8Array>;
   /** Key values per referenced column set (joined by \u0001), per surviving row. */
   readonly keys: Map<string, string[]>;
+  /** Per condition children ask of this table (by key): 1 where the surviving row honours it. */
+  readonly matches: Map<string, Uint8Array>;
+}
+
+/** A condition children ask of a table: at least `rows` of its rows must honour it. */
+interface Demand {
+  readonly condition: TableCondition;
+  rows: number;
+}
+
+/** A table condition, compiled against the table's draw (indexes instead of names). */
+interface CompiledCondition {
+  readonly condition: TableCondition;
+  /** Per compiled modelled column (draw order): its condition, if any. */
+  readonly columns: readonly (ColumnCondition | undefined)[];
+  /** Personal columns by position: forced NULL or never NULL. */
+  readonly others: ReadonlyMap<number, ColumnCondition>;
+  /** Foreign keys whose columns are conditioned on NULL / not NULL. */
+  readonly foreignKeyNulls: ReadonlyMap<number, ColumnCondition>;
+  /** Foreign keys whose referenced row must honour a condition (its key on the parent). */
+  readonly parents: readonly { readonly foreignKey: number; readonly key: string }[];
+  readonly checks: readonly CompiledCheck[];
+}
+
+interface CompiledCheck {
+  readonly position: number;
+  readonly condition: ColumnCondition;
+  readonly kind: NumericKind | null;
 }
 
 /**
@@ -83,6 +126,10 @@ export class SynthesisSampler {
   readonly #deferredTargets = new Set<string>();
   /** First serial value per table: partitions of one table continue each other's keys. */
   readonly #serialStart = new Map<string, number>();
+  /** Rows per table before scenario slices are added. */
+  readonly #baseRows = new Map<string, number>();
+  /** Per table: conditions its children ask of it, by key. */
+  readonly #demands = new Map<string, Map<string, Demand>>();
 
   constructor(model: SynthesisModel, options: SampleOptions) {
     if (!(options.scale > 0) || !Number.isFinite(options.scale))
@@ -114,6 +161,43 @@ export class SynthesisSampler {
             this.#planned.set(name, fk.unique ? Math.min(rows, parentRows) : 0);
         }
       }
+    }
+    if (options.scenario !== undefined) this.#planScenario(options.scenario);
+  }
+
+  /** Slices add rows; conditions on referenced rows become demands on the parents (to top up if too few honour them). */
+  #planScenario(scenario: ResolvedScenario): void {
+    for (const table of this.#model.tables) {
+      const name = qualifiedName(table.table);
+      if (scenario.tables.get(name)?.excluded === true) this.#planned.set(name, 0);
+    }
+    for (const table of this.#model.tables) {
+      const name = qualifiedName(table.table);
+      const base = this.#planned.get(name) ?? 0;
+      this.#baseRows.set(name, base);
+      const entry = scenario.tables.get(name);
+      if (entry === undefined) continue;
+      const extra = entry.slices.reduce((sum, slice) => sum + slice.rows, 0);
+      this.#planned.set(name, base + extra);
+      if (entry.restriction !== null && base > 0) this.#demandParents(table, entry.restriction, base);
+      for (const slice of entry.slices) this.#demandParents(table, slice.condition, slice.rows);
+    }
+  }
+
+  #demandParents(table: TableModel, condition: TableCondition, rows: number): void {
+    for (const { foreignKey, condition: wanted } of condition.parents) {
+      const fk = table.foreignKeys[foreignKey];
+      if (fk === undefined) continue;
+      const parentName = qualifiedName(fk.parent);
+      const parent = this.#model.tables.find((t) => qualifiedName(t.table) === parentName);
+      if (parent === undefined) continue;
+      const needed = fk.unique ? rows : Math.max(1, Math.ceil(rows / meanChildren(fk)));
+      const demands = this.#demands.get(parentName) ?? new Map<string, Demand>();
+      this.#demands.set(parentName, demands);
+      const known = demands.get(wanted.key);
+      if (known === undefined) demands.set(wanted.key, { condition: wanted, rows: needed });
+      else known.rows += needed;
+      this.#demandParents(parent, wanted, needed);
     }
   }
 
@@ -153,8 +237,33 @@ export class SynthesisSampler {
     const planned = this.plannedRows(name);
     const random = seededRandom(`${this.#options.seed}\u0000rows\u0000${name}`);
     this.#startOf(table);
-    const assignments = table.foreignKeys.map((fk) => this.#assign(fk, planned, random));
+    const scenario = this.#options.scenario?.tables.get(name);
+    const demands = [...(this.#demands.get(name)?.values() ?? [])];
+    const base = this.#baseRows.get(name) ?? planned;
+    // Rows a demand may add after the planned ones (parents its children's conditions need).
+    const capacity = planned + demands.reduce((sum, d) => sum + d.rows, 0);
+    const assignments = table.foreignKeys.map((fk) => {
+      const out = new Int32Array(capacity).fill(-1);
+      out.set(this.#assign(fk, planned, random));
+      return out;
+    });
     const compiled = this.#compile(table, assignments);
+    const conditions = new Map<string, CompiledCondition>();
+    const compileCondition = (condition: TableCondition): CompiledCondition => {
+      let found = conditions.get(condition.key);
+      if (found === undefined)
+        conditions.set(condition.key, (found = this.#compileCondition(table, compiled, condition)));
+      return found;
+    };
+    const restriction = scenario?.restriction == null ? null : compileCondition(scenario.restriction);
+    const sliceConditions: (CompiledCondition | null)[] = [];
+    for (const slice of scenario?.slices ?? []) {
+      const c = compileCondition(slice.condition);
+      for (let r = 0; r < slice.rows; r++) sliceConditions.push(c);
+    }
+    const conditionOf = (i: number): CompiledCondition | null =>
+      i < base ? restriction : (sliceConditions[i - base] ?? null);
+    const picker = new ParentPicker((fk) => this.#parentOf(fk), table, assignments, planned, random);
     const compared = comparedColumns(table);
     const comparedIndexes = compared.map((c) => table.columns.findIndex((x) => x.name === c));
     const realTuples = compared.length >= 2 ? this.#options.realTuples?.(name) : undefined;
@@ -165,9 +274,11 @@ export class SynthesisSampler {
     const state: GeneratedTable = {
       model: table,
       count: 0,
-      coarse: new Map(table.order.map((c) => [c, new Uint8Array(planned)])),
+      coarse: new Map(table.order.map((c) => [c, new Uint8Array(capacity)])),
       keys: new Map([...(this.#referencedSets.get(name) ?? [])].map((set) => [set, [] as string[]])),
+      matches: new Map(demands.map((d) => [d.condition.key, new Uint8Array(capacity)])),
     };
+    const demandChecks = demands.map((d) => ({ demand: d, compiled: compileCondition(d.condition), met: 0 }));
     if (filter === 'on' && realTuples !== undefined && planned > 0) {
       // Probe first: when most draws equal a real row (a table of few low-cardinality columns), such
       // rows are common combinations, not copies of someone; redrawing them would only empty the table.
@@ -175,7 +286,7 @@ export class SynthesisSampler {
       const draws = Math.min(planned, SATURATION_PROBE);
       let matches = 0;
       for (let i = 0; i < draws; i++) {
-        const drawn = this.#drawRow(table, name, i, MAX_ATTEMPTS, assignments, probe, compiled);
+        const drawn = this.#drawRow(table, name, i, MAX_ATTEMPTS, assignments, probe, compiled, null);
         if (realTuples.has(tupleKey(comparedIndexes.map((c) => drawn.row[c] ?? null)))) matches++;
       }
       if (matches > SATURATION_SHARE * draws) filter = 'saturated';
@@ -188,27 +299,41 @@ export class SynthesisSampler {
     const mayDrop = !this.#deferredTargets.has(name);
     let redrawn = 0;
     let dropped = 0;
+    let conditioned = 0;
+    let kept = 0;
     let batch: RowBatch = [];
-    for (let i = 0; i < planned; i++) {
+    const emit = (i: number, condition: CompiledCondition | null): Row | null => {
+      if (condition !== null && !picker.place(i, condition)) {
+        dropped++;
+        return null;
+      }
       let accepted: { row: Row; coarse: Uint8Array } | null = null;
       let last: { row: Row; coarse: Uint8Array } | null = null;
+      let lastMatched: { row: Row; coarse: Uint8Array; keys: string[] } | null = null;
       for (let attempt = 0; attempt < MAX_ATTEMPTS && accepted === null; attempt++) {
-        const drawn = this.#drawRow(table, name, i, attempt, assignments, random, compiled);
+        const drawn = this.#drawRow(table, name, i, attempt, assignments, random, compiled, condition);
         last = drawn;
         const uniqueKeys = checkedSets.map((set) => tupleKey(set.map((c) => drawn.row[c] ?? null)));
         if (uniqueKeys.some((key, s) => seen[s]?.has(key))) {
           // A repeated key of foreign keys only: the next attempt takes other parents.
-          this.#repick(table, i, assignments, random);
+          picker.repick(i, condition);
           continue;
         }
         if (filter === 'on' && realTuples !== undefined) {
           if (realTuples.has(tupleKey(comparedIndexes.map((c) => drawn.row[c] ?? null)))) {
             redrawn++;
+            lastMatched = { ...drawn, keys: uniqueKeys };
             continue;
           }
         }
         uniqueKeys.forEach((key, s) => seen[s]?.add(key));
         accepted = drawn;
+      }
+      if (accepted === null && condition !== null && lastMatched !== null) {
+        // Every redraw of a conditioned row equalled a real row: the condition asked for it.
+        lastMatched.keys.forEach((key, s) => seen[s]?.add(key));
+        accepted = lastMatched;
+        kept++;
       }
       if (accepted === null && !mayDrop && last !== null) {
         // Rows of this table are already referenced (a cycle): keep the row rather than orphan a child.
@@ -216,7 +341,7 @@ export class SynthesisSampler {
       }
       if (accepted === null) {
         dropped++;
-        continue;
+        return null;
       }
       const s = state.count++;
       for (let o = 0; o < orderArrays.length; o++)
@@ -228,13 +353,45 @@ export class SynthesisSampler {
             : positions.map((p) => accepted.row[p] ?? '').join('\u0001'),
         );
       }
-      batch.push(accepted.row);
+      for (const check of demandChecks) {
+        if (this.#honours(table, check.compiled, accepted.row, i, assignments)) {
+          (state.matches.get(check.demand.condition.key) as Uint8Array)[s] = 1;
+          check.met++;
+        }
+      }
+      if (condition !== null) conditioned++;
+      return accepted.row;
+    };
+    for (let i = 0; i < planned; i++) {
+      const row = emit(i, conditionOf(i));
+      if (row === null) continue;
+      batch.push(row);
       if (batch.length >= this.#options.batchRows) {
         yield batch;
         batch = [];
       }
     }
+    // Top up: parents the children's conditions need, when too few of the rows drawn honour them.
+    let next = planned;
+    for (const check of demandChecks) {
+      for (let tries = check.demand.rows - check.met; tries > 0 && check.met < check.demand.rows; tries--) {
+        const i = next++;
+        if (!picker.fill(i)) {
+          dropped++;
+          continue;
+        }
+        const row = emit(i, check.compiled);
+        if (row === null) continue;
+        batch.push(row);
+        if (batch.length >= this.#options.batchRows) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
     if (batch.length > 0) yield batch;
+    // Serial keys are row numbers: the table's range now covers the rows added.
+    this.#planned.set(name, next);
     this.#generated.set(name, state);
     this.#outcomes.set(name, {
       table: name,
@@ -243,7 +400,71 @@ export class SynthesisSampler {
       exactMatchFilter: filter,
       exactMatchesRedrawn: redrawn,
       droppedRows: dropped,
+      conditionedRows: conditioned,
+      exactMatchesKept: kept,
     });
+  }
+
+  /** Resolves a table condition to draw-order indexes and positions. */
+  #compileCondition(
+    table: TableModel,
+    compiled: CompiledTable,
+    condition: TableCondition,
+  ): CompiledCondition {
+    const byName = new Map(condition.columns.map((c) => [c.column, c]));
+    const others = new Map<number, ColumnCondition>();
+    const foreignKeyNulls = new Map<number, ColumnCondition>();
+    const checks: CompiledCheck[] = [];
+    for (const c of condition.columns) {
+      const position = table.columns.findIndex((x) => x.name === c.column);
+      const model = table.columns[position];
+      if (model === undefined) continue;
+      if (model.role === 'personal') others.set(position, c);
+      if (model.role === 'foreign_key') foreignKeyNulls.set(model.foreignKey, c);
+      checks.push({
+        position,
+        condition: c,
+        kind: model.role === 'modelled' && model.stats.type === 'numeric' ? model.stats.kind : null,
+      });
+    }
+    return {
+      condition,
+      columns: compiled.columns.map((c) => byName.get(c.name)),
+      others,
+      foreignKeyNulls,
+      parents: condition.parents.map((p) => ({ foreignKey: p.foreignKey, key: p.condition.key })),
+      checks,
+    };
+  }
+
+  /** Whether a generated row honours a condition (its values, and its referenced rows' recorded matches). */
+  #honours(
+    table: TableModel,
+    condition: CompiledCondition,
+    row: Row,
+    index: number,
+    assignments: readonly Int32Array[],
+  ): boolean {
+    for (const { position, condition: c, kind } of condition.checks) {
+      if (!valueHonours(c, kind, row[position] ?? null)) return false;
+    }
+    return condition.parents.every(({ foreignKey, key }) => {
+      const parentRow = assignments[foreignKey]?.[index] ?? -1;
+      const fk = table.foreignKeys[foreignKey];
+      const matches =
+        fk === undefined ? undefined : this.#generated.get(qualifiedName(fk.parent))?.matches.get(key);
+      return parentRow !== -1 && matches?.[parentRow] === 1;
+    });
+  }
+
+  /** What a child needs to know of a referenced table: its rows so far and the conditions they honour. */
+  #parentOf(fk: ForeignKeyModel): ParentRows {
+    const parentName = qualifiedName(fk.parent);
+    const generated = this.#generated.get(parentName);
+    return {
+      rows: generated?.count ?? this.#planned.get(parentName) ?? 0,
+      matches: (key) => generated?.matches.get(key),
+    };
   }
 
   /** Unique column sets that are not unique by construction (serial, unique fakes, unique foreign keys). */
@@ -321,17 +542,6 @@ export class SynthesisSampler {
       out[positions[p] as number] = j;
     });
     return out;
-  }
-
-  /** After a repeated unique key: move this row's non-unique references to other random parents. */
-  #repick(table: TableModel, row: number, assignments: Int32Array[], random: SeededRandom): void {
-    table.foreignKeys.forEach((fk, f) => {
-      const current = assignments[f]?.[row] ?? -1;
-      if (fk.unique || current === -1) return;
-      const parentName = qualifiedName(fk.parent);
-      const parentRows = this.#generated.get(parentName)?.count ?? this.#planned.get(parentName) ?? 0;
-      if (parentRows > 0) (assignments[f] as Int32Array)[row] = random.below(parentRows);
-    });
   }
 
   #parentKey(fk: ForeignKeyModel, parentRow: number): string[] {
@@ -423,6 +633,7 @@ export class SynthesisSampler {
     assignments: readonly Int32Array[],
     random: SeededRandom,
     compiled: CompiledTable,
+    condition: CompiledCondition | null,
   ): { row: Row; coarse: Uint8Array } {
     const { seeder } = this.#options;
     const rowLabel = `${this.#options.seed}\u0000${name}\u0000${index}\u0000${attempt}`;
@@ -454,7 +665,13 @@ export class SynthesisSampler {
         }),
       fakeUuid: () => fakeValue('uuid', seeder.seed('synth_rare', `${rowLabel}\u0000${column}`)),
     };
-    for (const c of compiled.columns) {
+    // Conditioned columns: the cell's distribution truncated to what the condition allows; the columns
+    // drawn since the previous conditioned one are redrawn in proportion to the mass it keeps (rejection),
+    // so they follow the condition too (a sequential conditional model fixed at the conditioned columns).
+    let segmentStart = 0;
+    let tries = 0;
+    for (let k = 0; k < compiled.columns.length; k++) {
+      const c = compiled.columns[k] as CompiledColumn;
       column = c.name;
       let first = -1;
       let second = -1;
@@ -473,22 +690,46 @@ export class SynthesisSampler {
         (second !== -1 ? c.byBoth.get(first * 256 + second) : undefined) ??
         (first !== -1 ? c.byFirst.get(first) : undefined) ??
         c.marginal;
-      const code = cell === null ? c.nullCode : drawCumulative(cell, random);
       (context as { anchorValue: number | null }).anchorValue =
         c.anchor !== -1 && hasNumber[c.anchor] === 1 ? (numbers[c.anchor] as number) : null;
-      const drawn = drawValue(c.stats, code, context);
+      const wanted = condition?.columns[k];
+      let code: number;
+      let drawn: { text: string | null; number: number | null };
+      if (wanted === undefined) {
+        code = cell === null ? c.nullCode : drawCumulative(cell, random);
+        drawn = drawValue(c.stats, code, context);
+      } else {
+        let draw = conditionedDraw(c.stats, wanted, denseCell(cell, c.stats), context.anchorValue);
+        const dependsOnSegment =
+          c.anchor >= segmentStart || c.parents.some((p, i) => i < 2 && p.own >= segmentStart);
+        if (dependsOnSegment && tries < MAX_CONDITION_TRIES && random.next() >= draw.mass) {
+          tries++;
+          k = segmentStart - 1;
+          continue;
+        }
+        if (draw.mass === 0) draw = conditionedDraw(c.stats, wanted, c.stats.counts, context.anchorValue);
+        ({ code, value: drawn } = draw.draw(context));
+        segmentStart = k + 1;
+        tries = 0;
+      }
       row[c.position] = drawn.text;
       written[c.position] = 1;
-      if (drawn.number !== null) {
-        numbers[c.orderIndex] = drawn.number;
-        hasNumber[c.orderIndex] = 1;
-      }
+      numbers[c.orderIndex] = drawn.number ?? 0;
+      hasNumber[c.orderIndex] = drawn.number === null ? 0 : 1;
       coarse[c.orderIndex] = coarseCode(c.stats, drawn.text === null ? c.nullCode : code);
     }
     const person = compiled.personColumns >= 2 ? this.#person(table, name, index, rowLabel) : null;
     for (const i of compiled.others) {
       if (written[i] === 1) continue;
-      row[i] = this.#otherValue(table.columns[i] as ColumnModel, name, index, rowLabel, random, person);
+      row[i] = this.#otherValue(
+        table.columns[i] as ColumnModel,
+        name,
+        index,
+        rowLabel,
+        random,
+        person,
+        condition?.others.get(i),
+      );
     }
     return { row, coarse };
   }
@@ -527,6 +768,7 @@ export class SynthesisSampler {
     rowLabel: string,
     random: SeededRandom,
     person: FakePerson | null = null,
+    wanted?: ColumnCondition,
   ): string | null {
     const { seeder, isRealValue } = this.#options;
     switch (column.role) {
@@ -540,7 +782,10 @@ export class SynthesisSampler {
           unique: true,
         });
       case 'personal': {
-        const u = random.next();
+        if (wanted?.onlyNull === true) return null;
+        const draw = random.next();
+        // Never NULL when the condition says so: the draw skips the NULL share.
+        const u = wanted?.allowsNull === false ? column.nullShare + draw * (1 - column.nullShare) : draw;
         if (u < column.nullShare) return null;
         if (!column.unique && u < column.nullShare + column.emptyShare) return '';
         const fromPerson =
@@ -574,6 +819,33 @@ export class SynthesisSampler {
         return null;
     }
   }
+}
+
+/** Children per parent among parents that have any (the child-count model's marginal). */
+function meanChildren(fk: ForeignKeyModel): number {
+  const pairs = fk.childCounts.marginal;
+  let parents = 0;
+  let children = 0;
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const count = pairs[i] as number;
+    if (count === 0) continue;
+    parents += pairs[i + 1] as number;
+    children += count * (pairs[i + 1] as number);
+  }
+  return parents === 0 ? 1 : Math.max(1, children / parents);
+}
+
+/** A cell's weight per code (the cumulative table spread out), for truncating it to a condition. */
+function denseCell(cell: CumulativeTable | null, stats: ColumnStats): Float64Array {
+  const out = new Float64Array(stats.counts.length);
+  if (cell === null) return out;
+  let previous = 0;
+  for (let i = 0; i < cell.codes.length; i++) {
+    const cumulative = cell.cumulative[i] as number;
+    out[cell.codes[i] as number] = cumulative - previous;
+    previous = cumulative;
+  }
+  return out;
 }
 
 function nullCode(stats: ColumnStats): number {

@@ -60,6 +60,8 @@ export interface TableModel {
   readonly uniqueSets: readonly (readonly string[])[];
   /** Columns the exact-match filter compares (see `exactMatchColumns`); absent in older model files. */
   readonly matchColumns?: readonly string[];
+  /** Columns that may hold NULL (for conditions and edge cases); absent in older model files. */
+  readonly nullableColumns?: readonly string[];
 }
 
 export type ColumnModel =

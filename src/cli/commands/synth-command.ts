@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Settings } from '../../config/index.js';
-import { GatewayError, type Logger } from '../../core/index.js';
-import { createSource, createTarget } from '../../compose.js';
+import { GatewayError, type Logger, type SinkConnector } from '../../core/index.js';
+import { createFileTarget, createSource, createTarget, isFileUrl } from '../../compose.js';
 import {
   fitSynthesis,
   runSynthesis,
@@ -10,8 +10,15 @@ import {
   type SynthSummary,
 } from '../../pipeline/index.js';
 import { loadPolicy } from '../../policy/index.js';
-import { parseSynthesisModel, renderReportHtml, type QualityReport } from '../../synthesis/index.js';
-import { say, writeJson, type CliIo } from '../cli-output.js';
+import {
+  parseScenario,
+  parseSynthesisModel,
+  parseWhereOptions,
+  renderReportHtml,
+  type QualityReport,
+  type ScenarioSpec,
+} from '../../synthesis/index.js';
+import { say, writeJson, type CliIo, type OutputFormat } from '../cli-output.js';
 import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { advisorOption, loadDetection } from '../detection-setup.js';
@@ -27,6 +34,9 @@ export interface SynthOptions extends CommonOptions {
   readonly batchRows?: string;
   readonly out?: string;
   readonly model?: string;
+  /** `--where "<table>: <condition>"`, repeatable. */
+  readonly where?: readonly string[];
+  readonly scenario?: string;
 }
 
 export interface SynthReportOptions {
@@ -73,6 +83,32 @@ async function planInputs(options: SynthOptions, settings: Settings) {
   };
 }
 
+/** A `file:` target takes the files' format from `--format` (the summary is then text); a database, the summary's. */
+function synthTarget(options: SynthOptions): { target: SinkConnector; format: OutputFormat } {
+  const url = requireOption(options.target, '--target');
+  if (isFileUrl(url)) return { target: createFileTarget(url, options.format), format: 'text' };
+  return { target: createTarget(url), format: outputFormat(options) };
+}
+
+/** `--scenario` and `--where`, parsed (syntax and shape only; the model checks names and values). */
+async function scenarioInputs(options: SynthOptions): Promise<{ scenario?: ScenarioSpec[] }> {
+  const specs: ScenarioSpec[] = [];
+  if (options.scenario !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.scenario, 'utf8');
+    } catch {
+      throw new GatewayError('usage', `cannot read the scenario file ${options.scenario}`, {
+        file: options.scenario,
+      });
+    }
+    specs.push(parseScenario(text, options.scenario));
+  }
+  if (options.where !== undefined && options.where.length > 0)
+    specs.push({ slices: parseWhereOptions(options.where) });
+  return specs.length === 0 ? {} : { scenario: specs };
+}
+
 /** `lookalike synth`: fit from the source and load synthetic rows into the empty target (atomic). */
 export async function synthCommand(
   options: SynthOptions,
@@ -81,10 +117,12 @@ export async function synthCommand(
   signal: AbortSignal,
   logger: Logger,
 ): Promise<number> {
-  const format = outputFormat(options);
+  const { target, format } = synthTarget(options);
+  const conditions = await scenarioInputs(options);
   const summary = await runSynthesis({
+    ...conditions,
     source: createSource(requireOption(options.source, '--source'), settings),
-    target: createTarget(requireOption(options.target, '--target')),
+    target,
     ...(await planInputs(options, settings)),
     ...common(options, settings),
     scale: scaleOf(options.scale),
@@ -133,15 +171,18 @@ export async function synthSampleCommand(
     throw new GatewayError('usage', `cannot read the model file ${path}`);
   }
   const model = parseSynthesisModel(text, path);
+  const { target, format } = synthTarget(options);
+  const conditions = await scenarioInputs(options);
   const summary = await sampleSynthesis(model, {
-    target: createTarget(requireOption(options.target, '--target')),
+    ...conditions,
+    target,
     ...(options.source === undefined ? {} : { source: createSource(options.source, settings) }),
     ...common(options, settings),
     scale: scaleOf(options.scale),
     signal,
     logger,
   });
-  report(io, outputFormat(options), summary);
+  report(io, format, summary);
   return EXIT_OK;
 }
 
@@ -193,6 +234,15 @@ function report(io: CliIo, format: 'text' | 'json', summary: SynthSummary): void
     [
       `synthesis complete: ${summary.tables.length} tables, ${summary.totalRows.toLocaleString('en-US')} rows (scale ${summary.scale}, seed ${summary.seed}) — fit ${summary.fitSeconds.toFixed(1)}s, sample ${summary.sampleSeconds.toFixed(1)}s`,
       `  exact-match filter: ${summary.privacyFilters.exactMatchFilter ? 'on' : 'off (no source)'}; fakes checked against real values: ${summary.privacyFilters.realValueCheck ? 'yes' : 'no'}`,
+      ...summary.tables
+        .filter((t) => t.conditionedRows > 0)
+        .map(
+          (t) =>
+            `  ${t.table}: ${t.conditionedRows} rows generated under conditions` +
+            (t.exactMatchesKept > 0
+              ? ` (${t.exactMatchesKept} equal a real row: the condition fixes them)`
+              : ''),
+        ),
       ...summary.tables
         .filter((t) => t.droppedRows > 0 || t.exactMatchesRedrawn > 0 || t.exactMatchFilter === 'saturated')
         .map(
