@@ -13,6 +13,11 @@ import {
   withClient,
 } from './helpers/databases.js';
 import { runLookalike } from './helpers/run-cli.js';
+import { createPgSink, createPgSource } from '../connectors/postgres/index.js';
+import { silentLogger } from '../src/core/index.js';
+import { createDetection } from '../src/detection/index.js';
+import { runVerification } from '../src/pipeline/index.js';
+import { loadPolicy } from '../src/policy/index.js';
 
 const PAGILA_POLICY = 'examples/pagila.policy.yaml';
 
@@ -188,6 +193,25 @@ describe('verify on pagila (real PostgreSQL)', () => {
         expect(result.stderr).not.toContain(value);
       }
       expect(result.stderr).toContain('public.customer.email: 1 real email value(s)');
+      // An index too small for the source: the scan runs in passes over keyed shares and finds the same.
+      const split = await runVerification({
+        source: createPgSource(databaseUrl(pagila)),
+        target: createPgSink(databaseUrl(target)),
+        policy: await loadPolicy(PAGILA_POLICY),
+        detection: await createDetection({ packageRoot: process.cwd() }),
+        selection: { schemas: [], tables: [] },
+        batchRows: 500,
+        signal: new AbortController().signal,
+        logger: silentLogger,
+        leakScanCapacity: 1_000,
+      });
+      expect(split.leakScan.passes).toBeGreaterThan(2);
+      expect(split.leakScan.droppedValues).toBe(0);
+      expect(split.leakScan.indexedValues).toBe(report.leakScan.indexedValues);
+      const splitLeaks = split.leakScan.leaks.map(
+        (l) => `${l.table}.${l.column} ${l.path ?? '-'} ${l.kind} ${l.count}`,
+      );
+      expect(splitLeaks.sort()).toEqual([...leaks].sort());
     } finally {
       await withClient(target, async (c) => {
         await c.query('UPDATE customer SET email = $1 WHERE customer_id = 7', [fake]);

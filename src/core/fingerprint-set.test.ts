@@ -68,3 +68,23 @@ describe('FingerprintSet sharing', () => {
     expect(copy.has('value-1', 4)).toBe(false);
   });
 });
+
+describe('FingerprintSet partitions', () => {
+  it('covers every value exactly once over its partitions, each holding about its share', () => {
+    const count = 3;
+    const sets = Array.from(
+      { length: count },
+      (_, index) => new FingerprintSet({ key: KEY, partition: { index, count } }),
+    );
+    for (const set of sets) for (let i = 0; i < 30_000; i++) set.add(`v${i}`, 5);
+    for (const set of sets) expect(set.size).toBeGreaterThan(9_000);
+    expect(sets.reduce((n, s) => n + s.size, 0)).toBe(30_000);
+    for (let i = 0; i < 30_000; i++) {
+      expect(sets.filter((s) => s.has(`v${i}`, 5)).length).toBe(1);
+    }
+  });
+
+  it('refuses a partition outside its count', () => {
+    expect(() => new FingerprintSet({ partition: { index: 2, count: 2 } })).toThrow(RangeError);
+  });
+});

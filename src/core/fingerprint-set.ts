@@ -16,6 +16,11 @@ export interface FingerprintSetOptions {
   readonly maxSlots?: number;
   /** 8 random bytes by default; tests pass a fixed key. */
   readonly key?: Uint8Array;
+  /**
+   * Holds only the values of one of `count` keyed partitions: others are neither added nor found. Lets a
+   * caller cover more values than fit in memory in `count` passes, each over its own share.
+   */
+  readonly partition?: { readonly index: number; readonly count: number };
 }
 
 /** A built set as worker threads receive it (postMessage / workerData keep the buffer shared). */
@@ -40,6 +45,8 @@ export class FingerprintSet {
   readonly #maxSlots: number;
   readonly #seedA: number;
   readonly #seedB: number;
+  readonly #partitions: number;
+  readonly #partition: number;
 
   constructor(options: FingerprintSetOptions = {}) {
     const key = options.key ?? randomBytes(8);
@@ -48,6 +55,10 @@ export class FingerprintSet {
     this.#seedA = view.readUInt32LE(0);
     this.#seedB = view.readUInt32LE(4);
     this.#maxSlots = powerOfTwo(options.maxSlots ?? DEFAULT_MAX_SLOTS);
+    this.#partitions = options.partition?.count ?? 1;
+    this.#partition = options.partition?.index ?? 0;
+    if (!(this.#partitions >= 1 && this.#partition >= 0 && this.#partition < this.#partitions))
+      throw new RangeError('a partition index lies in 0 … count − 1');
     const slots = Math.min(powerOfTwo(options.initialSlots ?? 1 << 16), this.#maxSlots);
     this.#slots = sharedSlots(slots);
     this.#mask = slots - 1;
@@ -97,7 +108,12 @@ export class FingerprintSet {
   }
 
   /** `salt` separates classes of values (emails, phones, names) without building a longer string. */
-  add(value: string, salt: number): void {
+  /**
+   * `share`: the string whose partition the value joins (default: the value itself), so that values that
+   * are looked up together — a phrase and its first word — are held in the same pass.
+   */
+  add(value: string, salt: number, share?: string): void {
+    if (!this.#holds(value, share)) return;
     const a = laneA(value, this.#seedA ^ salt);
     const b = laneB(value, this.#seedB ^ Math.imul(salt, 0x9e3779b1));
     if (this.#find(a, b) >= 0) return;
@@ -112,11 +128,19 @@ export class FingerprintSet {
     this.#size++;
   }
 
-  has(value: string, salt: number): boolean {
-    if (this.#size === 0) return false;
+  has(value: string, salt: number, share?: string): boolean {
+    if (this.#size === 0 || !this.#holds(value, share)) return false;
     const a = laneA(value, this.#seedA ^ salt);
     const b = laneB(value, this.#seedB ^ Math.imul(salt, 0x9e3779b1));
     return this.#find(a, b) >= 0;
+  }
+
+  /** Whether this set's partition is the one of `share ?? value` (always, unpartitioned). */
+  #holds(value: string, share: string | undefined): boolean {
+    if (this.#partitions === 1) return true;
+    return (
+      partitionOf(laneA(share ?? value, this.#seedA ^ PARTITION_SALT), this.#partitions) === this.#partition
+    );
   }
 
   #find(a: number, b: number): number {
@@ -147,6 +171,13 @@ export class FingerprintSet {
       if (a !== 0 || b !== 0) this.#insert(a, b);
     }
   }
+}
+
+const PARTITION_SALT = 0x5f3759df;
+
+/** The partition of a string's keyed hash (its high 16 bits scaled to `count`). */
+function partitionOf(hash: number, count: number): number {
+  return Math.floor(((hash >>> 16) * count) / 0x10000);
 }
 
 /** `slots` empty slots of two 32-bit lanes each, in memory worker threads can share. */

@@ -45,6 +45,7 @@ const verification: VerificationResult = {
     droppedValues: 0,
     indexBytes: 524288,
     falsePositiveRate: 3.2e-17,
+    passes: 1,
     sourceColumns: 1,
     targetColumns: 1,
     targetRows: 599,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   GatewayError,
   qualifiedName,
@@ -15,6 +16,7 @@ import {
 import type { ColumnAdvisor, Detection } from '../detection/index.js';
 import type { Plan, Policy } from '../policy/index.js';
 import {
+  DEFAULT_MAX_SLOTS,
   describeProblems,
   LeakIndex,
   leakStats,
@@ -29,6 +31,7 @@ import {
   type IntegrityCheck,
   type KeptPersonalColumns,
   type LeakCount,
+  type LeakIndexStats,
   type UtilityFigure,
   type VerificationResult,
   type VerifiedTable,
@@ -54,6 +57,9 @@ export interface VerifySnapshotInput {
   readonly sameRows: boolean;
   /** Rows the snapshot copied per table (`schema.table`), when known: spares counting the source again. */
   readonly sourceRows?: ReadonlyMap<string, number>;
+  readonly logger?: Logger;
+  /** Values one pass indexes at most (default: what the 128 MB index holds); tests force passes with it. */
+  readonly leakScanCapacity?: number;
 }
 
 /**
@@ -65,40 +71,21 @@ export interface VerifySnapshotInput {
  */
 export async function verifySnapshot(input: VerifySnapshotInput): Promise<VerificationResult> {
   const started = performance.now();
-  const { source, target, plan, schema, signal } = input;
+  const { target, plan, schema } = input;
   const targetSchema = await target.introspect(input.selection);
   const verification = planVerification(plan, schema, targetSchema, input.keptPersonal);
-  const index = new LeakIndex();
 
-  const indexers = new Map<string, SourceTableIndexer>();
-  for (const table of verification.tables) {
-    if (table.sourceColumns.length === 0) continue;
-    const indexer = new SourceTableIndexer(table, index);
-    for await (const batch of source.readRows(readOf(table, table.sourceColumns, input), signal)) {
-      indexer.addBatch(batch);
-    }
-    indexers.set(table.name, indexer);
+  // Memory is one index, whatever the source's size: more values than it holds are covered in passes,
+  // each holding one keyed share of them. A pass that still overflows starts the scan again with more.
+  const capacity = input.leakScanCapacity ?? LEAK_SCAN_CAPACITY;
+  let passes = leakScanPasses(verification.tables, schema, capacity);
+  let scan = await leakScan(input, verification.tables, passes, capacity);
+  while (scan.stats.dropped > 0 && passes < MAX_LEAK_SCAN_PASSES) {
+    passes = Math.min(MAX_LEAK_SCAN_PASSES, passes * 2);
+    input.logger?.info('leak_scan_repartitioned', { passes });
+    scan = await leakScan(input, verification.tables, passes, capacity);
   }
-  const sourceDone = performance.now();
-
-  const leaks: LeakCount[] = [];
-  const scanners = new Map<string, TargetTableScanner>();
-  let lookups = 0;
-  let targetRows = 0;
-  for (const table of verification.tables) {
-    if (table.targetColumns.length === 0) continue;
-    const scanner = new TargetTableScanner(table, index);
-    const read = {
-      table: table.table,
-      columns: table.targetColumns.map((c) => c.name),
-      batchRows: input.batchRows,
-    };
-    for await (const batch of target.readRows(read, signal)) scanner.scanBatch(batch);
-    leaks.push(...scanner.leaks());
-    lookups += scanner.lookups;
-    targetRows += scanner.rows;
-    scanners.set(table.name, scanner);
-  }
+  const { leaks, indexers, scanners } = scan;
   const targetDone = performance.now();
 
   const checks = await integrityChecks(input, targetSchema, verification.tables, indexers, scanners);
@@ -108,11 +95,12 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   return {
     status: verificationStatus(leaks, checks),
     leakScan: {
-      ...leakStats(index.stats()),
+      ...leakStats(scan.stats),
+      passes,
       sourceColumns: verification.tables.reduce((n, t) => n + t.sourceColumns.length, 0),
       targetColumns: verification.tables.reduce((n, t) => n + t.targetColumns.length, 0),
-      targetRows,
-      lookups,
+      targetRows: scan.targetRows,
+      lookups: scan.lookups,
       totalLeaks: leaks.reduce((n, l) => n + l.count, 0),
       leaks,
       keptPersonalColumns: [...(input.keptPersonal?.keys() ?? [])],
@@ -120,12 +108,103 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
     integrity: { passed: checks.every((c) => c.status === 'passed'), checks },
     utility,
     seconds: {
-      source: seconds(started, sourceDone),
-      target: seconds(sourceDone, targetDone),
+      source: seconds(started, scan.sourceDone),
+      target: seconds(scan.sourceDone, targetDone),
       integrity: seconds(targetDone, done),
       total: seconds(started, done),
     },
   };
+}
+
+/** The index's capacity: ~11.7 M values in 128 MB (see FingerprintSet), with a margin for estimates. */
+const LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.8);
+const MAX_LEAK_SCAN_PASSES = 64;
+/** Fingerprints per indexed cell, on average (a name adds its first word; text adds its emails and phones). */
+const VALUES_PER_CELL = 2;
+
+/** Passes the source's estimated size needs (planner estimates: a second look corrects them). */
+function leakScanPasses(tables: readonly VerifiedTable[], schema: DatabaseSchema, capacity: number): number {
+  let values = 0;
+  for (const table of tables) {
+    const rows = schema.tables.find((t) => sameTable(t.ref, table.table))?.estimatedRows ?? 0;
+    values += Math.max(0, rows) * (table.sourceColumns.length + (table.sourcePair === null ? 0 : 1));
+  }
+  return Math.min(MAX_LEAK_SCAN_PASSES, Math.max(1, Math.ceil((values * VALUES_PER_CELL) / capacity)));
+}
+
+interface LeakScan {
+  readonly leaks: LeakCount[];
+  /** The first pass's readers: their row counts and figures feed the integrity and utility checks. */
+  readonly indexers: Map<string, SourceTableIndexer>;
+  readonly scanners: Map<string, TargetTableScanner>;
+  readonly stats: LeakIndexStats;
+  readonly lookups: number;
+  readonly targetRows: number;
+  readonly sourceDone: number;
+}
+
+/** Indexes the source and searches the target once per partition; leak counts add up over the passes. */
+async function leakScan(
+  input: VerifySnapshotInput,
+  tables: readonly VerifiedTable[],
+  passes: number,
+  capacity: number,
+): Promise<LeakScan> {
+  const { source, target, signal } = input;
+  const counts = new Map<string, LeakCount>();
+  const indexers = new Map<string, SourceTableIndexer>();
+  const scanners = new Map<string, TargetTableScanner>();
+  let stats: LeakIndexStats = { values: 0, dropped: 0, bytes: 0, falsePositiveRate: 0 };
+  let lookups = 0;
+  let targetRows = 0;
+  let sourceDone = performance.now();
+  // One random key for every pass: the partitions are shares of one keyed split, covering each value once.
+  const key = randomBytes(8);
+  for (let pass = 0; pass < passes; pass++) {
+    const index = new LeakIndex({
+      key,
+      // Room for `capacity` values at the set's 70% load; a pass that needs more reports them dropped.
+      maxSlots: Math.max(1024, Math.ceil(capacity / 0.7)),
+      ...(passes === 1 ? {} : { partition: { index: pass, count: passes } }),
+    });
+    for (const table of tables) {
+      if (table.sourceColumns.length === 0) continue;
+      const indexer = new SourceTableIndexer(table, index);
+      for await (const batch of source.readRows(readOf(table, table.sourceColumns, input), signal)) {
+        indexer.addBatch(batch);
+      }
+      if (pass === 0) indexers.set(table.name, indexer);
+    }
+    if (pass === 0) sourceDone = performance.now();
+    for (const table of tables) {
+      if (table.targetColumns.length === 0) continue;
+      const scanner = new TargetTableScanner(table, index);
+      const read = {
+        table: table.table,
+        columns: table.targetColumns.map((c) => c.name),
+        batchRows: input.batchRows,
+      };
+      for await (const batch of target.readRows(read, signal)) scanner.scanBatch(batch);
+      for (const leak of scanner.leaks()) {
+        const key = `${leak.table}\u0000${leak.column}\u0000${leak.path ?? ''}\u0000${leak.kind}`;
+        const seen = counts.get(key);
+        counts.set(key, seen === undefined ? leak : { ...seen, count: seen.count + leak.count });
+      }
+      lookups += scanner.lookups;
+      if (pass === 0) {
+        targetRows += scanner.rows;
+        scanners.set(table.name, scanner);
+      }
+    }
+    const passStats = index.stats();
+    stats = {
+      values: stats.values + passStats.values,
+      dropped: stats.dropped + passStats.dropped,
+      bytes: Math.max(stats.bytes, passStats.bytes),
+      falsePositiveRate: Math.max(stats.falsePositiveRate, passStats.falsePositiveRate),
+    };
+  }
+  return { leaks: [...counts.values()], indexers, scanners, stats, lookups, targetRows, sourceDone };
 }
 
 function readOf(
@@ -349,6 +428,8 @@ export interface VerifyRequest {
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** See VerifySnapshotInput.leakScanCapacity. */
+  readonly leakScanCapacity?: number;
 }
 
 /** `lookalike verify`: a committed target against its source, on demand. Reads both; writes neither. */
@@ -381,6 +462,8 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
       signal,
       keptPersonal,
       sameRows: false,
+      logger,
+      ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
     });
     logger.info('verification_completed', {
       status: result.status,
@@ -459,6 +542,7 @@ export async function verifyBeforeCommit(
     keptPersonal,
     sameRows: true,
     sourceRows: new Map(tables.map((t) => [t.table, t.rows])),
+    logger: request.logger,
   });
   request.logger.info('verification_completed', {
     status: result.status,

@@ -75,9 +75,12 @@ export interface LeakIndexStats {
  */
 export class LeakIndex {
   readonly #set: FingerprintSet;
+  /** Only a partitioned index needs a phrase's first word to find it (see `add`'s `share`). */
+  readonly #partitioned: boolean;
 
   constructor(options: FingerprintSetOptions = {}) {
     this.#set = new FingerprintSet(options);
+    this.#partitioned = (options.partition?.count ?? 1) > 1;
   }
 
   stats(): LeakIndexStats {
@@ -107,15 +110,18 @@ export class LeakIndex {
   addName(value: string): void {
     const folded = foldValue(value);
     if (folded.length < 3 || !folded.includes(' ')) return;
-    this.#set.add(folded, SALT.name);
-    this.#set.add(firstWord(folded), SALT.first_word);
+    // A name and its first word share a partition: text is searched for the name only after the word.
+    const head = firstWord(folded);
+    this.#set.add(folded, SALT.name, head);
+    this.#set.add(head, SALT.first_word, head);
   }
 
   addIdentifier(value: string): void {
     const folded = foldValue(value);
     if (folded.length < 3) return;
-    this.#set.add(folded, SALT.identifier);
-    if (folded.includes(' ')) this.#set.add(firstWord(folded), SALT.first_word);
+    const head = firstWord(folded);
+    this.#set.add(folded, SALT.identifier, head);
+    if (folded.includes(' ')) this.#set.add(head, SALT.first_word, head);
   }
 
   hasEmail(value: string): boolean {
@@ -129,15 +135,15 @@ export class LeakIndex {
 
   /** `folded` must already be folded (text n-grams are built folded). */
   hasFoldedName(folded: string): boolean {
-    return this.#set.has(folded, SALT.name);
+    return this.#set.has(folded, SALT.name, this.#partitioned ? firstWord(folded) : undefined);
   }
 
   hasFoldedIdentifier(folded: string): boolean {
-    return this.#set.has(folded, SALT.identifier);
+    return this.#set.has(folded, SALT.identifier, this.#partitioned ? firstWord(folded) : undefined);
   }
 
   startsIndexedPhrase(foldedWord: string): boolean {
-    return this.#set.has(foldedWord, SALT.first_word);
+    return this.#set.has(foldedWord, SALT.first_word, foldedWord);
   }
 }
 

@@ -18,6 +18,8 @@ export interface VerificationResult {
     readonly indexBytes: number;
     /** Chance that one lookup reports an absent value as present (64-bit keyed fingerprints). */
     readonly falsePositiveRate: number;
+    /** Passes over source and target, each holding one keyed share of the values (memory stays bounded). */
+    readonly passes: number;
     readonly sourceColumns: number;
     readonly targetColumns: number;
     readonly targetRows: number;

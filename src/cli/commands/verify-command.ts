@@ -115,7 +115,7 @@ export function describeVerification(result: VerificationResult): string {
   const passed = result.integrity.checks.filter((c) => c.status === 'passed').length;
   const lines = [
     `verification: ${result.status} (${result.seconds.total.toFixed(1)}s)`,
-    `  leak scan: ${scan.indexedValues.toLocaleString('en-US')} identifying source values held as keyed fingerprints (false-positive rate ${scan.falsePositiveRate.toExponential(1)} per lookup${scan.droppedValues > 0 ? `; ${scan.droppedValues} not held: index full` : ''}); ${scan.targetColumns} target columns, ${scan.targetRows.toLocaleString('en-US')} rows searched; ${scan.totalLeaks} leak(s)`,
+    `  leak scan: ${scan.indexedValues.toLocaleString('en-US')} identifying source values held as keyed fingerprints (false-positive rate ${scan.falsePositiveRate.toExponential(1)} per lookup${scan.passes > 1 ? `; in ${scan.passes} passes over keyed shares` : ''}${scan.droppedValues > 0 ? `; ${scan.droppedValues} not held: index full` : ''}); ${scan.targetColumns} target columns, ${scan.targetRows.toLocaleString('en-US')} rows searched; ${scan.totalLeaks} leak(s)`,
     `  integrity: ${passed} of ${result.integrity.checks.length} checks passed`,
   ];
   if (scan.keptPersonalColumns.length > 0)
