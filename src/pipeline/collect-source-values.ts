@@ -1,63 +1,154 @@
-import { sameTable, type DatabaseSchema, type SourceSession } from '../core/index.js';
+import {
+  sameTable,
+  type DatabaseSchema,
+  type EntityKind,
+  type Logger,
+  type SourceSession,
+} from '../core/index.js';
+import { KnownEntityIndex } from '../detection/index.js';
 import { mayCoincideWithRealValues, ValueBloomFilter } from '../fake-values/index.js';
-import type { Plan, PlannedTable } from '../policy/index.js';
+import type { Plan, PlannedColumn } from '../policy/index.js';
 
-/**
- * Before the load, reads every substituted column once and remembers its values per substitution scope
- * in a Bloom filter (no values kept). Substitution then never emits a fake that equals a real value of
- * the scope: a real name, address or email cannot reappear in the target, not even as someone else's.
- * Array columns are substituted per element and are not collected. Only kinds drawn from word lists
- * are collected (see mayCoincideWithRealValues), and each filter is capped, so memory stays flat
- * however large the tables are: beyond the cap the filter over-reports, which only costs redraws.
- */
 /** Values per filter at a 1% false-positive rate: ~2.4 MB each. Word-list kinds rarely have more distinct values. */
 const MAX_FILTER_VALUES = 2_000_000;
 
+/** Substituted kinds whose values are looked for verbatim in text, and the span type they get there. */
+const KNOWN_TYPES: Partial<Record<EntityKind, string>> = {
+  full_name: 'PERSON',
+  email: 'EMAIL_ADDRESS',
+  phone: 'PHONE_NUMBER',
+  username: 'USERNAME',
+};
+
+export interface SourceValues {
+  /** Per substitution scope: the real values of word-list kinds, so no fake equals one of them. */
+  readonly filters: Map<string, ValueBloomFilter>;
+  /** The source's names, emails, phones and usernames, found verbatim in text; only when text is redacted. */
+  readonly knownEntities: KnownEntityIndex | undefined;
+}
+
+/** What one table's read feeds: a column per filter, a column per known-entity type, a first + last pair. */
+interface TableRead {
+  readonly columns: string[];
+  readonly filters: { readonly at: number; readonly filter: ValueBloomFilter }[];
+  readonly known: { readonly at: number; readonly type: string }[];
+  first: number;
+  last: number;
+}
+
+/**
+ * Before the load, one read per table of its substituted columns (no values kept), feeding two structures:
+ * - a Bloom filter per substitution scope of the kinds drawn from word lists (see mayCoincideWithRealValues),
+ *   so substitution never emits a fake equal to a real value of the scope — a real name, address or email
+ *   cannot reappear in the target, not even as someone else's. Each filter is capped, so memory stays flat
+ *   however large the tables are: beyond the cap it over-reports, which only costs redraws;
+ * - when the plan redacts text (`redact_text`, `json`), the known-entity index: the names, emails, phones and
+ *   usernames of substituted columns and the first + last name pairs of one row, as keyed fingerprints, so a
+ *   customer quoted in a ticket is found even when no pattern or lexicon would find them.
+ * Array columns are substituted per element and are not read. Both structures live in shared memory:
+ * transform workers receive them without a copy.
+ */
 export async function collectSourceValues(
   source: SourceSession,
   plan: Plan,
   schema: DatabaseSchema,
-  batchRows: number,
-  signal: AbortSignal,
-): Promise<Map<string, ValueBloomFilter>> {
-  // One read per table, of just its substituted columns; each column feeds its scope's filter.
-  const reads: { table: PlannedTable; columns: string[]; scopes: string[] }[] = [];
+  { batchRows, signal, logger }: { batchRows: number; signal: AbortSignal; logger: Logger },
+): Promise<SourceValues> {
+  const redactsText = plan.tables.some(
+    (t) =>
+      t.copyRows &&
+      t.columns.some((c) => c.copied && (c.action.kind === 'redact_text' || c.action.kind === 'json')),
+  );
+  const knownEntities = redactsText ? new KnownEntityIndex() : undefined;
+
   const expectedByScope = new Map<string, number>();
+  const plannedReads: {
+    table: (typeof plan.tables)[number];
+    columns: PlannedColumn[];
+    scopes: (string | null)[];
+  }[] = [];
   for (const planned of plan.tables) {
     if (!planned.copyRows) continue;
     const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
-    const read = { table: planned, columns: [] as string[], scopes: [] as string[] };
+    const columns: PlannedColumn[] = [];
+    const scopes: (string | null)[] = [];
     for (const column of planned.columns) {
-      if (!column.copied || column.action.kind !== 'substitute') continue;
-      if (!mayCoincideWithRealValues(column.action.entity)) continue;
+      const entity = substituted(column);
+      if (entity === undefined) continue;
       const columnInfo = info?.columns.find((c) => c.name === column.name);
       if (columnInfo === undefined || columnInfo.category === 'array') continue;
-      const scope = column.action.scope ?? column.action.entity;
-      read.columns.push(column.name);
-      read.scopes.push(scope);
-      expectedByScope.set(scope, (expectedByScope.get(scope) ?? 0) + (info?.estimatedRows ?? 0));
+      const filtered = mayCoincideWithRealValues(entity);
+      const known = knownEntities !== undefined && (KNOWN_TYPES[entity] !== undefined || isNamePart(entity));
+      if (!filtered && !known) continue;
+      const scope = column.action.kind === 'substitute' ? (column.action.scope ?? entity) : entity;
+      columns.push(column);
+      scopes.push(filtered ? scope : null);
+      if (filtered)
+        expectedByScope.set(scope, (expectedByScope.get(scope) ?? 0) + (info?.estimatedRows ?? 0));
     }
-    if (read.columns.length > 0) reads.push(read);
+    if (columns.length > 0) plannedReads.push({ table: planned, columns, scopes });
   }
   const filters = new Map<string, ValueBloomFilter>();
   for (const [scope, expected] of expectedByScope) {
     filters.set(scope, new ValueBloomFilter(Math.min(expected, MAX_FILTER_VALUES)));
   }
-  for (const { table, columns, scopes } of reads) {
-    const targets = scopes.map((scope) => filters.get(scope) as ValueBloomFilter);
+
+  for (const { table, columns, scopes } of plannedReads) {
+    const read: TableRead = {
+      columns: columns.map((c) => c.name),
+      filters: [],
+      known: [],
+      first: -1,
+      last: -1,
+    };
+    columns.forEach((column, at) => {
+      const scope = scopes[at];
+      if (scope != null) read.filters.push({ at, filter: filters.get(scope) as ValueBloomFilter });
+      if (knownEntities === undefined) return;
+      const entity = substituted(column) as EntityKind;
+      const type = KNOWN_TYPES[entity];
+      if (type !== undefined) read.known.push({ at, type });
+      if (entity === 'first_name' && read.first < 0) read.first = at;
+      if (entity === 'last_name' && read.last < 0) read.last = at;
+    });
     const batches = source.readRows(
-      { table: table.table, columns, ...(table.where === null ? {} : { where: table.where }), batchRows },
+      {
+        table: table.table,
+        columns: read.columns,
+        ...(table.where === null ? {} : { where: table.where }),
+        batchRows,
+      },
       signal,
     );
     for await (const batch of batches) {
       for (const row of batch) {
-        for (let i = 0; i < targets.length; i++) {
-          const value = row[i];
-          if (value !== null && value !== undefined && value !== '')
-            (targets[i] as ValueBloomFilter).add(value);
+        for (const { at, filter } of read.filters) {
+          const value = row[at];
+          if (value != null && value !== '') filter.add(value);
         }
+        if (knownEntities === undefined) continue;
+        for (const { at, type } of read.known) {
+          const value = row[at];
+          if (value != null && value !== '') knownEntities.add(value, type);
+        }
+        const first = read.first < 0 ? null : row[read.first];
+        const last = read.last < 0 ? null : row[read.last];
+        if (first != null && last != null) knownEntities.add(`${first} ${last}`, 'PERSON');
       }
     }
   }
-  return filters;
+  if (knownEntities !== undefined) {
+    // Counts only: which values were indexed is never logged.
+    logger.info('known_entities_indexed', { entries: knownEntities.size, dropped: knownEntities.dropped });
+    if (knownEntities.dropped > 0) logger.warn('known_entities_capped', { dropped: knownEntities.dropped });
+  }
+  return { filters, knownEntities };
+}
+
+function substituted(column: PlannedColumn): EntityKind | undefined {
+  return column.copied && column.action.kind === 'substitute' ? column.action.entity : undefined;
+}
+
+function isNamePart(entity: EntityKind): boolean {
+  return entity === 'first_name' || entity === 'last_name';
 }

@@ -18,7 +18,7 @@ import { createKeyedSeeder, type KeyedSeeder, type ValueBloomFilter } from '../f
 import type { SpanFinder } from '../transform/index.js';
 import { collectSourceValues } from './collect-source-values.js';
 import type { ColumnAdvisor, Detection, KnownEntityIndex } from '../detection/index.js';
-import { indexKnownEntities, spanFinderOf } from './span-finder.js';
+import { spanFinderOf } from './span-finder.js';
 import { computeSubset } from './compute-subset.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
 import type { Plan, PlannedTable, Policy } from '../policy/index.js';
@@ -120,18 +120,20 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     // Everything that only reads the source happens before the target is touched.
     phase('scan_values');
-    const sourceValues = await collectSourceValues(source, plan, schema, request.batchRows, signal);
-    checkAbort();
-    const seeder = createKeyedSeeder(request.secret);
-    // Released after the load (let): verification needs the memory more than these.
-    let knownEntities =
-      request.detection === undefined
-        ? undefined
-        : await indexKnownEntities(source, plan, schema, { batchRows: request.batchRows, signal, logger });
+    // knownEntities is released after the load: verification needs the memory more. (One declaration:
+    // a second name for the index would keep it alive.)
+    // eslint-disable-next-line prefer-const
+    let { filters: sourceValues, knownEntities } = await collectSourceValues(source, plan, schema, {
+      batchRows: request.batchRows,
+      signal,
+      logger,
+    });
+    // Text spans are found only where the plan redacts text (collectSourceValues indexes them then).
     let findSpans =
       request.detection === undefined || knownEntities === undefined
         ? undefined
         : spanFinderOf(request.detection, knownEntities);
+    const seeder = createKeyedSeeder(request.secret);
     checkAbort();
 
     // After the value scan (fakes must avoid every real value, not only the kept ones): from here on,
