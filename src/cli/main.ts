@@ -196,7 +196,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
         (value: string, previous: string[]) => [...previous, value],
         [] as string[],
       )
-      .option('--scenario <file>', 'scenario YAML: slices of rows under conditions, edge cases'),
+      .option('--scenario <file>', 'scenario YAML: slices of rows under conditions, edge cases')
+      .option('--epsilon <e>', 'differential privacy budget: Laplace noise on the model counts'),
     true,
   )
     // `synth` and its subcommands share flag names: a subcommand's flags are its own.
@@ -220,7 +221,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .description('write the model (statistics and the schema DDL, no rows) to a file')
       .option('--source <url>', 'source database URL (postgres://…)')
       .option('--policy <file>', 'policy YAML naming the personal columns (default: a scan decides)')
-      .option('--out <file>', 'model file to write (JSON)'),
+      .option('--out <file>', 'model file to write (JSON)')
+      .option('--epsilon <e>', 'differential privacy budget: Laplace noise on the model counts'),
   ).action(async (options: SynthOptions & { verbose?: boolean }) => {
     format = options.format ?? 'text';
     const logger = createStderrLogger(io.stderr, options.verbose === true);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   GatewayError,
   qualifiedName,
@@ -17,7 +17,9 @@ import { schemaFingerprint } from '../introspection/index.js';
 import type { Policy } from '../policy/index.js';
 import {
   fitSynthesisModel,
+  privatizeModel,
   resolveScenario,
+  seededRandom,
   SynthesisSampler,
   type ResolvedScenario,
   type ScenarioSpec,
@@ -46,6 +48,8 @@ export interface SynthFitRequest {
   readonly rareCategoryMin: number;
   /** Rows read per table for fitting (a bounded sample). */
   readonly maxSampleRows: number;
+  /** Differential privacy budget for the model's counts (`--epsilon`); absent: exact counts. */
+  readonly epsilon?: number;
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
@@ -111,7 +115,7 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
       await readSynthSample(source, table, request.maxSampleRows, request.batchRows, signal),
     );
   }
-  const model = fitSynthesisModel({
+  const fitted = fitSynthesisModel({
     schema,
     samples,
     treatment: treatmentsFromPlan(plan),
@@ -120,6 +124,14 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
     schemaFingerprint: schemaFingerprint(schema),
     ddl: { preData, postData },
   });
+  // The noise is drawn from fresh random bytes, never from the (public, repeatable) seed.
+  const model =
+    request.epsilon === undefined
+      ? fitted
+      : privatizeModel(fitted, {
+          epsilon: request.epsilon,
+          random: seededRandom(randomBytes(32).toString('hex')),
+        });
   request.logger.info('synth_model_fitted', { tables: model.tables.length });
   return { model, samples };
 }

@@ -13,8 +13,10 @@ import {
   numericKindOf,
   parseNumeric,
   writtenColumns,
+  type JoinedRows,
   type QualityReport,
   type ReportColumn,
+  type ReportIntertableInput,
   type ReportRelationInput,
   type ReportTableInput,
 } from '../synthesis/index.js';
@@ -167,7 +169,9 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
           : { rowKeys: { real: keysOf(rows?.real), synthetic: keysOf(rows?.synthetic) } }),
       };
     });
+    const scoredColumns = new Map(inputs.map((t) => [t.table, t.columns]));
     const relations: ReportRelationInput[] = [];
+    const intertable: ReportIntertableInput[] = [];
     for (const table of tables) {
       for (const fk of foreignKeys(table, schema.tables)) {
         const parent = fk.references;
@@ -183,11 +187,24 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
           realCounts: childCounts(parentData.real, parent.columns, childData.real, fk.columns),
           syntheticCounts: childCounts(parentData.synthetic, parent.columns, childData.synthetic, fk.columns),
         });
+        const parentColumns = scoredColumns.get(parentName) ?? [];
+        const childColumns = scoredColumns.get(qualifiedName(table.ref)) ?? [];
+        if (parentColumns.length === 0 || childColumns.length === 0) continue;
+        intertable.push({
+          name: fk.name,
+          child: qualifiedName(table.ref),
+          parent: parentName,
+          parentColumns,
+          childColumns,
+          real: joinRows(parentData.real, parent.columns, childData.real, fk.columns),
+          synthetic: joinRows(parentData.synthetic, parent.columns, childData.synthetic, fk.columns),
+        });
       }
     }
     return buildQualityReport(
       inputs.filter((t) => t.columns.length > 0 || t.rowKeys !== undefined),
       relations,
+      intertable,
     );
   } finally {
     for (const session of sessions) await session.close().catch(() => undefined);
@@ -213,16 +230,49 @@ function foreignKeys(table: TableInfo, all: readonly TableInfo[]): TableInfo['co
     });
 }
 
+const joinKey = (rows: Rows, columns: readonly string[], i: number): string | null => {
+  const parts = columns.map((c) => rows.get(c)?.[i] ?? null);
+  return parts.some((p) => p === null) ? null : parts.join('\u0001');
+};
+
+/**
+ * The foreign key's join over the two samples, as row indexes: child rows whose parent row is in the
+ * parent's sample (at most the child's sample, so bounded by --sample-rows like everything else).
+ */
+function joinRows(
+  parent: Rows,
+  parentColumns: readonly string[],
+  child: Rows,
+  childColumns: readonly string[],
+): JoinedRows {
+  const parentRow = new Map<string, number>();
+  const parentRows = parent.get(parentColumns[0] ?? '')?.length ?? 0;
+  for (let i = 0; i < parentRows; i++) {
+    const k = joinKey(parent, parentColumns, i);
+    if (k !== null && !parentRow.has(k)) parentRow.set(k, i);
+  }
+  const childRows = child.get(childColumns[0] ?? '')?.length ?? 0;
+  const joinedChild = new Int32Array(childRows);
+  const joinedParent = new Int32Array(childRows);
+  let n = 0;
+  for (let i = 0; i < childRows; i++) {
+    const k = joinKey(child, childColumns, i);
+    const p = k === null ? undefined : parentRow.get(k);
+    if (p === undefined) continue;
+    joinedChild[n] = i;
+    joinedParent[n] = p;
+    n++;
+  }
+  return { childRows: joinedChild.subarray(0, n), parentRows: joinedParent.subarray(0, n) };
+}
+
 function childCounts(
   parent: Rows,
   parentColumns: readonly string[],
   child: Rows,
   childColumns: readonly string[],
 ): number[] {
-  const key = (rows: Rows, columns: readonly string[], i: number): string | null => {
-    const parts = columns.map((c) => rows.get(c)?.[i] ?? null);
-    return parts.some((p) => p === null) ? null : parts.join('\u0001');
-  };
+  const key = joinKey;
   const counts = new Map<string, number>();
   const parentRows = parent.get(parentColumns[0] ?? '')?.length ?? 0;
   for (let i = 0; i < parentRows; i++) {

@@ -1,6 +1,7 @@
 import {
   qualifiedName,
   sameTable,
+  type ActionSpec,
   type DatabaseSchema,
   type EntityKind,
   type SourceSession,
@@ -11,9 +12,12 @@ import { mayCoincideWithRealValues, ValueBloomFilter } from '../fake-values/inde
 import type { Plan } from '../policy/index.js';
 import {
   comparedColumns,
+  forEachStringLeaf,
+  personalPaths,
   tupleKey,
   writtenColumns,
   type ColumnTreatment,
+  type JsonLeafTreatment,
   type SynthesisModel,
   type TableSample,
 } from '../synthesis/index.js';
@@ -86,14 +90,44 @@ export function treatmentsFromPlan(plan: Plan): (table: TableRef, column: string
       case 'hash':
         return personal('string', `${qualifiedName(table)}.${column}`);
       case 'nullify':
-      case 'json':
         return { kind: 'blank' };
+      case 'json':
+        return jsonTreatment(action, `${qualifiedName(table)}.${column}`);
       case 'drop':
         return { kind: 'drop' };
       default:
         return { kind: 'model' };
     }
   };
+}
+
+/**
+ * A json action's leaves for synthesis: substituted paths are fakes of their entity, redacted, masked and
+ * hashed paths fakes of free text or strings, nullified paths NULL; other string leaves are learnt
+ * (frequent values only), or NULL when the action nullifies them.
+ */
+function jsonTreatment(action: Extract<ActionSpec, { kind: 'json' }>, column: string): ColumnTreatment {
+  const leaves = new Map<string, JsonLeafTreatment>();
+  for (const [path, leaf] of Object.entries(action.paths)) {
+    switch (leaf.kind) {
+      case 'substitute':
+        leaves.set(path, { kind: 'personal', entity: leaf.entity, scope: leaf.scope ?? leaf.entity });
+        break;
+      case 'redact_text':
+        leaves.set(path, { kind: 'personal', entity: 'free_text', scope: 'free_text' });
+        break;
+      case 'mask':
+      case 'hash':
+        leaves.set(path, { kind: 'personal', entity: 'string', scope: `${column}${path}` });
+        break;
+      case 'nullify':
+        leaves.set(path, { kind: 'blank' });
+        break;
+      default:
+        break;
+    }
+  }
+  return { kind: 'json', leaves, otherStrings: action.other === 'nullify' ? 'blank' : 'model' };
 }
 
 /** The exact-match filter's real tuples, from the training samples (kept in memory, never in the model). */
@@ -134,16 +168,26 @@ export async function collectPersonalValues(
     const personal = table.columns.flatMap((c) =>
       c.role === 'personal' && mayCoincideWithRealValues(c.entity) ? [c] : [],
     );
-    if (personal.length === 0) continue;
-    for (const column of personal) {
-      if (!filters.has(column.scope))
-        filters.set(
-          column.scope,
-          new ValueBloomFilter(Math.min(MAX_FILTER_VALUES, Math.max(1000, table.rows * 4))),
-        );
+    // JSON columns: their personal leaves (path → scope) whose fakes come from word lists.
+    const documents = table.columns.flatMap((c) => {
+      if (c.role !== 'json_document') return [];
+      const paths = personalPaths(c.shape, mayCoincideWithRealValues);
+      return paths.size === 0 ? [] : [{ name: c.name, paths }];
+    });
+    if (personal.length === 0 && documents.length === 0) continue;
+    const size = Math.min(MAX_FILTER_VALUES, Math.max(1000, table.rows * 4));
+    for (const scope of [
+      ...personal.map((c) => c.scope),
+      ...documents.flatMap((d) => [...d.paths.values()]),
+    ]) {
+      if (!filters.has(scope)) filters.set(scope, new ValueBloomFilter(size));
     }
     const batches = source.readRows(
-      { table: table.table, columns: personal.map((c) => c.name), batchRows },
+      {
+        table: table.table,
+        columns: [...personal.map((c) => c.name), ...documents.map((d) => d.name)],
+        batchRows,
+      },
       signal,
     );
     for await (const batch of batches) {
@@ -151,6 +195,14 @@ export async function collectPersonalValues(
         personal.forEach((column, i) => {
           const value = row[i];
           if (value !== null && value !== undefined && value !== '') filters.get(column.scope)?.add(value);
+        });
+        documents.forEach((document, d) => {
+          const text = row[personal.length + d];
+          if (text === null || text === undefined) return;
+          forEachStringLeaf(text, (path, value) => {
+            const scope = document.paths.get(path);
+            if (scope !== undefined && value !== '') filters.get(scope)?.add(value);
+          });
         });
       }
     }

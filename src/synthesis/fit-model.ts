@@ -18,6 +18,8 @@ import {
   parseColumn,
   type FittedColumn,
 } from './column-stats.js';
+import { fitHierarchy } from './hierarchy.js';
+import { fitJsonShape, type JsonLeafTreatment } from './json-shape.js';
 import { exactMatchColumns } from './match-columns.js';
 import { seededRandom } from './seeded-random.js';
 import {
@@ -41,7 +43,13 @@ export type ColumnTreatment =
   | { readonly kind: 'personal'; readonly entity: EntityKind; readonly scope: string }
   /** Written as NULL (the policy's `nullify`), or as an empty document (JSON the policy rewrites). */
   | { readonly kind: 'blank' }
-  | { readonly kind: 'drop' };
+  | { readonly kind: 'drop' }
+  /** A JSON document rewritten leaf by leaf (the policy's `json`): its shape is learnt, named personal leaves are fakes. */
+  | {
+      readonly kind: 'json';
+      readonly leaves: ReadonlyMap<string, JsonLeafTreatment>;
+      readonly otherStrings: 'model' | 'blank';
+    };
 
 /** A bounded sample of one table, column-major, in the store's text form. */
 export interface TableSample {
@@ -215,7 +223,23 @@ function fitTable(
     if (roles.has(column.name)) continue;
     const treatment = options.treatment(info.ref, column.name);
     if (treatment.kind === 'drop') dropped.push(column.name);
-    else if (treatment.kind === 'blank') {
+    else if (
+      column.category === 'json' &&
+      (treatment.kind === 'json' || treatment.kind === 'model') &&
+      !uniqueColumns.has(column.name)
+    ) {
+      // Documents keep their structure: paths, types, presence, array lengths, leaf marginals.
+      roles.set(column.name, {
+        name: column.name,
+        role: 'json_document',
+        shape: fitJsonShape(valuesOf(column.name), {
+          leaves: treatment.kind === 'json' ? treatment.leaves : new Map(),
+          otherStrings: treatment.kind === 'json' ? treatment.otherStrings : 'model',
+          minRows: k,
+          jsonb: column.baseType === 'jsonb',
+        }),
+      });
+    } else if (treatment.kind === 'blank' || treatment.kind === 'json') {
       roles.set(column.name, { name: column.name, role: 'constant', value: blankValue(column) });
     } else if (treatment.kind === 'personal') {
       const values = valuesOf(column.name);
@@ -408,6 +432,11 @@ function fitTable(
     const childKeys = keyTexts(fk.columns.map(valuesOf), rowCount);
     const nulls = childKeys.filter((key) => key === null).length;
     const parentFit = isDeferred(fk) ? undefined : fitted.get(parentName);
+    const self = sameTable(parentRef, info.ref);
+    const hierarchy =
+      self && fk.references !== null && fk.references.columns.every((c) => sample.columns.includes(c))
+        ? fitHierarchy(childKeys, keyTexts(fk.references.columns.map(valuesOf), rowCount))
+        : null;
     const parentKeys =
       parentSample === undefined
         ? []
@@ -429,6 +458,7 @@ function fitTable(
       ),
       nullShare: rowCount === 0 ? 0 : nulls / rowCount,
       childCounts: childCountModel(childKeys, parentKeys, parentFit, k),
+      ...(hierarchy === null ? {} : { hierarchy }),
     };
   });
 

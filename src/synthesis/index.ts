@@ -7,7 +7,17 @@ export {
   type TableSample,
 } from './fit-model.js';
 export { ConditionSyntaxError, parseCondition, type Clause, type ClauseOp } from './condition-grammar.js';
+export { drawForest, fitHierarchy, forestDepths } from './hierarchy.js';
+export {
+  drawJsonDocument,
+  fitJsonShape,
+  forEachStringLeaf,
+  pathStep,
+  personalPaths,
+  type JsonLeafTreatment,
+} from './json-shape.js';
 export { exactMatchColumns } from './match-columns.js';
+export { laplaceNoise, privatizeModel, type PrivacyOptions } from './privatize-model.js';
 export { parseScenario, parseWhereOptions, type ScenarioSpec, type SliceSpec } from './parse-scenario.js';
 export { resolveScenario, type ResolvedScenario } from './resolve-scenario.js';
 export { parseSynthesisModel } from './parse-model.js';
@@ -27,6 +37,8 @@ export {
   type ColumnModel,
   type ColumnStats,
   type ForeignKeyModel,
+  type JsonShape,
+  type PrivacyHeader,
   type SynthesisModel,
   type TableModel,
 } from './synthesis-model.js';
@@ -44,7 +56,9 @@ export {
   rowDistance,
   tvComplement,
   type QualityReport,
+  type JoinedRows,
   type ReportColumn,
+  type ReportIntertableInput,
   type ReportRelationInput,
   type ReportTableInput,
 } from './report/index.js';

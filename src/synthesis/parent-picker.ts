@@ -145,7 +145,8 @@ export class ParentPicker {
   repick(row: number, demands: ForeignKeyDemands | null): void {
     this.#fks.forEach((fk, f) => {
       const current = this.#assignments[f]?.[row] ?? -1;
-      if (fk.unique || current === -1) return;
+      // A forest's parents are fixed (any other parent could close a cycle).
+      if (fk.unique || current === -1 || fk.hierarchy !== undefined) return;
       const wanted = demands?.parents.find((p) => p.foreignKey === f);
       if (wanted !== undefined) {
         const honouring = this.#honouring(f, wanted.key);

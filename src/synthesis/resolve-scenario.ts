@@ -311,7 +311,7 @@ function resolveColumn(
         origin,
         table,
         name,
-        `is generated as a ${column.role === 'constant' ? 'constant' : 'key'}: it cannot be conditioned`,
+        `is generated as a ${column.role === 'constant' ? 'constant' : column.role === 'json_document' ? 'JSON document' : 'key'}: it cannot be conditioned`,
       );
     }
     const valued = clauses.find((c) => c.clause.op !== 'null' && c.clause.op !== 'not_null');

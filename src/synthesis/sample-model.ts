@@ -2,6 +2,8 @@ import { GatewayError, qualifiedName, type RowBatch, type Row } from '../core/in
 import { EMAIL_DOMAINS, fakeValue, type KeyedSeeder } from '../fake-values/index.js';
 import { coarseCode, coarseCount, drawValue, type DrawContext } from './column-stats.js';
 import { conditionedDraw, valueHonours } from './conditional-draw.js';
+import { drawForest } from './hierarchy.js';
+import { drawJsonDocument } from './json-shape.js';
 import { ParentPicker, type ParentRows } from './parent-picker.js';
 import type { ColumnCondition, ResolvedScenario, TableCondition } from './resolve-scenario.js';
 import { seededRandom, type SeededRandom } from './seeded-random.js';
@@ -130,6 +132,8 @@ export class SynthesisSampler {
   readonly #baseRows = new Map<string, number>();
   /** Per table: conditions its children ask of it, by key. */
   readonly #demands = new Map<string, Map<string, Demand>>();
+  /** The table being generated (a self-reference's parent). */
+  #current = '';
 
   constructor(model: SynthesisModel, options: SampleOptions) {
     if (!(options.scale > 0) || !Number.isFinite(options.scale))
@@ -234,6 +238,7 @@ export class SynthesisSampler {
   /** The rows of one table, in batches; call for each table of `model.tables`, in order. */
   *generate(table: TableModel): Generator<RowBatch> {
     const name = qualifiedName(table.table);
+    this.#current = name;
     const planned = this.plannedRows(name);
     const random = seededRandom(`${this.#options.seed}\u0000rows\u0000${name}`);
     this.#startOf(table);
@@ -490,6 +495,9 @@ export class SynthesisSampler {
     const parentName = qualifiedName(fk.parent);
     const parent = this.#generated.get(parentName);
     const parentRows = parent?.count ?? this.#planned.get(parentName) ?? 0;
+    // A self-reference without cycles: a forest (parents before children) with the learnt depths.
+    if (fk.hierarchy !== undefined && parentName === this.#current)
+      return drawForest(fk.hierarchy, rows, random);
     const out = new Int32Array(rows).fill(-1);
     let nonNull = Math.round(rows * (1 - fk.nullShare));
     if (parentRows === 0) nonNull = 0;
@@ -554,9 +562,28 @@ export class SynthesisSampler {
     }
     // A deferred reference (cycle): the parent's serial keys are known before it is generated.
     const parentModel = this.#model.tables.find((t) => qualifiedName(t.table) === parentName);
-    const serial = fk.parentColumns.every(
-      (c) => parentModel?.columns.find((x) => x.name === c)?.role === 'serial',
-    );
+    const roles = fk.parentColumns.map((c) => parentModel?.columns.find((x) => x.name === c));
+    const serial = roles.every((r) => r?.role === 'serial');
+    // A self-reference: a unique key made from the row number is known before its row is written.
+    if (
+      !serial &&
+      parentName === this.#current &&
+      roles.every((r) => r?.role === 'serial' || r?.role === 'unique_value')
+    ) {
+      const start = parentModel === undefined ? 0 : this.#startOf(parentModel);
+      return roles.map((r) =>
+        r?.role === 'unique_value'
+          ? fakeValue(
+              r.kind,
+              this.#options.seeder.seed(`synth_key:${parentName}.${r.name}`, String(parentRow)),
+              {
+                maxLength: r.maxLength,
+                unique: true,
+              },
+            )
+          : String(start + parentRow + 1),
+      );
+    }
     if (!serial) {
       throw new GatewayError(
         'transform_failed',
@@ -776,6 +803,23 @@ export class SynthesisSampler {
         return String((this.#serialStart.get(table) ?? 0) + index + 1);
       case 'constant':
         return column.value;
+      case 'json_document':
+        return drawJsonDocument(column.shape, {
+          random,
+          fake: (entity, scope, path, n) => {
+            const input = `${rowLabel}\u0000${column.name}${path}\u0000${n}`;
+            let value = fakeValue(entity, seeder.seed(scope, input));
+            for (let redraw = 1; redraw <= MAX_FAKE_REDRAWS && isRealValue?.(scope, value) === true; redraw++)
+              value = fakeValue(entity, seeder.seed(scope, `${input}\u0000${redraw}`));
+            return value;
+          },
+          fakeString: (length, path, n) =>
+            fakeValue(
+              'string',
+              seeder.seed('synth_rare', `${rowLabel}\u0000${column.name}${path}\u0000${n}`),
+              { sourceLength: length },
+            ),
+        });
       case 'unique_value':
         return fakeValue(column.kind, seeder.seed(`synth_key:${table}.${column.name}`, String(index)), {
           maxLength: column.maxLength,

@@ -29,10 +29,27 @@ export interface SynthesisModel {
   readonly rareCategoryMin: number;
   /** The source's schema as DDL (names and definitions, no data): lets `synth sample` build the target. */
   readonly ddl: { readonly preData: string; readonly postData: string } | null;
+  /**
+   * Set when the counts were noised for differential privacy (`--epsilon`): see `privatizeModel`. Absent:
+   * exact counts (k-suppressed).
+   */
+  readonly privacy?: PrivacyHeader;
   /** In generation order: referenced tables first (cycles broken, see `deferred` on foreign keys). */
   readonly tables: readonly TableModel[];
   /** Sequences behind serial columns: set past the generated keys after the load. */
   readonly sequences: readonly SequenceModel[];
+}
+
+export interface PrivacyHeader {
+  readonly mechanism: 'laplace';
+  /** The whole model's budget. */
+  readonly epsilon: number;
+  /** Count tables (histograms) the budget is split over, evenly. */
+  readonly countTables: number;
+  /** ε of one count table: epsilon / countTables. */
+  readonly epsilonPerTable: number;
+  /** Change of one count table's L1 norm when one row is added, removed or replaced (before array fan-out). */
+  readonly sensitivity: number;
 }
 
 export interface SequenceModel {
@@ -83,6 +100,8 @@ export type ColumnModel =
       readonly emptyShare: number;
     }
   | { readonly name: string; readonly role: 'foreign_key'; readonly foreignKey: number }
+  /** A json/jsonb column generated from its learnt document shape (see `JsonShape`). */
+  | { readonly name: string; readonly role: 'json_document'; readonly shape: JsonShape }
   | { readonly name: string; readonly role: 'constant'; readonly value: string | null }
   | {
       readonly name: string;
@@ -180,6 +199,60 @@ export interface ForeignKeyModel {
   readonly nullShare: number;
   /** Children per parent row (zero included), as sparse `[count, parents, …]`, marginal and per parent cell. */
   readonly childCounts: ChildCountModel;
+  /** A self-reference without cycles in the source: generated as a forest (absent otherwise). */
+  readonly hierarchy?: HierarchyModel;
+}
+
+/**
+ * A self-referencing foreign key's forest (employee.manager_id): nodes per depth (roots at 0) as sparse
+ * `[depth, nodes, …]`, and per depth the children-per-node histogram `[children, nodes, …]`. Only fitted
+ * when following the references never loops in the sample; generation then makes no cycle either.
+ */
+export interface HierarchyModel {
+  readonly depths: readonly number[];
+  readonly childrenByDepth: Readonly<Record<string, readonly number[]>>;
+}
+
+/** Types a JSON node is seen with, the order of `JsonNodeModel.types`. */
+export const JSON_TYPES = ['object', 'array', 'string', 'number', 'true', 'false', 'null'] as const;
+
+/** A JSON column's documents: NULL share and the root node's shape. */
+export interface JsonShape {
+  readonly nullShare: number;
+  readonly root: JsonNodeModel;
+  /** A jsonb column: documents are written as PostgreSQL prints jsonb (sorted keys). */
+  readonly jsonb?: boolean;
+}
+
+/**
+ * One path of a JSON column (`$.contact.email`, `$.items[*].sku`): occurrences per type (JSON_TYPES order),
+ * its object keys seen at least k times (with how many of its objects hold each), its array lengths seen
+ * at least k times and one model of their elements, and its leaf marginals: strings seen at least k
+ * times (a rare code is made up), number quantile knots (tails clipped at the k-th value). A personal
+ * path stores no values: its leaves are fakes of `entity`.
+ */
+export interface JsonNodeModel {
+  readonly path: string;
+  readonly types: readonly number[];
+  readonly keys: readonly { readonly key: string; readonly present: number; readonly node: JsonNodeModel }[];
+  /** Sparse `[length, arrays, …]`. */
+  readonly lengths: readonly number[];
+  readonly items: JsonNodeModel | null;
+  readonly strings: JsonLeafStrings | null;
+  readonly numbers: {
+    readonly knots: readonly number[];
+    readonly integer: boolean;
+    readonly decimals: number;
+  } | null;
+  readonly personal: { readonly entity: EntityKind; readonly scope: string } | null;
+}
+
+export interface JsonLeafStrings {
+  readonly categories: readonly string[];
+  /** Occurrences per category, then rare. */
+  readonly counts: readonly number[];
+  /** Mean length of the rare strings (made-up strings keep it). */
+  readonly rareLength: number;
 }
 
 export interface ChildCountModel {

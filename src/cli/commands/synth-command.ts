@@ -37,6 +37,8 @@ export interface SynthOptions extends CommonOptions {
   /** `--where "<table>: <condition>"`, repeatable. */
   readonly where?: readonly string[];
   readonly scenario?: string;
+  /** `--epsilon <e>`: differential privacy for the model's counts (`synth`, `synth fit`). */
+  readonly epsilon?: string;
 }
 
 export interface SynthReportOptions {
@@ -64,6 +66,15 @@ function scaleOf(text: string | undefined): number {
   const value = Number(text);
   if (!SCALES.has(value)) throw new GatewayError('usage', '--scale must be 0.1, 1 or 10');
   return value;
+}
+
+/** `--epsilon`: absent, nothing changes; else a positive finite number. */
+function epsilonOf(options: SynthOptions): { epsilon?: number } {
+  if (options.epsilon === undefined) return {};
+  const value = Number(options.epsilon);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw new GatewayError('usage', '--epsilon must be a positive number (e.g. 1)');
+  return { epsilon: value };
 }
 
 function common(options: SynthOptions, settings: Settings) {
@@ -125,6 +136,7 @@ export async function synthCommand(
     target,
     ...(await planInputs(options, settings)),
     ...common(options, settings),
+    ...epsilonOf(options),
     scale: scaleOf(options.scale),
     signal,
     logger,
@@ -146,11 +158,15 @@ export async function synthFitCommand(
     source: createSource(requireOption(options.source, '--source'), settings),
     ...(await planInputs(options, settings)),
     ...common(options, settings),
+    ...epsilonOf(options),
     signal,
     logger,
   });
   await writeFile(out, `${JSON.stringify(model, null, 1)}\n`, { mode: 0o600 });
-  say(io, `model written: ${model.tables.length} tables (statistics only)`);
+  say(
+    io,
+    `model written: ${model.tables.length} tables (statistics only${model.privacy === undefined ? '' : `, counts with ε = ${model.privacy.epsilon}`})`,
+  );
   if (outputFormat(options) === 'json') writeJson(io, { status: 'completed', tables: model.tables.length });
   return EXIT_OK;
 }
@@ -212,7 +228,7 @@ export async function synthReportCommand(
       io,
       [
         `overall ${fmt(result.overall)} (all pairs: ${fmt(result.overallAllPairs)})`,
-        `  column shapes ${fmt(result.columnShapes)}, pair trends ${fmt(result.columnPairTrends)} (all pairs ${fmt(result.columnPairTrendsAllPairs)}), cardinality ${fmt(result.cardinality)}`,
+        `  column shapes ${fmt(result.columnShapes)}, pair trends ${fmt(result.columnPairTrends)} (all pairs ${fmt(result.columnPairTrendsAllPairs)}), cardinality ${fmt(result.cardinality)}, intertable trends ${fmt(result.intertableTrends)} (all pairs ${fmt(result.intertableTrendsAllPairs)})`,
         `  exact-match rate ${fmt(result.privacy.exactMatchRate)}, closer-to-training share ${fmt(result.privacy.closerToTrainingShare)}`,
       ].join('\n'),
     );

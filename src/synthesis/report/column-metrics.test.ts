@@ -51,6 +51,14 @@ describe('column pair metrics (hand-computed)', () => {
     expect(contingencySimilarity(['x', null], ['1', '2'], ['x', null], ['1', '2'])).toBe(1);
   });
 
+  it('keeps similarities in [0, 1] when float shares do not sum exactly', () => {
+    // Nine disjoint categories a side: ½ Σ |p_real − p_syn| adds eighteen 1/9s, 1 + 2.2e−16 in floats.
+    const real = Array.from({ length: 9 }, (_, i) => `r${i}`);
+    const synthetic = Array.from({ length: 9 }, (_, i) => `s${i}`);
+    expect(contingencySimilarity(real, real, synthetic, synthetic)).toBe(0);
+    expect(tvComplement(real, synthetic)).toBe(0);
+  });
+
   it("Cramér's V is 1 for a perfect association and 0 for independence", () => {
     expect(cramersV(['a', 'a', 'b', 'b'], ['x', 'x', 'y', 'y'])).toBeCloseTo(1, 12);
     expect(cramersV(['a', 'a', 'b', 'b'], ['x', 'y', 'x', 'y'])).toBeCloseTo(0, 12);

@@ -12,6 +12,9 @@
  *   V = sqrt(χ² / (n · (min(rows, columns) − 1))), no continuity correction.
  */
 
+/** Sums of float shares drift by a few ulps (nine disjoint categories: 1 − TV = −2.2e−16): keep scores in [0, 1]. */
+const clampUnit = (x: number): number => Math.min(1, Math.max(0, x));
+
 export function ksComplement(real: readonly number[], synthetic: readonly number[]): number | null {
   if (real.length === 0 || synthetic.length === 0) return null;
   const a = [...real].sort((x, y) => x - y);
@@ -48,7 +51,7 @@ export function tvComplement(
   const r = frequencies(real, false);
   const s = frequencies(synthetic, false);
   if (r.size === 0 || s.size === 0) return null;
-  return 1 - totalVariation(r, s);
+  return clampUnit(1 - totalVariation(r, s));
 }
 
 function totalVariation(r: ReadonlyMap<string, number>, s: ReadonlyMap<string, number>): number {
@@ -85,12 +88,12 @@ export function pearson(x: readonly (number | null)[], y: readonly (number | nul
     vy += (b - my) ** 2;
   }
   if (vx === 0 || vy === 0) return null;
-  return cov / Math.sqrt(vx * vy);
+  return Math.min(1, Math.max(-1, cov / Math.sqrt(vx * vy)));
 }
 
 export function correlationSimilarity(realR: number | null, syntheticR: number | null): number | null {
   if (realR === null || syntheticR === null) return null;
-  return 1 - Math.abs(realR - syntheticR) / 2;
+  return clampUnit(1 - Math.abs(realR - syntheticR) / 2);
 }
 
 /** 10 equal-width bins between the values' own min and max: 1..10, the maximum (and NULL) in 11. */
@@ -126,7 +129,7 @@ export function contingencySimilarity(
       true,
     );
   if (realA.length === 0 || synA.length === 0) return null;
-  return 1 - totalVariation(joint(realA, realB), joint(synA, synB));
+  return clampUnit(1 - totalVariation(joint(realA, realB), joint(synA, synB)));
 }
 
 export function cramersV(a: readonly (string | null)[], b: readonly (string | null)[]): number | null {

@@ -48,6 +48,50 @@ export interface ReportRelationInput {
   readonly syntheticCounts: readonly number[];
 }
 
+/**
+ * One foreign key's join, per side: child row `childRows[k]` joins parent row `parentRows[k]`, indexes
+ * into the row-aligned values of `parentColumns` / `childColumns` (the tables' own compared columns, not
+ * copies). Intertable Trends score every parent column × child column pair over these joined rows.
+ */
+export interface ReportIntertableInput {
+  readonly name: string;
+  readonly child: string;
+  readonly parent: string;
+  readonly parentColumns: readonly ReportColumn[];
+  readonly childColumns: readonly ReportColumn[];
+  readonly real: JoinedRows;
+  readonly synthetic: JoinedRows;
+}
+
+export interface JoinedRows {
+  readonly childRows: ArrayLike<number>;
+  readonly parentRows: ArrayLike<number>;
+}
+
+/** One pair's trend: the same metrics within a table (Column Pair Trends) and across a foreign key (Intertable Trends). */
+export interface PairTrend {
+  readonly columns: readonly [string, string];
+  readonly metric: 'correlation_similarity' | 'contingency_similarity';
+  readonly score: number | null;
+  /** |Pearson r| or Cramér's V of the real data. */
+  readonly realAssociation: number | null;
+  readonly meetsThreshold: boolean;
+}
+
+export interface IntertableReport {
+  readonly name: string;
+  readonly child: string;
+  readonly parent: string;
+  /** Joined rows compared (child rows of the sample whose parent row is in the sample). */
+  readonly realRows: number;
+  readonly syntheticRows: number;
+  /** Mean over the pairs with a real trend (null when none has one). */
+  readonly score: number | null;
+  readonly scoreAllPairs: number | null;
+  /** `columns` is [parent column, child column]. */
+  readonly pairs: readonly PairTrend[];
+}
+
 export const CORRELATION_THRESHOLD = 0.5;
 export const ASSOCIATION_THRESHOLD = 0.3;
 /** Rows compared by the distance-to-closest-record figures (brute force, so bounded). */
@@ -56,16 +100,23 @@ const DCR_REFERENCE_ROWS = 2000;
 
 export interface QualityReport {
   readonly formatVersion: 1;
-  /** Mean of column shapes, pair trends (pairs with a real trend) and cardinality (when there are relations). */
+  /**
+   * Mean of the properties: column shapes, column pair trends and intertable trends (pairs with a real
+   * trend), and cardinality; a property without a score (no pair with a real trend, no relation) is left out.
+   */
   readonly overall: number | null;
-  /** The same with pair trends over all pairs (SDMetrics before 0.27). */
+  /** The same with pair trends and intertable trends over all pairs (SDMetrics before 0.27). */
   readonly overallAllPairs: number | null;
   readonly columnShapes: number | null;
   readonly columnPairTrends: number | null;
   readonly columnPairTrendsAllPairs: number | null;
   readonly cardinality: number | null;
+  /** Parent column × child column pair trends over each foreign key's join, pooled over pairs with a real trend. */
+  readonly intertableTrends: number | null;
+  readonly intertableTrendsAllPairs: number | null;
   readonly tables: readonly TableReport[];
   readonly relations: readonly { name: string; child: string; parent: string; score: number | null }[];
+  readonly intertable: readonly IntertableReport[];
   readonly privacy: PrivacyReport;
 }
 
@@ -80,14 +131,7 @@ export interface TableReport {
     /** Shares per bin (numeric: 10 equal-width bins over the real range) or per category rank (top 10 real categories, then the rest): shapes, no values. */
     readonly histogram: { readonly real: readonly number[]; readonly synthetic: readonly number[] };
   }[];
-  readonly pairs: readonly {
-    readonly columns: readonly [string, string];
-    readonly metric: 'correlation_similarity' | 'contingency_similarity';
-    readonly score: number | null;
-    /** |Pearson r| or Cramér's V of the real data. */
-    readonly realAssociation: number | null;
-    readonly meetsThreshold: boolean;
-  }[];
+  readonly pairs: readonly PairTrend[];
   /** Share of this table's synthetic rows equal to a real row on the compared columns; null when not compared. */
   readonly exactMatchRate: number | null;
 }
@@ -128,6 +172,7 @@ function discrete(column: ReportColumn, side: 'real' | 'synthetic'): (string | n
 export function buildQualityReport(
   tables: readonly ReportTableInput[],
   relations: readonly ReportRelationInput[],
+  intertable: readonly ReportIntertableInput[] = [],
   seed = 'report',
 ): QualityReport {
   const tableReports: TableReport[] = tables.map((t) => {
@@ -147,35 +192,12 @@ export function buildQualityReport(
             : tvComplement(c.real, c.synthetic),
       histogram: histogram(c),
     }));
-    const pairs: TableReport['pairs'][number][] = [];
+    const pairs: PairTrend[] = [];
     // Text columns have no pair trends (every value distinct: no contingency to compare).
     const paired = t.columns.filter((c) => c.type !== 'text');
     for (let i = 0; i < paired.length; i++) {
-      for (let j = i + 1; j < paired.length; j++) {
-        const a = paired[i] as ReportColumn;
-        const b = paired[j] as ReportColumn;
-        if (a.type === 'numeric' && b.type === 'numeric') {
-          const r = pearson(a.real, b.real);
-          pairs.push({
-            columns: [a.name, b.name],
-            metric: 'correlation_similarity',
-            score: correlationSimilarity(r, pearson(a.synthetic, b.synthetic)),
-            realAssociation: r === null ? null : Math.abs(r),
-            meetsThreshold: r !== null && Math.abs(r) > CORRELATION_THRESHOLD,
-          });
-        } else {
-          const ra = discrete(a, 'real');
-          const rb = discrete(b, 'real');
-          const v = cramersV(ra, rb);
-          pairs.push({
-            columns: [a.name, b.name],
-            metric: 'contingency_similarity',
-            score: contingencySimilarity(ra, rb, discrete(a, 'synthetic'), discrete(b, 'synthetic')),
-            realAssociation: v,
-            meetsThreshold: v !== null && v > ASSOCIATION_THRESHOLD,
-          });
-        }
-      }
+      for (let j = i + 1; j < paired.length; j++)
+        pairs.push(pairTrend(paired[i] as ReportColumn, paired[j] as ReportColumn));
     }
     return {
       table: t.table,
@@ -197,17 +219,95 @@ export function buildQualityReport(
   const columnPairTrendsAllPairs = mean(allPairs.map((p) => p.score));
   const columnPairTrends = mean(allPairs.filter((p) => p.meetsThreshold).map((p) => p.score));
   const cardinality = mean(relationScores.map((r) => r.score));
+  const intertableReports = intertable.map(intertableTrends);
+  const crossPairs = intertableReports.flatMap((r) => r.pairs);
+  const intertableTrendsAllPairs = mean(crossPairs.map((p) => p.score));
+  const intertableTrendsScore = mean(crossPairs.filter((p) => p.meetsThreshold).map((p) => p.score));
   return {
     formatVersion: 1,
-    overall: mean([columnShapes, columnPairTrends, cardinality]),
-    overallAllPairs: mean([columnShapes, columnPairTrendsAllPairs, cardinality]),
+    overall: mean([columnShapes, columnPairTrends, cardinality, intertableTrendsScore]),
+    overallAllPairs: mean([columnShapes, columnPairTrendsAllPairs, cardinality, intertableTrendsAllPairs]),
     columnShapes,
     columnPairTrends,
     columnPairTrendsAllPairs,
     cardinality,
+    intertableTrends: intertableTrendsScore,
+    intertableTrendsAllPairs,
     tables: tableReports,
     relations: relationScores,
+    intertable: intertableReports,
     privacy: privacyReport(tables, seed),
+  };
+}
+
+/** Correlation similarity for two numeric columns, else contingency similarity (numerics binned). */
+export function pairTrend(
+  a: ReportColumn,
+  b: ReportColumn,
+  names: readonly [string, string] = [a.name, b.name],
+): PairTrend {
+  if (a.type === 'numeric' && b.type === 'numeric') {
+    const r = pearson(a.real, b.real);
+    return {
+      columns: names,
+      metric: 'correlation_similarity',
+      score: correlationSimilarity(r, pearson(a.synthetic, b.synthetic)),
+      realAssociation: r === null ? null : Math.abs(r),
+      meetsThreshold: r !== null && Math.abs(r) > CORRELATION_THRESHOLD,
+    };
+  }
+  const ra = discrete(a, 'real');
+  const rb = discrete(b, 'real');
+  const v = cramersV(ra, rb);
+  return {
+    columns: names,
+    metric: 'contingency_similarity',
+    score: contingencySimilarity(ra, rb, discrete(a, 'synthetic'), discrete(b, 'synthetic')),
+    realAssociation: v,
+    meetsThreshold: v !== null && v > ASSOCIATION_THRESHOLD,
+  };
+}
+
+/**
+ * Intertable Trends of one foreign key (SDMetrics' InterTableTrends): every parent column × child column
+ * pair scored as a column pair over the joined rows. Text columns are left out, as within a table. Each
+ * column is gathered once over the join, so memory is the join size times one relation's columns.
+ */
+export function intertableTrends(input: ReportIntertableInput): IntertableReport {
+  const gather = <T>(values: readonly T[] | undefined, rows: ArrayLike<number>): T[] => {
+    const out = new Array<T>(rows.length);
+    for (let k = 0; k < rows.length; k++) out[k] = values?.[rows[k] as number] as T;
+    return out;
+  };
+  const joined = (column: ReportColumn, side: 'parentRows' | 'childRows'): ReportColumn =>
+    column.type === 'numeric'
+      ? {
+          name: column.name,
+          type: 'numeric',
+          real: gather(column.real, input.real[side]),
+          synthetic: gather(column.synthetic, input.synthetic[side]),
+        }
+      : {
+          name: column.name,
+          type: column.type,
+          real: gather(column.real, input.real[side]),
+          synthetic: gather(column.synthetic, input.synthetic[side]),
+        };
+  const parents = input.parentColumns.filter((c) => c.type !== 'text').map((c) => joined(c, 'parentRows'));
+  const children = input.childColumns.filter((c) => c.type !== 'text').map((c) => joined(c, 'childRows'));
+  const pairs: PairTrend[] = [];
+  if (input.real.childRows.length > 0 && input.synthetic.childRows.length > 0) {
+    for (const p of parents) for (const c of children) pairs.push(pairTrend(p, c));
+  }
+  return {
+    name: input.name,
+    child: input.child,
+    parent: input.parent,
+    realRows: input.real.childRows.length,
+    syntheticRows: input.synthetic.childRows.length,
+    score: mean(pairs.filter((p) => p.meetsThreshold).map((p) => p.score)),
+    scoreAllPairs: mean(pairs.map((p) => p.score)),
+    pairs,
   };
 }
 

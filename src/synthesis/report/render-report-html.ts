@@ -1,4 +1,4 @@
-import type { QualityReport, TableReport } from './quality-report.js';
+import type { IntertableReport, PairTrend, QualityReport, TableReport } from './quality-report.js';
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -29,6 +29,28 @@ function histogramSvg(real: readonly number[], synthetic: readonly number[]): st
   return `<svg width="${bins * (2 * barWidth + gap)}" height="${height}">${bars}</svg>`;
 }
 
+function pairRow(p: PairTrend, names: string): string {
+  return `<tr${p.meetsThreshold ? ' class="trend"' : ''}><td>${names}</td><td>${p.metric}</td><td>${fmt(p.realAssociation)}</td><td>${p.meetsThreshold ? 'yes' : 'no'}</td><td>${fmt(p.score)}</td><td>${scoreBar(p.score)}</td></tr>`;
+}
+
+const PAIR_HEAD =
+  '<thead><tr><th>pair</th><th>metric</th><th>real association</th><th>real trend</th><th>score</th><th></th></tr></thead>';
+
+/** One foreign key's parent × child column pairs, scored over the join. */
+function intertableRow(r: IntertableReport): string {
+  const pairs = r.pairs
+    .map((p) =>
+      pairRow(p, `${escape(r.parent)}.${escape(p.columns[0])} × ${escape(r.child)}.${escape(p.columns[1])}`),
+    )
+    .join('');
+  return `<tr><td>${escape(r.name)}</td><td>${escape(r.parent)} → ${escape(r.child)}</td><td>${r.realRows} / ${r.syntheticRows}</td><td>${fmt(r.score)}</td><td>${scoreBar(r.score)}</td><td>${fmt(r.scoreAllPairs)}</td><td>${scoreBar(r.scoreAllPairs, 110)}</td></tr>${
+    r.pairs.length === 0
+      ? ''
+      : `
+<tr><td colspan="7"><details><summary>${r.pairs.length} pairs (${r.pairs.filter((p) => p.meetsThreshold).length} with a real trend)</summary><table>${PAIR_HEAD}<tbody>${pairs}</tbody></table></details></td></tr>`
+  }`;
+}
+
 function tableSection(table: TableReport): string {
   const columns = table.columns
     .map(
@@ -37,25 +59,24 @@ function tableSection(table: TableReport): string {
     )
     .join('');
   const pairs = table.pairs
-    .map(
-      (p) =>
-        `<tr${p.meetsThreshold ? ' class="trend"' : ''}><td>${escape(p.columns[0])} × ${escape(p.columns[1])}</td><td>${p.metric}</td><td>${fmt(p.realAssociation)}</td><td>${p.meetsThreshold ? 'yes' : 'no'}</td><td>${fmt(p.score)}</td><td>${scoreBar(p.score)}</td></tr>`,
-    )
+    .map((p) => pairRow(p, `${escape(p.columns[0])} × ${escape(p.columns[1])}`))
     .join('');
   return `<section><h2>${escape(table.table)}</h2><p>${table.realRows} real rows compared, ${table.syntheticRows} synthetic</p>
 <table><thead><tr><th>column</th><th>metric</th><th>score</th><th></th><th>shape: <span class="r">real</span> / <span class="s">synthetic</span></th></tr></thead><tbody>${columns}</tbody></table>
-${pairs === '' ? '' : `<details><summary>column pairs (${table.pairs.length})</summary><table><thead><tr><th>pair</th><th>metric</th><th>real association</th><th>real trend</th><th>score</th><th></th></tr></thead><tbody>${pairs}</tbody></table></details>`}</section>`;
+${pairs === '' ? '' : `<details><summary>column pairs (${table.pairs.length})</summary><table>${PAIR_HEAD}<tbody>${pairs}</tbody></table></details>`}</section>`;
 }
 
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, no external assets. */
 export function renderReportHtml(report: QualityReport): string {
   const summary = [
-    ['Overall (pairs with a real trend)', report.overall],
-    ['Overall (all pairs)', report.overallAllPairs],
-    ['Column Shapes', report.columnShapes],
-    ['Column Pair Trends (pairs with a real trend)', report.columnPairTrends],
-    ['Column Pair Trends (all pairs)', report.columnPairTrendsAllPairs],
-    ['Cardinality Shape', report.cardinality],
+    ['overall-score', 'Overall (pairs with a real trend)', report.overall],
+    ['overall-all-pairs', 'Overall (all pairs)', report.overallAllPairs],
+    ['column-shapes', 'Column Shapes', report.columnShapes],
+    ['column-pair-trends', 'Column Pair Trends (pairs with a real trend)', report.columnPairTrends],
+    ['column-pair-trends-all-pairs', 'Column Pair Trends (all pairs)', report.columnPairTrendsAllPairs],
+    ['cardinality', 'Cardinality Shape', report.cardinality],
+    ['intertable-trends', 'Intertable Trends (pairs with a real trend)', report.intertableTrends],
+    ['intertable-trends-all-pairs', 'Intertable Trends (all pairs)', report.intertableTrendsAllPairs],
   ] as const;
   const relations = report.relations
     .map(
@@ -70,7 +91,7 @@ export function renderReportHtml(report: QualityReport): string {
 </head><body>
 <h1>Synthesis quality and privacy</h1>
 <p>Scores are in [0, 1], higher is better (definitions: README, "Synthesis report"). The page holds scores and shapes only: no values.</p>
-<table><tbody>${summary.map(([label, value]) => `<tr><th>${label}</th><td>${fmt(value)}</td><td>${scoreBar(value)}</td></tr>`).join('')}</tbody></table>
+<table><tbody>${summary.map(([id, label, value]) => `<tr><th>${label}</th><td id="${id}">${fmt(value)}</td><td>${scoreBar(value)}</td></tr>`).join('')}</tbody></table>
 <h2>Privacy</h2>
 <table><tbody>
 <tr><th>Exact-match rate</th><td>${fmt(p.exactMatchRate)}</td><td>0 is the goal</td></tr>
@@ -80,6 +101,7 @@ export function renderReportHtml(report: QualityReport): string {
 <tr><th>Synthetic rows compared</th><td>${p.syntheticRowsCompared}</td><td></td></tr>
 </tbody></table>
 ${relations === '' ? '' : `<h2>Cardinality Shape per foreign key</h2><table><tbody>${relations}</tbody></table>`}
+${report.intertable.length === 0 ? '' : `<h2>Intertable Trends per foreign key</h2><p>Parent column × child column pairs over the join (child rows whose parent is in the sample).</p><table><thead><tr><th>foreign key</th><th>parent → child</th><th>joined rows real / synthetic</th><th>score (real-trend pairs)</th><th></th><th>all pairs</th><th></th></tr></thead><tbody>${report.intertable.map(intertableRow).join('')}</tbody></table>`}
 ${report.tables.map(tableSection).join('\n')}
 </body></html>
 `;
