@@ -193,6 +193,16 @@ describe('rendered manifests', () => {
     expect(monitor.metadata?.labels?.release).toBe('prometheus');
   });
 
+  it('runs `lookalike worker` in the worker Deployment, which serves no port, beside API pods that only enqueue', () => {
+    const worker = podSpec(deployment(rendered.full!, '-worker')).containers[0]!;
+    expect(worker.args).toEqual(['worker', '--config', '/etc/lookalike/config.yaml']);
+    expect(worker.ports).toBeUndefined();
+    expect(worker.livenessProbe).toBeUndefined();
+    expect(podSpec(deployment(rendered.full!, '-lookalike')).containers[0]!.ports).toHaveLength(1);
+    const config = parseGatewayConfig(configText(rendered.full!), 'config.yaml', '/etc/lookalike');
+    expect(config.jobs.run_in_process).toBe(false);
+  });
+
   it('leaves replicas to the HPA when autoscaling, and pins them otherwise', () => {
     expect(deployment(rendered.full!, '-lookalike').spec!.replicas).toBeUndefined();
     expect(as<IHorizontalPodAutoscaler>(one(rendered.full!, 'HorizontalPodAutoscaler')).spec).toMatchObject({

@@ -220,9 +220,15 @@ jobs: { concurrency: 2, batch_rows: 100 }
   });
 
   it('serves Prometheus metrics: jobs by state, rows, durations, auth failures, leaks', async () => {
-    const response = await fetch(`${gateway.url}/metrics`);
+    let response = await fetch(`${gateway.url}/metrics`);
+    let text = await response.text();
+    // The approved request of the previous test runs beside the one it waited for and may end later.
+    for (let i = 0; i < 600 && !/^lookalike_jobs\{state="running"\} 0$/m.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      response = await fetch(`${gateway.url}/metrics`);
+      text = await response.text();
+    }
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await response.text();
     const value = (series: string): number => {
       const line = text.split('\n').find((l) => l.startsWith(`${series} `));
       if (line === undefined) throw new Error(`no series ${series}`);

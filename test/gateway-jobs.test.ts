@@ -1,8 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError, Secret, silentLogger } from '../src/core/index.js';
 import { createInProcessRunner, type SnapshotExecutor } from '../src/jobs/index.js';
 import type { SnapshotSummary } from '../src/pipeline/index.js';
-import { openPgSqlClient, StateStore } from '../src/state/index.js';
+import { openPgSqlClient, StateStore, WORKER_LIVENESS_LOCK } from '../src/state/index.js';
 import { createDatabase, databaseUrl, dropDatabase } from './helpers/databases.js';
 
 const REQUEST = {
@@ -127,5 +128,30 @@ describe('in-process job runner on the PostgreSQL state store', () => {
     });
     await until(async () => (await store.queuedJobIds()).length === 0);
     await runner.stop();
+  });
+
+  it('fails a running job as interrupted only once its worker holds no liveness lock, and carries cancels in the heartbeat', async () => {
+    const record = await store.createSnapshotRequest(REQUEST);
+    const jobId = record.job?.id ?? '';
+    await store.claimJob(jobId, 'live-worker');
+    const session = new pg.Client({ connectionString: databaseUrl(db) });
+    await session.connect();
+    await session.query('SELECT pg_advisory_lock($1, hashtext($2))', [WORKER_LIVENESS_LOCK, 'live-worker']);
+    const progress = { phase: null, tables: {}, rows: 0 };
+    try {
+      expect(await store.failOrphanedJobs()).toEqual([]);
+      expect(await store.recordProgress(jobId, progress)).toEqual({ running: true, cancelRequested: false });
+      await store.cancelSnapshotRequest(record.id, 'alice');
+      expect(await store.recordProgress(jobId, progress)).toEqual({ running: true, cancelRequested: true });
+    } finally {
+      await session.end();
+    }
+    // The worker's session is gone: its job can only have died with it.
+    await until(async () => (await store.failOrphanedJobs()).includes(jobId));
+    expect((await store.getSnapshotRequest(record.id))?.job).toMatchObject({
+      state: 'failed',
+      error: { code: 'interrupted' },
+    });
+    expect(await store.recordProgress(jobId, progress)).toEqual({ running: false, cancelRequested: false });
   });
 });

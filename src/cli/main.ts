@@ -11,6 +11,7 @@ import type { SynthOptions, SynthReportOptions } from './commands/synth-command.
 import type { VerifyOptions } from './commands/verify-command.js';
 import type { ManifestVerifyOptions } from './commands/manifest-command.js';
 import type { ServeOptions } from './commands/serve-command.js';
+import type { WorkerOptions } from './commands/worker-command.js';
 import type {
   GatewayClientOptions,
   RequestCreateOptions,
@@ -320,6 +321,18 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       const logger = createStderrLogger(io.stderr, options.verbose === true);
       await run(async () =>
         (await import('./commands/serve-command.js')).serveCommand(options, io, signal, logger, VERSION),
+      );
+    });
+
+  program
+    .command('worker')
+    .description('run snapshot jobs from the queue in the gateway state database (PostgreSQL)')
+    .option('--config <file>', 'the gateway config YAML (same file as serve)')
+    .option('--verbose', 'log every job event to stderr')
+    .action(async (options: WorkerOptions & { verbose?: boolean }) => {
+      const logger = createStderrLogger(io.stderr, options.verbose === true);
+      await run(async () =>
+        (await import('./commands/worker-command.js')).workerCommand(options, io, signal, logger),
       );
     });
 

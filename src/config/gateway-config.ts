@@ -146,6 +146,8 @@ export const GatewayConfigSchema = z
       .strictObject({
         /** Snapshots running at once in this process. */
         concurrency: z.int().min(1).max(64).default(2),
+        /** false: this gateway only enqueues; `lookalike worker` processes on the same state database run jobs. */
+        run_in_process: z.boolean().default(true),
         batch_rows: z.int().min(1).max(1_000_000).default(2000),
       })
       .prefault({}),

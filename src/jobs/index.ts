@@ -13,3 +13,12 @@ export {
 } from './target-server.js';
 export { createExpirySweeper, type ExpirySweeper, type ExpirySweeperOptions } from './expiry-sweeper.js';
 export { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';
+export { createPgBossRunner, SNAPSHOT_QUEUE, type PgBossRunnerOptions } from './pg-boss-runner.js';
+export {
+  createJobProcessPool,
+  type FromJobProcess,
+  type JobProcessPool,
+  type JobProcessPoolOptions,
+  type JobProcessRun,
+  type ToJobProcess,
+} from './job-process-pool.js';

@@ -15,6 +15,7 @@ export {
   type ClaimedJob,
   type DroppableDelivery,
   type JobOutcome,
+  type JobPulse,
   type JobProgress,
   type JobRecord,
   type JobState,
@@ -23,3 +24,4 @@ export {
   type RequestState,
   type SnapshotRequestRecord,
 } from './state-store.js';
+export { WORKER_LIVENESS_LOCK } from './state-schema.js';

@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS lookalike_jobs (
 );
 CREATE INDEX IF NOT EXISTS lookalike_jobs_request ON lookalike_jobs (request_id);
 CREATE INDEX IF NOT EXISTS lookalike_jobs_state ON lookalike_jobs (state);
+-- A cancel of a running job, for whichever worker runs it (it reads this with its heartbeat).
+ALTER TABLE lookalike_jobs ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz;
 
 CREATE TABLE IF NOT EXISTS lookalike_approvals (
   request_id text PRIMARY KEY REFERENCES lookalike_requests (id),
@@ -81,3 +83,9 @@ CREATE TRIGGER lookalike_audit_no_truncate BEFORE TRUNCATE ON lookalike_audit_ev
 
 /** Any fixed number: the advisory lock that serialises migrations between replicas. */
 export const STATE_SCHEMA_LOCK = 7_462_318_201;
+
+/**
+ * First key of the advisory lock a job-running process holds for its life, on its own session:
+ * `pg_advisory_lock(WORKER_LIVENESS_LOCK, hashtext(worker id))`. A running job whose worker holds none died.
+ */
+export const WORKER_LIVENESS_LOCK = 746_231;

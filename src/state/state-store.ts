@@ -10,7 +10,7 @@ import {
   type AuditVerification,
 } from './audit-chain.js';
 import type { SqlClient } from './sql-client.js';
-import { STATE_SCHEMA_LOCK, STATE_SCHEMA_SQL } from './state-schema.js';
+import { STATE_SCHEMA_LOCK, STATE_SCHEMA_SQL, WORKER_LIVENESS_LOCK } from './state-schema.js';
 
 export type RequestState =
   'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
@@ -103,6 +103,12 @@ export interface AuditQuery {
 export type JobOutcome =
   | { readonly state: 'succeeded'; readonly summary: Readonly<Record<string, unknown>> }
   | { readonly state: 'failed' | 'cancelled'; readonly code: string; readonly message: string };
+
+/** What a running job's heartbeat learns: whether it is still its worker's, and whether it was cancelled. */
+export interface JobPulse {
+  readonly running: boolean;
+  readonly cancelRequested: boolean;
+}
 
 /** The job a worker has claimed, with what it needs to run it. */
 export interface ClaimedJob {
@@ -245,6 +251,10 @@ export class StateStore {
       if (state === 'succeeded' || state === 'failed' || state === 'cancelled' || state === 'expired')
         throw new GatewayError('conflict', `the request is already ${state}`);
       if (state === 'running') {
+        await tx.query(
+          `UPDATE lookalike_jobs SET cancel_requested_at = now() WHERE request_id = $1 AND state = 'running'`,
+          [id],
+        );
         await appendAudit(tx, {
           actor,
           action: 'snapshot.cancel_requested',
@@ -310,12 +320,14 @@ export class StateStore {
     return requestId === null ? null : { jobId, request: await this.#mustGet(requestId) };
   }
 
-  /** Progress and heartbeat of a running job (throttled by the runner). */
-  async recordProgress(jobId: string, progress: JobProgress): Promise<void> {
-    await this.#sql.query(
-      `UPDATE lookalike_jobs SET progress = $2::jsonb, heartbeat_at = now() WHERE id = $1 AND state = 'running'`,
+  /** Progress and heartbeat of a running job (throttled by the runner); says whether a cancel is pending. */
+  async recordProgress(jobId: string, progress: JobProgress): Promise<JobPulse> {
+    const rows = await this.#sql.query<{ cancel_requested: boolean }>(
+      `UPDATE lookalike_jobs SET progress = $2::jsonb, heartbeat_at = now() WHERE id = $1 AND state = 'running'
+       RETURNING cancel_requested_at IS NOT NULL AS cancel_requested`,
       [jobId, JSON.stringify(progress)],
     );
+    return { running: rows.length > 0, cancelRequested: rows[0]?.cancel_requested === true };
   }
 
   /** Records how a running job ended, with its audit event. A job no longer running is left alone. */
@@ -372,13 +384,35 @@ export class StateStore {
    * 0 (the embedded store: one process) fails every running job.
    */
   async failInterruptedJobs(staleAfterMs: number): Promise<string[]> {
+    return this.#failRunningJobs(
+      `heartbeat_at IS NULL OR heartbeat_at <= now() - make_interval(secs => $1::float8 / 1000)`,
+      [staleAfterMs],
+    );
+  }
+
+  /**
+   * PostgreSQL only: fails (`interrupted`) the running jobs whose worker process is gone — its liveness lock
+   * (`WORKER_LIVENESS_LOCK`, held on its own session for the process's life) is no longer held by anyone.
+   * Exact, unlike a heartbeat timeout: a killed worker's session ends with it.
+   */
+  async failOrphanedJobs(): Promise<string[]> {
+    return this.#failRunningJobs(
+      `NOT EXISTS (SELECT 1 FROM pg_locks l
+         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+           AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+           AND l.classid = $1::oid AND l.objid = hashtext(lookalike_jobs.worker_id)::oid)`,
+      [WORKER_LIVENESS_LOCK],
+    );
+  }
+
+  async #failRunningJobs(condition: string, params: readonly unknown[]): Promise<string[]> {
     return this.#sql.transaction(async (tx) => {
       const rows = await tx.query<{ id: string; request_id: string }>(
         `UPDATE lookalike_jobs SET state = 'failed', finished_at = now(), error_code = 'interrupted',
-           error_message = 'the gateway stopped while the job was running'
-         WHERE state = 'running' AND (heartbeat_at IS NULL OR heartbeat_at <= now() - make_interval(secs => $1::float8 / 1000))
+           error_message = 'the process running the job stopped'
+         WHERE state = 'running' AND (${condition})
          RETURNING id, request_id`,
-        [staleAfterMs],
+        params,
       );
       for (const row of rows) {
         await tx.query(`UPDATE lookalike_requests SET state = 'failed', updated_at = now() WHERE id = $1`, [

@@ -156,10 +156,12 @@ spec:
         {{- with $v.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+      {{- if eq .component "api" }}
       ports:
         - name: http
           containerPort: {{ $v.config.server.port }}
           protocol: TCP
+      {{- end }}
       {{- if .probes }}
       {{- with $v.probes.startup }}
       {{- if .enabled }}

@@ -10,19 +10,12 @@ import {
   type GatewayConnections,
 } from '../../config/index.js';
 import { GatewayError, MIN_SECRET_BYTES, type Logger } from '../../core/index.js';
-import type { Detection } from '../../detection/index.js';
 import { createApp } from '../../http/index.js';
-import {
-  createExpirySweeper,
-  createGatewayMetrics,
-  createInProcessRunner,
-  createTargetServer,
-  type SnapshotExecutor,
-  type TargetServer,
-} from '../../jobs/index.js';
+import { createExpirySweeper, createGatewayMetrics } from '../../jobs/index.js';
 import { loadPolicy, policyDigest, type Policy } from '../../policy/index.js';
 import { openPgliteSqlClient, openPgSqlClient, StateStore } from '../../state/index.js';
 import { say, type CliIo } from '../cli-output.js';
+import { createJobRunner, createSnapshotExecutor, createTargetServers } from '../job-setup.js';
 import { EXIT_OK } from '../exit-codes.js';
 
 export interface ServeOptions {
@@ -43,8 +36,6 @@ export interface GatewayStartOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly logger: Logger;
   readonly version: string;
-  /** Detection for redact_text spans; loaded on first use when not given. */
-  readonly detection?: Detection;
 }
 
 /** Everything `serve` starts, without waiting for a signal (tests start and close it in-process). */
@@ -55,13 +46,19 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   if (connections.secret.byteLength < MIN_SECRET_BYTES)
     throw new GatewayError('secret_invalid', `the gateway secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  if (!config.jobs.run_in_process && connections.state === null)
+    throw new GatewayError(
+      'config_invalid',
+      'jobs.run_in_process: false needs a PostgreSQL state store (state.connection): only its workers would run jobs',
+    );
   // Every policy is read and validated now: a misconfigured gateway refuses to start.
   const policies = new Map<string, Policy>();
   for (const [name, entry] of Object.entries(config.policies))
     policies.set(name, await loadPolicy(entry.file));
   const policyDigests = new Map([...policies].map(([name, policy]) => [name, policyDigest(policy)]));
   const verifyToken = await createTokenVerifier(config.auth);
-  const settings = readSettings(options.env);
+  // Validated now (a bad setting refuses the start); job processes read them again.
+  readSettings(options.env);
   const { logger } = options;
 
   const sql =
@@ -73,80 +70,28 @@ export async function startGateway(
     throw error;
   });
 
-  const targets = new Map<string, TargetServer>();
-  for (const [name, target] of Object.entries(config.targets)) {
-    const url = connections.targets.get(name);
-    if (url === undefined) throw new GatewayError('config_invalid', `target "${name}" has no connection`);
-    targets.set(
-      name,
-      createTargetServer({
-        url,
-        scopedRole: target.scoped_role,
-        ...(target.public_host === undefined ? {} : { publicHost: target.public_host }),
-        ...(target.public_port === undefined ? {} : { publicPort: target.public_port }),
-      }),
-    );
-  }
-
-  // The data path (connectors, pipeline, fake values, detection) loads with the first job, so readiness
-  // waits only for config, keys and the state store.
-  const importDataPath = () =>
-    Promise.all([
-      import('../../compose.js'),
-      import('../../pipeline/index.js'),
-      import('../detection-setup.js'),
-    ]);
-  let dataPath: ReturnType<typeof importDataPath> | undefined;
-  const loadDataPath = (): ReturnType<typeof importDataPath> => (dataPath ??= importDataPath());
-
-  // Each run lands in a fresh database on the target server; a failed run drops what it made.
-  const execute: SnapshotExecutor = async (request, signal, onEvent) => {
-    const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }] = await loadDataPath();
-    const sourceUrl = connections.sources.get(request.source);
-    const target = targets.get(request.target);
-    const policy = policies.get(request.policy);
-    if (sourceUrl === undefined || target === undefined || policy === undefined)
-      throw new GatewayError(
-        'config_invalid',
-        'the request names a source, target or policy no longer configured',
-      );
-    const names = target.namesFor(request.id);
-    await store.recordDelivery(request.id, names.database, names.role);
-    const sinkUrl = await target.create(names);
-    try {
-      const summary = await runSnapshot({
-        source: createSource(sourceUrl.reveal().toString('utf8'), settings),
-        target: createTarget(sinkUrl.reveal().toString('utf8')),
-        policy,
-        // Loaded on the first job, not at start-up: readiness never waits for the lexicons.
-        detection: options.detection ?? (await loadDetection()),
-        selection: { schemas: [], tables: [] },
-        secret: connections.secret,
-        batchRows: config.jobs.batch_rows,
-        signal,
-        logger,
-        onEvent,
-      });
-      await target.grantRead(names);
-      return summary;
-    } catch (error) {
-      await target.drop(names).then(
-        () => store.markDropped(request.id, 'gateway'),
-        () => logger.warn('snapshot_drop_failed', { request_id: request.id }),
-      );
-      throw error;
-    }
-  };
+  const targets = createTargetServers(config, connections);
   const metrics = createGatewayMetrics();
-  const runner = createInProcessRunner({
-    metrics,
+  // Jobs run off the API's event loop: in job processes, or on `lookalike worker`s.
+  const execution = createSnapshotExecutor({
+    config,
+    connections,
     store,
-    execute,
-    concurrency: config.jobs.concurrency,
+    targets,
+    policies,
+    env: options.env,
+    logger,
+    isolation: 'child_process',
+  });
+  const runner = createJobRunner({
+    config,
+    connections,
+    store,
+    execute: execution.execute,
+    concurrency: config.jobs.run_in_process ? config.jobs.concurrency : 0,
     workerId: randomUUID(),
     logger,
-    // Embedded: one process owns the store, so any running job is from a dead gateway.
-    staleAfterMs: connections.state === null ? 0 : 60_000,
+    metrics,
   });
 
   const sweeper = createExpirySweeper({
@@ -189,7 +134,13 @@ export async function startGateway(
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  await runner.start();
+  await runner.start().catch(async (error: unknown) => {
+    await runner.stop().catch(() => undefined);
+    execution.close();
+    await new Promise((resolve) => server.close(resolve));
+    await store.close().catch(() => undefined);
+    throw error;
+  });
   sweeper.start();
   logger.info('gateway_listening', { host: address.address, port: address.port });
 
@@ -203,6 +154,7 @@ export async function startGateway(
         accepting = false;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await runner.stop();
+        execution.close();
         await sweeper.stop();
         // Idle keep-alive sockets would hold close() open until the grace period; in-flight ones finish.
         const grace = setTimeout(() => {

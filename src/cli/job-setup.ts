@@ -1,0 +1,154 @@
+import type { GatewayConfig, GatewayConnections } from '../config/index.js';
+import { GatewayError, type Logger } from '../core/index.js';
+import type { Detection } from '../detection/index.js';
+import {
+  createInProcessRunner,
+  createPgBossRunner,
+  createJobProcessPool,
+  createTargetServer,
+  type GatewayMetrics,
+  type JobRunner,
+  type SnapshotExecutor,
+  type TargetServer,
+} from '../jobs/index.js';
+import type { SnapshotEvent, SnapshotSummary } from '../pipeline/index.js';
+import type { Policy } from '../policy/index.js';
+import type { StateStore } from '../state/index.js';
+import { runSnapshotJob, settingsEnvOf, type SnapshotJobPayload } from './snapshot-job.js';
+
+/** The configured target servers by name. */
+export function createTargetServers(
+  config: GatewayConfig,
+  connections: GatewayConnections,
+): Map<string, TargetServer> {
+  const targets = new Map<string, TargetServer>();
+  for (const [name, target] of Object.entries(config.targets)) {
+    const url = connections.targets.get(name);
+    if (url === undefined) throw new GatewayError('config_invalid', `target "${name}" has no connection`);
+    targets.set(
+      name,
+      createTargetServer({
+        url,
+        scopedRole: target.scoped_role,
+        ...(target.public_host === undefined ? {} : { publicHost: target.public_host }),
+        ...(target.public_port === undefined ? {} : { publicPort: target.public_port }),
+      }),
+    );
+  }
+  return targets;
+}
+
+export interface SnapshotExecutorDeps {
+  readonly config: GatewayConfig;
+  readonly connections: GatewayConnections;
+  readonly store: StateStore;
+  readonly targets: ReadonlyMap<string, TargetServer>;
+  readonly policies: ReadonlyMap<string, Policy>;
+  /** The environment whose `LOOKALIKE_*` settings the runs use. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+  /**
+   * `child_process`: each run in a job process (the gateway: its event loop serves the API);
+   * `this_process`: here (a worker, whose event loop serves nothing else).
+   */
+  readonly isolation: 'child_process' | 'this_process';
+  /** Detection for `this_process` runs (tests); loaded on the first job when not given. */
+  readonly detection?: Detection;
+}
+
+export interface SnapshotExecution {
+  readonly execute: SnapshotExecutor;
+  /** Ends idle job processes (after the runner has stopped). */
+  close(): void;
+}
+
+/** Each run lands in a fresh database on its target server; a failed run drops what it made. */
+export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExecution {
+  const { store, logger } = deps;
+  const settingsEnv = settingsEnvOf(deps.env);
+  const pool = deps.isolation === 'child_process' ? createJobProcessPool({ entry: jobProcessEntry() }) : null;
+  const execute: SnapshotExecutor = async (request, signal, onEvent) => {
+    const sourceUrl = deps.connections.sources.get(request.source);
+    const target = deps.targets.get(request.target);
+    const policy = deps.policies.get(request.policy);
+    if (sourceUrl === undefined || target === undefined || policy === undefined)
+      throw new GatewayError(
+        'config_invalid',
+        'the request names a source, target or policy no longer configured',
+      );
+    const names = target.namesFor(request.id);
+    // Recorded before it exists: whatever a crash leaves half-made is known to the expiry sweep.
+    await store.recordDelivery(request.id, names.database, names.role);
+    const sinkUrl = await target.create(names);
+    try {
+      const payload: SnapshotJobPayload = {
+        sourceUrl: sourceUrl.reveal().toString('utf8'),
+        sinkUrl: sinkUrl.reveal().toString('utf8'),
+        policy,
+        secret: new Uint8Array(deps.connections.secret.reveal()),
+        batchRows: deps.config.jobs.batch_rows,
+        settingsEnv,
+      };
+      const summary =
+        pool === null
+          ? await runSnapshotJob(payload, signal, onEvent, logger, deps.detection)
+          : await pool.run<SnapshotEvent, SnapshotSummary>({ payload, signal, onEvent, logger });
+      await target.grantRead(names);
+      return summary;
+    } catch (error) {
+      await target.drop(names).then(
+        () => store.markDropped(request.id, 'gateway'),
+        () => logger.warn('snapshot_drop_failed', { request_id: request.id }),
+      );
+      throw error;
+    }
+  };
+  return { execute, close: () => pool?.close() };
+}
+
+export interface JobRunnerDeps {
+  readonly config: GatewayConfig;
+  readonly connections: GatewayConnections;
+  readonly store: StateStore;
+  readonly execute: SnapshotExecutor;
+  /** Jobs run at once here (0: this process only enqueues). */
+  readonly concurrency: number;
+  readonly workerId: string;
+  readonly logger: Logger;
+  readonly metrics?: GatewayMetrics;
+  readonly onLivenessLost?: () => void;
+}
+
+/**
+ * The queue for the configured state store: pg-boss on PostgreSQL (shared by every gateway and worker on
+ * that database), an in-process queue on the embedded store (one process).
+ */
+export function createJobRunner(deps: JobRunnerDeps): JobRunner {
+  const common = {
+    store: deps.store,
+    execute: deps.execute,
+    concurrency: deps.concurrency,
+    workerId: deps.workerId,
+    logger: deps.logger,
+    ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+  };
+  if (deps.connections.state === null) {
+    if (deps.concurrency === 0)
+      throw new GatewayError(
+        'config_invalid',
+        'jobs.run_in_process: false needs a PostgreSQL state store (state.connection): the embedded one is single-process',
+      );
+    // Embedded: one process owns the store, so any running job is from a dead gateway.
+    return createInProcessRunner({ ...common, staleAfterMs: 0 });
+  }
+  return createPgBossRunner({
+    ...common,
+    stateUrl: deps.connections.state,
+    ...(deps.onLivenessLost === undefined ? {} : { onLivenessLost: deps.onLivenessLost }),
+  });
+}
+
+/** The job process's module beside this one (source under tsx, compiled under dist/). */
+function jobProcessEntry(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './job-process.ts' : './job-process.js', import.meta.url);
+}
