@@ -119,17 +119,31 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
 /** The index's capacity: ~11.7 M values in 128 MB (see FingerprintSet), with a margin for estimates. */
 const LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.8);
 const MAX_LEAK_SCAN_PASSES = 64;
-/** Fingerprints per indexed cell, on average (a name adds its first word; text adds its emails and phones). */
-const VALUES_PER_CELL = 2;
+/** Fingerprints a source cell adds, by its column's role (a name adds its first word; text its emails/phones). */
+const VALUES_PER_CELL: Readonly<Record<ColumnRole, number>> = {
+  email: 1,
+  phone: 1,
+  full_name: 2,
+  identifier: 2,
+  shape: 1,
+  text: 1,
+  json: 4,
+  first_name: 0,
+  last_name: 0,
+  quiet: 0,
+};
 
-/** Passes the source's estimated size needs (planner estimates: a second look corrects them). */
+/** Passes the source's estimated size needs (planner estimates: an overflowing pass corrects them). */
 function leakScanPasses(tables: readonly VerifiedTable[], schema: DatabaseSchema, capacity: number): number {
   let values = 0;
   for (const table of tables) {
     const rows = schema.tables.find((t) => sameTable(t.ref, table.table))?.estimatedRows ?? 0;
-    values += Math.max(0, rows) * (table.sourceColumns.length + (table.sourcePair === null ? 0 : 1));
+    const perRow =
+      table.sourceColumns.reduce((n, c) => n + VALUES_PER_CELL[c.role], 0) +
+      (table.sourcePair === null ? 0 : 2);
+    values += Math.max(0, rows) * perRow;
   }
-  return Math.min(MAX_LEAK_SCAN_PASSES, Math.max(1, Math.ceil((values * VALUES_PER_CELL) / capacity)));
+  return Math.min(MAX_LEAK_SCAN_PASSES, Math.max(1, Math.ceil(values / capacity)));
 }
 
 interface LeakScan {
