@@ -41,16 +41,12 @@ export function createTextDetector(
   // The text passes own people, places and organisations (titles, greetings, street lines, postal codes,
   // legal forms): the catalogue's regexes for those kinds would only repeat them, at a fifth of the scan cost.
   const entities = catalogue.ids.filter((id) => !text.kinds.has(id));
-  const combine = (input: string, ...found: TextSpan[][]): TextSpan[] =>
-    keepBest(
-      found.flat().filter((s) => s.score >= threshold && s.end > s.start),
-      input.length,
-    );
   return {
     detect(input: string): TextSpan[] {
       if (input.length === 0) return [];
       return combine(
         input,
+        threshold,
         findPatternSpans(input, catalogue, { entities }),
         text.findTextEntitySpans(input),
         known === undefined ? [] : known.find(input),
@@ -66,12 +62,30 @@ export function createTextDetector(
         const passes = batch.map((t) => (t.length === 0 ? [] : text.findTextEntitySpans(t)));
         const knownSpans = batch.map((t) => (known === undefined || t.length === 0 ? [] : known.find(t)));
         batch.forEach((t, i) =>
-          out.push(t.length === 0 ? [] : combine(t, patterns[i] ?? [], passes[i] ?? [], knownSpans[i] ?? [])),
+          out.push(
+            t.length === 0
+              ? []
+              : combine(t, threshold, patterns[i] ?? [], passes[i] ?? [], knownSpans[i] ?? []),
+          ),
         );
       }
       return out;
     },
   };
+}
+
+/** The spans of every stage at or above the threshold, overlaps resolved. */
+function combine(
+  input: string,
+  threshold: number,
+  patterns: readonly TextSpan[],
+  passes: readonly TextSpan[],
+  known: readonly TextSpan[],
+): TextSpan[] {
+  const spans: TextSpan[] = [];
+  for (const found of [patterns, passes, known])
+    for (const s of found) if (s.score >= threshold && s.end > s.start) spans.push(s);
+  return keepBest(spans, input.length);
 }
 
 /**

@@ -193,3 +193,33 @@ describe('digit_run prefilter', () => {
     expect(found('March 19855 and 12 March 198').filter((s) => s.startsWith('DATE_TIME'))).toEqual([]);
   });
 });
+
+describe('scan plan: prefilters worked out once per catalogue must not skip a rule that can match', () => {
+  it('a rule too weak for one minScore is skipped there and still scanned under a lower one', () => {
+    // The bare account-number rule scores 0.04: no candidate of it can reach 0.5, so it is not scanned
+    // at 0.5 — and the plan made for 0.5 must not keep it from being read at 0.
+    const text = 'x 4111111111111111 y';
+    expect(scoreOf(text, 'US_BANK_NUMBER', 0.5)).toBeUndefined();
+    expect(scoreOf(text, 'US_BANK_NUMBER', 0)).toBe(0.04);
+    expect(scoreOf(text, 'CREDIT_CARD', 0.5)).toBe(0.85);
+    // With context the same rule reaches the default threshold.
+    expect(found('bank account number 12345678901').some((s) => s.startsWith('US_BANK_NUMBER:'))).toBe(true);
+  });
+
+  it('literals shared by several rules are tested once, case-insensitively, for each rule that needs them', () => {
+    expect(found('PASSWORD: Tr0ub4dor&3')).toContain('PASSWORD:Tr0ub4dor&3');
+    // "age" fails for the second rule but "old" holds: a literal memo must not leak from one rule to another.
+    expect(found('she is 42 years old')).toContain('AGE:42');
+    expect(found('Patient aged 42, admitted')).toContain('AGE:42');
+  });
+
+  it('plans per `entities` array: each array gets its own, and a derived entity scans its source rules', () => {
+    const text = 'born on 12 March 1985, mail jane.roe@example.com';
+    const email = findPatternSpans(text, catalogue, { entities: ['EMAIL_ADDRESS'] });
+    const birth = findPatternSpans(text, catalogue, { entities: ['DATE_OF_BIRTH'] });
+    expect(email.map((s) => s.type)).toEqual(['EMAIL_ADDRESS']);
+    expect(birth.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual([
+      'DATE_OF_BIRTH:12 March 1985',
+    ]);
+  });
+});

@@ -1,5 +1,4 @@
 import type { CatalogueEntity, CompiledPattern, EntityCatalogue } from '../catalogue/index.js';
-import { matchesTerms } from '../catalogue/index.js';
 import type { ContextTerms } from '../catalogue/index.js';
 import type { TextSpan } from '../detection-types.js';
 import { wordsAfter, wordsBefore } from './context-window.js';
@@ -74,23 +73,6 @@ function scan(text: string, pattern: CompiledPattern, out: Candidate[]): void {
   }
 }
 
-function containsAny(text: string, literals: readonly string[]): boolean {
-  for (const literal of literals) if (text.includes(literal)) return true;
-  return false;
-}
-
-const wantedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-
-/** The set of an `entities` option, built once per array (a combiner passes the same array every call). */
-function wantedSet(entities: readonly string[]): ReadonlySet<string> {
-  let set = wantedSets.get(entities);
-  if (set === undefined) {
-    set = new Set(entities);
-    wantedSets.set(entities, set);
-  }
-  return set;
-}
-
 /** Every bounded digit run of the text, once for all bare digit-run rules. */
 function digitRunsOf(text: string, re: RegExp): { start: number; end: number; text: string }[] {
   const out: { start: number; end: number; text: string }[] = [];
@@ -99,6 +81,128 @@ function digitRunsOf(text: string, re: RegExp): { start: number; end: number; te
     out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
   }
   return out;
+}
+
+/** One rule of a source entity, with its prefilter literals as indices into the plan's distinct literals. */
+interface PatternStep {
+  readonly pattern: CompiledPattern;
+  readonly literals: readonly number[] | undefined;
+}
+
+/** One wanted entity: where its candidates come from and what is constant across calls. */
+interface EntityStep {
+  readonly entity: CatalogueEntity;
+  /** Index into `ScanPlan.sources`. */
+  readonly source: number;
+  readonly derived: boolean;
+  readonly suffix: string;
+  readonly hasContext: boolean;
+}
+
+/**
+ * What a catalogue and an `entities` option ask for, worked out once instead of on every text: the wanted
+ * entities in catalogue order, the entities whose rules are scanned, and the distinct prefilter literals
+ * (each tested once per text however many rules share it).
+ */
+interface ScanPlan {
+  readonly steps: readonly EntityStep[];
+  readonly sources: readonly (readonly PatternStep[])[];
+  readonly literals: readonly string[];
+  readonly widest: { before: number; after: number };
+  /** Per `minScore`: rules that no wanted entity could score at or above it (never scanned). */
+  readonly dead: Map<number, readonly (readonly boolean[])[]>;
+}
+
+/** Plans per catalogue: one for "all entities", one per `entities` array (a combiner passes the same array every call). */
+const plans = new WeakMap<
+  EntityCatalogue,
+  { all?: ScanPlan; byOption: WeakMap<readonly string[], ScanPlan> }
+>();
+
+function planOf(catalogue: EntityCatalogue, entities: readonly string[] | undefined): ScanPlan {
+  let cached = plans.get(catalogue);
+  if (cached === undefined) {
+    cached = { byOption: new WeakMap() };
+    plans.set(catalogue, cached);
+  }
+  let plan = entities === undefined ? cached.all : cached.byOption.get(entities);
+  if (plan !== undefined) return plan;
+  const wanted = entities === undefined ? undefined : new Set(entities);
+  const sourceIndex = new Map<string, number>();
+  const sources: PatternStep[][] = [];
+  const literals: string[] = [];
+  const literalIndex = new Map<string, number>();
+  const steps: EntityStep[] = [];
+  for (const entity of catalogue.entities) {
+    if (wanted !== undefined && !wanted.has(entity.id)) continue;
+    const source = entity.patternsFrom === undefined ? entity : catalogue.get(entity.patternsFrom);
+    if (source === undefined || source.patterns.length === 0) continue;
+    let index = sourceIndex.get(source.id);
+    if (index === undefined) {
+      index = sources.length;
+      sourceIndex.set(source.id, index);
+      sources.push(
+        source.patterns.map((pattern) => ({
+          pattern,
+          literals: pattern.anyOfLiterals?.map((literal) => {
+            let at = literalIndex.get(literal);
+            if (at === undefined) {
+              at = literals.length;
+              literals.push(literal);
+              literalIndex.set(literal, at);
+            }
+            return at;
+          }),
+        })),
+      );
+    }
+    steps.push({
+      entity,
+      source: index,
+      derived: entity.patternsFrom !== undefined && entity.derivedScore !== undefined,
+      suffix: entity.patternsFrom === undefined ? '' : `>${entity.id.toLowerCase()}`,
+      hasContext: entity.context.words.size > 0 || entity.context.phrases.length > 0,
+    });
+  }
+  plan = { steps, sources, literals, widest: widest(catalogue), dead: new Map() };
+  if (entities === undefined) cached.all = plan;
+  else cached.byOption.set(entities, plan);
+  return plan;
+}
+
+/** The best score a candidate of `pattern` can reach for this entity (validator passed, context found). */
+function ceilingOf(step: EntityStep, pattern: CompiledPattern, d: EntityCatalogue['defaults']): number {
+  const { entity } = step;
+  const score = step.derived ? (entity.derivedScore ?? 0) : pattern.score;
+  const validatedScore = Math.max(
+    score,
+    Math.min(d.validated_max_without_context, score + d.validation_boost),
+  );
+  return (
+    (entity.validate === undefined ? score : validatedScore) + (step.hasContext ? entity.contextBoost : 0)
+  );
+}
+
+/** Rules whose every candidate would be dropped below `minScore` by every entity that reads them. */
+function deadRules(
+  plan: ScanPlan,
+  minScore: number,
+  d: EntityCatalogue['defaults'],
+): readonly (readonly boolean[])[] {
+  let dead = plan.dead.get(minScore);
+  if (dead === undefined) {
+    const live = plan.sources.map((rules) => rules.map(() => false));
+    for (const step of plan.steps) {
+      const rules = plan.sources[step.source] ?? [];
+      const flags = live[step.source] ?? [];
+      rules.forEach((r, i) => {
+        if (ceilingOf(step, r.pattern, d) >= minScore) flags[i] = true;
+      });
+    }
+    dead = live.map((flags) => flags.map((l) => !l));
+    plan.dead.set(minScore, dead);
+  }
+  return dead;
 }
 
 /** The words around each candidate span, read once per span however many entities share it. */
@@ -122,10 +226,25 @@ class ContextCache {
       this.#windows.set(key, w);
     }
     // Phrases are matched on each side separately so that they never span the value itself.
-    const before = size.before >= w.before.length ? w.before : w.before.slice(w.before.length - size.before);
-    const after = size.after >= w.after.length ? w.after : w.after.slice(0, size.after);
-    return matchesTerms(before, terms) || matchesTerms(after, terms);
+    const { before, after } = w;
+    return (
+      matchesTermsIn(before, Math.max(0, before.length - size.before), before.length, terms) ||
+      matchesTermsIn(after, 0, Math.min(size.after, after.length), terms)
+    );
   }
+}
+
+/** `matchesTerms` on `words[from, to)`, without copying that part of the window. */
+function matchesTermsIn(words: readonly string[], from: number, to: number, terms: ContextTerms): boolean {
+  for (let i = from; i < to; i++) if (terms.words.has(words[i] ?? '')) return true;
+  for (const phrase of terms.phrases) {
+    for (let i = from; i + phrase.length <= to; i++) {
+      let all = true;
+      for (let j = 0; j < phrase.length && all; j++) all = words[i + j] === phrase[j];
+      if (all) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -150,43 +269,54 @@ export function findScoredPatternSpans(
   if (text.length === 0) return [];
   const d = catalogue.defaults;
   const minScore = options.minScore ?? d.min_score;
-  const wanted = options.entities === undefined ? undefined : wantedSet(options.entities);
+  const plan = planOf(catalogue, options.entities);
+  const dead = deadRules(plan, minScore, d);
   const { digits, runs: runLengths } = digitStats(text);
-  const context = new ContextCache(text, widest(catalogue));
-  const hits = new Map<string, Candidate[]>();
+  const context = new ContextCache(text, plan.widest);
+  const hits: (Candidate[] | undefined)[] = new Array<Candidate[] | undefined>(plan.sources.length);
+  // 0: not tested yet, 1: the lower-cased text holds the literal, 2: it does not.
+  const literalSeen = new Uint8Array(plan.literals.length);
   let runs: { start: number; end: number; text: string }[] | undefined;
   let lowered: string | undefined;
-  const candidatesOf = (entity: CatalogueEntity): Candidate[] => {
-    let found = hits.get(entity.id);
-    if (found === undefined) {
-      found = [];
-      for (const p of entity.patterns) {
+  const spans: ScoredSpan[] = [];
+  for (const step of plan.steps) {
+    let candidates = hits[step.source];
+    if (candidates === undefined) {
+      candidates = [];
+      const rules = plan.sources[step.source] ?? [];
+      const deadHere = dead[step.source] ?? [];
+      for (let r = 0; r < rules.length; r++) {
+        const { pattern: p, literals } = rules[r] as PatternStep;
+        if (deadHere[r] === true) continue;
         if (digits < p.minDigits) continue;
         if (p.runLength > 0 && (runLengths & (1 << p.runLength)) === 0) continue;
-        if (p.anyOfLiterals !== undefined) {
-          lowered ??= text.toLowerCase();
-          if (!containsAny(lowered, p.anyOfLiterals)) continue;
+        if (literals !== undefined) {
+          let any = false;
+          for (const l of literals) {
+            let seen = literalSeen[l] ?? 0;
+            if (seen === 0) {
+              lowered ??= text.toLowerCase();
+              seen = lowered.includes(plan.literals[l] ?? '') ? 1 : 2;
+              literalSeen[l] = seen;
+            }
+            if (seen === 1) {
+              any = true;
+              break;
+            }
+          }
+          if (!any) continue;
         }
         if (p.digitRun === undefined || catalogue.digitRuns === undefined) {
-          scan(text, p, found);
+          scan(text, p, candidates);
           continue;
         }
         runs ??= digitRunsOf(text, catalogue.digitRuns);
-        for (const run of runs) if (p.digitRun.test(run.text)) found.push({ ...run, pattern: p });
+        for (const run of runs) if (p.digitRun.test(run.text)) candidates.push({ ...run, pattern: p });
       }
-      hits.set(entity.id, found);
+      hits[step.source] = candidates;
     }
-    return found;
-  };
-  const spans: ScoredSpan[] = [];
-  for (const entity of catalogue.entities) {
-    if (wanted !== undefined && !wanted.has(entity.id)) continue;
-    const source = entity.patternsFrom === undefined ? entity : catalogue.get(entity.patternsFrom);
-    if (source === undefined || source.patterns.length === 0) continue;
-    const derived = entity.patternsFrom !== undefined && entity.derivedScore !== undefined;
-    const suffix = entity.patternsFrom === undefined ? '' : `>${entity.id.toLowerCase()}`;
-    const hasContext = entity.context.words.size > 0 || entity.context.phrases.length > 0;
-    for (const c of candidatesOf(source)) {
+    const { entity, derived, suffix, hasContext } = step;
+    for (const c of candidates) {
       let score = derived ? (entity.derivedScore ?? 0) : c.pattern.score;
       // The best this candidate can reach; below the threshold, skip the validator and the context.
       const validatedScore = Math.max(

@@ -229,13 +229,19 @@ function cityRunBefore(ctx: TextContext, j: number, taken: SpanIndex, except?: F
     if (!sameLine(ctx, k)) break;
   }
   if (first === -1) return undefined;
-  const { addresses } = ctx.resources;
-  const everyday = (i: number): boolean =>
-    !ctx.caseless && (ctx.nameFlags(i) & NAME_COMMON) !== 0 && !addresses.cityPrefixes.has(ctx.folded(i));
   // Everyday words at the front are not part of the name ("Hello Springfield").
-  while (first < j && everyday(first)) first++;
-  if (everyday(first)) return undefined;
+  while (first < j && everyday(ctx, first)) first++;
+  if (everyday(ctx, first)) return undefined;
   return run(ctx, first, j);
+}
+
+/** An everyday word that is no town prefix, in text that has letter cases. */
+function everyday(ctx: TextContext, i: number): boolean {
+  return (
+    !ctx.caseless &&
+    (ctx.nameFlags(i) & NAME_COMMON) !== 0 &&
+    !ctx.resources.addresses.cityPrefixes.has(ctx.folded(i))
+  );
 }
 
 /** Countries, states and known towns from the gazetteer. */
@@ -348,7 +354,6 @@ function postalCandidates(ctx: TextContext, found: SpanIndex): Postal[] {
 function structuralCities(ctx: TextContext, found: SpanIndex, postals: Postal[]): void {
   const { text } = ctx;
   const byStart = new Map(postals.map((p) => [p.start, p]));
-  const postalAt = (offset: number): Postal | undefined => byStart.get(offset);
   // "Springfield, IL 62704", "Kaylinburgh, West Virginia": the words before ", <state>".
   for (const state of found.list.filter((s) => s.type === 'STATE')) {
     if (text.charAt(state.start - 2) !== ',' && text.charAt(state.start - 1) !== ',') continue;
@@ -361,7 +366,7 @@ function structuralCities(ctx: TextContext, found: SpanIndex, postals: Postal[])
     const gap = /^(?:,[ \t]*|[ \t]*\n[ \t]*)/.exec(text.slice(street.end, street.end + 8));
     if (gap === null) continue;
     const offset = street.end + gap[0].length;
-    const postal = postalAt(offset);
+    const postal = byStart.get(offset);
     if (postal !== undefined) {
       postal.accepted = true;
       continue;
@@ -438,9 +443,9 @@ function townShape(ctx: TextContext, r: Run): 'strong' | 'ending' | 'weak' | nul
   for (let k = r.first + 1; k <= r.last; k++) if (suffixPhraseAt(ctx, k) === r.last - k + 1) return 'strong';
   const tail = words[words.length - 1] ?? '';
   if (addresses.cityInfixes.some((infix) => tail.includes(infix))) return 'strong';
-  const known = (w: string): boolean => names.isFirstName(w) || names.isLastName(w) || names.isCommonWord(w);
   // An ending alone ("-port", "-ville") is weaker than a prefix or suffix phrase: "Passport", "Report".
-  if (endsWithAny(tail, addresses.cityEndings)) return known(tail) ? 'weak' : 'ending';
+  if (endsWithAny(tail, addresses.cityEndings))
+    return names.isFirstName(tail) || names.isLastName(tail) || names.isCommonWord(tail) ? 'weak' : 'ending';
   if (endsWithAny(tail, addresses.shortCityEndings) && !names.isCommonWord(tail)) return 'weak';
   return null;
 }

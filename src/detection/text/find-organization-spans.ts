@@ -122,6 +122,31 @@ function trimLeadingCommon(ctx: TextContext, start: number, end: number): number
 
 const CONJUNCTIONS = new Set(['and', 'und', 'et', 'e', 'y', '&']);
 
+/** Token `i` is a capitalised known surname (parts of a hyphenated one all are), not an everyday word. */
+function isSurname(ctx: TextContext, i: number): boolean {
+  const t = ctx.tokens[i];
+  if (t?.kind !== 'word' || t.shape === 'lower') return false;
+  const flags = ctx.nameFlags(i);
+  if ((flags & NAME_COMMON) !== 0) return false;
+  const f = ctx.folded(i);
+  if (!f.includes('-')) return (flags & NAME_LAST) !== 0 || f.startsWith("o'");
+  const { names } = ctx.resources;
+  return f.split('-').every((p) => names.isLastName(p) || p.startsWith("o'"));
+}
+
+/** A surname at token `i`, possibly two-word with a particle ("van Dijk", "de Jonge"): its last token, or -1. */
+function surnamePart(ctx: TextContext, i: number): number {
+  const { tokens } = ctx;
+  const t = tokens[i];
+  if (t === undefined) return -1;
+  if (t.shape === 'lower' && (ctx.nameFlags(i) & NAME_PARTICLE) !== 0) {
+    let k = i + 1;
+    if (tokens[k]?.shape === 'lower' && (ctx.nameFlags(k) & NAME_PARTICLE) !== 0) k++;
+    return isSurname(ctx, k) ? k : -1;
+  }
+  return isSurname(ctx, i) ? i : -1;
+}
+
 /**
  * Partnership names made of surnames: "Kerluke, Anderson and Kertzmann", "Abel, Henkel und Gromisch",
  * "Keeling - Gutmann", "Carre et Girard". Every part must be a known surname (people's first names in a
@@ -129,29 +154,8 @@ const CONJUNCTIONS = new Set(['and', 'und', 'et', 'e', 'y', '&']);
  */
 function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
   const { tokens } = ctx;
-  const { names } = ctx.resources;
-  const surname = (i: number): boolean => {
-    const t = tokens[i];
-    if (t?.kind !== 'word' || t.shape === 'lower') return false;
-    const flags = ctx.nameFlags(i);
-    if ((flags & NAME_COMMON) !== 0) return false;
-    const f = ctx.folded(i);
-    if (!f.includes('-')) return (flags & NAME_LAST) !== 0 || f.startsWith("o'");
-    return f.split('-').every((p) => names.isLastName(p) || p.startsWith("o'"));
-  };
-  // A surname, possibly two-word with a particle ("van Dijk", "de Jonge").
-  const part = (i: number): number => {
-    const t = tokens[i];
-    if (t === undefined) return -1;
-    if (t.shape === 'lower' && (ctx.nameFlags(i) & NAME_PARTICLE) !== 0) {
-      let k = i + 1;
-      if (tokens[k]?.shape === 'lower' && (ctx.nameFlags(k) & NAME_PARTICLE) !== 0) k++;
-      return surname(k) ? k : -1;
-    }
-    return surname(i) ? i : -1;
-  };
   for (let i = 0; i < tokens.length; i++) {
-    const firstEnd = part(i);
+    const firstEnd = surnamePart(ctx, i);
     if (firstEnd < 0) continue;
     const start = tokens[i]?.start ?? 0;
     let k = firstEnd;
@@ -164,13 +168,13 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
       if (sep === undefined) break;
       let next = -1;
       if (sep.text === ',' && sep.start === tokens[k]?.end) {
-        next = part(k + 2);
+        next = surnamePart(ctx, k + 2);
         if (next >= 0) commas++;
       } else if (sep.text === '-' && sep.spaceBefore && parts === 1) {
-        next = part(k + 2);
+        next = surnamePart(ctx, k + 2);
         dash = next >= 0;
       } else if (sep.spaceBefore && CONJUNCTIONS.has(ctx.folded(k + 1))) {
-        next = part(k + 2);
+        next = surnamePart(ctx, k + 2);
         if (next >= 0) closed = true;
       }
       if (next < 0) break;

@@ -169,12 +169,6 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
 function candidateRuns(ctx: TextContext): Word[][] {
   const runs: Word[][] = [];
   let run: Word[] = [];
-  const close = (): void => {
-    while (run.length > 0 && run[run.length - 1]?.kind === 'particle') run.pop();
-    while (run.length > 0 && run[0]?.kind === 'particle') run.shift();
-    if (run.length > 0) runs.push(run);
-    run = [];
-  };
   for (let i = 0; i < ctx.tokens.length; i++) {
     const token = ctx.tokens[i];
     if (token === undefined) continue;
@@ -182,17 +176,25 @@ function candidateRuns(ctx: TextContext): Word[][] {
     const particle = token.kind === 'word' && token.shape === 'lower' ? classify(ctx, i, false) : null;
     const joined = run.length > 0 && (token.spaceBefore || ctx.tokens[i - 1]?.text === '.');
     if (word !== null && word.kind !== 'common' && word.kind !== 'other') {
-      if (!joined) close();
+      if (!joined) run = closeRun(run, runs);
       run.push(word);
       if (word.kind === 'initial' && word.end > token.end) i++;
     } else if (particle?.kind === 'particle' && run.length > 0 && joined) {
       run.push(particle);
     } else {
-      close();
+      run = closeRun(run, runs);
     }
   }
-  close();
+  closeRun(run, runs);
   return runs;
+}
+
+/** Ends a run: particles at either end are dropped, what is left joins `runs`; returns a new empty run. */
+function closeRun(run: Word[], runs: Word[][]): Word[] {
+  while (run.length > 0 && run[run.length - 1]?.kind === 'particle') run.pop();
+  while (run.length > 0 && run[0]?.kind === 'particle') run.shift();
+  if (run.length > 0) runs.push(run);
+  return run.length > 0 ? [] : run;
 }
 
 function isPlace(ctx: TextContext, run: readonly Word[]): boolean {
@@ -208,11 +210,16 @@ function scoreRun(
 ): number | null {
   const words = run.filter((w) => w.kind !== 'particle');
   const upper = words.every((w) => ctx.tokens[w.index]?.shape === 'upper' || w.kind === 'initial');
-  const count = (kind: Kind): number => words.filter((w) => w.kind === kind).length;
-  const strong = count('strong');
-  const weak = count('weak');
-  const unknown = count('unknown');
-  const initials = count('initial');
+  let strong = 0;
+  let weak = 0;
+  let unknown = 0;
+  let initials = 0;
+  for (const w of words) {
+    if (w.kind === 'strong') strong++;
+    else if (w.kind === 'weak') weak++;
+    else if (w.kind === 'unknown') unknown++;
+    else if (w.kind === 'initial') initials++;
+  }
   const hasFirst = words.some((w) => w.first);
   const hasLast = words.some((w) => w.last);
   if (words.length === 0 || words.length > 6 || initials === words.length) return 0;
@@ -276,6 +283,12 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
   }
 }
 
+/** Some character of [start, end) is marked in `mask`. */
+function isClaimed(mask: Uint8Array, start: number, end: number): boolean {
+  for (let c = start; c < end; c++) if (mask[c] === 1) return true;
+  return false;
+}
+
 /**
  * Person spans of the text. `claimed` ranges (streets, towns, companies already found by their structure)
  * are not read as names: a run that touches one is dropped.
@@ -283,19 +296,15 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
 export function personSpansOf(ctx: TextContext, claimed: readonly Range[] = []): TextSpan[] {
   const spans: TextSpan[] = [];
   // One mark per character: overlap tests stay linear on long documents.
-  const mask = new Uint8Array(ctx.text.length + 1);
+  const mask = new Uint8Array(claimed.length > 0 ? ctx.text.length + 1 : 0);
   for (const c of claimed) mask.fill(1, Math.max(0, c.start), Math.min(mask.length, c.end));
-  const isClaimed = (start: number, end: number): boolean => {
-    for (let c = start; c < end; c++) if (mask[c] === 1) return true;
-    return false;
-  };
   for (const run of candidateRuns(ctx)) {
     const head = run[0];
     const tail = run[run.length - 1];
     if (head === undefined || tail === undefined) continue;
     const runStart = ctx.tokens[head.index]?.start ?? 0;
     const runEnd = tail.end;
-    if (claimed.length > 0 && isClaimed(runStart, runEnd)) continue;
+    if (claimed.length > 0 && isClaimed(mask, runStart, runEnd)) continue;
     const context = contextBefore(ctx, head.index);
     const start = ctx.tokens[head.index]?.start ?? 0;
     const end = tail.kind === 'initial' ? (ctx.tokens[tail.index]?.end ?? tail.end) : tail.end;
@@ -315,7 +324,7 @@ export function personSpansOf(ctx: TextContext, claimed: readonly Range[] = []):
   }
   lowercaseNames(ctx, spans);
   if (claimed.length > 0) {
-    const free = spans.filter((s) => !isClaimed(s.start, s.end));
+    const free = spans.filter((s) => !isClaimed(mask, s.start, s.end));
     return free.sort((a, b) => a.start - b.start);
   }
   return spans.sort((a, b) => a.start - b.start);

@@ -125,16 +125,22 @@ function extendSecondary(scan: Scan, i: number, end: number): { end: number; nex
 
 /** "221B Baker Street", "1600 N Pennsylvania Ave NW", "12 rue de la Paix", "864 Avenida Maria Helena". */
 function numberFirst(scan: Scan, i: number): AddressMatch | undefined {
-  const { tokens, folded } = { tokens: scan.ctx.tokens, folded: (k: number) => scan.ctx.folded(k) };
+  const { ctx } = scan;
+  const { tokens } = ctx;
   let j = i + 1;
   // "12, rue de la Paix": a comma after the number only before a leading street type.
-  if (tokens[j]?.text === ',' && joined(scan, j + 1) && scan.vocab.leadingTypes.has(folded(j + 1))) j++;
+  if (tokens[j]?.text === ',' && joined(scan, j + 1) && scan.vocab.leadingTypes.has(ctx.folded(j + 1))) j++;
   else if (!joined(scan, j)) return undefined;
-  if (tokens[j]?.kind === 'word' && DIRECTIONS.has(folded(j)) && joined(scan, j + 1) && isNameWord(scan, j)) {
+  if (
+    tokens[j]?.kind === 'word' &&
+    DIRECTIONS.has(ctx.folded(j)) &&
+    joined(scan, j + 1) &&
+    isNameWord(scan, j)
+  ) {
     const d = withDot(scan, j);
     if (joined(scan, d.next)) j = d.next;
   }
-  const head = folded(j);
+  const head = ctx.folded(j);
   if (
     tokens[j]?.kind === 'word' &&
     (scan.vocab.leadingTypes.has(head) || scan.vocab.weakLeadingTypes.has(head))
@@ -149,16 +155,17 @@ function numberFirst(scan: Scan, i: number): AddressMatch | undefined {
   for (let k = j; k < j + 5 && k < tokens.length; k++) {
     if (k > j && !joined(scan, k)) return undefined;
     if (!isNameWord(scan, k)) return undefined;
-    if (names >= 1 && scan.vocab.trailingTypes.has(folded(k))) {
+    if (names >= 1 && scan.vocab.trailingTypes.has(ctx.folded(k))) {
       let last = withDot(scan, k);
       // "Park Lane", "Kennedy End Road": a second type word directly after the first belongs to it.
       if (
         joined(scan, last.next) &&
         isNameWord(scan, last.next) &&
-        scan.vocab.trailingTypes.has(folded(last.next))
+        scan.vocab.trailingTypes.has(ctx.folded(last.next))
       )
         last = withDot(scan, last.next);
-      if (joined(scan, last.next) && POST_DIRECTIONS.has(folded(last.next))) last = withDot(scan, last.next);
+      if (joined(scan, last.next) && POST_DIRECTIONS.has(ctx.folded(last.next)))
+        last = withDot(scan, last.next);
       const unit = extendSecondary(scan, last.next, last.end);
       return { start: tokens[i]?.start ?? 0, end: unit.end, numbered: true };
     }

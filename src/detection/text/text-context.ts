@@ -51,65 +51,90 @@ function sentenceWindow(text: string, start: number, end: number): [number, numb
   return [from, to];
 }
 
+/**
+ * A class rather than an object of closures: one context per text, and its methods live on the prototype
+ * instead of being made again for every text (measurable on short texts).
+ */
+class SharedTextContext implements TextContext {
+  readonly tokens: readonly TextToken[];
+  readonly caseless: boolean;
+  readonly #folded: (string | undefined)[];
+  // -1: not looked up yet. One lexicon lookup per token serves every pass and every question.
+  readonly #flags: Int32Array;
+  readonly #placeFlags: Int32Array;
+  #ner: Map<string, readonly NerFinding[]> | undefined;
+  #calls = 0;
+
+  constructor(
+    readonly text: string,
+    readonly resources: TextResources,
+  ) {
+    const tokens = tokenizeText(text);
+    this.tokens = tokens;
+    this.#folded = new Array<string | undefined>(tokens.length);
+    this.#flags = new Int32Array(tokens.length).fill(-1);
+    this.#placeFlags = new Int32Array(tokens.length).fill(-1);
+    const cases = letterCases(text);
+    this.caseless = !cases.lower || !cases.upper;
+  }
+
+  folded(i: number): string {
+    let value = this.#folded[i];
+    if (value === undefined) {
+      value = foldToken(this.tokens[i]?.text ?? '');
+      this.#folded[i] = value;
+    }
+    return value;
+  }
+
+  nameFlags(i: number): number {
+    let value = this.#flags[i] ?? 0;
+    if (value === -1) {
+      value = this.tokens[i]?.kind === 'word' ? this.resources.names.flagsOf(this.folded(i)) : 0;
+      this.#flags[i] = value;
+    }
+    return value;
+  }
+
+  placeFlags(i: number): number {
+    let value = this.#placeFlags[i] ?? 0;
+    if (value === -1) {
+      value = this.tokens[i]?.kind === 'word' ? this.resources.places.lookup(this.folded(i)) : 0;
+      this.#placeFlags[i] = value;
+    }
+    return value;
+  }
+
+  nerAround(start: number, end: number): readonly NerFinding[] {
+    const { text } = this;
+    const budget = Math.floor(text.length / NER_CHARS_PER_CALL);
+    // Nothing asked yet and no call allowed (every text under 16 KB): no sentence to find.
+    if (this.#ner === undefined && this.#calls >= budget) return [];
+    const [from, to] = sentenceWindow(text, start, end);
+    const key = `${from}:${to}`;
+    this.#ner ??= new Map();
+    let found = this.#ner.get(key);
+    if (found === undefined && this.#calls >= budget) return [];
+    if (found === undefined) {
+      this.#calls++;
+      found = this.resources
+        .ner(text.slice(from, to))
+        .map((f) => ({ ...f, start: f.start + from, end: f.end + from }));
+      this.#ner.set(key, found);
+    }
+    return found;
+  }
+
+  nerCalls(): number {
+    return this.#calls;
+  }
+}
+
 let cached: TextContext | undefined;
 
 /** The context of `text`, reused when the three passes run one after another on the same string. */
 export function textContext(text: string, resources: TextResources): TextContext {
   if (cached?.text === text && cached.resources === resources) return cached;
-  const tokens = tokenizeText(text);
-  const folded: (string | undefined)[] = new Array<string | undefined>(tokens.length);
-  // -1: not looked up yet. One lexicon lookup per token serves every pass and every question.
-  const flags = new Int32Array(tokens.length).fill(-1);
-  const placeFlags = new Int32Array(tokens.length).fill(-1);
-  const ner = new Map<string, readonly NerFinding[]>();
-  const cases = letterCases(text);
-  let calls = 0;
-  const foldedAt = (i: number): string => {
-    let value = folded[i];
-    if (value === undefined) {
-      value = foldToken(tokens[i]?.text ?? '');
-      folded[i] = value;
-    }
-    return value;
-  };
-  const context: TextContext = {
-    text,
-    tokens,
-    resources,
-    caseless: !cases.lower || !cases.upper,
-    folded: foldedAt,
-    nameFlags(i) {
-      let value = flags[i] ?? 0;
-      if (value === -1) {
-        value = tokens[i]?.kind === 'word' ? resources.names.flagsOf(foldedAt(i)) : 0;
-        flags[i] = value;
-      }
-      return value;
-    },
-    placeFlags(i) {
-      let value = placeFlags[i] ?? 0;
-      if (value === -1) {
-        value = tokens[i]?.kind === 'word' ? resources.places.lookup(foldedAt(i)) : 0;
-        placeFlags[i] = value;
-      }
-      return value;
-    },
-    nerAround(start, end) {
-      const [from, to] = sentenceWindow(text, start, end);
-      const key = `${from}:${to}`;
-      let found = ner.get(key);
-      if (found === undefined && calls >= Math.floor(text.length / NER_CHARS_PER_CALL)) return [];
-      if (found === undefined) {
-        calls++;
-        found = resources
-          .ner(text.slice(from, to))
-          .map((f) => ({ ...f, start: f.start + from, end: f.end + from }));
-        ner.set(key, found);
-      }
-      return found;
-    },
-    nerCalls: () => calls,
-  };
-  cached = context;
-  return context;
+  cached = new SharedTextContext(text, resources);
+  return cached;
 }

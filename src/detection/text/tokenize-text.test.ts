@@ -40,3 +40,16 @@ describe('tokenizeText', () => {
     expect(letterCases('Émile')).toEqual({ upper: true, lower: true });
   });
 });
+
+describe('tokenizeText outside the Basic Multilingual Plane', () => {
+  it('reads surrogate pairs as one character and lone surrogates as punctuation', () => {
+    const text = 'Hi 𝐀𝐧𝐧𝐚 \ud800 x';
+    const tokens = tokenizeText(text).map((t) => [t.text, t.kind]);
+    expect(tokens).toEqual([
+      ['Hi', 'word'],
+      ['𝐀𝐧𝐧𝐚', 'word'],
+      ['\ud800', 'punct'],
+      ['x', 'word'],
+    ]);
+  });
+});

@@ -101,7 +101,12 @@ export function tokenizeText(text: string): TextToken[] {
   let previousEnd = 0;
   let i = 0;
   while (i < length) {
-    const [c, n] = charAt(text, i);
+    const code = text.charCodeAt(i);
+    // Not a high surrogate (the common case): one code unit, classes from the table, no pair to read.
+    let c: number;
+    let n = 1;
+    if (code < 0xd800 || code > 0xdbff) c = classOf(code);
+    else [c, n] = charAt(text, i);
     if ((c & SPACE) !== 0) {
       i += n;
       continue;
@@ -122,7 +127,11 @@ export function tokenizeText(text: string): TextToken[] {
       for (;;) {
         // One run of word characters.
         while (i < length) {
-          const [d, m] = charAt(text, i);
+          const unit = text.charCodeAt(i);
+          let d: number;
+          let m = 1;
+          if (unit < 0xd800 || unit > 0xdbff) d = classOf(unit);
+          else [d, m] = charAt(text, i);
           if ((d & WORDISH) === 0) break;
           if ((d & LETTER) !== 0) hasLetter = true;
           if ((d & DIGIT) !== 0) hasDigit = true;
