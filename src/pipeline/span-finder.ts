@@ -1,5 +1,5 @@
-import type { Detection, KnownEntityIndex } from '../detection/index.js';
-import type { SpanFinder } from '../transform/index.js';
+import type { Detection, KnownEntityIndex, TextSpan } from '../detection/index.js';
+import type { ReplaceableSpan, SpanFinder } from '../transform/index.js';
 
 /**
  * The span finder that `redact_text` and `json` use: text detection plus the source's own known values
@@ -7,11 +7,22 @@ import type { SpanFinder } from '../transform/index.js';
  */
 export function spanFinderOf(detection: Detection, known: KnownEntityIndex | undefined): SpanFinder {
   const detector = detection.textDetector(known === undefined ? {} : { knownEntities: known });
-  return (text) =>
-    detector.detect(text).map((span) => ({
+  const replaceable = (spans: readonly TextSpan[]): ReplaceableSpan[] =>
+    spans.map((span) => ({
       type: span.type,
       start: span.start,
       end: span.end,
       substitute: detection.substituteKind(span.type),
     }));
+  // The spans of the last prefetched batch only: memory is one batch of texts.
+  let prefetched = new Map<string, ReplaceableSpan[]>();
+  const find = (text: string): readonly ReplaceableSpan[] =>
+    prefetched.get(text) ?? replaceable(detector.detect(text));
+  return Object.assign(find, {
+    prefetch(texts: readonly string[]): void {
+      const distinct = [...new Set(texts)];
+      const found = detector.detectAll(distinct);
+      prefetched = new Map(distinct.map((text, i) => [text, replaceable(found[i] ?? [])]));
+    },
+  });
 }

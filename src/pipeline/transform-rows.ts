@@ -65,6 +65,15 @@ export function compileTableTransform(
     );
   });
 
+  // Free-text columns whose spans are found a batch at a time (see SpanFinder.prefetch).
+  const prose =
+    findSpans?.prefetch === undefined
+      ? []
+      : indexes.filter((index) => {
+          const plannedColumn = copied[index];
+          const column = table.columns.find((c) => c.name === plannedColumn?.name);
+          return plannedColumn?.action.kind === 'redact_text' && column?.category !== 'array';
+        });
   const count = indexes.length;
   const outputs: (string | null)[] = new Array<string | null>(count);
   const transformRow = (row: Row): void => {
@@ -80,6 +89,14 @@ export function compileTableTransform(
     transformedColumns: count,
     apply(batch: RowBatch): RowBatch {
       if (count === 0) return batch;
+      for (const index of prose) {
+        const texts: string[] = [];
+        for (const row of batch) {
+          const value = row[index];
+          if (value != null && value !== '') texts.push(value);
+        }
+        findSpans?.prefetch?.(texts);
+      }
       for (const row of batch) transformRow(row);
       return batch;
     },
