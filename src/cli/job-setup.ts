@@ -1,4 +1,4 @@
-import type { GatewayConfig, GatewayConnections } from '../config/index.js';
+import { readSecretRef, type GatewayConfig, type GatewayConnections } from '../config/index.js';
 import { GatewayError, type Logger } from '../core/index.js';
 import type { Detection } from '../detection/index.js';
 import {
@@ -6,15 +6,18 @@ import {
   createPgBossRunner,
   createJobProcessPool,
   createTargetServer,
+  createWebhookNotifier,
   type GatewayMetrics,
   type JobRunner,
   type SnapshotExecutor,
   type TargetServer,
+  type WebhookNotifier,
 } from '../jobs/index.js';
 import type { SnapshotEvent, SnapshotSummary } from '../pipeline/index.js';
 import type { Policy } from '../policy/index.js';
 import type { StateStore } from '../state/index.js';
 import { runSnapshotJob, settingsEnvOf, type SnapshotJobPayload } from './snapshot-job.js';
+import { withLogFields } from './stderr-logger.js';
 
 /** The configured target servers by name. */
 export function createTargetServers(
@@ -36,6 +39,33 @@ export function createTargetServers(
     );
   }
   return targets;
+}
+
+/** The configured webhooks, their signing secrets read now (a missing file refuses the start). */
+export async function createConfiguredNotifier(
+  config: GatewayConfig,
+  store: StateStore,
+  logger: Logger,
+  env: NodeJS.ProcessEnv,
+  backoffMs?: number,
+): Promise<WebhookNotifier> {
+  const webhooks = [];
+  for (const hook of config.webhooks)
+    webhooks.push({
+      name: hook.name,
+      url: hook.url,
+      events: hook.events,
+      secret: await readSecretRef({ file: hook.secret_file }, env, `webhook "${hook.name}" secret`),
+      attempts: hook.attempts,
+      timeoutMs: hook.timeout_ms,
+      expiringMs: hook.expiring_minutes * 60_000,
+    });
+  return createWebhookNotifier({
+    webhooks,
+    store,
+    logger,
+    ...(backoffMs === undefined ? {} : { backoffMs }),
+  });
 }
 
 export interface SnapshotExecutorDeps {
@@ -89,10 +119,12 @@ export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExec
         batchRows: deps.config.jobs.batch_rows,
         settingsEnv,
       };
+      // The run's own events name the request they serve.
+      const runLogger = withLogFields(logger, { request_id: request.id });
       const summary =
         pool === null
-          ? await runSnapshotJob(payload, signal, onEvent, logger, deps.detection)
-          : await pool.run<SnapshotEvent, SnapshotSummary>({ payload, signal, onEvent, logger });
+          ? await runSnapshotJob(payload, signal, onEvent, runLogger, deps.detection)
+          : await pool.run<SnapshotEvent, SnapshotSummary>({ payload, signal, onEvent, logger: runLogger });
       await target.grantRead(names);
       return summary;
     } catch (error) {
@@ -116,6 +148,7 @@ export interface JobRunnerDeps {
   readonly workerId: string;
   readonly logger: Logger;
   readonly metrics?: GatewayMetrics;
+  readonly notifier?: WebhookNotifier;
   readonly onLivenessLost?: () => void;
 }
 
@@ -131,6 +164,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     workerId: deps.workerId,
     logger: deps.logger,
     ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
+    ...(deps.notifier === undefined ? {} : { notifier: deps.notifier }),
   };
   if (deps.connections.state === null) {
     if (deps.concurrency === 0)

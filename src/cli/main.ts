@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readSettings } from '../config/index.js';
-import { toGatewayError } from '../core/index.js';
+import { toGatewayError, type Logger } from '../core/index.js';
 import { reportError, type CliIo } from './cli-output.js';
 import type { DemoOptions } from './commands/demo-command.js';
 import type { DetectOptions } from './commands/detect-command.js';
@@ -19,7 +19,7 @@ import type {
 } from './commands/request-command.js';
 import type { AuditExportOptions } from './commands/audit-command.js';
 import { EXIT_CODE_BY_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { createStderrLogger } from './stderr-logger.js';
+import { createStderrLogger, logLines, type LogFormat } from './stderr-logger.js';
 
 const VERSION = '0.1.0';
 
@@ -58,6 +58,21 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
   const run = async (action: () => Promise<number>): Promise<void> => {
     exitCode = await action();
   };
+
+  // serve and worker log as text or JSON lines; with JSON, their own lines and a failure are log events too.
+  let jsonLogger: Logger | undefined;
+  const serviceLogging = (options: { verbose?: boolean; logFormat?: LogFormat }) => {
+    const logFormat = options.logFormat ?? readSettings(io.env).logFormat;
+    const logger = createStderrLogger(io.stderr, options.verbose === true, logFormat);
+    if (logFormat === 'text') return { logger, io };
+    jsonLogger = logger;
+    return { logger, io: { ...io, stderr: logLines(logger) } };
+  };
+  const logFormatOption = (): Option =>
+    new Option(
+      '--log-format <format>',
+      'logs: text or json, one object per line (default: LOOKALIKE_LOG_FORMAT or text)',
+    ).choices(['text', 'json']);
 
   // The subset flags of plan and snapshot: they win over the policy's `subset:` section.
   const subsetFlags = (command: Command): Command =>
@@ -317,10 +332,17 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     .description('run the gateway: HTTP API for snapshot requests, approvals, jobs and the audit log')
     .option('--config <file>', 'gateway config YAML (sources, targets, policies, auth, state)')
     .option('--verbose', 'log every request and job event to stderr')
-    .action(async (options: ServeOptions & { verbose?: boolean }) => {
-      const logger = createStderrLogger(io.stderr, options.verbose === true);
+    .addOption(logFormatOption())
+    .action(async (options: ServeOptions & { verbose?: boolean; logFormat?: LogFormat }) => {
+      const logging = serviceLogging(options);
       await run(async () =>
-        (await import('./commands/serve-command.js')).serveCommand(options, io, signal, logger, VERSION),
+        (await import('./commands/serve-command.js')).serveCommand(
+          options,
+          logging.io,
+          signal,
+          logging.logger,
+          VERSION,
+        ),
       );
     });
 
@@ -329,10 +351,16 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     .description('run snapshot jobs from the queue in the gateway state database (PostgreSQL)')
     .option('--config <file>', 'the gateway config YAML (same file as serve)')
     .option('--verbose', 'log every job event to stderr')
-    .action(async (options: WorkerOptions & { verbose?: boolean }) => {
-      const logger = createStderrLogger(io.stderr, options.verbose === true);
+    .addOption(logFormatOption())
+    .action(async (options: WorkerOptions & { verbose?: boolean; logFormat?: LogFormat }) => {
+      const logging = serviceLogging(options);
       await run(async () =>
-        (await import('./commands/worker-command.js')).workerCommand(options, io, signal, logger),
+        (await import('./commands/worker-command.js')).workerCommand(
+          options,
+          logging.io,
+          signal,
+          logging.logger,
+        ),
       );
     });
 
@@ -467,7 +495,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
         .join('\n');
       io.stderr.write(`internal error at:\n${frames}\n`);
     }
-    reportError(io, format === 'json' ? 'json' : 'text', gatewayError);
+    if (jsonLogger === undefined) reportError(io, format === 'json' ? 'json' : 'text', gatewayError);
+    else jsonLogger.error('command_failed', { code: gatewayError.code, message: gatewayError.message });
     return EXIT_CODE_BY_ERROR[gatewayError.code] ?? EXIT_FAILED;
   }
 }

@@ -106,6 +106,30 @@ const StateSchema = z.union(
   { error: 'expected { connection: { env | file } } or { embedded_path: directory }' },
 );
 
+/** What the gateway notifies webhooks of. */
+export const WEBHOOK_EVENTS = [
+  'approval_needed',
+  'delivered',
+  'expiring',
+  'expired',
+  'failed',
+  'leak_found',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+
+const WebhookSchema = z.strictObject({
+  name: NameSchema,
+  url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).min(1),
+  /** The HMAC-SHA256 signing secret, read from this file at start-up. */
+  secret_file: z.string().min(1),
+  /** Attempts per notification (exponential backoff between them), and the timeout of each. */
+  attempts: z.int().min(1).max(10).default(5),
+  timeout_ms: z.int().min(100).max(60_000).default(10_000),
+  /** The `expiring` notice comes this long before a delivered snapshot's TTL ends (checked each sweep). */
+  expiring_minutes: z.int().min(1).max(10_080).default(60),
+});
+
 export const GatewayConfigSchema = z
   .strictObject({
     version: z.literal(1),
@@ -151,6 +175,11 @@ export const GatewayConfigSchema = z
         batch_rows: z.int().min(1).max(1_000_000).default(2000),
       })
       .prefault({}),
+    /** Signed notifications of approvals needed, deliveries, expiries, failures and leaks found. */
+    webhooks: z
+      .array(WebhookSchema)
+      .default([])
+      .refine((w) => new Set(w.map((h) => h.name)).size === w.length, 'expected unique webhook names'),
   })
   .describe('lookalike gateway configuration (lookalike serve --config)');
 
@@ -285,6 +314,7 @@ function withAbsolutePaths(config: GatewayConfig, baseDir: string): GatewayConfi
     sources: mapValues(config.sources, (s) => ({ ...s, connection: ref(s.connection) })),
     targets: mapValues(config.targets, (t) => ({ ...t, connection: ref(t.connection) })),
     policies: mapValues(config.policies, (p) => ({ ...p, file: abs(p.file) })),
+    webhooks: config.webhooks.map((w) => ({ ...w, secret_file: abs(w.secret_file) })),
     auth: {
       ...config.auth,
       ...(config.auth.jwks_file === undefined ? {} : { jwks_file: abs(config.auth.jwks_file) }),

@@ -21,4 +21,6 @@ export {
   type GatewaySourceConfig,
   type Role,
   type SecretRef,
+  WEBHOOK_EVENTS,
+  type WebhookEventType,
 } from './gateway-config.js';

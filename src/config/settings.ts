@@ -15,6 +15,8 @@ export interface Settings {
   readonly llm: LlmSettings | null;
   /** LOOKALIKE_SIGNING_KEY_FILE: Ed25519 private key (PKCS#8 PEM) that signs snapshot manifests. */
   readonly signingKeyFile: string | undefined;
+  /** LOOKALIKE_LOG_FORMAT: `text` (default) or `json` (one object per line) for serve and worker logs. */
+  readonly logFormat: 'text' | 'json';
 }
 
 export interface LlmSettings {
@@ -36,12 +38,19 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > 1_000_000) {
     throw new GatewayError('config_invalid', 'LOOKALIKE_BATCH_ROWS must be an integer between 1 and 1000000');
   }
+  const logFormat =
+    env.LOOKALIKE_LOG_FORMAT === undefined || env.LOOKALIKE_LOG_FORMAT === ''
+      ? 'text'
+      : env.LOOKALIKE_LOG_FORMAT;
+  if (logFormat !== 'text' && logFormat !== 'json')
+    throw new GatewayError('config_invalid', 'LOOKALIKE_LOG_FORMAT must be text or json');
   return Object.freeze({
     secret: env.LOOKALIKE_SECRET,
     pgDumpPath: env.LOOKALIKE_PG_DUMP === '' ? undefined : env.LOOKALIKE_PG_DUMP,
     batchRows,
     llm: readLlmSettings(env),
     signingKeyFile: env.LOOKALIKE_SIGNING_KEY_FILE === '' ? undefined : env.LOOKALIKE_SIGNING_KEY_FILE,
+    logFormat,
   });
 }
 

@@ -15,6 +15,8 @@ export type { ErrorCode, ErrorDetails } from './errors.js';
 export { ERROR_CODES, GatewayError, HTTP_STATUS_BY_CODE, isGatewayError, toGatewayError } from './errors.js';
 export type { LogFields, Logger } from './logger.js';
 export { silentLogger } from './logger.js';
+export type { RedactionKind, ScrubResult } from './scrub-log-text.js';
+export { REDACTION_KINDS, scrubLogText } from './scrub-log-text.js';
 export type { Row, RowBatch } from './rows.js';
 export type {
   ColumnInfo,

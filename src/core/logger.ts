@@ -1,4 +1,7 @@
-/** Log fields are identifiers, counts and durations only — never row values, keys or connection strings. */
+/**
+ * Log fields are identifiers, counts and durations only — never row values, keys or connection strings.
+ * The CLI's logger still passes every string through `scrubLogText` (a backstop, counted by kind).
+ */
 export type LogFields = Readonly<Record<string, string | number | boolean | null>>;
 
 export interface Logger {

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { hasRole, isAllowed, type Principal, type TokenVerifier } from '../auth/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayError, toGatewayError, type Logger } from '../core/index.js';
-import type { GatewayMetrics, JobRunner, TargetServer } from '../jobs/index.js';
+import type { GatewayMetrics, JobRunner, TargetServer, WebhookNotifier } from '../jobs/index.js';
 import type { AuditEvent, SnapshotRequestRecord, StateStore } from '../state/index.js';
 import { AuditQuerySchema, CreateSnapshotRequestSchema, ListSnapshotsQuerySchema } from './api-schemas.js';
 import { openApiDocument } from './openapi-document.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
   /** Target servers by name: where deliveries are and who issues their credentials. */
   readonly targets?: ReadonlyMap<string, TargetServer>;
   readonly metrics?: GatewayMetrics;
+  /** Signed webhooks (approval needed). */
+  readonly notifier?: WebhookNotifier;
   /** Policy name → digest of the loaded policy (recorded in audit events). */
   readonly policyDigests: ReadonlyMap<string, string>;
   readonly logger: Logger;
@@ -186,6 +188,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
       },
     });
     if (record.state === 'queued' && record.job !== null) runner.enqueue(record.job.id);
+    if (record.state === 'awaiting_approval')
+      deps.notifier?.notify({ event: 'approval_needed', requestId: record.id, outcome: record.state });
     c.header('Location', `/v1/snapshots/${record.id}`);
     return c.json(present(record), 201);
   });

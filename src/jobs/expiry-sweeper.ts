@@ -2,6 +2,7 @@ import { toGatewayError, type Logger } from '../core/index.js';
 import type { StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { TargetServer } from './target-server.js';
+import type { WebhookNotifier } from './webhook-notifier.js';
 
 export interface ExpirySweeper {
   /** Drops every delivery due at `now` (expired, or left by a failed run); returns how many were dropped. */
@@ -20,6 +21,7 @@ export interface ExpirySweeperOptions {
   /** Audit actor of the drops (this gateway's worker id). */
   readonly actor: string;
   readonly metrics?: GatewayMetrics;
+  readonly notifier?: WebhookNotifier;
 }
 
 /** Drops delivered snapshots past their TTL, and the half-made databases of failed runs. */
@@ -46,9 +48,16 @@ export function createExpirySweeper(options: ExpirySweeperOptions): ExpirySweepe
       if (await store.markDropped(due.requestId, options.actor)) {
         dropped++;
         options.metrics?.snapshotsDropped(due.reason);
+        if (due.reason === 'expired')
+          options.notifier?.notify({ event: 'expired', requestId: due.requestId, outcome: 'dropped' });
         logger.info(`snapshot_${due.reason}`, { request_id: due.requestId, database: due.database });
       }
     }
+    // The expiring notice (once per webhook and request: the notifier checks the audit log).
+    const window = options.notifier?.expiringWindowMs() ?? 0;
+    if (window > 0)
+      for (const requestId of await store.expiringDeliveries(now, new Date(now.getTime() + window)))
+        options.notifier?.notify({ event: 'expiring', requestId, outcome: 'expiring', now });
     return dropped;
   };
 

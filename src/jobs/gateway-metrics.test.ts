@@ -38,4 +38,15 @@ describe('createGatewayMetrics', () => {
       expect([...families].some((f) => name === f || name.startsWith(`${f}_`))).toBe(true);
     }
   });
+
+  it('serves the log scrubber counts by kind when given them, and no such family otherwise', () => {
+    const counts = { email: 0, password: 0 };
+    const metrics = createGatewayMetrics({ logRedactions: () => counts });
+    counts.password = 2;
+    const lines = metrics.render({}).split('\n');
+    expect(lines).toContain('# TYPE lookalike_log_redactions_total counter');
+    expect(lines).toContain('lookalike_log_redactions_total{kind="password"} 2');
+    expect(lines).toContain('lookalike_log_redactions_total{kind="email"} 0');
+    expect(createGatewayMetrics().render({})).not.toContain('lookalike_log_redactions_total');
+  });
 });

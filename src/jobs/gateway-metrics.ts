@@ -14,7 +14,12 @@ export interface GatewayMetrics {
 /** Upper bounds of the job duration histogram, in seconds. */
 const DURATION_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 14_400];
 
-export function createGatewayMetrics(): GatewayMetrics {
+export interface GatewayMetricsOptions {
+  /** The process logger's scrubber counts, by kind: rendered as `lookalike_log_redactions_total`. */
+  readonly logRedactions?: () => Readonly<Record<string, number>>;
+}
+
+export function createGatewayMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics {
   const finished = { succeeded: 0, failed: 0, cancelled: 0 };
   const buckets = DURATION_BUCKETS.map(() => 0);
   let durationSum = 0;
@@ -81,6 +86,15 @@ export function createGatewayMetrics(): GatewayMetrics {
         'Delivered databases dropped at expiry, or discarded after a failed run.',
         Object.entries(dropped).map(([r, n]) => `lookalike_snapshots_dropped_total{reason="${r}"} ${n}`),
       );
+      if (options.logRedactions !== undefined)
+        metric(
+          'lookalike_log_redactions_total',
+          'counter',
+          'Values the log scrubber replaced in log lines, by kind (a field that should not have held one).',
+          Object.entries(options.logRedactions()).map(
+            ([k, n]) => `lookalike_log_redactions_total{kind="${k}"} ${n}`,
+          ),
+        );
       return `${lines.join('\n')}\n`;
     },
   };

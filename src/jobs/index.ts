@@ -13,6 +13,15 @@ export {
 } from './target-server.js';
 export { createExpirySweeper, type ExpirySweeper, type ExpirySweeperOptions } from './expiry-sweeper.js';
 export { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';
+export {
+  createWebhookNotifier,
+  webhookSignature,
+  WEBHOOK_HEADERS,
+  type WebhookEndpoint,
+  type WebhookNotice,
+  type WebhookNotifier,
+  type WebhookNotifierOptions,
+} from './webhook-notifier.js';
 export { createPgBossRunner, SNAPSHOT_QUEUE, type PgBossRunnerOptions } from './pg-boss-runner.js';
 export {
   createJobProcessPool,

@@ -2,6 +2,7 @@ import { toGatewayError, type Logger } from '../core/index.js';
 import type { JobProgress, StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { createJobRuns, type SnapshotExecutor } from './job-runs.js';
+import type { WebhookNotifier } from './webhook-notifier.js';
 
 export type { SnapshotExecutor } from './job-runs.js';
 
@@ -37,6 +38,7 @@ export interface InProcessRunnerOptions {
   /** How often live progress is written to the store (heartbeat). */
   readonly progressIntervalMs?: number;
   readonly metrics?: GatewayMetrics;
+  readonly notifier?: WebhookNotifier;
 }
 
 /** A bounded pool of snapshot runs in this process, fed from the store's queued jobs. */

@@ -2,6 +2,7 @@ import type { SnapshotEvent, SnapshotListener, SnapshotSummary } from '../pipeli
 import { qualifiedName, toGatewayError, type Logger } from '../core/index.js';
 import type { ClaimedJob, JobProgress, SnapshotRequestRecord, StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import type { WebhookNotifier } from './webhook-notifier.js';
 
 /** Runs one snapshot request's data work; built by the composition (connectors, policies, key). */
 export type SnapshotExecutor = (
@@ -18,6 +19,7 @@ export interface JobRunsOptions {
   /** How often a running job's progress and heartbeat are written, and its cancel flag read. */
   readonly progressIntervalMs?: number;
   readonly metrics?: GatewayMetrics;
+  readonly notifier?: WebhookNotifier;
 }
 
 /** The runs of one process: claim → execute → record, with heartbeat, cancel and live progress. */
@@ -95,6 +97,7 @@ export function createJobRuns(options: JobRunsOptions): JobRuns {
         snapshotOf(job.progress),
       );
       options.metrics?.jobFinished('succeeded', seconds(), summary.totalRows);
+      options.notifier?.notify({ event: 'delivered', requestId, jobId, outcome: 'succeeded' });
       logger.info('job_succeeded', { job_id: jobId, rows: summary.totalRows });
     } catch (error) {
       clearInterval(heartbeat);
@@ -107,6 +110,14 @@ export function createJobRuns(options: JobRunsOptions): JobRuns {
       await store.finishJob(jobId, outcome, snapshotOf(job.progress));
       options.metrics?.jobFinished(outcome.state, seconds(), job.progress.rows);
       if (outcome.code === 'leak_found') options.metrics?.leaksFound(1);
+      if (outcome.state === 'failed')
+        options.notifier?.notify({
+          event: outcome.code === 'leak_found' ? 'leak_found' : 'failed',
+          requestId,
+          jobId,
+          outcome: outcome.state,
+          errorCode: outcome.code,
+        });
       logger.warn(`job_${outcome.state}`, { job_id: jobId, code: outcome.code });
     } finally {
       clearInterval(heartbeat);

@@ -5,6 +5,7 @@ import { WORKER_LIVENESS_LOCK, type StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { JobRunner } from './job-runner.js';
 import { createJobRuns, type SnapshotExecutor } from './job-runs.js';
+import type { WebhookNotifier } from './webhook-notifier.js';
 
 /** The pg-boss queue of snapshot jobs (its tables live in schema `pgboss` of the state database). */
 export const SNAPSHOT_QUEUE = 'lookalike-snapshot';
@@ -36,6 +37,7 @@ export interface PgBossRunnerOptions {
   /** This process lost its liveness lock (state database session ended): its runs were aborted. */
   readonly onLivenessLost?: () => void;
   readonly metrics?: GatewayMetrics;
+  readonly notifier?: WebhookNotifier;
 }
 
 /**

@@ -465,6 +465,18 @@ export class StateStore {
     }));
   }
 
+  /** Ids of delivered snapshots whose TTL ends after `now` and by `until` (the webhooks' expiring notice). */
+  async expiringDeliveries(now: Date, until: Date, limit = 100): Promise<string[]> {
+    const rows = await this.#sql.query<{ id: string }>(
+      `SELECT id FROM lookalike_requests
+       WHERE state = 'succeeded' AND dropped_at IS NULL
+         AND expires_at > $1::timestamptz AND expires_at <= $2::timestamptz
+       ORDER BY expires_at, id LIMIT $3`,
+      [now.toISOString(), until.toISOString(), limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Records that a delivery's database and role are gone: a succeeded request becomes `expired` (audit
    * `snapshot.expired`), a failed one keeps its state (`snapshot.discarded`). False when another replica

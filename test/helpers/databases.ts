@@ -14,7 +14,8 @@ export const SERVER_URL = process.env.LOOKALIKE_TEST_PG_URL ?? 'postgres://postg
  * per run (set in the main process, inherited by the test workers) so concurrent runs never drop each
  * other's copy.
  */
-export const PAGILA_DATABASE = (process.env.LOOKALIKE_TEST_PAGILA_DB ??= `lookalike_test_pagila_${process.pid}`);
+export const PAGILA_DATABASE =
+  (process.env.LOOKALIKE_TEST_PAGILA_DB ??= `lookalike_test_pagila_${process.pid}`);
 
 export const PAGILA_DIR = fileURLToPath(new URL('../fixtures/pagila/', import.meta.url));
 

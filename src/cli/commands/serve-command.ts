@@ -15,7 +15,12 @@ import { createExpirySweeper, createGatewayMetrics } from '../../jobs/index.js';
 import { loadPolicy, policyDigest, type Policy } from '../../policy/index.js';
 import { openPgliteSqlClient, openPgSqlClient, StateStore } from '../../state/index.js';
 import { say, type CliIo } from '../cli-output.js';
-import { createJobRunner, createSnapshotExecutor, createTargetServers } from '../job-setup.js';
+import {
+  createConfiguredNotifier,
+  createJobRunner,
+  createSnapshotExecutor,
+  createTargetServers,
+} from '../job-setup.js';
 import { EXIT_OK } from '../exit-codes.js';
 
 export interface ServeOptions {
@@ -36,6 +41,10 @@ export interface GatewayStartOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly logger: Logger;
   readonly version: string;
+  /** The logger's scrubber counts, served in /metrics (`lookalike_log_redactions_total`). */
+  readonly logRedactions?: () => Readonly<Record<string, number>>;
+  /** First webhook retry delay (tests); 500 ms by default. */
+  readonly webhookBackoffMs?: number;
 }
 
 /** Everything `serve` starts, without waiting for a signal (tests start and close it in-process). */
@@ -70,8 +79,20 @@ export async function startGateway(
     throw error;
   });
 
+  const notifier = await createConfiguredNotifier(
+    config,
+    store,
+    logger,
+    options.env,
+    options.webhookBackoffMs,
+  ).catch(async (error: unknown) => {
+    await store.close().catch(() => undefined);
+    throw error;
+  });
   const targets = createTargetServers(config, connections);
-  const metrics = createGatewayMetrics();
+  const metrics = createGatewayMetrics(
+    options.logRedactions === undefined ? {} : { logRedactions: options.logRedactions },
+  );
   // Jobs run off the API's event loop: in job processes, or on `lookalike worker`s.
   const execution = createSnapshotExecutor({
     config,
@@ -92,6 +113,7 @@ export async function startGateway(
     workerId: randomUUID(),
     logger,
     metrics,
+    notifier,
   });
 
   const sweeper = createExpirySweeper({
@@ -99,6 +121,7 @@ export async function startGateway(
     targets,
     intervalMs: config.snapshots.expiry_sweep_seconds * 1000,
     metrics,
+    notifier,
     logger,
     actor: 'gateway',
   });
@@ -111,6 +134,7 @@ export async function startGateway(
     runner,
     targets,
     metrics,
+    notifier,
     policyDigests,
     logger,
     version: options.version,
@@ -163,6 +187,7 @@ export async function startGateway(
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         await closed;
         clearTimeout(grace);
+        await notifier.close();
         await store.close();
         logger.info('gateway_stopped', {});
       })();
@@ -176,14 +201,19 @@ export async function serveCommand(
   options: ServeOptions,
   io: CliIo,
   signal: AbortSignal,
-  logger: Logger,
+  logger: Logger & { readonly redactions?: () => Readonly<Record<string, number>> },
   version: string,
 ): Promise<number> {
   if (options.config === undefined || options.config === '')
     throw new GatewayError('usage', '--config <file> is required');
   const config = await loadGatewayConfig(options.config);
   const connections = await resolveGatewayConnections(config, io.env);
-  const gateway = await startGateway(config, connections, { env: io.env, logger, version });
+  const gateway = await startGateway(config, connections, {
+    env: io.env,
+    logger,
+    version,
+    ...(logger.redactions === undefined ? {} : { logRedactions: logger.redactions }),
+  });
   say(io, `lookalike gateway listening on ${gateway.url}`);
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();

@@ -11,7 +11,12 @@ import { loadPolicy, type Policy } from '../../policy/index.js';
 import { openPgSqlClient, StateStore } from '../../state/index.js';
 import { say, type CliIo } from '../cli-output.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
-import { createJobRunner, createSnapshotExecutor, createTargetServers } from '../job-setup.js';
+import {
+  createConfiguredNotifier,
+  createJobRunner,
+  createSnapshotExecutor,
+  createTargetServers,
+} from '../job-setup.js';
 
 export interface WorkerOptions {
   readonly config?: string;
@@ -47,6 +52,12 @@ export async function startWorker(
   readSettings(options.env);
   const { logger } = options;
   const store = await StateStore.open(openPgSqlClient(connections.state));
+  const notifier = await createConfiguredNotifier(config, store, logger, options.env).catch(
+    async (error: unknown) => {
+      await store.close().catch(() => undefined);
+      throw error;
+    },
+  );
   const targets = createTargetServers(config, connections);
   const workerId = randomUUID();
   let markLost = (): void => undefined;
@@ -70,12 +81,14 @@ export async function startWorker(
     concurrency: config.jobs.concurrency,
     workerId,
     logger,
+    notifier,
     onLivenessLost: markLost,
   });
   try {
     await runner.start();
   } catch (error) {
     await runner.stop().catch(() => undefined);
+    await notifier.close();
     await store.close().catch(() => undefined);
     throw error;
   }
@@ -87,6 +100,7 @@ export async function startWorker(
     close: () => {
       closing ??= (async () => {
         await runner.stop();
+        await notifier.close();
         await store.close();
         logger.info('worker_stopped', { worker_id: workerId });
       })();
