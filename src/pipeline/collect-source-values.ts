@@ -59,9 +59,9 @@ export async function collectSourceValues(
       t.copyRows &&
       t.columns.some((c) => c.copied && (c.action.kind === 'redact_text' || c.action.kind === 'json')),
   );
-  const knownEntities = redactsText ? new KnownEntityIndex() : undefined;
 
   const expectedByScope = new Map<string, number>();
+  let expectedKnown = 0;
   const plannedReads: {
     table: (typeof plan.tables)[number];
     columns: PlannedColumn[];
@@ -78,7 +78,9 @@ export async function collectSourceValues(
       const columnInfo = info?.columns.find((c) => c.name === column.name);
       if (columnInfo === undefined || columnInfo.category === 'array') continue;
       const filtered = mayCoincideWithRealValues(entity);
-      const known = knownEntities !== undefined && (KNOWN_TYPES[entity] !== undefined || isNamePart(entity));
+      const known = redactsText && (KNOWN_TYPES[entity] !== undefined || isNamePart(entity));
+      // A name part adds half an entry (a first + last pair makes one), the others one each.
+      if (known) expectedKnown += (info?.estimatedRows ?? 0) * (isNamePart(entity) ? 0.5 : 1);
       if (!filtered && !known) continue;
       const scope = column.action.kind === 'substitute' ? (column.action.scope ?? entity) : entity;
       columns.push(column);
@@ -88,6 +90,9 @@ export async function collectSourceValues(
     }
     if (columns.length > 0) plannedReads.push({ table: planned, columns, scopes });
   }
+  const knownEntities = redactsText
+    ? new KnownEntityIndex({ expectedEntries: Math.max(0, expectedKnown) })
+    : undefined;
   const filters = new Map<string, ValueBloomFilter>();
   for (const [scope, expected] of expectedByScope) {
     filters.set(scope, new ValueBloomFilter(Math.min(expected, MAX_FILTER_VALUES)));

@@ -103,4 +103,16 @@ describe('KnownEntityIndex prefilter', () => {
     expect(view.find('Zephyrine Smith')).toEqual([]);
     expect(view.size).toBe(3);
   });
+
+  it('sizes its prefilter for the entries expected, and a worker thread sees the same sizing', () => {
+    const index = new KnownEntityIndex({ key: KEY, expectedEntries: 2_000_000 });
+    for (let i = 0; i < 2_000; i++) index.add(`Person${i} Surname${i}`, 'PERSON', 'name');
+    const shared = index.share();
+    expect(shared.filter.byteLength).toBe(2 ** 26 / 8);
+    const view = KnownEntityIndex.fromShared(shared);
+    for (const i of [0, 999, 1_999]) {
+      expect(view.find(`ask PERSON${i} SURNAME${i} today`).map((s) => s.type)).toEqual(['PERSON']);
+    }
+    expect(view.find('ask Person5 Surname6 today')).toEqual([]);
+  });
 });
