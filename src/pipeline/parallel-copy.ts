@@ -36,6 +36,13 @@ const SLABS_PER_WORKER = 2;
 const MAX_WORKERS = 16;
 /** Each worker holds its own detection resources (the known-entity index is shared). */
 const MAX_DEFAULT_WORKERS = 4;
+/**
+ * A worker's heap: its live set is detection (~40 MB) and bounded memos; left alone, V8 lets garbage grow
+ * it to several hundred MB. Measured on the 1M-people bench: peak RSS 1,012 → 652 MB, and the table 10%
+ * faster (a young generation that fits the caches).
+ */
+const WORKER_YOUNG_GENERATION_MB = 16;
+const WORKER_OLD_GENERATION_MB = 128;
 
 export interface ParallelCopyRequest {
   readonly source: SourceSession;
@@ -224,6 +231,10 @@ class TransformPool {
       eval: script.isCode,
       workerData: { setup },
       transferList: [setup.key.buffer as ArrayBuffer],
+      resourceLimits: {
+        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+        maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
+      },
       // The worker prints nothing; anything it would print is not ours to pass on.
       stdout: true,
       stderr: true,
