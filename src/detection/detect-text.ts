@@ -1,5 +1,6 @@
 import type { EntityCatalogue } from './catalogue/index.js';
 import type { TextSpan } from './detection-types.js';
+import { keepFreeSpans } from './keep-free-spans.js';
 import { findPatternSpans } from './patterns/index.js';
 import type { KnownEntityIndex, TextDetectors } from './text/index.js';
 
@@ -97,19 +98,5 @@ function keepBest(spans: readonly TextSpan[], length: number): TextSpan[] {
   const ranked = [...spans].sort(
     (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
-  const taken = new Uint8Array(length);
-  const kept: TextSpan[] = [];
-  for (const span of ranked) {
-    let free = true;
-    for (let i = span.start; i < span.end; i++) {
-      if (taken[i] === 1) {
-        free = false;
-        break;
-      }
-    }
-    if (!free) continue;
-    taken.fill(1, span.start, span.end);
-    kept.push(span);
-  }
-  return kept.sort((a, b) => a.start - b.start);
+  return keepFreeSpans(ranked, length);
 }

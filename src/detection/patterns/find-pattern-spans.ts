@@ -2,6 +2,7 @@ import type { CatalogueEntity, CompiledPattern, EntityCatalogue } from '../catal
 import type { ContextTerms } from '../catalogue/index.js';
 import type { TextSpan } from '../detection-types.js';
 import { wordsAfter, wordsBefore } from './context-window.js';
+import { LiteralPresence } from './literal-presence.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import type { ScoredSpan } from './resolve-overlaps.js';
 
@@ -108,6 +109,9 @@ interface ScanPlan {
   readonly steps: readonly EntityStep[];
   readonly sources: readonly (readonly PatternStep[])[];
   readonly literals: readonly string[];
+  readonly presence: LiteralPresence;
+  /** Scratch for `presence.mark`: 1 the text holds literal i, 2 it does not (calls are synchronous). */
+  readonly seen: Uint8Array;
   readonly widest: { before: number; after: number };
   /** Per `minScore`: rules that no wanted entity could score at or above it (never scanned). */
   readonly dead: Map<number, readonly (readonly boolean[])[]>;
@@ -164,7 +168,15 @@ function planOf(catalogue: EntityCatalogue, entities: readonly string[] | undefi
       hasContext: entity.context.words.size > 0 || entity.context.phrases.length > 0,
     });
   }
-  plan = { steps, sources, literals, widest: widest(catalogue), dead: new Map() };
+  plan = {
+    steps,
+    sources,
+    literals,
+    presence: new LiteralPresence(literals),
+    seen: new Uint8Array(literals.length),
+    widest: widest(catalogue),
+    dead: new Map(),
+  };
   if (entities === undefined) cached.all = plan;
   else cached.byOption.set(entities, plan);
   return plan;
@@ -274,10 +286,8 @@ export function findScoredPatternSpans(
   const { digits, runs: runLengths } = digitStats(text);
   const context = new ContextCache(text, plan.widest);
   const hits: (Candidate[] | undefined)[] = new Array<Candidate[] | undefined>(plan.sources.length);
-  // 0: not tested yet, 1: the lower-cased text holds the literal, 2: it does not.
-  const literalSeen = new Uint8Array(plan.literals.length);
+  let literalsMarked = false;
   let runs: { start: number; end: number; text: string }[] | undefined;
-  let lowered: string | undefined;
   const spans: ScoredSpan[] = [];
   for (const step of plan.steps) {
     let candidates = hits[step.source];
@@ -291,15 +301,13 @@ export function findScoredPatternSpans(
         if (digits < p.minDigits) continue;
         if (p.runLength > 0 && (runLengths & (1 << p.runLength)) === 0) continue;
         if (literals !== undefined) {
+          if (!literalsMarked) {
+            plan.presence.mark(text, plan.seen);
+            literalsMarked = true;
+          }
           let any = false;
           for (const l of literals) {
-            let seen = literalSeen[l] ?? 0;
-            if (seen === 0) {
-              lowered ??= text.toLowerCase();
-              seen = lowered.includes(plan.literals[l] ?? '') ? 1 : 2;
-              literalSeen[l] = seen;
-            }
-            if (seen === 1) {
+            if (plan.seen[l] === 1) {
               any = true;
               break;
             }

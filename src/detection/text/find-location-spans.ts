@@ -60,29 +60,36 @@ interface Found {
   detector: string;
 }
 
-/** Spans found so far, with a per-character owner index so that overlap tests cost O(span length). */
+/**
+ * Spans found so far, with a per-character owner index so that overlap tests cost O(span length). The
+ * index is made on the first span: most texts hold no place, and an off-heap typed array per text costs
+ * more than the lookups it saves.
+ */
 class SpanIndex {
   readonly list: Found[] = [];
-  private readonly owner: Int32Array;
-  constructor(length: number) {
-    this.owner = new Int32Array(length + 1);
-  }
+  private owner: Int32Array | undefined;
+  constructor(private readonly length: number) {}
   push(span: Found): void {
+    this.owner ??= new Int32Array(this.length + 1);
+    const owner = this.owner;
     this.list.push(span);
     const id = this.list.length;
-    for (let c = span.start; c < span.end; c++) if (this.owner[c] === 0) this.owner[c] = id;
+    for (let c = span.start; c < span.end; c++) if (owner[c] === 0) owner[c] = id;
   }
   /** A span covering any character of [start, end), other than `except`. */
   overlapping(start: number, end: number, except?: Found): Found | undefined {
-    for (let c = Math.max(0, start); c < end && c < this.owner.length; c++) {
-      const id = this.owner[c] ?? 0;
+    const owner = this.owner;
+    if (owner === undefined) return undefined;
+    for (let c = Math.max(0, start); c < end && c < owner.length; c++) {
+      const id = owner[c] ?? 0;
       if (id !== 0 && this.list[id - 1] !== except) return this.list[id - 1];
     }
     return undefined;
   }
   /** The span covering character `offset`, if any. */
   at(offset: number): Found | undefined {
-    const id = offset >= 0 && offset < this.owner.length ? (this.owner[offset] ?? 0) : 0;
+    const owner = this.owner;
+    const id = owner !== undefined && offset >= 0 && offset < owner.length ? (owner[offset] ?? 0) : 0;
     return id === 0 ? undefined : this.list[id - 1];
   }
 }

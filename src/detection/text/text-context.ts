@@ -60,8 +60,9 @@ class SharedTextContext implements TextContext {
   readonly caseless: boolean;
   readonly #folded: (string | undefined)[];
   // -1: not looked up yet. One lexicon lookup per token serves every pass and every question.
-  readonly #flags: Int32Array;
-  readonly #placeFlags: Int32Array;
+  // Plain arrays: a typed array this small is allocated off the heap, which costs more than the lookups.
+  readonly #flags: number[];
+  readonly #placeFlags: number[];
   #ner: Map<string, readonly NerFinding[]> | undefined;
   #calls = 0;
 
@@ -72,8 +73,8 @@ class SharedTextContext implements TextContext {
     const tokens = tokenizeText(text);
     this.tokens = tokens;
     this.#folded = new Array<string | undefined>(tokens.length);
-    this.#flags = new Int32Array(tokens.length).fill(-1);
-    this.#placeFlags = new Int32Array(tokens.length).fill(-1);
+    this.#flags = new Array<number>(tokens.length).fill(-1);
+    this.#placeFlags = new Array<number>(tokens.length).fill(-1);
     const cases = letterCases(text);
     this.caseless = !cases.lower || !cases.upper;
   }

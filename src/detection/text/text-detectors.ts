@@ -1,4 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
+import { keepFreeSpans } from '../keep-free-spans.js';
 import { locationSpansOf } from './find-location-spans.js';
 import { organizationSpansOf } from './find-organization-spans.js';
 import { personSpansOf } from './find-person-spans.js';
@@ -22,18 +23,10 @@ const CLAIM_SCORE = 0.7;
 /** Keeps the best of overlapping spans (a surname that is also a city, a person inside a company). */
 export function resolveOverlaps(spans: readonly TextSpan[]): TextSpan[] {
   const ranked = [...spans].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start));
-  // A mark per character instead of comparing with every kept span: linear on long documents.
-  const length = spans.reduce((n, s) => Math.max(n, s.end), 0);
-  const taken = new Uint8Array(length + 1);
-  const kept: TextSpan[] = [];
-  for (const span of ranked) {
-    let free = true;
-    for (let c = span.start; c < span.end && free; c++) if (taken[c] === 1) free = false;
-    if (!free) continue;
-    taken.fill(1, span.start, span.end);
-    kept.push(span);
-  }
-  return kept.sort((a, b) => a.start - b.start);
+  return keepFreeSpans(
+    ranked,
+    spans.reduce((n, s) => Math.max(n, s.end), 0),
+  );
 }
 
 const TEXT_KINDS: ReadonlySet<string> = new Set([
