@@ -29,3 +29,27 @@ describe('createTextDetector', () => {
     expect(all[2]?.some((s) => s.detector === 'known_entity')).toBe(true);
   }, 60_000);
 });
+
+describe('phone numbers the validator rejects', () => {
+  const spansOf = async (text: string): Promise<string[]> => {
+    const detector = createTextDetector(catalogue, await loadTextDetectors());
+    return detector
+      .detect(text)
+      .filter((s) => s.type === 'PHONE_NUMBER')
+      .map((s) => text.slice(s.start, s.end));
+  };
+
+  it('are phones right after a phone word or a name', async () => {
+    expect(await spansOf('Callback number: 56 50 31 42.')).toEqual(['56 50 31 42']);
+    expect(await spansOf('Tel. 1950528733')).toEqual(['1950528733']);
+    expect(await spansOf('Call log 14:30 - Sander Dahl (94 23 07 61) confirmed the new date.')).toEqual([
+      '94 23 07 61',
+    ]);
+  }, 60_000);
+
+  it('are not phones without that context, nor when too short or next to a negative word', async () => {
+    expect(await spansOf('Batch 56 50 31 42 was shipped.')).toEqual([]);
+    expect(await spansOf('Sander Dahl (2019) won the race.')).toEqual([]);
+    expect(await spansOf('Phone ticket 56 50 31 42 is closed.')).toEqual([]);
+  }, 60_000);
+});

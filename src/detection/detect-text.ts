@@ -45,11 +45,12 @@ export function createTextDetector(
   return {
     detect(input: string): TextSpan[] {
       if (input.length === 0) return [];
+      const passes = text.findTextEntitySpans(input);
       return combine(
         input,
         threshold,
-        findPatternSpans(input, catalogue, { entities }),
-        text.findTextEntitySpans(input),
+        findPatternSpans(input, catalogue, { entities, neighbours: passes }),
+        passes,
         known === undefined ? [] : known.find(input),
       );
     },
@@ -57,10 +58,11 @@ export function createTextDetector(
       const out: TextSpan[][] = [];
       for (let from = 0; from < inputs.length; from += BATCH) {
         const batch = inputs.slice(from, from + BATCH);
-        const patterns = batch.map((t) =>
-          t.length === 0 ? [] : findPatternSpans(t, catalogue, { entities }),
-        );
         const passes = batch.map((t) => (t.length === 0 ? [] : text.findTextEntitySpans(t)));
+        // People found by the passes let a number right after a name count as theirs.
+        const patterns = batch.map((t, i) =>
+          t.length === 0 ? [] : findPatternSpans(t, catalogue, { entities, neighbours: passes[i] ?? [] }),
+        );
         const knownSpans = batch.map((t) => (known === undefined || t.length === 0 ? [] : known.find(t)));
         batch.forEach((t, i) =>
           out.push(

@@ -111,7 +111,7 @@ function printMisses(items: readonly LabelledText[], detect: SpanDetector, kinds
         .filter((f) => f.start < gold.end && f.end > gold.start)
         .map((f) => `${f.type}:${JSON.stringify(item.text.slice(f.start, f.end))}@${f.score}`);
       console.log(
-        `  miss ${gold.type} ${JSON.stringify(item.text.slice(gold.start, gold.end))} ← ${there.join(' ') || '-'}`,
+        `  miss ${gold.type} ${JSON.stringify(item.text.slice(gold.start, gold.end))} ← ${there.join(' ') || '-'} in ${JSON.stringify(item.text.slice(Math.max(0, gold.start - 30), gold.end + 20))}`,
       );
     }
     for (const f of found) {

@@ -86,6 +86,17 @@ export const EntityRuleSchema = z
     derived_score: score.optional(),
     validator: z.enum(VALIDATOR_NAMES).optional(),
     validator_required: z.boolean().default(true),
+    /**
+     * In text, a candidate the validator rejects is still this entity when it has context (a context word,
+     * or a `context_entities` span right before it) and holds at least `min_digits` digits: scored `score`
+     * (context included), before negative context.
+     */
+    unvalidated_with_context: z.strictObject({ score, min_digits: z.int().min(0).default(0) }).optional(),
+    /**
+     * In text, a span of one of these kinds (found by another detector) ending right before a candidate,
+     * with at most a bracket, comma, colon or dash between, counts as context: "Sander Dahl (94 23 07 61)".
+     */
+    context_entities: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).default([]),
     context: contextList,
     negative_context: contextList,
     context_window: WindowSchema.optional(),

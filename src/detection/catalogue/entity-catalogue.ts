@@ -54,6 +54,10 @@ export interface CatalogueEntity {
   readonly validate: Validator | undefined;
   /** When false, a failed validation keeps the span at a reduced score instead of dropping it. */
   readonly validatorRequired: boolean;
+  /** In text: a rejected candidate with enough digits and with context keeps this score. */
+  readonly unvalidatedWithContext: { readonly score: number; readonly minDigits: number } | undefined;
+  /** In text: spans of these kinds right before a candidate count as context (given by other detectors). */
+  readonly contextEntities: ReadonlySet<string>;
   readonly context: ContextTerms;
   readonly negativeContext: ContextTerms;
   readonly window: WindowSize;

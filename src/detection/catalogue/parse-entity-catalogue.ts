@@ -137,6 +137,11 @@ function compileEntity(
     validatorName: rule.validator,
     validate: rule.validator === undefined ? undefined : VALIDATORS[rule.validator],
     validatorRequired: rule.validator_required,
+    unvalidatedWithContext:
+      rule.unvalidated_with_context === undefined
+        ? undefined
+        : { score: rule.unvalidated_with_context.score, minDigits: rule.unvalidated_with_context.min_digits },
+    contextEntities: new Set(rule.context_entities),
     context: context.terms,
     negativeContext: negative.terms,
     window: rule.context_window ?? file.defaults.context_window,

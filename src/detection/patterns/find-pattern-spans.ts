@@ -13,6 +13,8 @@ export interface PatternSpanOptions {
   readonly entities?: readonly string[];
   /** Keep overlapping spans of different kinds instead of resolving them (for the combiner). */
   readonly keepOverlaps?: boolean;
+  /** Spans other detectors found in this text (people…), for rules that accept a value right after one. */
+  readonly neighbours?: readonly TextSpan[];
 }
 
 /** A raw regex hit: where, which rule. */
@@ -55,6 +57,49 @@ function digitStats(text: string): { digits: number; runs: number } {
   }
   if (run > 0) runs |= 1 << Math.min(run, 31);
   return { digits, runs };
+}
+
+/** Most characters between a name and its number: "Ann Lee (", "Ann Lee, ", "Ann Lee - ". */
+const NEIGHBOUR_GAP = 3;
+const GAP = /^[ \t]*(?:[(,:]|-|–)?[ \t]*$/;
+
+/**
+ * A neighbour of one of `types` ends right before `start`, only a bracket, comma, colon or dash between.
+ * `neighbours` are in text order and do not overlap (as every detector returns them), so ends are sorted too.
+ */
+function follows(
+  text: string,
+  start: number,
+  types: ReadonlySet<string>,
+  neighbours: readonly TextSpan[] | undefined,
+): boolean {
+  if (neighbours === undefined || neighbours.length === 0 || types.size === 0) return false;
+  // The last neighbour ending at or before `start`.
+  let low = 0;
+  let high = neighbours.length - 1;
+  let at = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if ((neighbours[mid] as TextSpan).end <= start) {
+      at = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  for (let i = at; i >= 0; i--) {
+    const n = neighbours[i] as TextSpan;
+    if (start - n.end > NEIGHBOUR_GAP) break;
+    if (types.has(n.type) && GAP.test(text.slice(n.end, start))) return true;
+  }
+  return false;
+}
+
+function digitsIn(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
 }
 
 function scan(text: string, pattern: CompiledPattern, out: Candidate[]): void {
@@ -165,7 +210,8 @@ function planOf(catalogue: EntityCatalogue, entities: readonly string[] | undefi
       source: index,
       derived: entity.patternsFrom !== undefined && entity.derivedScore !== undefined,
       suffix: entity.patternsFrom === undefined ? '' : `>${entity.id.toLowerCase()}`,
-      hasContext: entity.context.words.size > 0 || entity.context.phrases.length > 0,
+      hasContext:
+        entity.context.words.size > 0 || entity.context.phrases.length > 0 || entity.contextEntities.size > 0,
     });
   }
   plan = {
@@ -190,8 +236,9 @@ function ceilingOf(step: EntityStep, pattern: CompiledPattern, d: EntityCatalogu
     score,
     Math.min(d.validated_max_without_context, score + d.validation_boost),
   );
-  return (
-    (entity.validate === undefined ? score : validatedScore) + (step.hasContext ? entity.contextBoost : 0)
+  return Math.max(
+    (entity.validate === undefined ? score : validatedScore) + (step.hasContext ? entity.contextBoost : 0),
+    entity.unvalidatedWithContext?.score ?? 0,
   );
 }
 
@@ -331,22 +378,34 @@ export function findScoredPatternSpans(
         score,
         Math.min(d.validated_max_without_context, score + d.validation_boost),
       );
-      const ceiling =
-        (entity.validate === undefined ? score : validatedScore) + (hasContext ? entity.contextBoost : 0);
+      const unvalidated = entity.unvalidatedWithContext;
+      const ceiling = Math.max(
+        (entity.validate === undefined ? score : validatedScore) + (hasContext ? entity.contextBoost : 0),
+        unvalidated?.score ?? 0,
+      );
       if (ceiling < minScore) continue;
+      const inContext = (): boolean =>
+        (hasContext && context.has(c.start, c.end, entity.window, entity.context)) ||
+        follows(text, c.start, entity.contextEntities, options.neighbours);
       let validated = false;
       if (entity.validate !== undefined) {
         if (entity.validate(text.slice(c.start, c.end))) {
           validated = true;
-          score = validatedScore;
+          score = validatedScore + (inContext() ? entity.contextBoost : 0);
+        } else if (
+          unvalidated !== undefined &&
+          digitsIn(text, c.start, c.end) >= unvalidated.minDigits &&
+          inContext()
+        ) {
+          // "Callback number: 56 50 31 42": a number in a plan the validator does not know is still one.
+          score = unvalidated.score;
         } else if (entity.validatorRequired) {
           continue;
         } else {
           score *= d.failed_validation_factor;
+          if (inContext()) score += entity.contextBoost;
         }
-      }
-      if (hasContext && context.has(c.start, c.end, entity.window, entity.context))
-        score += entity.contextBoost;
+      } else if (inContext()) score += entity.contextBoost;
       if (score < minScore) continue;
       if (context.has(c.start, c.end, entity.negativeWindow, entity.negativeContext))
         score -= d.negative_context_penalty;
