@@ -21,6 +21,20 @@ describe('findLocationSpans', () => {
     expect(places('Woont op Kerkstraat 12')).toEqual(['STREET_ADDRESS:Kerkstraat 12']);
   });
 
+  it('reads a state before its ZIP code as a state, even where a town or a first name has its letters', () => {
+    expect(places('We are based in Carrollcester CO, zip code 76921.')).toEqual([
+      'CITY:Carrollcester',
+      'STATE:CO',
+      'POSTAL_CODE:76921',
+    ]);
+    expect(places('8 Gabrielle Harbor, Rogahnchester, UT 83900')).toContain('STATE:UT');
+    expect(places('993, resident of Gerlachboro, OR. Allergies: none.')).toContain('STATE:OR');
+    expect(places('We are based in Langoshburgh Georgia, zip code 83994.')).toContain('STATE:Georgia');
+    // Single-case text: ", or" is a conjunction unless a ZIP code follows.
+    expect(places('we r based in lowefurt or, zip code 34015')).toContain('STATE:or');
+    expect(places('i moved to lowefurt, or so they say')).not.toContain('STATE:or');
+  });
+
   it('splits an address block into its parts', () => {
     expect(places('7258 Chestnut Street Apt. 140, Springfield, IL 62704, United States')).toEqual([
       'STREET_ADDRESS:7258 Chestnut Street Apt. 140',

@@ -37,6 +37,9 @@ const POSTAL_SHAPES = new RegExp(
     .concat(')(?![\\p{L}\\p{N}]|[.,:-]\\d)'),
   'gu',
 );
+/** What follows a US state written before its ZIP code: "UT 83900", "CO, zip code 76921-076". */
+const ZIP_AFTER = /^[ \t]*,?[ \t]*(?:(?:zip|postal)(?:[ \t]?code)?[ \t]*:?[ \t]*)?\d{5}(?!\d)/i;
+
 /** Valid UK and Canadian postcodes are distinctive enough to stand alone (upper case as written). */
 const DISTINCT_POSTAL = /^(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)$/;
 
@@ -285,17 +288,31 @@ function gazetteerSpans(ctx: TextContext, found: SpanIndex): void {
     const before = previousWord(ctx, i);
     const contextual = before !== undefined && PLACE_CONTEXT.has(before);
     const afterComma = tokens[i - 1]?.text === ',';
+    const { flags } = best;
+    // "Carrollcester CO, zip code 76921", "Rogahnchester, UT 83900": a state before a ZIP code is a state.
+    const beforeZip =
+      flags & (PLACE_STATE | PLACE_STATE_CODE) && ZIP_AFTER.test(ctx.text.slice(end, end + 24));
     const single = best.n === 1;
     const ambiguous =
-      single && ((ctx.nameFlags(i) & (NAME_COMMON | NAME_FIRST | NAME_LAST)) !== 0 || lowerHead);
-    const { flags } = best;
+      single &&
+      !beforeZip &&
+      ((ctx.nameFlags(i) & (NAME_COMMON | NAME_FIRST | NAME_LAST)) !== 0 || lowerHead);
     let type: string;
     let score: number;
-    if (flags & PLACE_COUNTRY && !(flags & PLACE_STATE && afterComma)) {
+    if (
+      flags & PLACE_STATE_CODE &&
+      single &&
+      (beforeZip || (afterComma && head.shape === 'upper' && !ctx.caseless))
+    ) {
+      // A code in capitals after a town's comma, or any code before a ZIP, even where a town bears the
+      // same letters ("UT", "OR"); in single-case text only before a ZIP (", or" is a conjunction there).
+      type = 'STATE';
+      score = 0.8;
+    } else if (flags & PLACE_COUNTRY && !(flags & PLACE_STATE && (afterComma || beforeZip))) {
       // "Tbilisi, Georgia" reads the same as "Atlanta, Georgia": after a comma a state name is a state.
       type = 'COUNTRY';
       score = 0.8;
-    } else if (flags & PLACE_STATE && (afterComma || !(flags & PLACE_CITY))) {
+    } else if (flags & PLACE_STATE && (afterComma || beforeZip || !(flags & PLACE_CITY))) {
       type = 'STATE';
       score = 0.75;
     } else if (flags & PLACE_CITY) {
@@ -310,7 +327,7 @@ function gazetteerSpans(ctx: TextContext, found: SpanIndex): void {
     if (type !== 'STATE' || !(flags & PLACE_STATE_CODE)) {
       if (ambiguous && !contextual && !afterComma) continue;
       if (ambiguous) score = 0.6;
-      else if (contextual || afterComma) score = Math.min(0.9, score + 0.15);
+      else if (contextual || afterComma || beforeZip) score = Math.min(0.9, score + 0.15);
     }
     found.push({ type, start, end, score, detector: 'gazetteer' });
     i += best.n - 1;
