@@ -213,7 +213,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
         [] as string[],
       )
       .option('--scenario <file>', 'scenario YAML: slices of rows under conditions, edge cases')
-      .option('--epsilon <e>', 'differential privacy budget: Laplace noise on the model counts'),
+      .option('--epsilon <e>', 'differential privacy budget: Laplace noise on the model counts')
+      .option('--secret-file <file>', 'key file, needed only to test suppression hashes of a subset'),
     true,
   )
     // `synth` and its subcommands share flag names: a subcommand's flags are its own.
@@ -238,7 +239,8 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--source <url>', 'source database URL (postgres://…)')
       .option('--policy <file>', 'policy YAML naming the personal columns (default: a scan decides)')
       .option('--out <file>', 'model file to write (JSON)')
-      .option('--epsilon <e>', 'differential privacy budget: Laplace noise on the model counts'),
+      .option('--epsilon <e>', 'differential privacy budget: Laplace noise on the model counts')
+      .option('--secret-file <file>', 'key file, needed only to test suppression hashes of a subset'),
   ).action(async (options: SynthOptions & { verbose?: boolean }) => {
     format = options.format ?? 'text';
     const logger = createStderrLogger(io.stderr, options.verbose === true);

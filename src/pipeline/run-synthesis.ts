@@ -27,6 +27,8 @@ import {
   type TableOutcome,
   type TableSample,
 } from '../synthesis/index.js';
+import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
+import { computeSubset } from './compute-subset.js';
 import { assertPlanRunnable, planFromScan, planSnapshot } from './plan-snapshot.js';
 import {
   collectPersonalValues,
@@ -50,6 +52,10 @@ export interface SynthFitRequest {
   readonly maxSampleRows: number;
   /** Differential privacy budget for the model's counts (`--epsilon`); absent: exact counts. */
   readonly epsilon?: number;
+  /** Subset settings over the policy's `subset:`: the model then learns from the subset's rows only. */
+  readonly subset?: SubsetOverrides;
+  /** The key that made the policy's suppression hashes (needed only when it lists hashes). */
+  readonly secret?: Secret;
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
@@ -77,12 +83,18 @@ export interface SynthSummary {
   readonly schemaFingerprint: string;
   /** Whether fakes were checked against the source's real values and rows against its training rows. */
   readonly privacyFilters: { readonly realValueCheck: boolean; readonly exactMatchFilter: boolean };
+  /** CHECK constraints on conditioned columns that conditions were not checked against (the database checks them). */
+  readonly uncheckedConstraints: readonly { readonly table: string; readonly constraint: string }[];
+  /** Present when the model learned from a subset: its counts and pulls (names and counts only). */
+  readonly subset?: SubsetEstimate;
 }
 
 /** What a fit keeps in memory for a sample in the same process: never written to the model. */
 interface FitResult {
   readonly model: SynthesisModel;
   readonly samples: ReadonlyMap<string, TableSample>;
+  /** The subset the samples were read from, or null when they come from whole tables. */
+  readonly subset: SubsetEstimate | null;
 }
 
 /** `synth fit`: plan (policy or scan), read bounded samples and the schema DDL, fit. Reads the source only. */
@@ -105,14 +117,23 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
           ...(request.advisor === undefined ? {} : { advisor: request.advisor }),
         });
   assertPlanRunnable(plan, request.policy === undefined ? 'scan' : 'policy');
+  // A subset (the policy's `subset:`): computed in the source, after which this session reads only its
+  // rows, so the model learns from a referentially complete slice (suppressed people never reach it).
+  const subset = await computeSubset(source, schema, plan, request.subset, request.secret ?? null, signal);
+  if (subset !== null)
+    request.logger.info('synth_subset_computed', { rows: subset.totalRows, bytes: subset.totalBytes });
   const preData = await source.schemaDdl('pre_data', selection);
   const postData = await source.schemaDdl('post_data', selection);
   const samples = new Map<string, TableSample>();
+  // A table larger than the sample is counted from the planner's estimate; in a subset, from the subset.
+  const subsetRows = new Map(subset?.tables.map((t) => [t.table, t.rows]) ?? []);
   for (const table of synthesisTables(schema)) {
     if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+    const name = qualifiedName(table.ref);
+    const counted = subset === null ? table : { ...table, estimatedRows: subsetRows.get(name) ?? 0 };
     samples.set(
-      qualifiedName(table.ref),
-      await readSynthSample(source, table, request.maxSampleRows, request.batchRows, signal),
+      name,
+      await readSynthSample(source, counted, request.maxSampleRows, request.batchRows, signal),
     );
   }
   const fitted = fitSynthesisModel({
@@ -133,7 +154,7 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
           random: seededRandom(randomBytes(32).toString('hex')),
         });
   request.logger.info('synth_model_fitted', { tables: model.tables.length });
-  return { model, samples };
+  return { model, samples, subset };
 }
 
 /**
@@ -152,13 +173,24 @@ export async function runSynthesis(request: SynthFitRequest & SynthSampleRequest
     source = await request.source.openSource(request.signal);
     fitted = await fitFromSession(source, request);
     scenario = scenarioFor(fitted.model, request);
+    if (fitted.subset !== null) {
+      // The subset session reads only the subset; fakes are checked against every real value.
+      await source.close().catch(() => undefined);
+      source = await request.source.openSource(request.signal);
+    }
     realValues = await collectPersonalValues(source, fitted.model, request.batchRows, request.signal);
   } finally {
     await source?.close().catch(() => undefined);
   }
   const fitSeconds = (performance.now() - started) / 1000;
   const realTuples = realTuplesFromSamples(fitted.model, fitted.samples);
-  return sampleIntoTarget(fitted.model, request, { realValues, realTuples, scenario }, fitSeconds);
+  const summary = await sampleIntoTarget(
+    fitted.model,
+    request,
+    { realValues, realTuples, scenario },
+    fitSeconds,
+  );
+  return fitted.subset === null ? summary : { ...summary, subset: fitted.subset };
 }
 
 /**
@@ -310,6 +342,7 @@ async function sampleIntoTarget(
         realValueCheck: realValues !== undefined,
         exactMatchFilter: realTuples !== undefined,
       },
+      uncheckedConstraints: scenario?.uncheckedConstraints ?? [],
     };
     logger.info('synth_completed', { tables: outcomes.length, rows: summary.totalRows });
     return summary;

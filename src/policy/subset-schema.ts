@@ -114,9 +114,16 @@ export const SuppressionSchema = z
       .describe(
         'Keyed hashes (HMAC-SHA256, hex) of values in their text form, made with `lookalike suppression-hash` and the job’s key.',
       ),
+    hashes_file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A file of such hashes, one per line (blank lines and # comments skipped), relative to the policy file: an erasure list kept apart from the policy. Read when the policy is loaded; its hashes count in the policy digest.',
+      ),
   })
-  .refine((s) => s.values.length + s.hashes.length > 0, {
-    message: 'a suppression entry needs values or hashes',
+  .refine((s) => s.values.length + s.hashes.length > 0 || s.hashes_file !== undefined, {
+    message: 'a suppression entry needs values, hashes or hashes_file',
   })
   .describe('Rows never copied (opt-outs, erasure requests), with every row that references them.');
 

@@ -157,6 +157,11 @@ export function buildSubsetRequest(
   }));
 
   const suppress: SubsetSuppression[] = settings.suppress.map((s, i) => {
+    if (s.hashes_file !== undefined)
+      throw new GatewayError(
+        'usage',
+        `subset.suppress[${i}].hashes_file was not read: load the policy from its file (loadPolicy) so the file can be found`,
+      );
     const info = node(s.table, `suppress[${i}].table`);
     const [column = s.column] = columns(info, [s.column], `suppress[${i}].column`);
     return { table: info.ref, column, values: s.values, hashes: s.hashes.map((h) => h.toLowerCase()) };

@@ -26,7 +26,7 @@ describe('subset settings', () => {
       policy('  targets: [{ table: t }]\n  suppress: [{ table: t, column: c, hashes: [abc] }]\n'),
     ).toThrow(/hashes/);
     expect(() => policy('  targets: [{ table: t }]\n  suppress: [{ table: t, column: c }]\n')).toThrow(
-      /values or hashes/,
+      /values, hashes or hashes_file/,
     );
     expect(() => policy('  targets: [{ table: t }]\n  max_bytes: lots\n')).toThrow(/max_bytes/);
   });

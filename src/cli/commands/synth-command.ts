@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Settings } from '../../config/index.js';
+import { loadSecret, type Settings } from '../../config/index.js';
 import { GatewayError, type Logger, type SinkConnector } from '../../core/index.js';
 import { createFileTarget, createSource, createTarget, isFileUrl } from '../../compose.js';
 import {
@@ -39,6 +39,8 @@ export interface SynthOptions extends CommonOptions {
   readonly scenario?: string;
   /** `--epsilon <e>`: differential privacy for the model's counts (`synth`, `synth fit`). */
   readonly epsilon?: string;
+  /** The key that made the policy's subset suppression hashes (`synth`, `synth fit`). */
+  readonly secretFile?: string;
 }
 
 export interface SynthReportOptions {
@@ -49,6 +51,7 @@ export interface SynthReportOptions {
   readonly format?: string;
   readonly sampleRows?: string;
   readonly policy?: string;
+  readonly includeBookkeeping?: boolean;
 }
 
 const SCALES = new Set([0.1, 1, 10]);
@@ -88,8 +91,13 @@ function common(options: SynthOptions, settings: Settings) {
 
 async function planInputs(options: SynthOptions, settings: Settings) {
   const policy = options.policy === undefined ? undefined : await loadPolicy(options.policy);
+  // A policy `subset:` makes the model learn from the subset; its suppression hashes need the key.
+  const needsKey = policy?.subset?.suppress.some((s) => s.hashes.length > 0) === true;
   return {
     ...(policy === undefined ? { detection: await loadDetection(), ...advisorOption(settings) } : { policy }),
+    ...(needsKey
+      ? { secret: await loadSecret({ secretFile: options.secretFile, environmentValue: settings.secret }) }
+      : {}),
     selection: selectionFrom(options),
   };
 }
@@ -216,6 +224,7 @@ export async function synthReportCommand(
     ...(options.holdout === undefined ? {} : { holdout: createSource(options.holdout, settings) }),
     maxRows: positiveInteger(options.sampleRows, 20_000, '--sample-rows'),
     ...(options.policy === undefined ? {} : { policy: await loadPolicy(options.policy) }),
+    includeBookkeeping: options.includeBookkeeping === true,
     signal,
   });
   if (options.out !== undefined) {
@@ -230,6 +239,11 @@ export async function synthReportCommand(
         `overall ${fmt(result.overall)} (all pairs: ${fmt(result.overallAllPairs)})`,
         `  column shapes ${fmt(result.columnShapes)}, pair trends ${fmt(result.columnPairTrends)} (all pairs ${fmt(result.columnPairTrendsAllPairs)}), cardinality ${fmt(result.cardinality)}, intertable trends ${fmt(result.intertableTrends)} (all pairs ${fmt(result.intertableTrendsAllPairs)})`,
         `  exact-match rate ${fmt(result.privacy.exactMatchRate)}, closer-to-training share ${fmt(result.privacy.closerToTrainingShare)}`,
+        ...(result.bookkeeping.excluded.length === 0
+          ? []
+          : [
+              `  intertable trends leave out ${result.bookkeeping.excluded.length} bookkeeping column(s) (--include-bookkeeping scores them): ${result.bookkeeping.excluded.map((c) => `${c.table}.${c.column}`).join(', ')}`,
+            ]),
       ].join('\n'),
     );
   }
@@ -250,6 +264,11 @@ function report(io: CliIo, format: 'text' | 'json', summary: SynthSummary): void
     [
       `synthesis complete: ${summary.tables.length} tables, ${summary.totalRows.toLocaleString('en-US')} rows (scale ${summary.scale}, seed ${summary.seed}) — fit ${summary.fitSeconds.toFixed(1)}s, sample ${summary.sampleSeconds.toFixed(1)}s`,
       `  exact-match filter: ${summary.privacyFilters.exactMatchFilter ? 'on' : 'off (no source)'}; fakes checked against real values: ${summary.privacyFilters.realValueCheck ? 'yes' : 'no'}`,
+      ...(summary.subset === undefined
+        ? []
+        : [
+            `  learned from a subset: ${summary.subset.totalRows.toLocaleString('en-US')} source rows (policy subset:)`,
+          ]),
       ...summary.tables
         .filter((t) => t.conditionedRows > 0)
         .map(
@@ -259,6 +278,10 @@ function report(io: CliIo, format: 'text' | 'json', summary: SynthSummary): void
               ? ` (${t.exactMatchesKept} equal a real row: the condition fixes them)`
               : ''),
         ),
+      ...summary.uncheckedConstraints.map(
+        (c) =>
+          `  ${c.table}: CHECK constraint ${c.constraint} not checked against the conditions (left to the database)`,
+      ),
       ...summary.tables
         .filter((t) => t.droppedRows > 0 || t.exactMatchesRedrawn > 0 || t.exactMatchFilter === 'saturated')
         .map(
