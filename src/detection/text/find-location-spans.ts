@@ -360,16 +360,43 @@ interface Postal {
   accepted: boolean;
 }
 
+/** The same shapes, tried only where a token holding a digit starts (see `postalMatches`). */
+const POSTAL_SHAPES_AT = new RegExp(POSTAL_SHAPES.source, 'uy');
+/** Inside a token, a match can start only after an apostrophe or a combining mark. */
+const INNER_STARTS = /\p{M}|['’]/u;
+
+/**
+ * Every match of POSTAL_SHAPES in the text, as `matchAll` gives them. Each shape holds a digit within
+ * its first word and may not follow a letter or digit, so a match starts where a token holding a digit
+ * starts — except after an apostrophe or a combining mark inside a token, where the whole text is scanned.
+ */
+function postalMatches(ctx: TextContext): { start: number; text: string }[] {
+  const { text } = ctx;
+  if (INNER_STARTS.test(text))
+    return [...text.matchAll(POSTAL_SHAPES)].map((m) => ({ start: m.index, text: m[0] }));
+  const out: { start: number; text: string }[] = [];
+  let from = 0;
+  for (const token of ctx.tokens) {
+    if (token.kind !== 'number' || token.start < from) continue;
+    POSTAL_SHAPES_AT.lastIndex = token.start;
+    const m = POSTAL_SHAPES_AT.exec(text);
+    if (m === null) continue;
+    out.push({ start: m.index, text: m[0] });
+    from = m.index + m[0].length;
+  }
+  return out;
+}
+
 function postalCandidates(ctx: TextContext, found: SpanIndex): Postal[] {
   const out: Postal[] = [];
   if (!/\d/.test(ctx.text)) return out;
-  for (const match of ctx.text.matchAll(POSTAL_SHAPES)) {
-    const start = match.index;
-    const end = start + match[0].length;
+  for (const match of postalMatches(ctx)) {
+    const start = match.start;
+    const end = start + match.text.length;
     if (overlapping(found, start, end) !== undefined) continue;
     // Mixed-case text writes UK/CA/NL letters in capitals; "ab12 3cd" there is not a postcode.
-    if (!ctx.caseless && /[a-z]/.test(match[0])) continue;
-    out.push({ start, end, text: match[0], accepted: false });
+    if (!ctx.caseless && /[a-z]/.test(match.text)) continue;
+    out.push({ start, end, text: match.text, accepted: false });
   }
   return out;
 }
@@ -456,7 +483,7 @@ function postalCodes(ctx: TextContext, found: SpanIndex, postals: Postal[]): voi
 }
 
 /** The run looks like a town's name by its own parts: a prefix, a suffix phrase, an ending or an infix. */
-function townShape(ctx: TextContext, r: Run): 'strong' | 'ending' | 'weak' | null {
+function townShape(ctx: TextContext, r: Run, strongOnly = false): 'strong' | 'ending' | 'weak' | null {
   const { addresses, names, places } = ctx.resources;
   const words: string[] = [];
   for (let k = r.first; k <= r.last; k++) if (ctx.tokens[k]?.kind === 'word') words.push(ctx.folded(k));
@@ -467,6 +494,7 @@ function townShape(ctx: TextContext, r: Run): 'strong' | 'ending' | 'weak' | nul
   for (let k = r.first + 1; k <= r.last; k++) if (suffixPhraseAt(ctx, k) === r.last - k + 1) return 'strong';
   const tail = words[words.length - 1] ?? '';
   if (addresses.cityInfixes.some((infix) => tail.includes(infix))) return 'strong';
+  if (strongOnly) return null;
   // An ending alone ("-port", "-ville") is weaker than a prefix or suffix phrase: "Passport", "Report".
   if (endsWithAny(tail, addresses.cityEndings))
     return names.isFirstName(tail) || names.isLastName(tail) || names.isCommonWord(tail) ? 'weak' : 'ending';
@@ -488,21 +516,24 @@ function shapedCities(ctx: TextContext, found: SpanIndex): void {
     if (overlapping(found, token.start, token.end) !== undefined) continue;
     const r = cityRunFrom(ctx, i, found);
     if (r === undefined) continue;
-    const shape = townShape(ctx, r);
     const before = previousWord(ctx, i);
     const preposition =
       before !== undefined && PLACE_PREPOSITIONS.has(before) && tokens[i - 1]?.kind === 'word';
     const after = /^,[ \t]*/.exec(text.slice(r.end, r.end + 3));
+    const next = after === null ? undefined : found.at(r.end + after[0].length);
     const nextPart =
       after !== null &&
-      [found.at(r.end + after[0].length)].some(
-        (f) =>
-          f !== undefined &&
-          f.start === r.end + after[0].length &&
-          f.type !== 'STREET_ADDRESS' &&
-          f.type !== 'CITY',
-      );
+      next !== undefined &&
+      next.start === r.end + after[0].length &&
+      next.type !== 'STREET_ADDRESS' &&
+      next.type !== 'CITY';
     const evidence = (preposition ? 1 : 0) + (nextPart ? 1 : 0);
+    // Without evidence only a strong shape in cased text scores: the endings need not be looked at.
+    if (evidence === 0 && ctx.caseless) {
+      i = r.last;
+      continue;
+    }
+    const shape = townShape(ctx, r, evidence === 0);
     let score = 0;
     if (shape === 'strong') score = evidence > 0 ? 0.8 : ctx.caseless ? 0 : 0.55;
     else if (shape === 'ending') score = evidence > 0 ? 0.8 : 0;

@@ -264,7 +264,7 @@ function nameFirst(scan: Scan, i: number): AddressMatch | undefined {
     if (!scan.vocab.leadingTypes.has(folded) || scan.caseless) return undefined;
     return { start: token.start, end: name.end, numbered: false };
   }
-  if (!isNameWord(scan, i) || (lower && !scan.caseless)) return undefined;
+  if ((lower && !scan.caseless) || !isNameWord(scan, i)) return undefined;
   // Up to three name words ending in a glued street word or followed by a Germanic type word.
   let k = i;
   let typed = false;
