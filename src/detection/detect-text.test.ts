@@ -53,3 +53,31 @@ describe('phone numbers the validator rejects', () => {
     expect(await spansOf('Phone ticket 56 50 31 42 is closed.')).toEqual([]);
   }, 60_000);
 });
+
+describe('long documents', () => {
+  it('are detected in pieces with the spans each of their paragraphs gets alone', async () => {
+    const detector = createTextDetector(catalogue, await loadTextDetectors());
+    const samples = [
+      'Call Dr. Maria Garcia on +44 20 7946 0958 or write to maria.garcia@example.org.',
+      'Ticket 4411: Zephyrine Quillfeather moved to 221B Baker Street, London NW1 6XE on 12 March 2024.',
+      'Nothing personal here, just 42 apples and a meeting about the quarterly roadmap.',
+      'Refund sent to IBAN DE89 3704 0044 0532 0130 00 for Jonas Becker, card 4111 1111 1111 1111.',
+    ];
+    const parts: string[] = [];
+    const expected: string[] = [];
+    let offset = 0;
+    for (let i = 0; i < 400; i++) {
+      const part = samples[i % samples.length] ?? '';
+      for (const s of detector.detect(part)) expected.push(`${s.type}:${s.start + offset}:${s.end + offset}`);
+      parts.push(part);
+      offset += part.length + 1;
+    }
+    const document = parts.join('\n');
+    expect(document.length).toBeGreaterThan(20_000);
+    const found = detector.detect(document).map((s) => `${s.type}:${s.start}:${s.end}`);
+    expect(found).toEqual(expected);
+    expect(detector.detectAll(['short', document])[1]?.map((s) => `${s.type}:${s.start}:${s.end}`)).toEqual(
+      expected,
+    );
+  }, 60_000);
+});

@@ -42,39 +42,90 @@ export function createTextDetector(
   // The text passes own people, places and organisations (titles, greetings, street lines, postal codes,
   // legal forms): the catalogue's regexes for those kinds would only repeat them, at a fifth of the scan cost.
   const entities = catalogue.ids.filter((id) => !text.kinds.has(id));
+  const detectOne = (input: string): TextSpan[] => {
+    if (input.length === 0) return [];
+    const passes = text.findTextEntitySpans(input);
+    return combine(
+      input,
+      threshold,
+      findPatternSpans(input, catalogue, { entities, neighbours: passes }),
+      passes,
+      known === undefined ? [] : known.find(input),
+    );
+  };
   return {
     detect(input: string): TextSpan[] {
-      if (input.length === 0) return [];
-      const passes = text.findTextEntitySpans(input);
-      return combine(
-        input,
-        threshold,
-        findPatternSpans(input, catalogue, { entities, neighbours: passes }),
-        passes,
-        known === undefined ? [] : known.find(input),
-      );
+      return input.length <= LONG_TEXT ? detectOne(input) : detectInPieces(input, detectOne);
     },
     detectAll(inputs: readonly string[]): TextSpan[][] {
       const out: TextSpan[][] = [];
       for (let from = 0; from < inputs.length; from += BATCH) {
-        const batch = inputs.slice(from, from + BATCH);
+        // A long document goes through `detect` (in pieces); the batch stages take the short texts.
+        const batch = inputs.slice(from, from + BATCH).map((t) => (t.length > LONG_TEXT ? '' : t));
         const passes = batch.map((t) => (t.length === 0 ? [] : text.findTextEntitySpans(t)));
         // People found by the passes let a number right after a name count as theirs.
         const patterns = batch.map((t, i) =>
           t.length === 0 ? [] : findPatternSpans(t, catalogue, { entities, neighbours: passes[i] ?? [] }),
         );
         const knownSpans = batch.map((t) => (known === undefined || t.length === 0 ? [] : known.find(t)));
-        batch.forEach((t, i) =>
-          out.push(
-            t.length === 0
-              ? []
-              : combine(t, threshold, patterns[i] ?? [], passes[i] ?? [], knownSpans[i] ?? []),
-          ),
-        );
+        batch.forEach((t, i) => {
+          const input = inputs[from + i] ?? '';
+          if (input.length > LONG_TEXT) out.push(detectInPieces(input, detectOne));
+          else
+            out.push(
+              t.length === 0
+                ? []
+                : combine(t, threshold, patterns[i] ?? [], passes[i] ?? [], knownSpans[i] ?? []),
+            );
+        });
       }
       return out;
     },
   };
+}
+
+/** Texts longer than this are detected in pieces. */
+const LONG_TEXT = 16_384;
+/** A piece's own length, cut at a line break (or a space) near it. */
+const PIECE = 8_192;
+/** Text read on either side of a piece: context words, address lines and names that cross its edge. */
+const MARGIN = 512;
+
+/**
+ * Detection of a long document in pieces of about PIECE characters, each read with MARGIN characters
+ * of the text around it: a piece keeps the spans that start inside it, and the best of spans that
+ * overlap across an edge wins. Work and memory per piece stay small (a 1 MB document as one text put
+ * most of its time into garbage collection: ~30% slower), and what decides a span lies within a few
+ * lines of it — except the single-case reading (an ALL-CAPS paragraph in mixed text is read as
+ * single-case), which is per piece.
+ */
+function detectInPieces(input: string, detectOne: (text: string) => TextSpan[]): TextSpan[] {
+  const spans: TextSpan[] = [];
+  for (let start = 0; start < input.length;) {
+    const end = pieceEnd(input, start);
+    const from = Math.max(0, start - MARGIN);
+    const to = Math.min(input.length, end + MARGIN);
+    for (const s of detectOne(input.slice(from, to))) {
+      const at = s.start + from;
+      if (at >= start && at < end) spans.push({ ...s, start: at, end: s.end + from });
+    }
+    start = end;
+  }
+  return keepBest(spans, input.length);
+}
+
+/** Where the piece starting at `start` ends: after the last line break (else space) before start + PIECE. */
+function pieceEnd(input: string, start: number): number {
+  const limit = start + PIECE;
+  if (limit >= input.length) return input.length;
+  const floor = start + PIECE / 2;
+  const line = input.lastIndexOf('\n', limit);
+  if (line >= floor) return line + 1;
+  const space = input.lastIndexOf(' ', limit);
+  if (space >= floor) return space + 1;
+  // No break nearby: cut, but never between the two halves of a surrogate pair.
+  const code = input.charCodeAt(limit - 1);
+  return code >= 0xd800 && code <= 0xdbff ? limit + 1 : limit;
 }
 
 /** The spans of every stage at or above the threshold, overlaps resolved. */
