@@ -85,19 +85,22 @@ export function createTextDetector(
 }
 
 /** Texts longer than this are detected in pieces. */
-const LONG_TEXT = 16_384;
-/** A piece's own length, cut at a line break (or a space) near it. */
-const PIECE = 8_192;
+const LONG_TEXT = 32_768;
+/**
+ * A piece's own length, cut at a line break (or a space) near it. With its margins a piece is read as a
+ * text of at least 16 KB, so the NLP budget (one call per 16 KB of text) is what the whole text had.
+ */
+const PIECE = 16_384;
 /** Text read on either side of a piece: context words, address lines and names that cross its edge. */
 const MARGIN = 512;
 
 /**
  * Detection of a long document in pieces of about PIECE characters, each read with MARGIN characters
  * of the text around it: a piece keeps the spans that start inside it, and the best of spans that
- * overlap across an edge wins. Work and memory per piece stay small (a 1 MB document as one text put
- * most of its time into garbage collection: ~30% slower), and what decides a span lies within a few
- * lines of it — except the single-case reading (an ALL-CAPS paragraph in mixed text is read as
- * single-case), which is per piece.
+ * overlap across an edge wins. Work and memory per piece stay bounded (a 1 MB document read as one
+ * text builds one token array, context and span index for all of it and spends its time collecting
+ * them), and what decides a span lies within a few lines of it — except the single-case reading (an
+ * ALL-CAPS paragraph in mixed text is read as single-case), which is per piece.
  */
 function detectInPieces(input: string, detectOne: (text: string) => TextSpan[]): TextSpan[] {
   const spans: TextSpan[] = [];
@@ -118,7 +121,7 @@ function detectInPieces(input: string, detectOne: (text: string) => TextSpan[]):
 function pieceEnd(input: string, start: number): number {
   const limit = start + PIECE;
   if (limit >= input.length) return input.length;
-  const floor = start + PIECE / 2;
+  const floor = start + PIECE - 4_096;
   const line = input.lastIndexOf('\n', limit);
   if (line >= floor) return line + 1;
   const space = input.lastIndexOf(' ', limit);
