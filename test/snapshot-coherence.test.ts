@@ -9,6 +9,7 @@ import {
   testSecret,
   withClient,
 } from './helpers/databases.js';
+import { firstNameGender } from '../src/fake-values/index.js';
 import { runLookalike } from './helpers/run-cli.js';
 
 const POLICY = 'examples/pagila.policy.yaml';
@@ -74,6 +75,17 @@ describe('coherent rows in a pagila snapshot (real PostgreSQL)', () => {
 
   afterAll(async () => {
     for (const target of targets) await dropDatabase(target);
+  });
+
+  it('gives every customer a first name of the real one’s gender', async () => {
+    const real = await people(PAGILA_DATABASE, 'customer');
+    const fake = new Map((await people(first, 'customer')).map((p) => [p.id, p]));
+    const gendered = real.filter((p) => firstNameGender(p.first_name) !== null);
+    expect(gendered.length).toBeGreaterThan(400);
+    const mismatched = gendered.filter(
+      (p) => firstNameGender(fake.get(p.id)?.first_name ?? '') !== firstNameGender(p.first_name),
+    );
+    expect(mismatched).toEqual([]);
   });
 
   it('builds every customer’s e-mail address from their fake name, in its case', async () => {

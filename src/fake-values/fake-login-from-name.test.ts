@@ -89,8 +89,8 @@ describe('fakeEmailFromName', () => {
       email('jdoe77@gmail.com', true),
     ]).toMatchInlineSnapshot(`
       [
-        "jordi.acquistapace@example.net",
-        "ROSEMARY.CEPEDA@example.net",
+        "demi.acquistapace@example.net",
+        "ARVILLA.CEPEDA@example.net",
         "emmanuelle11.hj412xne07tb2@inbox.test",
       ]
     `);

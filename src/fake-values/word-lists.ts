@@ -63,6 +63,20 @@ export const FIRST_NAMES = stringList(
   'person.first_name',
   LETTERS,
 );
+/** First names by gender: in one gender's lists (of the seven locales) and never in the other's. */
+function firstNamesOf(gender: 'female' | 'male'): readonly string[] {
+  const other = gender === 'female' ? 'male' : 'female';
+  const others = new Set(
+    PERSON_LOCALES.flatMap((p) => p?.first_name?.[other] ?? []).map((n) => n.toLowerCase()),
+  );
+  return stringList(
+    PERSON_LOCALES.flatMap((p) => p?.first_name?.[gender] ?? []).filter((n) => !others.has(n.toLowerCase())),
+    `person.first_name.${gender}`,
+    LETTERS,
+  );
+}
+export const FEMALE_FIRST_NAMES = firstNamesOf('female');
+export const MALE_FIRST_NAMES = firstNamesOf('male');
 export const LAST_NAMES = stringList(
   PERSON_LOCALES.flatMap((p) => p?.last_name?.generic ?? []),
   'person.last_name.generic',

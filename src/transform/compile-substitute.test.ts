@@ -47,6 +47,21 @@ describe('compileTransform(substitute)', () => {
     }
   });
 
+  it('gives a login built from names other digits, not other names, when the first build may be real', () => {
+    const col = column({ dataType: 'character varying(60)', baseType: 'varchar', maxLength: 60 });
+    const plain = compileTransform(substitute('username'), context(col));
+    const first = plain('elif_okonkwo17', []);
+    expect(first).toMatch(/^[a-z]+_[a-z]+\d{2}$/);
+    // The source may hold that exact login (a Bloom filter's false positive, or a real clash).
+    const isSourceValue = (v: string): boolean => v === first;
+    const redrawn = compileTransform(substitute('username'), context(col, { isSourceValue }))(
+      'elif_okonkwo17',
+      [],
+    );
+    expect(redrawn).not.toBe(first);
+    expect(redrawn.replace(/\d+$/, '')).toBe(first.replace(/\d+$/, ''));
+  });
+
   it('gives the same fake in every column sharing a scope, another under another scope', () => {
     const a = compileTransform(substitute('last_name', 'person'), context(column({ name: 'a' })));
     const b = compileTransform(substitute('last_name', 'person'), context(column({ name: 'b' })));

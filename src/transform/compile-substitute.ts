@@ -79,8 +79,12 @@ export function compileSubstitute(action: ActionOf<'substitute'>, context: Colum
   }
   const replace = (value: string): string => {
     if (value === '' && keepsEmpty) return '';
-    const coherent = fromName?.(value) ?? null;
-    if (coherent !== null && isSourceValue?.(coherent) !== true) return coherent;
+    // A built address that may be real gets other keyed digits and discriminator, the same names.
+    for (let attempt = 0; fromName !== null && attempt <= MAX_REDRAWS; attempt++) {
+      const coherent = fromName(value, attempt);
+      if (coherent === null) break;
+      if (isSourceValue?.(coherent) !== true) return coherent;
+    }
     let output = fake(seeder.seed(scope, value), value);
     // Redraw (deterministically) while the fake may be a real source value of this scope.
     for (
@@ -122,7 +126,7 @@ function nameFakes(seeder: KeyedSeeder, isScopeValue: ColumnContext['isScopeValu
 function nameShapedFake(
   action: ActionOf<'substitute'>,
   context: ColumnContext,
-): ((value: string) => string | null) | null {
+): ((value: string, attempt: number) => string | null) | null {
   const { column, seeder, isUnique } = context;
   const scope = action.scope ?? action.entity;
   const { isScopeValue } = context;
@@ -147,13 +151,16 @@ function nameShapedFake(
     }
     return seed;
   };
+  // Attempt 0 is the value's own seed; later attempts (a fake that may be real) redraw digits only.
+  const seedOf = (value: string, attempt: number): Uint8Array =>
+    seeder.seed(scope, attempt === 0 ? value : `${value}\u0000${attempt}`);
   if (action.entity === 'email')
-    return (value) => {
+    return (value, attempt) => {
       const domain = value.slice(value.lastIndexOf('@') + 1).toLowerCase();
-      return fakeEmailFromName(value, names, seeder.seed(scope, value), domainSeed(domain), options);
+      return fakeEmailFromName(value, names, seedOf(value, attempt), domainSeed(domain), options);
     };
   if (action.entity === 'username')
-    return (value) => fakeUsernameFromName(value, names, seeder.seed(scope, value), options);
+    return (value, attempt) => fakeUsernameFromName(value, names, seedOf(value, attempt), options);
   return null;
 }
 
