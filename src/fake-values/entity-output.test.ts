@@ -27,6 +27,7 @@ describe('entityOutput', () => {
     expect(uniqueKinds.sort()).toEqual([
       'email',
       'free_text',
+      'full_name',
       'number',
       'password',
       'string',

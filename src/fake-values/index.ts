@@ -13,6 +13,7 @@ export { mayCoincideWithRealValues } from './may-coincide.js';
 export type { NamePartKind, NamePartOptions } from './fake-name-part.js';
 export { fakeNamePart } from './fake-name-part.js';
 export { firstNameGender } from './first-name-gender.js';
+export { fakeFullNameFromParts } from './fake-full-name-from-parts.js';
 export type { IsLastName, LoginOptions, NameFakes } from './fake-login-from-name.js';
 export { fakeEmailFromName, fakeNameShapedLogin, fakeUsernameFromName } from './fake-login-from-name.js';
 export { canonicalNameCase, matchNameCase } from './name-case.js';

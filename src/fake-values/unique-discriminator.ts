@@ -31,3 +31,27 @@ export function uniqueDiscriminator(seed: Uint8Array, chars: number = DISCRIMINA
   }
   return out;
 }
+
+/** Letters that carry at least 64 bits (26^14 > 2^65). */
+export const LETTER_DISCRIMINATOR_CHARS = 14;
+
+/**
+ * `chars` lower-case letters (at most 14) from the same seed bytes 16..31 as `uniqueDiscriminator`, for
+ * formats that hold letters only (a name): distinct seeds give distinct discriminators except with
+ * probability ~ n² / 2^(4.7·chars+1) among n values.
+ */
+export function letterDiscriminator(seed: Uint8Array, chars: number = LETTER_DISCRIMINATOR_CHARS): string {
+  let value = 0n;
+  for (let byte = FIRST_BYTE; byte < 32; byte++) value = (value << 8n) | BigInt(seed[byte] ?? 0);
+  let out = '';
+  for (let i = 0; i < Math.min(chars, LETTER_DISCRIMINATOR_CHARS); i++) {
+    out += String.fromCharCode(97 + Number(value % 26n));
+    value /= 26n;
+  }
+  return out;
+}
+
+/** Whole bits carried by `chars` letters. */
+export function letterDiscriminatorBits(chars: number): number {
+  return Math.floor(Math.min(chars, LETTER_DISCRIMINATOR_CHARS) * Math.log2(26));
+}

@@ -59,7 +59,22 @@ describe('compileTransform(substitute)', () => {
       [],
     );
     expect(redrawn).not.toBe(first);
-    expect(redrawn.replace(/\d+$/, '')).toBe(first.replace(/\d+$/, ''));
+    expect(redrawn?.replace(/\d+$/, '')).toBe(first?.replace(/\d+$/, ''));
+  });
+
+  it('builds a full name from the fakes its parts get in first- and last-name columns', () => {
+    const col = column({ dataType: 'text', baseType: 'text', maxLength: null });
+    const first = compileTransform(substitute('first_name'), context(col));
+    const last = compileTransform(substitute('last_name'), context(col));
+    const full = compileTransform(substitute('full_name'), context(col));
+    expect(full('Mary Smith', [])).toBe(`${first('Mary', [])} ${last('Smith', [])}`);
+    expect(full('SMITH, Mary', [])).toBe(`${last('SMITH', [])}, ${first('Mary', [])}`);
+    expect(full('Ludwig van Beethoven', [])).toBe(`${first('Ludwig', [])} van ${last('Beethoven', [])}`);
+    expect(full('J. Smith', [])).toBe(`${first('J', [])?.charAt(0)}. ${last('Smith', [])}`);
+    // Not shaped like a name: an independent fake, as before.
+    expect(full('Mary Smith 3rd', [])).toBe(
+      fakeValue('full_name', seeder.seed('full_name', 'Mary Smith 3rd'), { sourceLength: 14 }),
+    );
   });
 
   it('gives the same fake in every column sharing a scope, another under another scope', () => {

@@ -3,6 +3,7 @@ import {
   canonicalNameCase,
   entityOutput,
   fakeEmailFromName,
+  fakeFullNameFromParts,
   fakeNamePart,
   fakeNumberLike,
   fakeUsernameFromName,
@@ -161,6 +162,10 @@ function nameShapedFake(
     };
   if (action.entity === 'username')
     return (value, attempt) => fakeUsernameFromName(value, names, seedOf(value, attempt), options);
+  // A full name is its parts' fakes (no digits to redraw); a unique column keeps its discriminator.
+  if (action.entity === 'full_name' && !isUnique)
+    return (value, attempt) =>
+      attempt === 0 ? fakeFullNameFromParts(value, names, column.maxLength, isLastName) : null;
   return null;
 }
 
