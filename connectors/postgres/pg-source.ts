@@ -5,6 +5,8 @@ import {
   qualifiedName,
   type DatabaseSchema,
   type DdlSection,
+  type EquivalenceClassCounts,
+  type EquivalenceClassRequest,
   type ReadRequest,
   type RowBatch,
   type Selection,
@@ -20,6 +22,7 @@ import { dropTablesSql, dumpSection, findPgDump, resolveDumpScope, type PgDumpTo
 import { connect, libpqEnvironment, parseEndpoint, type PgEndpoint } from './pg-connection.js';
 import { isConnectionLoss, translateDatabaseError } from './pg-errors.js';
 import { PgSubset } from './pg-subset.js';
+import { queryEquivalenceClasses } from './equivalence-classes-sql.js';
 
 export interface PgSourceOptions {
   /** Path of a pg_dump binary; default: the newest one found on PATH or in Debian's layout. */
@@ -221,6 +224,40 @@ class PgSourceSession implements SourceSession {
     for await (const batch of batches) {
       if (signal.aborted) throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
       yield batch;
+    }
+  }
+
+  /** Counted in the snapshot, over the rows reads return (a computed subset's, on its connection). */
+  async countEquivalenceClasses(
+    request: EquivalenceClassRequest,
+    signal: AbortSignal,
+  ): Promise<EquivalenceClassCounts> {
+    const table = qualifiedName(request.table);
+    if (signal.aborted) throw new GatewayError('cancelled', `cancelled while counting ${table}`, { table });
+    if (this.#broken)
+      throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
+    const client = this.#subset?.client ?? this.client;
+    const read = {
+      table: request.table,
+      columns: request.columns,
+      batchRows: 1,
+      ...(request.where === undefined ? {} : { where: request.where }),
+    };
+    const restricted = this.#subset?.subset.restrict(read) ?? read;
+    try {
+      return await queryEquivalenceClasses(
+        { query: async <T extends object>(sql: string) => (await client.query<T>(sql)).rows },
+        { ...request, ...(restricted.where === undefined ? {} : { where: restricted.where }) },
+      );
+    } catch (error) {
+      // A failed statement aborts the snapshot transaction: nothing more can be read from it.
+      this.#broken = true;
+      throw translateDatabaseError(
+        error,
+        'source_read_failed',
+        `${this.endpoint.label}: counting equivalence classes of ${table} failed`,
+        { table },
+      );
     }
   }
 

@@ -5,6 +5,8 @@ import {
   qualifiedName,
   type DatabaseSchema,
   type DdlSection,
+  type EquivalenceClassCounts,
+  type EquivalenceClassRequest,
   type ReadRequest,
   type RowBatch,
   type Selection,
@@ -23,6 +25,7 @@ import {
 } from './pg-dump.js';
 import { translateDatabaseError } from './pg-errors.js';
 import { pgliteQueryable } from './pglite-queryable.js';
+import { queryEquivalenceClasses } from './equivalence-classes-sql.js';
 
 const LABEL = 'PGlite source';
 /** Slice of a table's COPY output decoded at a time, so rows are materialised one batch at a time. */
@@ -160,6 +163,15 @@ class PgliteSourceSession implements SourceSession {
       if (done) break;
     }
     if (batch.length > 0) yield batch;
+  }
+
+  countEquivalenceClasses(request: EquivalenceClassRequest): Promise<EquivalenceClassCounts> {
+    const table = qualifiedName(request.table);
+    return this.#exclusive(
+      `counting equivalence classes of ${table}`,
+      () => queryEquivalenceClasses(this.#queryable, request),
+      { table },
+    );
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,8 @@ import { to as copyTo } from 'pg-copy-streams';
 import {
   GatewayError,
   qualifiedName,
+  type EquivalenceClassCounts,
+  type EquivalenceClassRequest,
   type ReadRequest,
   type RowBatch,
   type TableRef,
@@ -12,6 +14,7 @@ import {
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
 import { decodeBatches } from './copy-text.js';
 import { translateDatabaseError } from './pg-errors.js';
+import { queryEquivalenceClasses } from './equivalence-classes-sql.js';
 import { pgliteQueryable } from './pglite-queryable.js';
 import { selectRowsSql } from './select-rows-sql.js';
 
@@ -80,6 +83,12 @@ abstract class BaseTargetReader implements TargetReader {
       this.queryable().query<{ n: string }>(duplicatesSql(table, columns)),
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async countEquivalenceClasses(request: EquivalenceClassRequest): Promise<EquivalenceClassCounts> {
+    return this.#run(`counting equivalence classes of ${qualifiedName(request.table)}`, () =>
+      queryEquivalenceClasses(this.queryable(), request),
+    );
   }
 
   protected decodeBatches = (

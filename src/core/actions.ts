@@ -72,8 +72,11 @@ export type ActionSpec =
    * primary key; without one, from the value itself.
    */
   | { readonly kind: 'shift_date'; readonly max_days: number; readonly by?: string }
-  /** Replace free text; [detect] replaces only the personal spans. */
-  | { readonly kind: 'redact_text'; readonly placeholder?: string }
+  /**
+   * Replace free text; [detect] replaces only the personal spans: with consistent fakes (default), or with
+   * `mode: 'placeholder'`, typed placeholders numbered per type and value within one value (`<PERSON_1>`).
+   */
+  | { readonly kind: 'redact_text'; readonly placeholder?: string; readonly mode?: 'placeholder' }
   /**
    * A JSON document rewritten leaf by leaf: `paths` (`$.contact.email`, `$.items[*].name`) name the action of
    * their leaves; every other string leaf gets `other` (by default `redact_text`: personal spans replaced).

@@ -72,6 +72,14 @@ export interface SourceSession {
    * the kept rows.
    */
   computeSubset?(request: SubsetRequest, signal: AbortSignal): Promise<SubsetClosure>;
+  /**
+   * Optional capability: the equivalence classes of some columns over the rows reads return (the
+   * policy's filter and a computed subset included), counted in the source. Counts only.
+   */
+  countEquivalenceClasses?(
+    request: EquivalenceClassRequest,
+    signal: AbortSignal,
+  ): Promise<EquivalenceClassCounts>;
   close(): Promise<void>;
 }
 
@@ -143,4 +151,29 @@ export interface TargetReader {
   ): Promise<number>;
   /** Rows whose non-null `columns` repeat an earlier row's (0 when the set is unique). */
   countDuplicates(table: TableRef, columns: readonly string[]): Promise<number>;
+  /** The equivalence classes of `columns` (k-anonymity), counted by the store (GROUP BY): counts only. */
+  countEquivalenceClasses(request: EquivalenceClassRequest): Promise<EquivalenceClassCounts>;
+}
+
+/** Which rows to group by which columns: the classes of rows sharing one combination of values. */
+export interface EquivalenceClassRequest {
+  readonly table: TableRef;
+  /** The grouping columns (a NULL is one value of its own, as in SQL's GROUP BY). */
+  readonly columns: readonly string[];
+  /** Row filter from the policy, as in `ReadRequest.where`. */
+  readonly where?: string;
+  /** A partitioned table: group the rows of all its partitions; otherwise the table's own rows only. */
+  readonly withPartitions: boolean;
+  /** Classes with fewer rows than this are counted in `classesBelow` and `rowsBelow` (0: none are). */
+  readonly minClassSize: number;
+}
+
+/** Sizes of the equivalence classes of some columns: counts, never a value. */
+export interface EquivalenceClassCounts {
+  readonly rows: number;
+  readonly classes: number;
+  /** Rows in the smallest class (the k the rows reach); 0 when there are no rows. */
+  readonly smallestClass: number;
+  readonly classesBelow: number;
+  readonly rowsBelow: number;
 }

@@ -3,6 +3,8 @@ export { ACTION_KINDS, ENTITY_KINDS, JSON_PATH_PATTERN } from './actions.js';
 export type {
   DdlSection,
   EncodedRowFormat,
+  EquivalenceClassCounts,
+  EquivalenceClassRequest,
   ReadRequest,
   RowCodec,
   SinkConnector,

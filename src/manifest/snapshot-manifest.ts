@@ -1,5 +1,5 @@
 import type { ActionSpec, Selection, TableKind, TableRef } from '../core/index.js';
-import type { Plan } from '../policy/index.js';
+import type { KAnonymitySpec, Plan } from '../policy/index.js';
 import type { VerificationResult } from '../verify/index.js';
 
 /**
@@ -42,6 +42,8 @@ export interface ManifestTable {
     readonly reason: string;
     readonly copied: boolean;
   }[];
+  /** Declared quasi-identifiers, k and mode: `lookalike verify --manifest` counts the same classes again. */
+  readonly kAnonymity?: KAnonymitySpec;
 }
 
 export interface ManifestInput {
@@ -79,6 +81,7 @@ export function buildManifest(input: ManifestInput): SnapshotManifest {
         reason: c.reason,
         copied: c.copied,
       })),
+      ...(t.kAnonymity === undefined ? {} : { kAnonymity: t.kAnonymity }),
     })),
     sequences: plan.sequences,
     rowCounts: Object.fromEntries(input.tables.map((t) => [t.table, t.rows])),

@@ -18,6 +18,8 @@ import type { Plan, Policy } from '../policy/index.js';
 import {
   DEFAULT_MAX_SLOTS,
   describeProblems,
+  kAnonymityFailures,
+  kAnonymityFigure,
   LeakIndex,
   leakStats,
   planIntegrity,
@@ -29,6 +31,7 @@ import {
   verificationStatus,
   type ColumnRole,
   type IntegrityCheck,
+  type KAnonymityFigure,
   type KeptPersonalColumns,
   type LeakCount,
   type LeakIndexStats,
@@ -90,10 +93,11 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
 
   const checks = await integrityChecks(input, targetSchema, verification.tables, indexers, scanners);
   const utility = utilityFigures(verification.tables, indexers, scanners);
+  const kAnonymity = await kAnonymityFigures(input);
   const done = performance.now();
   const seconds = (from: number, to: number): number => Math.round(to - from) / 1000;
   return {
-    status: verificationStatus(leaks, checks),
+    status: verificationStatus(leaks, checks, kAnonymity),
     leakScan: {
       ...leakStats(scan.stats),
       passes,
@@ -107,6 +111,7 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
     },
     integrity: { passed: checks.every((c) => c.status === 'passed'), checks },
     utility,
+    kAnonymity,
     seconds: {
       source: seconds(started, scan.sourceDone),
       target: seconds(scan.sourceDone, targetDone),
@@ -114,6 +119,44 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
       total: seconds(started, done),
     },
   };
+}
+
+/**
+ * Equivalence classes over each table's declared quasi-identifiers, counted by GROUP BY in the target (and
+ * in the source, for comparison, over the rows the load read): only counts leave the databases. A
+ * partitioned table is counted over all its partitions.
+ */
+async function kAnonymityFigures(input: VerifySnapshotInput): Promise<KAnonymityFigure[]> {
+  const figures: KAnonymityFigure[] = [];
+  for (const planned of input.plan.tables) {
+    const spec = planned.kAnonymity;
+    if (spec === undefined || (!planned.copyRows && planned.kind !== 'partitioned')) continue;
+    const request = {
+      table: planned.table,
+      columns: spec.quasiIdentifiers,
+      withPartitions: planned.kind === 'partitioned',
+      minClassSize: spec.k ?? 0,
+    };
+    const target = await input.target.countEquivalenceClasses(request);
+    const source =
+      (await input.source.countEquivalenceClasses?.(
+        { ...request, ...(planned.where === null ? {} : { where: planned.where }) },
+        input.signal,
+      )) ?? null;
+    const figure = kAnonymityFigure(qualifiedName(planned.table), spec, target, source);
+    if (figure.reached === false) {
+      input.logger?.warn('k_anonymity_not_reached', {
+        table: figure.table,
+        columns: figure.quasiIdentifiers.join(','),
+        k: spec.k ?? 0,
+        smallestClass: figure.target.smallestClass,
+        rowsBelowK: figure.target.rowsBelowK,
+        mode: spec.mode,
+      });
+    }
+    figures.push(figure);
+  }
+  return figures;
 }
 
 /** The index's capacity: ~11.7 M values in 128 MB (see FingerprintSet), with a margin for estimates. */
@@ -508,6 +551,14 @@ export function verificationError(result: VerificationResult): GatewayError {
     return new GatewayError(
       'leak_found',
       `verification found ${result.leakScan.totalLeaks} real value(s) in the target; the snapshot was not delivered`,
+      { items },
+    );
+  }
+  if (result.status === 'k_anonymity_failed') {
+    const failed = kAnonymityFailures(result.kAnonymity ?? []);
+    return new GatewayError(
+      'verification_failed',
+      `k-anonymity not reached: ${failed.map((f) => `${f.table} (${f.quasiIdentifiers.join(', ')}): smallest class ${f.target.smallestClass} < k=${f.k ?? 0}`).join('; ')}; the snapshot was not delivered`,
       { items },
     );
   }

@@ -21,7 +21,8 @@ export function formatPlanText(plan: Plan): string {
       action:
         formatAction(c.action) +
         (c.copied || c.action.kind === 'drop' ? '' : ' [not copied]') +
-        follows(followedNames(t, c)),
+        follows(followedNames(t, c)) +
+        (c.follows === undefined ? '' : ` [follows ${c.follows.column} (${c.follows.reference})]`),
       rule: c.rule,
       reason: c.reason,
     })),
@@ -39,6 +40,9 @@ export function formatPlanText(plan: Plan): string {
           ? null
           : 'no rows copied (skip)',
       table.where === null ? null : `where ${table.where}`,
+      table.kAnonymity === undefined
+        ? null
+        : `quasi-identifiers ${table.kAnonymity.quasiIdentifiers.join(', ')}${table.kAnonymity.k === null ? ' (report)' : `: k=${table.kAnonymity.k} (${table.kAnonymity.mode})`}`,
     ].filter((n): n is string => n !== null);
     lines.push(notes.length === 0 ? name : `${name}  [${notes.join('; ')}]`);
     for (const r of rows.filter((row) => row.table === name)) {

@@ -5,6 +5,7 @@ export { formatPlanText } from './format-plan-text.js';
 export { loadPolicy } from './load-policy.js';
 export { parsePolicy } from './parse-policy.js';
 export type {
+  KAnonymitySpec,
   OutputConstraints,
   OutputFit,
   Plan,

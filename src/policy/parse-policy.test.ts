@@ -325,3 +325,31 @@ describe('loadPolicy', () => {
     });
   });
 });
+
+describe('redact_text mode', () => {
+  it('parses mode: placeholder for columns and JSON leaves, leaving the default fake mode implicit', () => {
+    const policy = parsePolicy(
+      customerEmail('{ action: redact_text, mode: placeholder }') +
+        `      notes: { action: redact_text, mode: fake }
+      profile:
+        action: json
+        paths: { $.bio: { action: redact_text, mode: placeholder, placeholder: "[{type} {n}]" } }
+`,
+      'shop.yaml',
+    );
+    const columns = policy.tables['public.customer']?.columns;
+    expect(columns?.email?.action).toEqual({ kind: 'redact_text', mode: 'placeholder' });
+    expect(columns?.notes?.action).toEqual({ kind: 'redact_text' });
+    expect(columns?.profile?.action).toEqual({
+      kind: 'json',
+      paths: { '$.bio': { kind: 'redact_text', mode: 'placeholder', placeholder: '[{type} {n}]' } },
+      other: 'redact_text',
+    });
+  });
+
+  it('names the path and the modes when the mode is unknown, never the value', () => {
+    expect(policyError(customerEmail(`{ action: redact_text, mode: ${SECRET} }`)).message).toBe(
+      'invalid policy file: policies/shop.yaml:5:43: tables."public.customer".columns.email.mode: expected one of: fake, placeholder',
+    );
+  });
+});

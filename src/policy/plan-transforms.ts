@@ -1,14 +1,17 @@
 import { parseTableName, qualifiedName } from '../core/index.js';
 import type { DatabaseSchema, Selection, TableInfo, TableRef } from '../core/index.js';
 import { loadOrder, schemaFingerprint } from '../introspection/index.js';
+import { declaredReferences, referenceNameFindings, subsetWithReferences } from './declared-references.js';
 import { coherenceFindings } from './followed-names.js';
+import { kAnonymityFindings, kAnonymitySpec } from './k-anonymity-findings.js';
 import type { Plan, PlanOptions, PlannedTable } from './plan.js';
 import { policyDigest } from './policy-digest.js';
 import type { Policy } from './policy-schema.js';
 import { preflightFindings } from './preflight-findings.js';
-import { columnKey, resolveColumnActions } from './resolve-column-actions.js';
+import { columnKey, columnReferences, resolveColumnActions } from './resolve-column-actions.js';
 import type { TableEntry } from './resolve-column-actions.js';
 import { selectTables } from './select-tables.js';
+import { referenceSuggestions } from './suggest-references.js';
 
 /**
  * schema × policy → plan, purely: no I/O, no clock, no randomness; the same inputs give the same plan,
@@ -28,7 +31,8 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
     .filter((t): t is TableInfo => t !== undefined);
 
   const entries = resolveEntries(schema, policy, tables);
-  const decisions = resolveColumnActions(tables, entries, policy);
+  const declared = declaredReferences(policy, tables);
+  const decisions = resolveColumnActions(tables, entries, policy, declared);
 
   const planned: PlannedTable[] = tables.map((table) => {
     const entry = entries.get(qualifiedName(table.ref));
@@ -40,9 +44,26 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
       columns: table.columns.map((column) => {
         const d = decisions.get(columnKey(table.ref, column.name));
         if (d === undefined) throw new Error('planTransforms: a column was left undecided'); // a bug, not input
-        return { name: column.name, action: d.action, rule: d.rule, reason: d.reason, copied: d.copied };
+        const follows =
+          d.followed === undefined
+            ? {}
+            : {
+                follows: {
+                  column: `${qualifiedName(d.followed.targetTable.ref)}.${d.followed.target}`,
+                  reference: d.followed.constraint,
+                },
+              };
+        return {
+          name: column.name,
+          action: d.action,
+          rule: d.rule,
+          reason: d.reason,
+          copied: d.copied,
+          ...follows,
+        };
       }),
       ...(entry?.policy.coherent_rows === false ? { coherentRows: false as const } : {}),
+      ...(entry === undefined ? {} : kAnonymitySpec(entry)),
     };
   });
 
@@ -55,6 +76,7 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
       .map((c) => ({ table: qualifiedName(table.ref), column: c.name })),
   );
 
+  const copiesRows = new Set(planned.filter((t) => t.copyRows).map((t) => qualifiedName(t.table)));
   const findings = [
     ...preflightFindings({
       schema,
@@ -63,10 +85,14 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
       tables,
       entries,
       decisions,
-      copiesRows: new Set(planned.filter((t) => t.copyRows).map((t) => qualifiedName(t.table))),
+      copiesRows,
       outputConstraints: options.outputConstraints,
+      declaredReferences: declared,
     }),
     ...coherenceFindings(planned),
+    ...referenceNameFindings(schema, policy, options.selection, tables),
+    ...referenceSuggestions(tables, decisions, [...columnReferences(tables), ...declared], copiesRows),
+    ...kAnonymityFindings(planned, tables),
   ];
 
   return {
@@ -78,7 +104,7 @@ export function planTransforms(schema: DatabaseSchema, policy: Policy, options: 
     sequences: selectSequences(schema, tables, options.selection),
     uncovered,
     findings,
-    ...(policy.subset === undefined ? {} : { subset: policy.subset }),
+    ...(policy.subset === undefined ? {} : { subset: subsetWithReferences(policy.subset, policy) }),
   };
 }
 

@@ -37,6 +37,17 @@ export interface PlannedTable {
    * get independent fakes instead of being built from the fakes of the names they hold.
    */
   readonly coherentRows?: false;
+  /** The table's declared quasi-identifiers (`quasi_identifiers`, `k`, `k_anonymity`), when it has some. */
+  readonly kAnonymity?: KAnonymitySpec;
+}
+
+/** What verification checks about a table's equivalence classes over its quasi-identifiers. */
+export interface KAnonymitySpec {
+  readonly quasiIdentifiers: readonly string[];
+  /** The smallest class size to reach, or null to report the figures only. */
+  readonly k: number | null;
+  /** `enforce`: a smallest class below k fails the snapshot; `report`: a warning. */
+  readonly mode: 'enforce' | 'report';
 }
 
 export interface PlannedColumn {
@@ -47,6 +58,11 @@ export interface PlannedColumn {
   readonly reason: string;
   /** Whether the column's values are written to the target (false for drop and generated columns). */
   readonly copied: boolean;
+  /**
+   * Present when the column takes its action from a reference the policy declares (`references:`):
+   * the key column it follows (`public.customer.email`) and the declaration (`references[0]`).
+   */
+  readonly follows?: { readonly column: string; readonly reference: string };
 }
 
 /** A pre-flight result. Errors stop the run before any data moves; warnings are reported. */

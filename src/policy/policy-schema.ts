@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ENTITY_KINDS, JSON_PATH_PATTERN, parseTableName, qualifiedName } from '../core/index.js';
 import type { ActionSpec, LeafActionSpec } from '../core/index.js';
+import { PolicyReferenceSchema } from './references-schema.js';
+import { K_ANONYMITY_OPTIONS, refineKAnonymity } from './k-anonymity-schema.js';
 import { SubsetSchema } from './subset-schema.js';
 
 /**
@@ -57,7 +59,18 @@ const actionOptions = {
   },
   redact_text: {
     action: z.literal('redact_text').describe('Replace free text.'),
-    placeholder: z.string().optional().describe('Text written in place of what is removed.'),
+    mode: z
+      .enum(['fake', 'placeholder'])
+      .default('fake')
+      .describe(
+        'fake: each personal span becomes the consistent fake a column of its kind gets. placeholder: a typed, numbered placeholder (`<PERSON_1>`, `<EMAIL_ADDRESS_1>`); numbers count per type, and the same value keeps its number within one value (one JSON document).',
+      ),
+    placeholder: z
+      .string()
+      .optional()
+      .describe(
+        'Text written in place of what is removed; `{type}` stands for the span’s type and, with mode: placeholder, `{n}` for its number (default `<{type}_{n}>`).',
+      ),
   },
   drop: { action: z.literal('drop').describe('Remove the column from the target table.') },
 } as const;
@@ -163,9 +176,12 @@ function toActionSpec(m: ParsedMapping): ActionSpec {
         ? { kind: 'shift_date', max_days: m.max_days }
         : { kind: 'shift_date', max_days: m.max_days, by: m.by };
     case 'redact_text':
-      return m.placeholder === undefined
-        ? { kind: 'redact_text' }
-        : { kind: 'redact_text', placeholder: m.placeholder };
+      // mode fake is the default and stays implicit, so plans and digests of older policies do not change.
+      return {
+        kind: 'redact_text',
+        ...(m.placeholder === undefined ? {} : { placeholder: m.placeholder }),
+        ...(m.mode === 'placeholder' ? { mode: 'placeholder' as const } : {}),
+      };
     case 'json':
       return { kind: 'json', paths: m.paths, other: m.other };
   }
@@ -181,7 +197,7 @@ const SHORTHAND_DEFAULTS: { readonly [K in (typeof SHORTHAND_ACTIONS)[number]]: 
   drop: { action: 'drop' },
   hash: { action: 'hash' },
   mask: { action: 'mask', keep_first: 0, keep_last: 0, char: '*' },
-  redact_text: { action: 'redact_text' },
+  redact_text: { action: 'redact_text', mode: 'fake' },
 };
 
 function toColumnAction(m: ParsedMapping & { reason?: string | undefined }): ColumnAction {
@@ -248,7 +264,9 @@ export const TablePolicySchema = z
       .record(z.string().min(1), ColumnActionSchema)
       .default({})
       .describe('Action per column name; the key "*" covers every column not named.'),
+    ...K_ANONYMITY_OPTIONS,
   })
+  .superRefine(refineKAnonymity)
   .describe('Settings for one table.');
 
 export type TablePolicy = z.output<typeof TablePolicySchema>;
@@ -268,6 +286,12 @@ export const PolicySchema = z
       .record(z.string().min(1), TablePolicySchema)
       .default({})
       .describe('Per table, keyed `schema.table` (an unqualified name means `public`).'),
+    references: z
+      .array(PolicyReferenceSchema)
+      .optional()
+      .describe(
+        'Columns that hold values of a key without a declared foreign key; each follows its key’s action like a foreign key would.',
+      ),
     subset: SubsetSchema.optional(),
   })
   .superRefine((policy, ctx) => {

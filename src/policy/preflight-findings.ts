@@ -11,7 +11,7 @@ import { canonicalJson } from '../introspection/index.js';
 import { formatAction } from './format-action.js';
 import type { OutputConstraints, OutputFit, PreflightFinding } from './plan.js';
 import type { Policy } from './policy-schema.js';
-import { columnKey, columnReferences } from './resolve-column-actions.js';
+import { columnKey, columnReferences, describeReference } from './resolve-column-actions.js';
 import type { ColumnDecision, ColumnReference, TableEntry } from './resolve-column-actions.js';
 
 export interface PreflightInput {
@@ -27,6 +27,8 @@ export interface PreflightInput {
   /** Qualified names of the selected tables whose rows are copied. */
   readonly copiesRows: ReadonlySet<string>;
   readonly outputConstraints: OutputConstraints;
+  /** The policy's `references:` between selected tables (declaredReferences): checked like foreign keys. */
+  readonly declaredReferences?: readonly ColumnReference[];
 }
 
 /**
@@ -55,9 +57,10 @@ export function preflightFindings(input: PreflightInput): PreflightFinding[] {
   checkReferencesInsideSelection(input, add);
 
   const references = columnReferences(input.tables);
-  const referencesByTable = groupBy(references, (r) => qualifiedName(r.table.ref));
+  const followed = [...references, ...(input.declaredReferences ?? [])];
+  const referencesByTable = groupBy(followed, (r) => qualifiedName(r.table.ref));
   const keyColumns = new Map<string, ColumnReference>();
-  for (const r of references) {
+  for (const r of followed) {
     keyColumns.set(columnKey(r.table.ref, r.column), r);
     if (!keyColumns.has(columnKey(r.targetTable.ref, r.target)))
       keyColumns.set(columnKey(r.targetTable.ref, r.target), r);
@@ -164,7 +167,7 @@ export function preflightFindings(input: PreflightInput): PreflightFinding[] {
           'key_action_not_deterministic',
           table,
           column.name,
-          `${where} takes part in foreign key ${key.constraint}, but ${formatAction(action)} does not depend on the value alone, so references would stop matching; use substitute, hash or keep on keys`,
+          `${where} takes part in ${describeReference(key)}, but ${formatAction(action)} does not depend on the value alone, so references would stop matching; use substitute, hash or keep on keys`,
         );
       }
 
@@ -190,7 +193,14 @@ export function preflightFindings(input: PreflightInput): PreflightFinding[] {
         decisionOf(ref.table, ref.column),
         decisionOf(ref.targetTable, ref.target),
       );
-      if (conflict !== null) add('error', 'foreign_key_action_conflict', table, ref.column, conflict);
+      if (conflict !== null)
+        add(
+          'error',
+          ref.origin === 'foreign_key' ? 'foreign_key_action_conflict' : 'reference_action_conflict',
+          table,
+          ref.column,
+          conflict,
+        );
     }
 
     if (copiesRows) {
@@ -335,7 +345,7 @@ function foreignKeyConflict(
     referencing.source === 'explicit'
       ? `remove the entry for ${from} so it follows the key, or give both the same action`
       : `give both the same action`;
-  return `${from} uses ${formatAction(referencing.action)} (${referencing.rule}) but references ${to} (foreign key ${ref.constraint}), which uses ${formatAction(referenced.action)}; the values would no longer match: ${advice}`;
+  return `${from} uses ${formatAction(referencing.action)} (${referencing.rule}) but references ${to} (${describeReference(ref)}), which uses ${formatAction(referenced.action)}; the values would no longer match: ${advice}`;
 }
 
 function collisionMessage(

@@ -13,7 +13,14 @@ export interface TableEntry {
 }
 
 export type DecisionSource =
-  'generated' | 'explicit' | 'foreign_key' | 'rule' | 'table_default' | 'uncovered' | 'not_strict';
+  | 'generated'
+  | 'explicit'
+  | 'foreign_key'
+  | 'reference'
+  | 'rule'
+  | 'table_default'
+  | 'uncovered'
+  | 'not_strict';
 
 export interface ColumnDecision {
   readonly action: ActionSpec;
@@ -21,15 +28,29 @@ export interface ColumnDecision {
   readonly reason: string;
   readonly copied: boolean;
   readonly source: DecisionSource;
+  /** For source `reference`: the declared reference the column follows. */
+  readonly followed?: ColumnReference;
 }
 
-/** One column of a foreign key: `column` of `table` holds values of `target` of `targetTable`. */
+/**
+ * One column of a foreign key, or of a reference the policy declares (`references:`): `column` of `table`
+ * holds values of `target` of `targetTable`.
+ */
 export interface ColumnReference {
   readonly table: TableInfo;
   readonly column: string;
   readonly targetTable: TableInfo;
   readonly target: string;
+  /** The foreign key's constraint name, or where the policy declares it (`references[0]`). */
   readonly constraint: string;
+  readonly origin: 'foreign_key' | 'policy';
+  /** The policy's `reason` for a declared reference. */
+  readonly reason?: string;
+}
+
+/** `foreign key orders_customer_fkey`, `references[0] of the policy`: how messages name a reference. */
+export function describeReference(ref: ColumnReference): string {
+  return ref.origin === 'foreign_key' ? `foreign key ${ref.constraint}` : `${ref.constraint} of the policy`;
 }
 
 /** Map key for a column: identifiers may contain dots, NUL they cannot. */
@@ -52,7 +73,8 @@ export function columnReferences(tables: readonly TableInfo[]): ColumnReference[
       if (targetTable === undefined) continue;
       c.columns.forEach((column, i) => {
         const target = c.references?.columns[i];
-        if (target !== undefined) references.push({ table, column, targetTable, target, constraint: c.name });
+        if (target !== undefined)
+          references.push({ table, column, targetTable, target, constraint: c.name, origin: 'foreign_key' });
       });
     }
   }
@@ -62,7 +84,9 @@ export function columnReferences(tables: readonly TableInfo[]): ColumnReference[
 /**
  * Decides every column of the given tables. Precedence: generated columns; the table's explicit entry;
  * a foreign key to a key column whose action is not keep (the referencing column takes the same action, so
- * joins still match); the first matching rule; the table's `"*"` entry; otherwise uncovered.
+ * joins still match); the first matching rule; the table's `"*"` entry; otherwise uncovered. References
+ * the policy declares (`declared`, see declaredReferences) are followed exactly like foreign keys, after
+ * the column's own foreign keys.
  *
  * Foreign keys are followed to a fixed point: a column is decided once every key it references is
  * decided. When only cycles remain, a column whose referenced key is already decided is taken first;
@@ -72,11 +96,12 @@ export function resolveColumnActions(
   tables: readonly TableInfo[],
   entries: ReadonlyMap<string, TableEntry>,
   policy: Policy,
+  declared: readonly ColumnReference[] = [],
 ): Map<string, ColumnDecision> {
   const decisions = new Map<string, ColumnDecision>();
   const fallbacks = new Map<string, ColumnDecision>();
   const followers = new Map<string, ColumnReference[]>();
-  for (const ref of columnReferences(tables)) {
+  for (const ref of [...columnReferences(tables), ...declared]) {
     const key = columnKey(ref.table.ref, ref.column);
     followers.set(key, [...(followers.get(key) ?? []), ref]);
   }
@@ -100,13 +125,25 @@ export function resolveColumnActions(
     for (const ref of refs) {
       const target = decisions.get(columnKey(ref.targetTable.ref, ref.target));
       if (target !== undefined && target.action.kind !== 'keep' && target.action.kind !== 'drop') {
-        return {
-          action: target.action,
-          rule: `foreign key ${ref.constraint} → ${qualifiedName(ref.targetTable.ref)}.${ref.target}`,
-          reason: 'takes the action of the key it references, so joins still match',
-          copied: true,
-          source: 'foreign_key',
-        };
+        const to = `${qualifiedName(ref.targetTable.ref)}.${ref.target}`;
+        return ref.origin === 'foreign_key'
+          ? {
+              action: target.action,
+              rule: `foreign key ${ref.constraint} → ${to}`,
+              reason: 'takes the action of the key it references, so joins still match',
+              copied: true,
+              source: 'foreign_key',
+            }
+          : {
+              action: target.action,
+              rule: `${ref.constraint} → ${to}`,
+              reason:
+                ref.reason ??
+                'takes the action of the key the policy says it references, so joins still match',
+              copied: true,
+              source: 'reference',
+              followed: ref,
+            };
       }
     }
     return undefined;

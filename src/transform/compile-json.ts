@@ -1,5 +1,7 @@
 import type { ColumnInfo, LeafActionSpec } from '../core/index.js';
 import { describeColumn, fitting, notFitting, perValue, valueBaseType } from './column-shape.js';
+import { compileNumberedRedaction, placeholderNumbers } from './compile-redact-text.js';
+import type { PlaceholderNumbers } from './compile-redact-text.js';
 import {
   ARRAY_STEP,
   isJsonNumber,
@@ -26,12 +28,15 @@ function leafColumn(column: ColumnInfo, path: string): ColumnInfo {
   };
 }
 
-type LeafTransform = (value: string) => string | null;
+/** A leaf's action on its text; `numbers` is the document's placeholder numbering (`mode: placeholder`). */
+type LeafTransform = (value: string, numbers: PlaceholderNumbers) => string | null;
 
 /**
  * Rewrites a JSON document leaf by leaf. A leaf's path is its keys from the root with `[*]` for array
  * elements; a named path gets its action (compiled once per path, like a column), other string leaves get
- * `other`. Structure, keys, numbers and booleans outside `paths` stay as they are.
+ * `other`. Structure, keys, numbers and booleans outside `paths` stay as they are. Numbered placeholders
+ * (`redact_text` with `mode: placeholder`) count across the whole document: one person is `<PERSON_1>` in
+ * every leaf of it.
  */
 export function compileJson(
   action: ActionOf<'json'>,
@@ -44,8 +49,12 @@ export function compileJson(
     let transform = compiled.get(path);
     if (transform === undefined) {
       const leafContext: ColumnContext = { ...context, column: leafColumn(column, path), isUnique: false };
-      const compiledLeaf = compileLeafValue(spec, leafContext);
-      transform = (value) => compiledLeaf(value, []);
+      if (spec.kind === 'redact_text' && spec.mode === 'placeholder') {
+        transform = compileNumberedRedaction(spec, leafContext);
+      } else {
+        const compiledLeaf = compileLeafValue(spec, leafContext);
+        transform = (value) => compiledLeaf(value, []);
+      }
       compiled.set(path, transform);
     }
     return transform;
@@ -57,14 +66,14 @@ export function compileJson(
         ? { kind: 'nullify' }
         : { kind: 'redact_text' };
 
-  const rewrite = (node: JsonNode, path: string): JsonNode => {
+  const rewrite = (node: JsonNode, path: string, numbers: PlaceholderNumbers): JsonNode => {
     if (Array.isArray(node)) {
       const elementPath = path + ARRAY_STEP;
-      return (node as readonly JsonNode[]).map((element) => rewrite(element, elementPath));
+      return (node as readonly JsonNode[]).map((element) => rewrite(element, elementPath, numbers));
     }
     if (isJsonObject(node)) {
       const out = new Map<string, JsonNode>();
-      for (const [key, value] of node) out.set(key, rewrite(value, path + keyStep(key)));
+      for (const [key, value] of node) out.set(key, rewrite(value, path + keyStep(key), numbers));
       return out;
     }
     if (node === null) return null;
@@ -74,11 +83,17 @@ export function compileJson(
     if (spec.kind === 'nullify') return null;
     const text =
       typeof node === 'string' ? node : isJsonNumber(node) ? node.number : node === true ? 'true' : 'false';
-    return leafTransform(path, spec)(text);
+    return leafTransform(path, spec)(text, numbers);
   };
   const label = describeColumn(column);
   // Documents are rarely repeated, so no memo here; leaves memoize their own transforms.
-  return perValue(column, (value) => writeJson(rewrite(readJson(value, label), '$')));
+  const isNumbered = Object.values(action.paths).some(
+    (spec) => spec.kind === 'redact_text' && spec.mode === 'placeholder',
+  );
+  const noNumbers: PlaceholderNumbers = () => 0; // never called: no leaf writes numbered placeholders
+  return perValue(column, (value) =>
+    writeJson(rewrite(readJson(value, label), '$', isNumbered ? placeholderNumbers() : noNumbers)),
+  );
 }
 
 export function fitJson(column: ColumnInfo): OutputFit {

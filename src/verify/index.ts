@@ -14,6 +14,14 @@ export {
   type UniqueToCheck,
 } from './integrity-checks.js';
 export { forEachJsonString } from './json-leaves.js';
+export {
+  describeKAnonymity,
+  kAnonymityFailures,
+  kAnonymityFigure,
+  kAnonymityLines,
+  type ClassFigures,
+  type KAnonymityFigure,
+} from './k-anonymity.js';
 export { LeakIndex, type LeakIndexStats, type LeakKind } from './leak-index.js';
 export { SourceTableIndexer, TargetTableScanner, type LeakCount } from './table-scanners.js';
 export { probeText } from './text-probes.js';

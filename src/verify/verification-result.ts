@@ -1,15 +1,16 @@
 import type { UtilityFigure } from './column-figures.js';
 import type { IntegrityCheck } from './integrity-checks.js';
+import { describeKAnonymity, kAnonymityFailures, type KAnonymityFigure } from './k-anonymity.js';
 import type { LeakIndexStats } from './leak-index.js';
 import type { LeakCount } from './table-scanners.js';
 
 /**
  * What verification found: leak counts per column and JSON path, integrity checks, utility figures.
  * Names, counts and rates only — never a value. `clean` is the only passing status; a leak wins over an
- * integrity failure.
+ * integrity failure, which wins over an enforced k not reached.
  */
 export interface VerificationResult {
-  readonly status: 'clean' | 'leak_found' | 'integrity_failed';
+  readonly status: 'clean' | 'leak_found' | 'integrity_failed' | 'k_anonymity_failed';
   readonly leakScan: {
     /** Fingerprints of the source's identifying values (emails, phones, names, identifiers). */
     readonly indexedValues: number;
@@ -31,6 +32,11 @@ export interface VerificationResult {
   };
   readonly integrity: { readonly passed: boolean; readonly checks: readonly IntegrityCheck[] };
   readonly utility: readonly UtilityFigure[];
+  /**
+   * Equivalence classes over each table's declared quasi-identifiers, target and source (absent from
+   * manifests written before k-anonymity reports).
+   */
+  readonly kAnonymity?: readonly KAnonymityFigure[];
   readonly seconds: {
     readonly source: number;
     readonly target: number;
@@ -42,9 +48,11 @@ export interface VerificationResult {
 export function verificationStatus(
   leaks: readonly LeakCount[],
   checks: readonly IntegrityCheck[],
+  kAnonymity: readonly KAnonymityFigure[] = [],
 ): VerificationResult['status'] {
   if (leaks.some((l) => l.count > 0)) return 'leak_found';
   if (checks.some((c) => c.status === 'failed')) return 'integrity_failed';
+  if (kAnonymityFailures(kAnonymity).length > 0) return 'k_anonymity_failed';
   return 'clean';
 }
 
@@ -75,5 +83,7 @@ export function describeProblems(result: VerificationResult): string[] {
       check.expected === undefined ? '' : `: expected ${check.expected}, found ${check.found ?? '?'}`;
     lines.push(`integrity: ${check.check} ${check.table}${what === '' ? '' : ` (${what})`}${counts}`);
   }
+  for (const figure of kAnonymityFailures(result.kAnonymity ?? []))
+    lines.push(`k-anonymity: ${describeKAnonymity(figure)}`);
   return lines;
 }

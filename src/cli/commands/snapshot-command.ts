@@ -11,6 +11,7 @@ import { createProgressRenderer } from '../progress-renderer.js';
 import { advisorOption, loadDetection } from '../detection-setup.js';
 import { subsetOverrides, type SubsetFlags } from '../subset-options.js';
 import type { Plan } from '../../policy/index.js';
+import { kAnonymityLines } from '../../verify/index.js';
 import { loadSigningKey, toolVersion, writeSnapshotManifest } from './manifest-command.js';
 
 export interface SnapshotOptions extends CommonOptions, SubsetFlags {
@@ -102,5 +103,6 @@ export function describeSummary(summary: SnapshotSummary): string {
     `snapshot complete: ${summary.tables.length} tables, ${summary.totalRows.toLocaleString('en-US')} rows in ${summary.seconds.toFixed(1)}s (${rate.toLocaleString('en-US')} rows/s)`,
     `  sequences set: ${summary.sequences}, materialized views refreshed: ${summary.materializedViews}, columns dropped: ${summary.droppedColumns}`,
     `  key id: ${summary.keyId}  schema: ${summary.schemaFingerprint.slice(0, 16)}  policy: ${summary.policyDigest.slice(0, 16)}`,
+    ...kAnonymityLines(summary.verification.kAnonymity ?? []).map((line) => `  ${line}`),
   ].join('\n');
 }

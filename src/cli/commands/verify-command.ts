@@ -11,7 +11,7 @@ import {
 import { runVerification } from '../../pipeline/index.js';
 import type { Plan } from '../../policy/index.js';
 import { loadPolicy } from '../../policy/index.js';
-import { describeProblems, type VerificationResult } from '../../verify/index.js';
+import { describeProblems, kAnonymityLines, type VerificationResult } from '../../verify/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
 import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
 import { advisorOption, loadDetection } from '../detection-setup.js';
@@ -120,6 +120,7 @@ export function describeVerification(result: VerificationResult): string {
   ];
   if (scan.keptPersonalColumns.length > 0)
     lines.push(`  kept by the policy but personal by the scan: ${scan.keptPersonalColumns.join(', ')}`);
+  for (const line of kAnonymityLines(result.kAnonymity ?? [])) lines.push(`  ${line}`);
   for (const problem of describeProblems(result)) lines.push(`  - ${problem}`);
   return lines.join('\n');
 }
