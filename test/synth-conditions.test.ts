@@ -173,6 +173,49 @@ describe('synth with conditions on pagila (real PostgreSQL)', () => {
     }
   });
 
+  it('!= and not in: excluded values never appear, through foreign-key paths and partitions', async () => {
+    const excluded = await target('cond_exclude');
+    const run = await runLookalike([
+      'synth',
+      'sample',
+      '--model',
+      modelFile,
+      '--source',
+      databaseUrl(source),
+      '--target',
+      databaseUrl(excluded),
+      '--scale',
+      '0.1',
+      '--where',
+      'payment: amount not in (0.99, 2.99, 4.99) and customer_id.address_id.city_id.country_id.country <> India',
+      '--where',
+      "film: rating not in ('G', 'PG') and rental_rate != 0.99",
+    ]);
+    expect(run.stderr).not.toContain('lookalike:');
+    expect(run.exitCode).toBe(0);
+    expect(await count(excluded, 'SELECT count(*) AS n FROM payment')).toBeGreaterThan(1000);
+    expect(
+      await count(excluded, 'SELECT count(*) AS n FROM payment WHERE amount IN (0.99, 2.99, 4.99)'),
+    ).toBe(0);
+    // The real payments are mostly those amounts: the rest of the distribution is kept, not one value.
+    expect(await count(excluded, 'SELECT count(DISTINCT amount) AS n FROM payment')).toBeGreaterThan(5);
+    expect(
+      await count(
+        excluded,
+        `SELECT count(*) AS n FROM payment JOIN ${CUSTOMER_COUNTRY} USING (customer_id) WHERE co.country = 'India'`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        excluded,
+        `SELECT count(*) AS n FROM film WHERE rating IN ('G', 'PG') OR rental_rate = 0.99 OR rating IS NULL`,
+      ),
+    ).toBe(0);
+    expect(await count(excluded, 'SELECT count(DISTINCT rating) AS n FROM film')).toBe(3);
+    expect(await validConstraints(excluded)).toBe(sourceConstraints);
+    expect((await checkForeignKeys(excluded)).filter((c) => c.orphans > 0)).toEqual([]);
+  });
+
   it('a bad scenario or an unknown column stops with a clear error before anything is written', async () => {
     await writeFile(
       badScenario,

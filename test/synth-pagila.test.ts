@@ -232,13 +232,49 @@ describe('synth on pagila (real PostgreSQL)', () => {
     ]);
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as {
-      overall: number;
+      overallAllPairs: number;
       cardinality: number;
       privacy: { exactMatchRate: number };
+      intertableTrendsAllPairs: number;
+      bookkeeping: { included: boolean; excluded: { table: string; column: string; reason: string }[] };
+      intertable: { name: string; pairs: { columns: [string, string] }[] }[];
     };
-    expect(report.overall).toBeGreaterThan(0.8);
+    // Without the policy, personal columns are scored as data (fakes against real names): with the stamps
+    // left out, the only real intertable trend is staff address2 × last_name (~0), so the real-trend overall
+    // is low here (0.62 on 2026-11-27; 0.92 when last_update × last_update pairs counted); all pairs stay high.
+    expect(report.overallAllPairs).toBeGreaterThan(0.8);
     expect(report.cardinality).toBeGreaterThan(0.8);
     expect(report.privacy.exactMatchRate).toBe(0);
+    // Bookkeeping stamps (pagila's last_update on every table) are left out of Intertable Trends, and listed.
+    expect(report.bookkeeping.included).toBe(false);
+    expect(report.bookkeeping.excluded).toContainEqual({
+      table: 'public.rental',
+      column: 'last_update',
+      reason: 'bookkeeping_name',
+    });
+    expect(report.bookkeeping.excluded.map((c) => `${c.table}.${c.column}`)).toContain(
+      'public.customer.create_date',
+    );
+    const pairedColumns = report.intertable.flatMap((r) => r.pairs.flatMap((p) => p.columns));
+    expect(pairedColumns).not.toContain('last_update');
+    expect(pairedColumns.length).toBeGreaterThan(0);
+    const included = await runLookalike([
+      'synth',
+      'report',
+      '--real',
+      databaseUrl(source),
+      '--synthetic',
+      databaseUrl(full),
+      '--include-bookkeeping',
+      '--format',
+      'json',
+    ]);
+    const withStamps = JSON.parse(included.stdout) as typeof report;
+    expect(withStamps.bookkeeping).toEqual({ included: true, excluded: [] });
+    const stampPairs = withStamps.intertable.flatMap((r) =>
+      r.pairs.filter((p) => p.columns[0] === 'last_update' && p.columns[1] === 'last_update'),
+    );
+    expect(stampPairs.length).toBeGreaterThan(5);
     // With the policy, personal columns are left out of shapes; all-distinct text is scored on shape.
     const withPolicy = await runLookalike([
       'synth',

@@ -8,6 +8,7 @@ import {
   type TableRef,
 } from '../core/index.js';
 import {
+  bookkeepingReason,
   buildQualityReport,
   exactMatchColumns,
   numericKindOf,
@@ -37,6 +38,8 @@ export interface SynthReportRequest {
    * the privacy figures.
    */
   readonly policy?: Policy;
+  /** Score bookkeeping dates/times (`last_update`, one load window) in Intertable Trends too. */
+  readonly includeBookkeeping?: boolean;
   readonly signal: AbortSignal;
 }
 
@@ -132,6 +135,7 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
             real: numbers,
             synthetic: syntheticNumbers,
             ...(holdoutNumbers === undefined ? {} : { holdout: holdoutNumbers }),
+            ...bookkeeping(bookkeepingReason(column.name, kind, numbers)),
           });
           continue;
         }
@@ -205,11 +209,16 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
       inputs.filter((t) => t.columns.length > 0 || t.rowKeys !== undefined),
       relations,
       intertable,
+      undefined,
+      { includeBookkeeping: request.includeBookkeeping === true },
     );
   } finally {
     for (const session of sessions) await session.close().catch(() => undefined);
   }
 }
+
+const bookkeeping = <T>(reason: T | null): { bookkeeping?: T } =>
+  reason === null ? {} : { bookkeeping: reason };
 
 function foreignKeys(table: TableInfo, all: readonly TableInfo[]): TableInfo['constraints'] {
   const chain = [table];

@@ -31,6 +31,18 @@ describe('parseCondition', () => {
     ]);
   });
 
+  it('reads != and <> as ne, and not in (…) as not_in (null kept in the list)', () => {
+    expect(
+      parseCondition("status != refunded and rating<>'R' and code NOT IN (a1, 'b 2', null) and n!=-1"),
+    ).toEqual([
+      { path: ['status'], op: 'ne', values: ['refunded'] },
+      { path: ['rating'], op: 'ne', values: ['R'] },
+      { path: ['code'], op: 'not_in', values: ['a1', 'b 2', null] },
+      { path: ['n'], op: 'ne', values: ['-1'] },
+    ]);
+    expect(() => parseCondition('status != null')).toThrow('"is null" instead of a comparison with null');
+  });
+
   it('keeps quoted text as written (doubled quotes escape, spaces and keywords stay text)', () => {
     expect(parseCondition("note = 'it''s and in'")).toEqual([
       { path: ['note'], op: 'eq', values: ["it's and in"] },
@@ -40,8 +52,10 @@ describe('parseCondition', () => {
 
   it.each([
     ['', 1, 'a condition'],
-    ['status', 7, 'one of =, <, <=, >, >=, in, between, is null'],
-    ['status != paid', 8, 'one of =, <, <=, >, >=, in, between, is null'],
+    ['status', 7, 'one of =, !=, <>, <, <=, >, >=, in, not in, between, is null'],
+    ['status ! paid', 8, 'one of =, !=, <>, <, <=, >, >=, in, not in, between, is null'],
+    ['status not (a)', 12, 'in after not'],
+    ['status not in a', 15, '"(" after in'],
     ['status = ', 10, 'a value'],
     ['status = paid or status = open', 15, '"and" or the end of the condition'],
     ["status = 'paid", 10, "a closing '"],
@@ -81,8 +95,12 @@ describe('parseWhereOption', () => {
 
 describe('describeClause', () => {
   it('names the path and operator but never the values', () => {
-    const [eq, list] = parseCondition("email_domain = 'secret.example' and code in (a1, b2)");
+    const [eq, list, ne, notIn] = parseCondition(
+      "email_domain = 'secret.example' and code in (a1, b2) and x <> secret and y not in (secret)",
+    );
     expect(describeClause(eq as never)).toBe('email_domain = …');
     expect(describeClause(list as never)).toBe('code in (2 values)');
+    expect(describeClause(ne as never)).toBe('x != …');
+    expect(describeClause(notIn as never)).toBe('y not in (1 values)');
   });
 });

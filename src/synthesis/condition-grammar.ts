@@ -2,24 +2,26 @@
  * The condition grammar of `synth --where` and scenario files. A condition is clauses joined by `and`:
  *
  *   condition := clause ("and" clause)*
- *   clause    := path ("=" | "<" | "<=" | ">" | ">=") value
- *              | path "in" "(" value ("," value)* ")"
+ *   clause    := path ("=" | "!=" | "<>" | "<" | "<=" | ">" | ">=") value
+ *              | path ["not"] "in" "(" value ("," value)* ")"
  *              | path "between" value "and" value
  *              | path "is" ["not"] "null"
  *   path      := name ("." name)*     a column, or foreign-key columns leading to a referenced table's column
  *   value     := 'quoted text' | a bare word (no spaces, commas or parentheses) | null (inside "in")
  *
  * Values are kept as text; what they mean (a number, a date, a category) is decided against the model.
+ * As in SQL, `!=`, `<>` and `not in` hold for values only: the column is never NULL (`not in (…, null)`
+ * says the same). Each excluded value is cut from the learned distribution.
  * Error messages name the position and what was expected, never the text itself.
  */
 
-export type ClauseOp = 'eq' | 'in' | 'gt' | 'gte' | 'lt' | 'lte' | 'null' | 'not_null';
+export type ClauseOp = 'eq' | 'ne' | 'in' | 'not_in' | 'gt' | 'gte' | 'lt' | 'lte' | 'null' | 'not_null';
 
 export interface Clause {
   /** Column names: the last is a column of the table the earlier foreign-key columns lead to. */
   readonly path: readonly string[];
   readonly op: ClauseOp;
-  /** eq, gt, gte, lt, lte: one value; in: one or more (null for NULL); null, not_null: none. */
+  /** eq, ne, gt, gte, lt, lte: one value; in, not_in: one or more (null for NULL); null, not_null: none. */
   readonly values: readonly (string | null)[];
 }
 
@@ -39,9 +41,11 @@ interface Token {
   readonly at: number;
 }
 
-const OPERATORS = ['<=', '>=', '=', '<', '>'] as const;
+const OPERATORS = ['<=', '>=', '<>', '!=', '=', '<', '>'] as const;
 const OP_NAMES: Readonly<Record<string, ClauseOp>> = {
   '=': 'eq',
+  '!=': 'ne',
+  '<>': 'ne',
   '<': 'lt',
   '<=': 'lte',
   '>': 'gt',
@@ -89,7 +93,7 @@ function tokenize(text: string): Token[] {
       i++;
       continue;
     }
-    if (ch === '!') throw new ConditionSyntaxError(i, 'one of =, <, <=, >, >=, in, between, is null');
+    if (ch === '!') throw new ConditionSyntaxError(i, EXPECTED_OPERATOR);
     const start = i;
     while (i < text.length && !/[\s(),'"=<>!]/.test(text[i] as string)) i++;
     tokens.push({ kind: 'word', text: text.slice(start, i), at: start });
@@ -97,6 +101,8 @@ function tokenize(text: string): Token[] {
   tokens.push({ kind: 'end', text: '', at: text.length });
   return tokens;
 }
+
+const EXPECTED_OPERATOR = 'one of =, !=, <>, <, <=, >, >=, in, not in, between, is null';
 
 const isKeyword = (token: Token, word: string): boolean =>
   token.kind === 'word' && token.text.toLowerCase() === word;
@@ -139,8 +145,10 @@ export function parseCondition(text: string): Clause[] {
     if (op.kind === 'op') {
       next();
       clauses.push({ path, op: OP_NAMES[op.text] as ClauseOp, values: [value(false)] });
-    } else if (isKeyword(op, 'in')) {
+    } else if (isKeyword(op, 'in') || isKeyword(op, 'not')) {
       next();
+      const negated = isKeyword(op, 'not');
+      if (negated) expect((t) => isKeyword(t, 'in'), 'in after not');
       expect((t) => t.kind === 'punct' && t.text === '(', '"(" after in');
       const values: (string | null)[] = [value(true)];
       while (peek().kind === 'punct' && peek().text === ',') {
@@ -148,7 +156,7 @@ export function parseCondition(text: string): Clause[] {
         values.push(value(true));
       }
       expect((t) => t.kind === 'punct' && t.text === ')', '"," or ")" in the in-list');
-      clauses.push({ path, op: 'in', values });
+      clauses.push({ path, op: negated ? 'not_in' : 'in', values });
     } else if (isKeyword(op, 'between')) {
       next();
       const low = value(false);
@@ -161,7 +169,7 @@ export function parseCondition(text: string): Clause[] {
       if (not) next();
       expect((t) => isKeyword(t, 'null'), 'null after is');
       clauses.push({ path, op: not ? 'not_null' : 'null', values: [] });
-    } else throw new ConditionSyntaxError(op.at, 'one of =, <, <=, >, >=, in, between, is null');
+    } else throw new ConditionSyntaxError(op.at, EXPECTED_OPERATOR);
     const after = peek();
     if (after.kind === 'end') return clauses;
     if (!isKeyword(after, 'and'))
@@ -194,6 +202,8 @@ export function describeClause(clause: Clause): string {
       return `${path} is not null`;
     case 'in':
       return `${path} in (${clause.values.length} values)`;
+    case 'not_in':
+      return `${path} not in (${clause.values.length} values)`;
     default:
       return `${path} ${Object.entries(OP_NAMES).find(([, op]) => op === clause.op)?.[0] ?? clause.op} …`;
   }

@@ -1,12 +1,17 @@
 import { drawValue, roundTo, valueAtQuantile, type DrawContext, type DrawnValue } from './column-stats.js';
-import type { ColumnCondition } from './resolve-scenario.js';
-import { NUMERIC_BINS, type ColumnStats, type NumericStats } from './synthesis-model.js';
-import { formatNumeric, parseNumeric, type NumericKind } from './value-codec.js';
+import { numericStep, type ColumnCondition } from './resolve-scenario.js';
+import {
+  NUMERIC_BINS,
+  type CategoricalStats,
+  type ColumnStats,
+  type NumericStats,
+} from './synthesis-model.js';
+import { formatNumeric, parseNumeric, sameNumber, type NumericKind } from './value-codec.js';
 
 /**
  * One column drawn under a condition: the column's distribution in its conditional cell, truncated to
  * what the condition allows (categories, quantile bins cut at the range's bounds, exact values with the
- * mass of the bins they fall in), renormalised, then drawn.
+ * mass of the bins they fall in, excluded values cut out with the mass they hold), renormalised, then drawn.
  */
 export interface ConditionedDraw {
   /** Share of the cell's mass the condition keeps (0–1): the sampler redraws earlier columns in proportion. */
@@ -32,9 +37,11 @@ export function conditionedDraw(
   if (condition.onlyNull) {
     return { mass: share(cell, [[nullCode, 1]]), draw: () => ({ code: nullCode, value: NULL_VALUE }) };
   }
-  return stats.type === 'numeric'
-    ? numericDraw(stats, condition, cell, anchorValue, nullCode)
-    : categoricalDraw(stats, condition, cell, nullCode);
+  if (stats.type !== 'numeric') return categoricalDraw(stats, condition, cell, nullCode);
+  const draw = numericDraw(stats, condition, cell, anchorValue, nullCode);
+  return condition.excludedNumbers.length === 0
+    ? draw
+    : avoidExcluded(draw, stats, condition, cell, anchorValue);
 }
 
 function total(cell: ArrayLike<number>): number {
@@ -98,8 +105,14 @@ function categoricalDraw(
       },
     };
   }
-  // Any value (not NULL, unless allowed): every code but null, drawn as the model draws it.
-  for (let code = 0; code < nullCode; code++) options.push({ code, text: undefined });
+  // Any value (not NULL, unless allowed): every code but null, drawn as the model draws it; excluded
+  // categories are left out, and the rare code only stays when it can give a value that is not excluded.
+  const excluded = new Set(condition.excluded);
+  for (let code = 0; code < nullCode; code++) {
+    if (code < rareCode && excluded.has(stats.categories[code] as string)) continue;
+    if (code === rareCode && excluded.size > 0 && !rareCanAvoid(stats, excluded)) continue;
+    options.push({ code, text: undefined });
+  }
   if (condition.allowsNull) options.push({ code: nullCode, text: null });
   const w = options.map((o) => cell[o.code] ?? 0);
   const mass = share(
@@ -114,9 +127,57 @@ function categoricalDraw(
         mass > 0 ? w : options.map((o) => stats.counts[o.code] ?? 0),
         context.random,
       );
-      return { code: chosen.code, value: drawValue(stats, chosen.code, context) };
+      const value =
+        chosen.code === rareCode && excluded.size > 0
+          ? drawRareAvoiding(stats, excluded, context)
+          : drawValue(stats, chosen.code, context);
+      return { code: chosen.code, value };
     },
   };
+}
+
+/** Redraws of a made-up rare value that happened to equal an excluded one. */
+const MAX_EXCLUSION_REDRAWS = 20;
+
+/** Whether the rare code of a column can be drawn as a value outside `excluded`. */
+function rareCanAvoid(stats: CategoricalStats, excluded: ReadonlySet<string>): boolean {
+  const fill = stats.rare;
+  switch (fill.fill) {
+    case 'enum':
+      return fill.labels.some((label) => !excluded.has(label));
+    case 'kept':
+      return stats.categories.some((c) => !excluded.has(c));
+    case 'literal':
+      return !excluded.has(fill.value);
+    default:
+      return true;
+  }
+}
+
+/** A rare-code value that is not excluded (closed sets pick among what is left; made-up text is redrawn). */
+function drawRareAvoiding(
+  stats: CategoricalStats,
+  excluded: ReadonlySet<string>,
+  context: DrawContext,
+): DrawnValue {
+  const fill = stats.rare;
+  if (fill.fill === 'enum') {
+    const labels = fill.labels.filter((label) => !excluded.has(label));
+    return { text: labels[context.random.below(labels.length)] ?? null, number: null };
+  }
+  if (fill.fill === 'kept') {
+    const codes = stats.categories.flatMap((c, i) => (excluded.has(c) ? [] : [i]));
+    const code = pick(
+      codes,
+      codes.map((i) => stats.counts[i] ?? 0),
+      context.random,
+    );
+    return { text: stats.categories[code] ?? null, number: null };
+  }
+  let value = drawValue(stats, stats.categories.length, context);
+  for (let i = 0; i < MAX_EXCLUSION_REDRAWS && value.text !== null && excluded.has(value.text); i++)
+    value = drawValue(stats, stats.categories.length, context);
+  return value;
 }
 
 /** Quantile (0–1) of the first spot a value takes in the knots' distribution (atoms: their start). */
@@ -237,6 +298,52 @@ function numericDraw(
   };
 }
 
+/**
+ * A numeric draw with excluded values cut out: their mass (the quantile span that rounds to them: an
+ * atom of the learned distribution, or next to nothing for a continuous column) is taken from the kept
+ * mass; a draw that lands on one is redrawn, and after a few tries moved to the nearest allowed step.
+ */
+function avoidExcluded(
+  base: ConditionedDraw,
+  stats: NumericStats,
+  condition: ColumnCondition,
+  cell: ArrayLike<number>,
+  anchorValue: number | null,
+): ConditionedDraw {
+  const step = numericStep(stats.kind, stats.decimals, stats.resolution);
+  const offset = stats.anchor !== null ? anchorValue : 0;
+  const isExcluded = (n: number): boolean => condition.excludedNumbers.some((e) => sameNumber(e, n));
+  let cut = 0;
+  if (offset !== null && stats.knots.length > 0) {
+    for (const n of condition.excludedNumbers) {
+      if (n < condition.min || n > condition.max) continue;
+      const low = lowQuantile(stats.knots, n - offset - step / 2);
+      const high = highQuantile(stats.knots, n - offset + step / 2);
+      if (high > low) cut += share(cell, binShares(low, high));
+    }
+  }
+  const format = (n: number): string => formatNumeric(stats.kind, n, stats.decimals, stats.resolution);
+  return {
+    mass: Math.max(0, base.mass - cut),
+    draw: (context) => {
+      let drawn = base.draw(context);
+      for (let i = 0; i < MAX_EXCLUSION_REDRAWS; i++) {
+        if (drawn.value.number === null || !isExcluded(drawn.value.number)) return drawn;
+        drawn = base.draw(context);
+      }
+      const from = drawn.value.number;
+      if (from === null || !isExcluded(from)) return drawn;
+      for (let k = 1; k <= condition.excludedNumbers.length + 1; k++) {
+        for (const n of [from + k * step, from - k * step]) {
+          if (n >= condition.min && n <= condition.max && !isExcluded(n))
+            return { code: drawn.code, value: { text: format(n), number: n } };
+        }
+      }
+      return drawn;
+    },
+  };
+}
+
 /** Whether a generated value (text as written) honours a column condition; numbers compare as numbers. */
 export function valueHonours(
   condition: ColumnCondition,
@@ -245,10 +352,13 @@ export function valueHonours(
 ): boolean {
   if (text === null) return condition.onlyNull || condition.allowsNull;
   if (condition.onlyNull) return false;
-  if (kind === null) return condition.values === null || condition.values.includes(text);
+  if (kind === null)
+    return (
+      (condition.values === null || condition.values.includes(text)) && !condition.excluded.includes(text)
+    );
   const n = parseNumeric(kind, text);
   if (n === null) return false;
   if (condition.numbers !== null)
     return condition.numbers.some((v) => Math.abs(v - n) <= 1e-9 * Math.max(1, Math.abs(v)));
-  return n >= condition.min && n <= condition.max;
+  return n >= condition.min && n <= condition.max && !condition.excludedNumbers.some((v) => sameNumber(v, n));
 }

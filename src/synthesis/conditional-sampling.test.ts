@@ -250,6 +250,28 @@ describe('conditional sampling', () => {
     expect(new Set(people.map(col(PEOPLE, 'id'))).size).toBe(people.length);
   });
 
+  it("parents added for children's conditions keep their own table's --where too", () => {
+    // Gold people are US people in the real data: the orders' condition needs parents added, which must
+    // also honour people's own restriction (DE), not only the orders' (gold).
+    const { rows } = generate(
+      where('people: country = DE and plan != silver', 'orders: person_id.plan = gold'),
+    );
+    const people = rows.get('people') ?? [];
+    expect(people.length).toBeGreaterThan(3000);
+    expect(people.every((r) => col(PEOPLE, 'country')(r) === 'DE')).toBe(true);
+    expect(people.some((r) => col(PEOPLE, 'plan')(r) === 'silver')).toBe(false);
+    const byId = new Map(people.map((r) => [col(PEOPLE, 'id')(r), r]));
+    const orders = rows.get('orders') ?? [];
+    expect(orders.length).toBeGreaterThan(100);
+    for (const order of orders)
+      expect(col(PEOPLE, 'plan')(byId.get(col(ORDERS, 'person_id')(order)) as Row)).toBe('gold');
+    // A restriction and a condition through a foreign key that cannot both hold are refused.
+    expect(
+      usageError(() => resolveScenario(MODEL, where('people: plan = free', 'orders: person_id.plan = gold')))
+        .message,
+    ).toContain('public.people.plan: no value satisfies all its conditions');
+  });
+
   it('is deterministic: the same seed and scenario give the same rows', () => {
     const spec = () => where('people: plan = silver', 'orders: person_id.country = FR');
     const a = generate(spec()).rows;
@@ -271,6 +293,124 @@ describe('conditional sampling', () => {
     // NOT NULL columns never get NULL.
     expect(people.map(col(PEOPLE, 'country'))).not.toContain(null);
     expect(people.map(col(PEOPLE, 'plan'))).not.toContain(null);
+  });
+});
+
+describe('exclusions: != and not in', () => {
+  it('cut excluded values from the learned distribution; the columns drawn before follow', () => {
+    const { rows } = generate(where('people: plan not in (free, silver) and country <> DE'));
+    const people = rows.get('people') ?? [];
+    expect(people.length).toBe(3000);
+    // Left: gold, which in the real data means US and over 50.
+    expect(people.every((r) => col(PEOPLE, 'plan')(r) === 'gold')).toBe(true);
+    expect(people.some((r) => col(PEOPLE, 'country')(r) === 'DE')).toBe(false);
+    expect(people.filter((r) => col(PEOPLE, 'country')(r) === 'US').length / people.length).toBeGreaterThan(
+      0.85,
+    );
+  });
+
+  it('through foreign keys: referenced rows honour the exclusion too', () => {
+    const { rows } = generate(where('orders: person_id.country != US and status != paid'));
+    const people = rows.get('people') ?? [];
+    const byId = new Map(people.map((r) => [col(PEOPLE, 'id')(r), r]));
+    const orders = rows.get('orders') ?? [];
+    expect(orders.length).toBeGreaterThan(100);
+    for (const order of orders) {
+      expect(col(ORDERS, 'status')(order)).toBe('refunded');
+      const person = byId.get(col(ORDERS, 'person_id')(order)) as Row;
+      expect(col(PEOPLE, 'country')(person)).not.toBe('US');
+    }
+  });
+
+  it('cut excluded numbers (and NULL, as in SQL) from a range, keeping the rest of it', () => {
+    const { rows } = generate([
+      parseScenario(
+        [
+          'slices:',
+          '  - table: people',
+          '    rows: 300',
+          '    where: {age: {between: [29, 33], not_in: [30, 31]}, tier: {ne: a, not_in: [b]}}',
+          '  - {table: people, rows: 200, where: "age != 40 and age >= 40 and age <= 41"}',
+        ].join('\n'),
+        's.yaml',
+      ),
+    ]);
+    const people = (rows.get('people') ?? []).slice(3000);
+    const ages = people.slice(0, 300).map(col(PEOPLE, 'age'));
+    expect(new Set(ages)).toEqual(new Set(['29', '32', '33']));
+    expect(people.slice(0, 300).every((r) => ['c', 'z'].includes(col(PEOPLE, 'tier')(r) ?? ''))).toBe(true);
+    expect(new Set(people.slice(300).map(col(PEOPLE, 'age')))).toEqual(new Set(['41']));
+  });
+
+  it.each([
+    ['people: tier not in (a, b, c, z)', 'public.people.tier: excludes every value the column can hold'],
+    ['people: age between 30 and 31 and age not in (30, 31)', 'public.people.age: no value satisfies'],
+    ['people: country != DE and country in (DE)', 'public.people.country: no value satisfies'],
+    ['people: age != 30 and age is null', 'public.people.age: is asked to be NULL and to hold a value'],
+    ['people: email != someone', 'public.people.email: is personal'],
+    ['people: age != forty', 'public.people.age: expected an integer'],
+  ])('refuses %s before anything is written', (option, message) => {
+    const error = usageError(() => resolveScenario(MODEL, where(option)));
+    expect(error.message).toContain(message);
+    expect(error.message).not.toContain('someone');
+    expect(error.message).not.toContain('forty');
+  });
+});
+
+describe('CHECK constraints in conditions', () => {
+  const checks = [
+    { name: 'people_age_check', columns: ['age'], definition: 'CHECK (((age >= 18) AND (age <= 99)))' },
+    {
+      name: 'people_plan_check',
+      columns: ['plan'],
+      definition: "CHECK ((plan = ANY (ARRAY['free'::text, 'silver'::text, 'gold'::text])))",
+    },
+    { name: 'people_plan_not_gold', columns: ['plan'], definition: "CHECK ((plan <> 'gold'::text))" },
+    {
+      name: 'people_code_check',
+      columns: ['code', 'country'],
+      definition: "CHECK (((code <> 'X'::text) OR (country = 'DE'::text)))",
+    },
+  ];
+  const model: SynthesisModel = {
+    ...MODEL,
+    tables: MODEL.tables.map((t) => (t.table.name === 'people' ? { ...t, checks } : t)),
+  };
+
+  it.each([
+    ['people: age > 120', 'public.people.age: contradicts CHECK constraint people_age_check'],
+    ['people: age in (30, 17)', 'public.people.age: contradicts CHECK constraint people_age_check'],
+    ['people: plan = platinum', 'public.people.plan: contradicts CHECK constraint people_plan_check'],
+    ['people: plan in (free, gold)', 'public.people.plan: contradicts CHECK constraint people_plan_not_gold'],
+    [
+      'people: plan != silver and plan != free',
+      'public.people.plan: contradicts CHECK constraint people_plan_not_gold',
+    ],
+    [
+      'people: plan not in (free, silver, gold)',
+      'public.people.plan: contradicts CHECK constraint people_plan_check',
+    ],
+  ])('refuses %s, naming the table, column and constraint (never a value)', (option, message) => {
+    const error = usageError(() => resolveScenario(model, where(option)));
+    expect(error.message).toBe(`--where 1: ${message}`);
+    // Without the constraint in the model the same condition is accepted or refused for another reason.
+    expect(() => resolveScenario(MODEL, where(option))).not.toThrow('CHECK');
+  });
+
+  it('narrows a condition to what the CHECK allows; NULL always passes a CHECK', () => {
+    const resolved = resolveScenario(model, where('people: plan != free and age is null'));
+    const columns = resolved.tables.get('public.people')?.restriction?.columns;
+    // plan IN (free, silver, gold) and plan <> gold, two constraints: both narrow.
+    expect(columns?.find((c) => c.column === 'plan')?.values).toEqual(['silver']);
+    expect(columns?.find((c) => c.column === 'age')?.onlyNull).toBe(true);
+    expect(resolved.uncheckedConstraints).toEqual([]);
+  });
+
+  it('reports the constraints it cannot read as not checked, and leaves them to the database', () => {
+    const resolved = resolveScenario(model, where('people: country in (DE, FR) and age >= 50'));
+    expect(resolved.uncheckedConstraints).toEqual([
+      { table: 'public.people', constraint: 'people_code_check' },
+    ]);
   });
 });
 
@@ -432,6 +572,8 @@ describe('truncated draws', () => {
       numbers: null,
       min: 5,
       max: 9.5,
+      excluded: [],
+      excludedNumbers: [],
     } as const;
     expect(valueHonours(range, 'decimal', '9.50')).toBe(true);
     expect(valueHonours(range, 'decimal', '9.51')).toBe(false);

@@ -18,6 +18,7 @@ import {
   parseColumn,
   type FittedColumn,
 } from './column-stats.js';
+import { checkedValues } from './check-constraint.js';
 import { fitHierarchy } from './hierarchy.js';
 import { fitJsonShape, type JsonLeafTreatment } from './json-shape.js';
 import { exactMatchColumns } from './match-columns.js';
@@ -305,7 +306,7 @@ function fitTable(
     if (kind !== null && parsed !== null) {
       numbers.set(column.name, parsed.numbers);
       fits.set(column.name, fitNumeric(parsed.numbers, kind, parsed.decimals, k, random));
-    } else fits.set(column.name, fitCategorical(valuesOf(column.name), column, k));
+    } else fits.set(column.name, fitCategorical(valuesOf(column.name), enumLike(column, info), k));
   }
   // Order constraints: a later date never before an earlier one when that held on every sampled row.
   const anchors = findAnchors(modelled, numbers, k);
@@ -476,6 +477,9 @@ function fitTable(
       (c) => !dropped.includes(c),
     ),
     nullableColumns: columns.filter((c) => c.isNullable && !dropped.includes(c.name)).map((c) => c.name),
+    checks: info.constraints
+      .filter((c) => c.kind === 'check')
+      .map((c) => ({ name: c.name, columns: c.columns, definition: c.definition })),
   };
   return {
     model,
@@ -484,6 +488,19 @@ function fitTable(
     coarseSizes: own.map((f) => f.size),
     rowByKey,
   };
+}
+
+/**
+ * A text column that a CHECK constraint holds to a list (`CHECK (status IN (…))`) is fitted as an enum
+ * with those labels: its rare values are drawn from the list, never as made-up text the CHECK refuses.
+ */
+function enumLike(column: ColumnInfo, info: TableInfo): ColumnInfo {
+  if (column.enumLabels !== null) return column;
+  const labels = checkedValues(
+    info.constraints.filter((c) => c.kind === 'check'),
+    column.name,
+  );
+  return labels === null || labels.length === 0 ? column : { ...column, enumLabels: labels };
 }
 
 function blankValue(column: ColumnInfo): string | null {

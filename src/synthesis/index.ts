@@ -43,6 +43,7 @@ export {
   type TableModel,
 } from './synthesis-model.js';
 export {
+  bookkeepingReason,
   buildQualityReport,
   closerToTrainingShare,
   closestDistances,

@@ -43,7 +43,9 @@ const ListValue = z.union([Scalar, z.null()]);
 const RangeSpec = z
   .strictObject({
     eq: Scalar.optional().describe('Equal to this value.'),
+    ne: Scalar.optional().describe('Not equal to this value (and not NULL, as in SQL).'),
     in: z.array(ListValue).min(1).optional().describe('One of these values (null: NULL).'),
+    not_in: z.array(ListValue).min(1).optional().describe('None of these values (and not NULL, as in SQL).'),
     gt: Scalar.optional(),
     gte: Scalar.optional(),
     lt: Scalar.optional(),
@@ -53,7 +55,7 @@ const RangeSpec = z
   })
   .refine(
     (spec) => Object.keys(spec).length > 0,
-    'expected at least one of eq, in, gt, gte, lt, lte, between, null',
+    'expected at least one of eq, ne, in, not_in, gt, gte, lt, lte, between, null',
   );
 const ValueSpec = z.union([Scalar, z.null(), z.array(ListValue).min(1), RangeSpec]);
 const PATH = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)*$/;
@@ -101,7 +103,9 @@ function clausesOf(path: string[], spec: ValueSpecData): Clause[] {
   if (typeof spec !== 'object') return [{ path, op: 'eq', values: [text(spec)] }];
   const out: Clause[] = [];
   if (spec.eq !== undefined) out.push({ path, op: 'eq', values: [text(spec.eq)] });
+  if (spec.ne !== undefined) out.push({ path, op: 'ne', values: [text(spec.ne)] });
   if (spec.in !== undefined) out.push({ path, op: 'in', values: spec.in.map(text) });
+  if (spec.not_in !== undefined) out.push({ path, op: 'not_in', values: spec.not_in.map(text) });
   for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
     const bound = spec[op];
     if (bound !== undefined) out.push({ path, op, values: [text(bound)] });

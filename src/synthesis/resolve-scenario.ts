@@ -1,8 +1,9 @@
 import { GatewayError, qualifiedName } from '../core/index.js';
+import { parseCheckConstraint } from './check-constraint.js';
 import { describeClause, type Clause } from './condition-grammar.js';
 import type { LocatedClause, ScenarioSpec, SliceSpec } from './parse-scenario.js';
-import type { ColumnModel, SynthesisModel, TableModel } from './synthesis-model.js';
-import { formatNumeric, parseNumeric, type NumericKind } from './value-codec.js';
+import type { ColumnModel, ColumnStats, SynthesisModel, TableModel } from './synthesis-model.js';
+import { formatNumeric, parseNumeric, sameNumber, type NumericKind } from './value-codec.js';
 
 /**
  * A scenario checked against a model: per generated table, what its rows must honour. Resolution fails
@@ -12,6 +13,11 @@ import { formatNumeric, parseNumeric, type NumericKind } from './value-codec.js'
 export interface ResolvedScenario {
   /** By qualified table name (leaf partitions for a partitioned table). */
   readonly tables: ReadonlyMap<string, TableScenario>;
+  /**
+   * CHECK constraints on conditioned columns whose form (or part of it) is not one the conditions are
+   * checked against (OR, functions, several columns…): the database checks them when rows are written.
+   */
+  readonly uncheckedConstraints: readonly { readonly table: string; readonly constraint: string }[];
 }
 
 export interface TableScenario {
@@ -43,6 +49,10 @@ export interface ColumnCondition {
   readonly numbers: readonly number[] | null;
   readonly min: number;
   readonly max: number;
+  /** When `values` is null: values never drawn (`!=`, `not in`), cut from the distribution; sorted. */
+  readonly excluded: readonly string[];
+  /** Numeric and date columns: the numbers of `excluded`. */
+  readonly excludedNumbers: readonly number[];
 }
 
 const ANY: Omit<ColumnCondition, 'column' | 'role'> = {
@@ -52,7 +62,23 @@ const ANY: Omit<ColumnCondition, 'column' | 'role'> = {
   numbers: null,
   min: -Infinity,
   max: Infinity,
+  excluded: [],
+  excludedNumbers: [],
 };
+
+/** What resolution carries down foreign-key paths. */
+interface ResolveContext {
+  /** CHECK constraints whose form is not checked, as `table\0constraint`. */
+  readonly unchecked: Set<string>;
+  /**
+   * Per table (qualified name), the clauses every row of it honours (`--where`, slices without rows): a
+   * condition that reaches the table through a foreign key honours them too, so parents added for
+   * children's conditions keep the table's own `--where`.
+   */
+  readonly restrictions: ReadonlyMap<string, readonly LocatedClause[]>;
+  /** Tables on the current foreign-key path (a self-reference does not merge its restriction again). */
+  readonly path: ReadonlySet<string>;
+}
 
 /** What a table collects while slices are resolved. */
 interface TableEntry {
@@ -63,13 +89,27 @@ interface TableEntry {
 
 /** Resolves scenario slices (from a file and `--where` options) against a model; throws `usage` on any problem. */
 export function resolveScenario(model: SynthesisModel, specs: readonly ScenarioSpec[]): ResolvedScenario {
+  const unchecked = new Set<string>();
   const entries = new Map<TableModel, TableEntry>();
   const entry = (table: TableModel): TableEntry => {
     let found = entries.get(table);
     if (found === undefined) entries.set(table, (found = { restriction: [], slices: [] }));
     return found;
   };
-  for (const slice of specs.flatMap((s) => s.slices)) {
+  const slices = specs.flatMap((s) => s.slices);
+  // Restrictions first: conditions through foreign keys honour the referenced table's restriction.
+  for (const slice of slices) {
+    if (slice.kind === 'condition' && slice.rows === null) {
+      for (const table of tablesNamed(model, slice.table, slice.origin))
+        entry(table).restriction.push(...slice.clauses);
+    }
+  }
+  const context: ResolveContext = {
+    unchecked,
+    restrictions: new Map([...entries].map(([table, e]) => [qualifiedName(table.table), e.restriction])),
+    path: new Set(),
+  };
+  for (const slice of slices) {
     if (slice.kind === 'edge_cases') {
       const targets =
         slice.tables === null
@@ -77,15 +117,12 @@ export function resolveScenario(model: SynthesisModel, specs: readonly ScenarioS
           : slice.tables.flatMap((t) => tablesNamed(model, t, slice.origin));
       for (const table of targets) {
         for (const clauses of edgeCases(table)) {
-          const condition = tryResolve(model, table, clauses);
+          const condition = tryResolve(model, table, clauses, context);
           if (condition !== null) entry(table).slices.push({ condition, rows: 1 });
         }
       }
-    } else if (slice.rows === null) {
-      for (const table of tablesNamed(model, slice.table, slice.origin))
-        entry(table).restriction.push(...slice.clauses);
-    } else {
-      addSlice(model, slice, slice.rows, entry);
+    } else if (slice.rows !== null) {
+      addSlice(model, slice, slice.rows, entry, context);
     }
   }
   // Restrictions: resolved once per table with all their clauses. A partition that cannot honour them
@@ -97,7 +134,7 @@ export function resolveScenario(model: SynthesisModel, specs: readonly ScenarioS
     let excluded = false;
     if (t.restriction.length > 0) {
       try {
-        restriction = resolveCondition(model, table, t.restriction, table.partitionOf !== null);
+        restriction = resolveCondition(model, table, t.restriction, table.partitionOf !== null, context);
       } catch (error) {
         if (table.partitionOf === null) throw error;
         excluded = true;
@@ -110,7 +147,11 @@ export function resolveScenario(model: SynthesisModel, specs: readonly ScenarioS
     out.set(qualifiedName(table.table), { restriction, excluded, slices: t.slices });
   }
   for (const { error, all } of failed.values()) if (all) throw error;
-  return { tables: out };
+  const uncheckedConstraints = [...unchecked].sort().map((key) => {
+    const [table = '', constraint = ''] = key.split('\u0000');
+    return { table, constraint };
+  });
+  return { tables: out, uncheckedConstraints };
 }
 
 /** A slice of `rows` rows; on a partitioned table, split over the partitions that can hold them. */
@@ -119,6 +160,7 @@ function addSlice(
   slice: Extract<SliceSpec, { kind: 'condition' }>,
   rows: number,
   entry: (table: TableModel) => TableEntry,
+  context: ResolveContext,
 ): void {
   const targets = tablesNamed(model, slice.table, slice.origin);
   const partitioned = targets.some((t) => t.partitionOf !== null);
@@ -126,7 +168,7 @@ function addSlice(
   let firstError: unknown;
   for (const table of targets) {
     try {
-      const condition = resolveCondition(model, table, slice.clauses, partitioned);
+      const condition = resolveCondition(model, table, slice.clauses, partitioned, context);
       checkUnique(table, condition, rows, slice.origin);
       eligible.push({ table, condition });
     } catch (error) {
@@ -184,20 +226,26 @@ function tryResolve(
   model: SynthesisModel,
   table: TableModel,
   clauses: readonly LocatedClause[],
+  context: ResolveContext,
 ): TableCondition | null {
   try {
-    return resolveCondition(model, table, clauses, false);
+    return resolveCondition(model, table, clauses, false, context);
   } catch {
     return null;
   }
 }
 
-/** Resolves clauses on one table: own columns checked and merged, foreign-key paths resolved on the parents. */
+/**
+ * Resolves clauses on one table: own columns checked and merged, foreign-key paths resolved on the
+ * parents (with the parents' own restrictions). CHECK constraints whose form is not checked are added
+ * to `context.unchecked`.
+ */
 export function resolveCondition(
   model: SynthesisModel,
   table: TableModel,
   clauses: readonly LocatedClause[],
   partition: boolean,
+  context: ResolveContext = { unchecked: new Set(), restrictions: new Map(), path: new Set() },
 ): TableCondition {
   const own = new Map<string, LocatedClause[]>();
   const viaKey = new Map<number, LocatedClause[]>();
@@ -227,7 +275,7 @@ export function resolveCondition(
     viaKey.set(f, [...(viaKey.get(f) ?? []), { ...located, clause: { ...located.clause, path: rest } }]);
   }
   const columns = [...own.entries()].map(([column, list]) =>
-    resolveColumn(model, table, column, list, partition),
+    resolveColumn(model, table, column, list, partition, context.unchecked),
   );
   const parents = [...viaKey.entries()].map(([foreignKey, list]) => {
     const fk = table.foreignKeys[foreignKey];
@@ -242,13 +290,21 @@ export function resolveCondition(
         'references a table that is not in the model',
       );
     }
-    return { foreignKey, condition: resolveCondition(model, parent, list, false) };
+    const name = qualifiedName(parent.table);
+    const inherited = context.path.has(name) ? [] : (context.restrictions.get(name) ?? []);
+    const path = new Set([...context.path, qualifiedName(table.table)]);
+    return {
+      foreignKey,
+      condition: resolveCondition(model, parent, [...list, ...inherited], false, { ...context, path }),
+    };
   });
   columns.sort((a, b) => (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
   parents.sort((a, b) => a.foreignKey - b.foreignKey);
   const key = JSON.stringify({
     t: qualifiedName(table.table),
-    c: columns.map((c) => [c.column, c.onlyNull, c.allowsNull, c.values, c.min, c.max].map(finite)),
+    c: columns.map((c) =>
+      [c.column, c.onlyNull, c.allowsNull, c.values, c.min, c.max, c.excluded].map(finite),
+    ),
     p: parents.map((p) => [p.foreignKey, p.condition.key]),
   });
   return { key, columns, parents };
@@ -291,6 +347,7 @@ function resolveColumn(
   name: string,
   clauses: readonly LocatedClause[],
   partition: boolean,
+  unchecked: Set<string>,
 ): ColumnCondition {
   const origin = clauses[0]?.origin ?? '';
   const column = table.columns.find((c) => c.name === name);
@@ -337,7 +394,7 @@ function resolveColumn(
     stats.type === 'categorical' &&
     ((stats.categories.length > 0 && stats.categories.every((c) => c === 't' || c === 'f')) ||
       (stats.rare.fill === 'literal' && stats.rare.value === 'f'));
-  const normalize = (value: string, at: string): { text: string; number: number | null } => {
+  const normalize = (value: string, at: string): Normalized => {
     if (numeric !== null) {
       // A bare date bounds a timestamp at midnight.
       const timestamp = numeric.kind === 'timestamp' || numeric.kind === 'timestamptz';
@@ -359,54 +416,78 @@ function resolveColumn(
     }
     return { text: value, number: null };
   };
-  let onlyNull = false;
-  let notNull = false;
-  let inAllowsNull = true;
-  let values: { text: string; number: number | null }[] | null = null;
-  let min = -Infinity;
-  let max = Infinity;
   const step = numeric === null ? 0 : numericStep(numeric.kind, numeric.decimals, numeric.resolution);
-  for (const { clause, origin: at } of clauses) {
-    switch (clause.op) {
-      case 'null':
-        onlyNull = true;
-        break;
-      case 'not_null':
-        notNull = true;
-        break;
-      case 'eq':
-      case 'in': {
-        const list = clause.values.filter((v): v is string => v !== null).map((v) => normalize(v, at));
-        if (clause.op === 'eq' || clause.values.every((v) => v !== null)) inAllowsNull = false;
-        values = values === null ? list : values.filter((v) => list.some((w) => w.text === v.text));
-        break;
-      }
-      default: {
-        if (numeric === null)
-          throw fail(
-            at,
-            table,
-            name,
-            `is not a number, date or time column: "${describeClause(clause)}" needs one (use = or in)`,
-          );
-        const bound = normalize(clause.values[0] ?? '', at).number as number;
-        if (clause.op === 'gt') min = Math.max(min, bound + step);
-        else if (clause.op === 'gte') min = Math.max(min, bound);
-        else if (clause.op === 'lt') max = Math.min(max, bound - step);
-        else max = Math.min(max, bound);
-        inAllowsNull = false;
-      }
-    }
-  }
-  const valued = values !== null || min > -Infinity || max < Infinity;
+  const domain = foldClauses(clauses, normalize, step, (at, clause) =>
+    numeric === null
+      ? fail(
+          at,
+          table,
+          name,
+          `is not a number, date or time column: "${describeClause(clause)}" needs one (use = or in)`,
+        )
+      : null,
+  );
+  const { onlyNull, notNull, inAllowsNull } = domain;
+  let { values, min, max } = domain;
+  let excluded = domain.excluded;
+  const valued = values !== null || min > -Infinity || max < Infinity || excluded.length > 0;
+  const listed = values !== null;
   if (onlyNull && (notNull || (valued && !inAllowsNull)))
     throw fail(origin, table, name, 'is asked to be NULL and to hold a value: nothing satisfies both');
   if (onlyNull && !nullable) throw fail(origin, table, name, 'is NOT NULL: "is null" is impossible');
+  // The source's CHECK constraints on the column: a condition that contradicts one is refused, naming it.
+  for (const check of checksOn(table, name, unchecked)) {
+    let allowed: Domain;
+    try {
+      allowed = foldClauses(
+        check.clauses.map((clause) => ({ clause, origin })),
+        normalize,
+        step,
+        () => null,
+      );
+    } catch {
+      // A constant this column's values cannot be compared with: left to the database.
+      unchecked.add(`${qualifiedName(table.table)}\u0000${check.name}`);
+      continue;
+    }
+    const contradicts = (): GatewayError =>
+      fail(origin, table, name, `contradicts CHECK constraint ${check.name}`);
+    if (onlyNull) {
+      if (allowed.notNull) throw contradicts();
+      continue;
+    }
+    if (!valued) continue;
+    // Values the condition names must each pass; a range or exclusions are narrowed to what passes.
+    if (listed) {
+      if ((values ?? []).some((v) => !inDomain(v, allowed))) throw contradicts();
+      continue;
+    }
+    min = Math.max(min, allowed.min);
+    max = Math.min(max, allowed.max);
+    excluded = [...excluded, ...allowed.excluded];
+    const list = allowed.values;
+    const candidates =
+      list === null
+        ? values
+        : values === null
+          ? list
+          : values.filter((v) => list.some((w) => sameValue(v, w)));
+    if (candidates !== null) {
+      values = candidates.filter((v) => inDomain(v, { ...EMPTY_DOMAIN, min, max, excluded }));
+      if (values.length === 0) throw contradicts();
+    } else if (min > max || rangeExcluded(min, max, step, excluded, numeric !== null)) throw contradicts();
+  }
   if (onlyNull) return { ...ANY, column: name, role: 'modelled', onlyNull: true, allowsNull: true };
-  if (values !== null)
-    values = values.filter((v) => v.number === null || (v.number >= min && v.number <= max));
+  if (values !== null) values = values.filter((v) => inDomain(v, { ...EMPTY_DOMAIN, min, max, excluded }));
   if (min > max || (values !== null && values.length === 0 && !(inAllowsNull && nullable)))
     throw fail(origin, table, name, 'no value satisfies all its conditions');
+  if (values === null && excluded.length > 0) {
+    if (rangeExcluded(min, max, step, excluded, numeric !== null))
+      throw fail(origin, table, name, 'no value satisfies all its conditions');
+    const universe = finiteValues(stats, booleanLike);
+    if (universe !== null && universe.every((v) => excluded.some((e) => e.text === v)))
+      throw fail(origin, table, name, 'excludes every value the column can hold');
+  }
   if (numeric !== null && numeric.anchor === null && numeric.knots.length > 0) {
     const low = numeric.knots[0] as number;
     const high = numeric.knots[numeric.knots.length - 1] as number;
@@ -435,6 +516,7 @@ function resolveColumn(
         throw fail(origin, table, name, `a value is longer than the column's ${maxLength} characters`);
     }
   }
+  const kept = values === null ? excluded : [];
   return {
     column: name,
     role: 'modelled',
@@ -444,7 +526,157 @@ function resolveColumn(
     numbers: values === null || numeric === null ? null : values.map((v) => v.number as number),
     min,
     max,
+    excluded: [...new Set(kept.map((v) => v.text))].sort(),
+    excludedNumbers:
+      numeric === null ? [] : [...new Set(kept.map((v) => v.number as number))].sort((a, b) => a - b),
   };
+}
+
+/** A value as the column writes it, and its number for numeric and date columns. */
+interface Normalized {
+  readonly text: string;
+  readonly number: number | null;
+}
+
+/** What clauses on one column allow, folded together. */
+interface Domain {
+  readonly onlyNull: boolean;
+  readonly notNull: boolean;
+  /** Every in-list named NULL (a value clause without NULL rules it out). */
+  readonly inAllowsNull: boolean;
+  readonly values: Normalized[] | null;
+  readonly min: number;
+  readonly max: number;
+  readonly excluded: Normalized[];
+}
+
+const EMPTY_DOMAIN: Domain = {
+  onlyNull: false,
+  notNull: false,
+  inAllowsNull: true,
+  values: null,
+  min: -Infinity,
+  max: Infinity,
+  excluded: [],
+};
+
+/**
+ * Folds clauses on one column: equalities and in-lists intersect, bounds narrow (strict ones by one
+ * step), `!=` and `not in` collect excluded values. `rangeError` refuses a bound on a column without order.
+ */
+function foldClauses(
+  clauses: readonly LocatedClause[],
+  normalize: (value: string, at: string) => Normalized,
+  step: number,
+  rangeError: (at: string, clause: Clause) => GatewayError | null,
+): Domain {
+  let onlyNull = false;
+  let notNull = false;
+  let inAllowsNull = true;
+  let values: Normalized[] | null = null;
+  let min = -Infinity;
+  let max = Infinity;
+  const excluded: Normalized[] = [];
+  for (const { clause, origin: at } of clauses) {
+    switch (clause.op) {
+      case 'null':
+        onlyNull = true;
+        break;
+      case 'not_null':
+        notNull = true;
+        break;
+      case 'eq':
+      case 'in': {
+        const list = clause.values.filter((v): v is string => v !== null).map((v) => normalize(v, at));
+        if (clause.op === 'eq' || clause.values.every((v) => v !== null)) inAllowsNull = false;
+        values = values === null ? list : values.filter((v) => list.some((w) => w.text === v.text));
+        break;
+      }
+      case 'ne':
+      case 'not_in':
+        // As in SQL: a NULL is neither equal nor unequal to a value, so it never passes.
+        for (const v of clause.values) if (v !== null) excluded.push(normalize(v, at));
+        inAllowsNull = false;
+        break;
+      default: {
+        const error = rangeError(at, clause);
+        if (error !== null) throw error;
+        const bound = normalize(clause.values[0] ?? '', at).number;
+        if (bound === null) throw new RangeError('a bound on a column without order');
+        if (clause.op === 'gt') min = Math.max(min, bound + step);
+        else if (clause.op === 'gte') min = Math.max(min, bound);
+        else if (clause.op === 'lt') max = Math.min(max, bound - step);
+        else max = Math.min(max, bound);
+        inAllowsNull = false;
+      }
+    }
+  }
+  return { onlyNull, notNull, inAllowsNull, values, min, max, excluded };
+}
+
+const sameValue = (a: Normalized, b: Normalized): boolean =>
+  a.number !== null && b.number !== null ? sameNumber(a.number, b.number) : a.text === b.text;
+
+/** Whether a (non-NULL) value lies in a domain. */
+function inDomain(value: Normalized, domain: Domain): boolean {
+  if (domain.values !== null && !domain.values.some((v) => sameValue(v, value))) return false;
+  if (value.number !== null && (value.number < domain.min || value.number > domain.max)) return false;
+  return !domain.excluded.some((e) => sameValue(e, value));
+}
+
+/** Most steps of a range enumerated to see whether exclusions leave any value in it. */
+const MAX_ENUMERATED_STEPS = 100_000;
+
+/** Whether every value of a finite numeric range (in the column's steps) is excluded. */
+function rangeExcluded(
+  min: number,
+  max: number,
+  step: number,
+  excluded: readonly Normalized[],
+  numeric: boolean,
+): boolean {
+  if (!numeric || !Number.isFinite(min) || !Number.isFinite(max) || step <= 0) return false;
+  if (min > max) return true;
+  const steps = Math.floor((max - min) / step + 1e-9) + 1;
+  if (steps > MAX_ENUMERATED_STEPS || steps > excluded.length) return false;
+  for (let i = 0; i < steps; i++) {
+    const n = min + i * step;
+    if (!excluded.some((e) => e.number !== null && Math.abs(e.number - n) <= step * 1e-6)) return false;
+  }
+  return true;
+}
+
+/** Every value a categorical column can be drawn with, when that is a closed set (else null). */
+function finiteValues(stats: ColumnStats, booleanLike: boolean): string[] | null {
+  if (booleanLike) return ['t', 'f'];
+  if (stats.type !== 'categorical') return null;
+  switch (stats.rare.fill) {
+    case 'enum':
+      return [...stats.categories, ...stats.rare.labels];
+    case 'kept':
+      return [...stats.categories];
+    case 'literal':
+      return [...stats.categories, stats.rare.value];
+    default:
+      return null;
+  }
+}
+
+/** The parsed CHECK constraints that read a column; the parts that cannot be read are noted as not checked. */
+function checksOn(
+  table: TableModel,
+  column: string,
+  unchecked: Set<string>,
+): { name: string; clauses: Clause[] }[] {
+  const out: { name: string; clauses: Clause[] }[] = [];
+  for (const check of table.checks ?? []) {
+    if (!check.columns.includes(column)) continue;
+    const parsed = parseCheckConstraint(check.definition);
+    if (!parsed.complete) unchecked.add(`${qualifiedName(table.table)}\u0000${check.name}`);
+    const clauses = parsed.clauses.filter((c) => c.path.length === 1 && c.path[0] === column);
+    if (clauses.length > 0) out.push({ name: check.name, clauses });
+  }
+  return out;
 }
 
 /** The smallest step between two values of a column (strict bounds move by one step). */

@@ -1,4 +1,5 @@
 import type { EntityKind, TableRef } from '../core/index.js';
+import type { CheckModel } from './check-constraint.js';
 import type { NumericKind } from './value-codec.js';
 
 /**
@@ -79,6 +80,8 @@ export interface TableModel {
   readonly matchColumns?: readonly string[];
   /** Columns that may hold NULL (for conditions and edge cases); absent in older model files. */
   readonly nullableColumns?: readonly string[];
+  /** The table's CHECK constraints (schema text), for checking conditions; absent in older model files. */
+  readonly checks?: readonly CheckModel[];
 }
 
 export type ColumnModel =

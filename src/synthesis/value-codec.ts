@@ -69,6 +69,14 @@ export function parseNumeric(kind: NumericKind, text: string): number | null {
   }
 }
 
+/**
+ * Whether two numbers of a column are one value. Parsed from text they are equal doubles; the small
+ * tolerance covers decimals computed by rounding, and stays far below a microsecond for timestamps.
+ */
+export function sameNumber(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.min(Math.abs(a), 1e6));
+}
+
 /** Digits after the point in a decimal's text: the precision synthetic values keep. */
 export function decimalsOf(text: string): number {
   const dot = text.indexOf('.');

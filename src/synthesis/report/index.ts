@@ -8,6 +8,7 @@ export {
   textShape,
   tvComplement,
 } from './column-metrics.js';
+export { bookkeepingReason, LOAD_WINDOW_DAYS, type BookkeepingReason } from './bookkeeping-columns.js';
 export { closerToTrainingShare, closestDistances, columnRanges, rowDistance, type DcrValue } from './dcr.js';
 export {
   ASSOCIATION_THRESHOLD,
@@ -20,7 +21,9 @@ export {
   type PairTrend,
   type PrivacyReport,
   type QualityReport,
+  type ExcludedColumn,
   type ReportColumn,
+  type ReportOptions,
   type ReportIntertableInput,
   type ReportRelationInput,
   type ReportTableInput,

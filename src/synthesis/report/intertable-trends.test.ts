@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bookkeepingReason } from './bookkeeping-columns.js';
 import { buildQualityReport, intertableTrends, type ReportColumn } from './quality-report.js';
 import { renderReportHtml } from './render-report-html.js';
 
@@ -113,5 +114,77 @@ describe('Intertable Trends (hand-computed)', () => {
     expect(html).toContain('<td id="intertable-trends-all-pairs">0.750</td>');
     expect(html).toContain('public.parent.p × public.child.d');
     expect(html).toContain(`<td id="overall-score">${(report.overall ?? 0).toFixed(3)}</td>`);
+  });
+});
+
+describe('bookkeeping columns', () => {
+  const DAY_US = 86_400_000_000;
+  const t0 = 1_660_000_000_000_000;
+
+  it('are dates and times named like housekeeping stamps, or with every real value in one load window', () => {
+    for (const name of [
+      'last_update',
+      'LastUpdated',
+      'updated_at',
+      'created_at',
+      'modified',
+      'modified_by_job_at',
+    ])
+      expect(bookkeepingReason(name, 'timestamptz', [t0, t0 + 400 * DAY_US])).toBe('bookkeeping_name');
+    expect(bookkeepingReason('rental_date', 'timestamptz', [t0, t0 + 3_600_000_000, null])).toBe(
+      'load_window',
+    );
+    expect(bookkeepingReason('create_date', 'date', [19_000, 19_500])).toBe('bookkeeping_name');
+    expect(bookkeepingReason('signup_date', 'date', [19_000, 19_000, 19_000])).toBe('load_window');
+    // Spread over more than a day: data.
+    expect(bookkeepingReason('rental_date', 'timestamptz', [t0, t0 + 2 * DAY_US])).toBeNull();
+    expect(bookkeepingReason('birth_date', 'date', [19_000, 19_001])).toBeNull();
+    // Not a date or time, or a single value: never bookkeeping.
+    expect(bookkeepingReason('last_update', 'integer', [1, 1])).toBeNull();
+    expect(bookkeepingReason('shipped_on', 'date', [19_000])).toBeNull();
+  });
+
+  const stamp = (bookkeeping: boolean): ReportColumn => ({
+    name: 'last_update',
+    type: 'numeric',
+    real: [1, 1, 1],
+    synthetic: [1, 1, 1],
+    ...(bookkeeping ? { bookkeeping: 'bookkeeping_name' as const } : {}),
+  });
+  const withStamps = {
+    ...join,
+    parentColumns: [...parentColumns, stamp(true)],
+    childColumns: [...childColumns, { ...stamp(true), bookkeeping: 'load_window' as const }],
+  };
+
+  it('are left out of Intertable Trends by default, listed with their reason, and scored when asked', () => {
+    const report = intertableTrends(withStamps);
+    expect(report.pairs.map((p) => p.columns)).toEqual(intertableTrends(join).pairs.map((p) => p.columns));
+    expect(report.score).toBeCloseTo(intertableTrends(join).score ?? -1, 12);
+    expect(report.excludedColumns).toEqual([
+      { table: 'public.parent', column: 'last_update', reason: 'bookkeeping_name' },
+      { table: 'public.child', column: 'last_update', reason: 'load_window' },
+    ]);
+    const included = intertableTrends(withStamps, { includeBookkeeping: true });
+    expect(included.excludedColumns).toEqual([]);
+    expect(included.pairs.map((p) => p.columns)).toContainEqual(['last_update', 'last_update']);
+    expect(included.pairs).toHaveLength(9);
+  });
+
+  it('the report says which were left out and why, or that they are included', () => {
+    const report = buildQualityReport([], [], [withStamps]);
+    expect(report.bookkeeping).toEqual({
+      included: false,
+      excluded: [
+        { table: 'public.child', column: 'last_update', reason: 'load_window' },
+        { table: 'public.parent', column: 'last_update', reason: 'bookkeeping_name' },
+      ],
+    });
+    const html = renderReportHtml(report);
+    expect(html).toContain('<li>public.child.last_update: every real value in one load window</li>');
+    expect(html).toContain('<li>public.parent.last_update: named like a housekeeping stamp</li>');
+    const included = buildQualityReport([], [], [withStamps], 'report', { includeBookkeeping: true });
+    expect(included.bookkeeping).toEqual({ included: true, excluded: [] });
+    expect(renderReportHtml(included)).toContain('Bookkeeping columns (load and update stamps) are included');
   });
 });

@@ -1,4 +1,5 @@
 import { seededRandom } from '../seeded-random.js';
+import type { BookkeepingReason } from './bookkeeping-columns.js';
 import {
   contingencySimilarity,
   correlationSimilarity,
@@ -19,6 +20,8 @@ export type ReportColumn =
       readonly real: readonly (number | null)[];
       readonly synthetic: readonly (number | null)[];
       readonly holdout?: readonly (number | null)[];
+      /** Set on bookkeeping dates/times (see `bookkeepingReason`): left out of Intertable Trends by default. */
+      readonly bookkeeping?: BookkeepingReason;
     }
   | {
       readonly name: string;
@@ -27,6 +30,7 @@ export type ReportColumn =
       readonly real: readonly (string | null)[];
       readonly synthetic: readonly (string | null)[];
       readonly holdout?: readonly (string | null)[];
+      readonly bookkeeping?: BookkeepingReason;
     };
 
 export interface ReportTableInput {
@@ -90,6 +94,19 @@ export interface IntertableReport {
   readonly scoreAllPairs: number | null;
   /** `columns` is [parent column, child column]. */
   readonly pairs: readonly PairTrend[];
+  /** Bookkeeping columns left out of the pairs (empty when they are included). */
+  readonly excludedColumns: readonly ExcludedColumn[];
+}
+
+export interface ExcludedColumn {
+  readonly table: string;
+  readonly column: string;
+  readonly reason: BookkeepingReason;
+}
+
+export interface ReportOptions {
+  /** Score bookkeeping columns in Intertable Trends too (default: left out, and listed). */
+  readonly includeBookkeeping?: boolean;
 }
 
 export const CORRELATION_THRESHOLD = 0.5;
@@ -117,6 +134,11 @@ export interface QualityReport {
   readonly tables: readonly TableReport[];
   readonly relations: readonly { name: string; child: string; parent: string; score: number | null }[];
   readonly intertable: readonly IntertableReport[];
+  /**
+   * Bookkeeping columns (timestamps named like `last_update`, or all values in one load window) and
+   * whether they were scored in Intertable Trends; `excluded` lists every one left out, with its reason.
+   */
+  readonly bookkeeping: { readonly included: boolean; readonly excluded: readonly ExcludedColumn[] };
   readonly privacy: PrivacyReport;
 }
 
@@ -174,7 +196,9 @@ export function buildQualityReport(
   relations: readonly ReportRelationInput[],
   intertable: readonly ReportIntertableInput[] = [],
   seed = 'report',
+  options: ReportOptions = {},
 ): QualityReport {
+  const includeBookkeeping = options.includeBookkeeping === true;
   const tableReports: TableReport[] = tables.map((t) => {
     const columns = t.columns.map((c) => ({
       column: c.name,
@@ -219,7 +243,10 @@ export function buildQualityReport(
   const columnPairTrendsAllPairs = mean(allPairs.map((p) => p.score));
   const columnPairTrends = mean(allPairs.filter((p) => p.meetsThreshold).map((p) => p.score));
   const cardinality = mean(relationScores.map((r) => r.score));
-  const intertableReports = intertable.map(intertableTrends);
+  const intertableReports = intertable.map((input) => intertableTrends(input, { includeBookkeeping }));
+  const excluded = new Map<string, ExcludedColumn>();
+  for (const c of intertableReports.flatMap((r) => r.excludedColumns))
+    excluded.set(`${c.table}\u0000${c.column}`, c);
   const crossPairs = intertableReports.flatMap((r) => r.pairs);
   const intertableTrendsAllPairs = mean(crossPairs.map((p) => p.score));
   const intertableTrendsScore = mean(crossPairs.filter((p) => p.meetsThreshold).map((p) => p.score));
@@ -236,6 +263,12 @@ export function buildQualityReport(
     tables: tableReports,
     relations: relationScores,
     intertable: intertableReports,
+    bookkeeping: {
+      included: includeBookkeeping,
+      excluded: [...excluded.values()].sort((a, b) =>
+        a.table === b.table ? a.column.localeCompare(b.column) : a.table.localeCompare(b.table),
+      ),
+    },
     privacy: privacyReport(tables, seed),
   };
 }
@@ -270,10 +303,22 @@ export function pairTrend(
 
 /**
  * Intertable Trends of one foreign key (SDMetrics' InterTableTrends): every parent column × child column
- * pair scored as a column pair over the joined rows. Text columns are left out, as within a table. Each
+ * pair scored as a column pair over the joined rows. Text columns are left out, as within a table, and
+ * so are bookkeeping columns unless `includeBookkeeping` (they are listed in `excludedColumns`). Each
  * column is gathered once over the join, so memory is the join size times one relation's columns.
  */
-export function intertableTrends(input: ReportIntertableInput): IntertableReport {
+export function intertableTrends(
+  input: ReportIntertableInput,
+  options: ReportOptions = {},
+): IntertableReport {
+  const excludedColumns: ExcludedColumn[] = [];
+  const scored = (columns: readonly ReportColumn[], table: string): ReportColumn[] =>
+    columns.filter((c) => {
+      if (c.type === 'text') return false;
+      if (c.bookkeeping === undefined || options.includeBookkeeping === true) return true;
+      excludedColumns.push({ table, column: c.name, reason: c.bookkeeping });
+      return false;
+    });
   const gather = <T>(values: readonly T[] | undefined, rows: ArrayLike<number>): T[] => {
     const out = new Array<T>(rows.length);
     for (let k = 0; k < rows.length; k++) out[k] = values?.[rows[k] as number] as T;
@@ -293,8 +338,8 @@ export function intertableTrends(input: ReportIntertableInput): IntertableReport
           real: gather(column.real, input.real[side]),
           synthetic: gather(column.synthetic, input.synthetic[side]),
         };
-  const parents = input.parentColumns.filter((c) => c.type !== 'text').map((c) => joined(c, 'parentRows'));
-  const children = input.childColumns.filter((c) => c.type !== 'text').map((c) => joined(c, 'childRows'));
+  const parents = scored(input.parentColumns, input.parent).map((c) => joined(c, 'parentRows'));
+  const children = scored(input.childColumns, input.child).map((c) => joined(c, 'childRows'));
   const pairs: PairTrend[] = [];
   if (input.real.childRows.length > 0 && input.synthetic.childRows.length > 0) {
     for (const p of parents) for (const c of children) pairs.push(pairTrend(p, c));
@@ -308,6 +353,7 @@ export function intertableTrends(input: ReportIntertableInput): IntertableReport
     score: mean(pairs.filter((p) => p.meetsThreshold).map((p) => p.score)),
     scoreAllPairs: mean(pairs.map((p) => p.score)),
     pairs,
+    excludedColumns,
   };
 }
 

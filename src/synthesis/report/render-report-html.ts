@@ -66,6 +66,22 @@ function tableSection(table: TableReport): string {
 ${pairs === '' ? '' : `<details><summary>column pairs (${table.pairs.length})</summary><table>${PAIR_HEAD}<tbody>${pairs}</tbody></table></details>`}</section>`;
 }
 
+const REASONS = {
+  bookkeeping_name: 'named like a housekeeping stamp',
+  load_window: 'every real value in one load window',
+} as const;
+
+/** Which bookkeeping columns Intertable Trends left out, and why (names only). */
+function bookkeepingNote(report: QualityReport): string {
+  if (report.bookkeeping.included)
+    return '<p id="bookkeeping">Bookkeeping columns (load and update stamps) are included in these pairs.</p>';
+  if (report.bookkeeping.excluded.length === 0) return '';
+  const items = report.bookkeeping.excluded
+    .map((c) => `<li>${escape(c.table)}.${escape(c.column)}: ${REASONS[c.reason]}</li>`)
+    .join('');
+  return `<p id="bookkeeping">Bookkeeping columns left out of these pairs (they say when rows were loaded, not what they hold; <code>--include-bookkeeping</code> scores them):</p><ul>${items}</ul>`;
+}
+
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, no external assets. */
 export function renderReportHtml(report: QualityReport): string {
   const summary = [
@@ -101,7 +117,7 @@ export function renderReportHtml(report: QualityReport): string {
 <tr><th>Synthetic rows compared</th><td>${p.syntheticRowsCompared}</td><td></td></tr>
 </tbody></table>
 ${relations === '' ? '' : `<h2>Cardinality Shape per foreign key</h2><table><tbody>${relations}</tbody></table>`}
-${report.intertable.length === 0 ? '' : `<h2>Intertable Trends per foreign key</h2><p>Parent column × child column pairs over the join (child rows whose parent is in the sample).</p><table><thead><tr><th>foreign key</th><th>parent → child</th><th>joined rows real / synthetic</th><th>score (real-trend pairs)</th><th></th><th>all pairs</th><th></th></tr></thead><tbody>${report.intertable.map(intertableRow).join('')}</tbody></table>`}
+${report.intertable.length === 0 ? '' : `<h2>Intertable Trends per foreign key</h2><p>Parent column × child column pairs over the join (child rows whose parent is in the sample).</p>${bookkeepingNote(report)}<table><thead><tr><th>foreign key</th><th>parent → child</th><th>joined rows real / synthetic</th><th>score (real-trend pairs)</th><th></th><th>all pairs</th><th></th></tr></thead><tbody>${report.intertable.map(intertableRow).join('')}</tbody></table>`}
 ${report.tables.map(tableSection).join('\n')}
 </body></html>
 `;
