@@ -51,6 +51,8 @@ export interface ResolvedType {
   readonly arrayDepth: number;
   /** The base type's declared text when the column's type is a domain. */
   readonly baseType: string | null;
+  /** The resolved type without modifiers or array brackets (`integer`, `numeric`, `text`). */
+  readonly typeKey: string;
   readonly enumLabels: readonly string[] | null;
 }
 
@@ -224,7 +226,7 @@ export class DdlCatalog {
         : JSON_TYPES.has(typeKey)
           ? 'json'
           : 'string';
-    return { kind, arrayDepth, baseType, enumLabels: this.#enums.get(typeKey) ?? null };
+    return { kind, arrayDepth, baseType, typeKey, enumLabels: this.#enums.get(typeKey) ?? null };
   }
 
   dropColumn(ref: TableRef, column: string): void {

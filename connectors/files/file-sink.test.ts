@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError, type RowBatch, type SinkSession } from '../../src/core/index.js';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { parseCsv } from '../../test/helpers/parse-csv.js';
 import { createFileSink, folderOfFileUrl } from './file-sink.js';
 import type { SchemaFile } from './schema-file.js';
@@ -34,13 +35,91 @@ describe('file sink', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function open(format: 'csv' | 'jsonl' = 'csv'): Promise<SinkSession> {
+  async function open(format: 'csv' | 'jsonl' | 'parquet' = 'csv'): Promise<SinkSession> {
     const sink = await createFileSink(pathToFileURL(target).href, format).openSink(signal);
     await sink.assertEmpty();
     await sink.begin();
     await sink.applyDdl(PRE_DATA, 'pre-data');
     return sink;
   }
+
+  it('writes Parquet: typed columns, NULLs, arrays and json as JSON text, row groups streamed', async () => {
+    const sink = await open('parquet');
+    await sink.applyDdl(
+      'CREATE TABLE public.wide (i integer, b bigint, n numeric(8,2), f double precision, t text, ok boolean, doc jsonb, tags text[], d date);',
+      'pre-data',
+    );
+    const rows: RowBatch = Array.from({ length: 60_001 }, (_, k) => [
+      String(k),
+      k === 1 ? null : '9007199254740993',
+      '12.50',
+      k === 2 ? 'NaN' : '0.25',
+      k === 3 ? null : `row ${k}`,
+      k % 2 === 0 ? 't' : 'f',
+      '{"a": [1, 2]}',
+      '{x,NULL}',
+      '2024-02-29',
+    ]);
+    const columns = ['i', 'b', 'n', 'f', 't', 'ok', 'doc', 'tags', 'd'];
+    expect(
+      await sink.writeRows(
+        { schema: 'public', name: 'wide' },
+        columns,
+        batchesOf(rows.slice(0, 30_000), rows.slice(30_000)),
+        signal,
+      ),
+    ).toBe(60_001);
+    expect(await sink.writeRows(PARENT, ['id', 'name'], batchesOf(), signal)).toBe(0);
+    await sink.commit();
+    await sink.close();
+    expect((await readdir(target)).sort()).toEqual([
+      'public.parent.parquet',
+      'public.wide.parquet',
+      'schema.json',
+    ]);
+    const bytes = await readFile(join(target, 'public.wide.parquet'));
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const read = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+    expect(read).toHaveLength(60_001);
+    expect(read[0]).toEqual({
+      i: 0,
+      b: 9007199254740993n,
+      n: '12.50',
+      f: 0.25,
+      t: 'row 0',
+      ok: true,
+      doc: '{"a": [1, 2]}',
+      tags: '["x",null]',
+      d: '2024-02-29',
+    });
+    // JSON text, marked as JSON for readers that parse it.
+    const types = Object.fromEntries(
+      parquetMetadata(file)
+        .schema.slice(1)
+        .map((e) => [e.name, e.converted_type ?? e.type]),
+    );
+    expect(types).toMatchObject({
+      i: 'INT32',
+      b: 'INT64',
+      n: 'UTF8',
+      f: 'DOUBLE',
+      ok: 'BOOLEAN',
+      doc: 'JSON',
+      tags: 'JSON',
+    });
+    expect(read[1]?.['b']).toBeNull();
+    expect(read[2]?.['f']).toBeNaN();
+    expect(read[3]?.['t']).toBeNull();
+    expect(read[60_000]?.['i']).toBe(60_000);
+    const empty = await readFile(join(target, 'public.parent.parquet'));
+    expect(
+      await parquetReadObjects({
+        file: empty.buffer.slice(empty.byteOffset, empty.byteOffset + empty.byteLength),
+      }),
+    ).toEqual([]);
+    const schema = JSON.parse(await readFile(join(target, 'schema.json'), 'utf8')) as SchemaFile;
+    expect(schema.format).toBe('parquet');
+  });
 
   it('delivers one file per table and schema.json only at commit, through a hidden staging folder', async () => {
     const sink = await open();

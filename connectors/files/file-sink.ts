@@ -15,11 +15,12 @@ import {
 import { csvHeader, encodeCsvRows } from './csv-encoder.js';
 import { DdlCatalog } from './ddl-catalog.js';
 import { encodeJsonLines } from './jsonl-encoder.js';
+import { ParquetTableWriter } from './parquet-table-writer.js';
 import { buildSchemaFile, type WrittenTable } from './schema-file.js';
 import { tableFileName } from './table-file-name.js';
 import type { ColumnEncoding } from './value-json.js';
 
-export const FILE_FORMATS = ['csv', 'jsonl'] as const;
+export const FILE_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export type FileFormat = (typeof FILE_FORMATS)[number];
 
 export function isFileFormat(text: string | undefined): text is FileFormat {
@@ -172,17 +173,25 @@ class FileSinkSession implements SinkSession {
       open(join(staging, file), 'wx'),
     );
     try {
+      const parquet =
+        this.#format === 'parquet' ? new ParquetTableWriter(handle, encodings, 'lookalike') : null;
       if (this.#format === 'csv') await this.#write(handle, csvHeader(encodings), context, name);
       // Errors from upstream (`batches`) pass through untouched; only this file's errors are translated.
       for await (const batch of batches) {
         if (signal.aborted)
           throw new GatewayError('cancelled', `cancelled while writing ${name}`, { table: name });
         if (batch.length === 0) continue;
-        const text =
-          this.#format === 'csv' ? encodeCsvRows(batch, encodings) : encodeJsonLines(batch, encodings);
-        await this.#write(handle, text, context, name);
+        if (parquet !== null) {
+          await this.#step('target_write_failed', context, { table: name }, () => parquet.add(batch));
+        } else {
+          const text =
+            this.#format === 'csv' ? encodeCsvRows(batch, encodings) : encodeJsonLines(batch, encodings);
+          await this.#write(handle, text, context, name);
+        }
         entry.rows += batch.length;
       }
+      if (parquet !== null)
+        await this.#step('target_write_failed', context, { table: name }, () => parquet.finish());
       await this.#step('target_write_failed', context, { table: name }, () => handle.sync());
     } finally {
       await handle.close().catch(() => undefined);
@@ -280,8 +289,8 @@ class FileSinkSession implements SinkSession {
           },
         );
       }
-      const { kind, arrayDepth } = this.#catalog.resolve(definition);
-      return { name: column, kind, arrayDepth };
+      const { kind, arrayDepth, typeKey } = this.#catalog.resolve(definition);
+      return { name: column, kind, arrayDepth, typeKey };
     });
   }
 

@@ -7,6 +7,8 @@ export interface ColumnEncoding {
   readonly kind: JsonKind;
   /** > 0: the value is an array literal (`{a,b}`) of `kind` elements, written as a JSON array. */
   readonly arrayDepth: number;
+  /** The PostgreSQL base type (`integer`, `numeric`, …), for formats with typed columns (Parquet). */
+  readonly typeKey?: string;
 }
 
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
