@@ -117,7 +117,13 @@ describe('pg_dump DDL catalog', () => {
     const ddl = catalog();
     const byName = new Map(ddl.columnsOf({ schema: 'public', name: 'film' }).map((c) => [c.name, c]));
     const resolved = (name: string) => ddl.resolve(byName.get(name)!);
-    expect(resolved('film_id')).toEqual({ kind: 'number', arrayDepth: 0, baseType: null, enumLabels: null });
+    expect(resolved('film_id')).toEqual({
+      kind: 'number',
+      arrayDepth: 0,
+      baseType: null,
+      typeKey: 'integer',
+      enumLabels: null,
+    });
     expect(resolved('release_year')).toMatchObject({ kind: 'number', baseType: 'integer' });
     expect(resolved('big')).toMatchObject({ kind: 'number', baseType: 'bigint' });
     expect(resolved('rating')).toMatchObject({ kind: 'string', enumLabels: ['G', 'PG-13'] });
