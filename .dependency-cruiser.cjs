@@ -70,6 +70,13 @@ module.exports = {
       to: { path: '^src/(cli|compose)' },
     },
     {
+      name: 'telemetry-only-from-cli',
+      comment: 'Tracing (and its SDK) is composed by serve and worker; no other module knows it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(cli|telemetry)/' },
+      to: { path: '^src/telemetry/' },
+    },
+    {
       name: 'no-deep-imports-across-modules',
       comment: 'Import another module only through its index.ts.',
       severity: 'error',

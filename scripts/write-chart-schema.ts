@@ -138,6 +138,29 @@ export const ChartValuesSchema = z
       files: z.record(z.string().regex(/^[A-Za-z0-9._-]+\.ya?ml$/), z.string()),
       existingConfigMap: z.union([z.literal(''), Name]),
     }),
+    /** LOOKALIKE_LOG_FORMAT of the API and worker pods: JSON lines for log collectors, or text. */
+    logFormat: z.enum(['json', 'text']),
+    /** OpenTelemetry traces, rendered into the config as `telemetry.otlp`; off by default. */
+    telemetry: z.strictObject({
+      otlp: z.strictObject({
+        enabled: z.boolean(),
+        /** The collector's OTLP/HTTP base URL (spans go to `<endpoint>/v1/traces`); no credentials in it. */
+        endpoint: z.union([
+          z.literal(''),
+          z.string().regex(/^https?:\/\/[^/@\s]+(\/\S*)?$/, 'expected an http(s) URL without credentials'),
+        ]),
+        serviceName: z.string().min(1).max(200),
+        /** A Secret holding the collector's headers (`name=value` per line), mounted as a file. */
+        headers: SecretFileRef('OTLP headers (an API key); needs an https endpoint', false),
+        /** Where the collector is, for the NetworkPolicy: a CIDR and/or selectors, and its TCP port. */
+        egress: z.strictObject({
+          port: Port,
+          cidr: z.union([z.literal(''), Cidr]),
+          namespaceSelector: StringMap,
+          podSelector: StringMap,
+        }),
+      }),
+    }),
     extraEnv: z.array(KubeObject),
     extraVolumes: z.array(KubeObject),
     extraVolumeMounts: z.array(KubeObject),

@@ -342,23 +342,33 @@ describe('network policy', () => {
     as<INetworkPolicy>(one(objects, 'NetworkPolicy'));
   const ports = (rule: INetworkPolicyEgressRule): string =>
     (rule.ports ?? []).map((p) => `${p.protocol}/${p.port}`).join(',');
+  const labels = (selector: { matchLabels?: Record<string, string> } | undefined): string =>
+    Object.values(selector?.matchLabels ?? {}).join(',');
   const egressTargets = (p: INetworkPolicy): string[] =>
     (p.spec?.egress ?? []).flatMap((rule) =>
       (rule.to ?? []).map((peer) =>
         peer.ipBlock === undefined
-          ? `dns ${ports(rule)}`
+          ? `pods ${labels(peer.namespaceSelector)}/${labels(peer.podSelector)} ${ports(rule)}`
           : `${peer.ipBlock.cidr}${peer.ipBlock.except ? ` except ${peer.ipBlock.except.join(',')}` : ''} ${ports(rule)}`,
       ),
     );
 
-  it('allows egress only to DNS, the declared databases and the identity provider', () => {
+  it('allows egress only to DNS, the declared databases, the identity provider and the trace collector', () => {
     const hardened = policy(rendered.hardened!);
     expect(hardened.spec?.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(egressTargets(hardened)).toEqual([
-      'dns UDP/53,TCP/53',
+      'pods kube-system/kube-dns UDP/53,TCP/53',
       '10.20.0.15/32 TCP/5432',
       '10.30.0.0/24 except 10.30.0.1/32 TCP/5432',
       '10.40.0.7/32 TCP/5432',
+      '203.0.113.10/32 TCP/443',
+      '198.51.100.30/32 TCP/443',
+    ]);
+    // Traces off (the default): no rule for a collector.
+    expect(egressTargets(policy(rendered.minimal!))).toEqual([
+      'pods kube-system/kube-dns UDP/53,TCP/53',
+      '10.20.0.15/32 TCP/5432',
+      '10.30.0.0/24 TCP/5432',
       '203.0.113.10/32 TCP/443',
     ]);
     // No rule without destinations or ports (either would allow everything).
@@ -385,10 +395,71 @@ describe('network policy', () => {
     expect(policy(rendered.minimal!).spec?.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
   });
 
-  it('appends extra egress rules verbatim', () => {
+  it('appends extra egress rules verbatim, and reaches an in-cluster collector by its selectors', () => {
     const targets = egressTargets(policy(rendered.full!));
     expect(targets).toContain('198.51.100.20/32 TCP/443');
-    expect(targets).toHaveLength(4);
+    expect(targets).toContain('pods observability/opentelemetry-collector TCP/4318');
+    expect(targets).toHaveLength(5);
+  });
+});
+
+describe('logs and traces', () => {
+  const env = (pod: IPodSpec): unknown[] => pod.containers[0]!.env ?? [];
+  const allPods = (): [string, IPodSpec][] =>
+    Object.entries(rendered).flatMap(([scenario, objects]) =>
+      byKind(objects, 'Deployment').map((d): [string, IPodSpec] => [
+        `${scenario} ${d.metadata.name}`,
+        podSpec(as<IDeployment>(d)),
+      ]),
+    );
+  const config = (objects: readonly KubeObject[]) =>
+    parseGatewayConfig(configText(objects), 'config.yaml', '/etc/lookalike');
+
+  it('logs JSON lines from the API and the worker pods by default (logFormat), text when asked', async () => {
+    expect(allPods()).toHaveLength(4);
+    for (const [where, pod] of allPods())
+      expect(env(pod), where).toContainEqual({ name: 'LOOKALIKE_LOG_FORMAT', value: 'json' });
+    const text = await render(['-f', ciValues('minimal'), '--set', 'logFormat=text']);
+    expect(env(podSpec(deployment(text)))).toContainEqual({ name: 'LOOKALIKE_LOG_FORMAT', value: 'text' });
+  });
+
+  it('sends no traces by default: the config has no telemetry section', () => {
+    expect(config(rendered.minimal!).telemetry).toBeUndefined();
+    expect(byKind(rendered.minimal!, 'Deployment').length).toBe(1);
+    expect(podSpec(deployment(rendered.minimal!)).volumes?.map((v) => v.name)).not.toContain('otlp-headers');
+  });
+
+  it('renders telemetry.otlp into the config the server reads, with the headers Secret mounted as a file', () => {
+    expect(config(rendered.hardened!).telemetry).toEqual({
+      otlp: {
+        endpoint: 'https://otlp.example.com',
+        service_name: 'lookalike-prod',
+        headers_file: '/etc/lookalike/secrets/otlp-headers/headers',
+      },
+    });
+    const pod = podSpec(deployment(rendered.hardened!));
+    expect(pod.volumes?.find((v) => v.name === 'otlp-headers')?.secret).toEqual({
+      secretName: 'lookalike-otlp-headers',
+      defaultMode: 0o440,
+      items: [{ key: 'api-headers', path: 'headers' }],
+    });
+    expect(pod.containers[0]!.volumeMounts).toContainEqual({
+      name: 'otlp-headers',
+      mountPath: '/etc/lookalike/secrets/otlp-headers',
+      readOnly: true,
+    });
+    // Workers trace their runs too: same config, same mounts.
+    expect(config(rendered.full!).telemetry).toEqual({
+      otlp: {
+        endpoint: 'http://otel-collector.observability.svc.cluster.local:4318',
+        service_name: 'lookalike',
+      },
+    });
+    for (const [where, pod] of allPods().filter(([w]) => w.startsWith('full')))
+      expect(
+        pod.volumes?.map((v) => v.name),
+        where,
+      ).not.toContain('otlp-headers');
   });
 });
 
@@ -479,6 +550,46 @@ describe('refused values', () => {
         'terminationGracePeriodSeconds=60',
       ]),
     ).toMatch(/terminationGracePeriodSeconds/);
+  });
+
+  it("refuses traces without an endpoint, without a declared collector, or set behind the chart's back", async () => {
+    const base = ['-f', ciValues('minimal'), '--set', 'telemetry.otlp.enabled=true'];
+    expect(await refused(base)).toMatch(/telemetry\.otlp\.endpoint/);
+    const withEndpoint = [...base, '--set', 'telemetry.otlp.endpoint=https://otlp.example.com'];
+    expect(await refused(withEndpoint)).toMatch(/telemetry\.otlp\.egress/);
+    expect(
+      await refused([
+        ...base,
+        '--set',
+        'telemetry.otlp.endpoint=http://collector.example.com:4318',
+        '--set',
+        'telemetry.otlp.egress.cidr=198.51.100.30/32',
+        '--set',
+        'telemetry.otlp.headers.existingSecret=otlp-headers',
+      ]),
+    ).toMatch(/needs an https telemetry\.otlp\.endpoint/);
+    // Without a NetworkPolicy there is nothing to open.
+    expect((await render([...withEndpoint, '--set', 'networkPolicy.enabled=false'])).length).toBeGreaterThan(
+      3,
+    );
+    expect(
+      await refused([
+        ...withEndpoint,
+        '--set',
+        'telemetry.otlp.egress.cidr=198.51.100.30/32',
+        '--set',
+        'telemetry.otlp.endpoint=https://user:pw@otlp.example.com',
+      ]),
+    ).toMatch(/\/telemetry\/otlp\/endpoint/);
+    expect(
+      await refused([
+        '-f',
+        ciValues('minimal'),
+        '--set',
+        'config.telemetry.otlp.endpoint=https://otlp.example.com',
+      ]),
+    ).toMatch(/config\.telemetry is rendered from telemetry\.otlp/);
+    expect(await refused(['-f', ciValues('minimal'), '--set', 'logFormat=yaml'])).toMatch(/logFormat/);
   });
 
   it('keeps the embedded state to one pod on a mounted volume', async () => {

@@ -58,6 +58,11 @@ app.kubernetes.io/part-of: lookalike
 {{- if hasKey .Values.config.state "embedded_path" }}true{{ end }}
 {{- end }}
 
+{{/* Whether the OTLP collector's headers Secret is mounted (traces on, a Secret named). */}}
+{{- define "lookalike.otlpHeaders" -}}
+{{- if and .Values.telemetry.otlp.enabled .Values.telemetry.otlp.headers.existingSecret }}true{{ end }}
+{{- end }}
+
 {{/* Refuses combinations the schema cannot express. */}}
 {{- define "lookalike.validate" -}}
 {{- $host := toString .Values.config.server.host }}
@@ -67,6 +72,22 @@ app.kubernetes.io/part-of: lookalike
 {{- $graceMs := default 10000 .Values.config.server.shutdown_grace_ms }}
 {{- if le (mul .Values.terminationGracePeriodSeconds 1000) (int64 $graceMs) }}
 {{- fail "terminationGracePeriodSeconds must exceed config.server.shutdown_grace_ms" }}
+{{- end }}
+{{- if hasKey .Values.config "telemetry" }}
+{{- fail "config.telemetry is rendered from telemetry.otlp (which also opens the NetworkPolicy to the collector): set that instead" }}
+{{- end }}
+{{- with .Values.telemetry.otlp }}
+{{- if .enabled }}
+{{- if not .endpoint }}
+{{- fail "telemetry.otlp.enabled needs telemetry.otlp.endpoint (the collector's OTLP/HTTP base URL)" }}
+{{- end }}
+{{- if and .headers.existingSecret (not (hasPrefix "https://" .endpoint)) }}
+{{- fail "telemetry.otlp.headers carries credentials: it needs an https telemetry.otlp.endpoint" }}
+{{- end }}
+{{- if and $.Values.networkPolicy.enabled (not (or .egress.cidr .egress.namespaceSelector .egress.podSelector)) }}
+{{- fail "telemetry.otlp.egress: declare where the collector is (cidr, or namespaceSelector/podSelector) so the NetworkPolicy lets the spans out" }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if include "lookalike.embeddedState" . }}
 {{- if or (gt (int .Values.replicaCount) 1) .Values.autoscaling.enabled .Values.worker.enabled }}
@@ -149,6 +170,8 @@ spec:
           value: /tmp
         - name: TMPDIR
           value: /tmp
+        - name: LOOKALIKE_LOG_FORMAT
+          value: {{ $v.logFormat | quote }}
         {{- if $v.secrets.manifestSigningKey.existingSecret }}
         - name: LOOKALIKE_SIGNING_KEY_FILE
           value: /etc/lookalike/secrets/manifest-signing/key
@@ -210,6 +233,11 @@ spec:
           mountPath: /etc/lookalike/secrets/databases
           readOnly: true
         {{- end }}
+        {{- if include "lookalike.otlpHeaders" $root }}
+        - name: otlp-headers
+          mountPath: /etc/lookalike/secrets/otlp-headers
+          readOnly: true
+        {{- end }}
         {{- if include "lookalike.embeddedState" $root }}
         - name: state
           mountPath: {{ $v.persistence.mountPath }}
@@ -251,6 +279,15 @@ spec:
       secret:
         secretName: {{ $v.secrets.databases.existingSecret }}
         defaultMode: 288 # 0440: YAML 1.1 and 1.2 read a leading zero differently
+    {{- end }}
+    {{- if include "lookalike.otlpHeaders" $root }}
+    - name: otlp-headers
+      secret:
+        secretName: {{ $v.telemetry.otlp.headers.existingSecret }}
+        defaultMode: 288 # 0440: YAML 1.1 and 1.2 read a leading zero differently
+        items:
+          - key: {{ $v.telemetry.otlp.headers.key }}
+            path: headers
     {{- end }}
     {{- if include "lookalike.embeddedState" $root }}
     - name: state
