@@ -1,27 +1,30 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
 import { parseGatewayConfig, resolveGatewayConnections, type GatewayConfig } from '../src/config/index.js';
-import type { LogFields, Logger } from '../src/core/index.js';
 import { openPgSqlClient, StateStore } from '../src/state/index.js';
 import { Secret } from '../src/core/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
+import {
+  AUDIENCE,
+  capturingLogger,
+  gatewayCaller,
+  ISSUER,
+  snapshotName,
+  startLocalJwks,
+  until,
+  waitForState as waitForStateOf,
+  type LocalJwks,
+  type TokenClaims,
+  type TokenTweaks,
+} from './helpers/gateway.js';
 
-const ISSUER = 'https://idp.test/';
-const AUDIENCE = 'lookalike-gateway';
 const REAL_EMAILS = ['ada.real@corp.example', 'grace.real@corp.example', 'linus.real@corp.example'];
-
-/** The database and role the gateway names after a request id. */
-function snapshotName(requestId: string): string {
-  return `lk_snap_${requestId.replace(/-/g, '')}`;
-}
 
 /**
  * Whether `password` is the one behind a role's SCRAM-SHA-256 verifier (RFC 5802/7677). The test server
@@ -62,112 +65,29 @@ async function asRole<T>(role: string, database: string, use: (c: pg.Client) => 
   }
 }
 
-/** Captures log lines so tests can assert no token ever reaches them. */
-function capturingLogger(lines: string[]): Logger {
-  const log = (level: string) => (event: string, fields?: LogFields) =>
-    void lines.push(`${level} ${event} ${JSON.stringify(fields ?? {})}`);
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
 describe('gateway on a real socket with real PostgreSQL and a local JWKS', () => {
   let dir: string;
   let sourceDb: string;
   /** Every request id this suite creates: their `lk_snap_*` databases and roles are dropped at the end. */
   const requestIds: string[] = [];
   let stateDb: string;
-  let jwksServer: Server;
-  let jwksUrl: string;
-  let signingKey: CryptoKey;
+  let jwks: LocalJwks;
   let publicPem: string;
   let otherKey: CryptoKey;
   let config: GatewayConfig;
   let env: NodeJS.ProcessEnv;
   let gateway: RunningGateway;
   const logs: string[] = [];
-  const issuedTokens: string[] = [];
   /** Passwords the gateway issued: none may reach logs or the audit log. */
   const passwords: string[] = [];
 
-  async function token(
-    claims: { sub: string; roles?: string[]; groups?: string[] },
-    tweak: {
-      issuer?: string;
-      audience?: string;
-      expiresIn?: string | number;
-      key?: CryptoKey;
-      noExp?: boolean;
-    } = {},
-  ): Promise<string> {
-    let jwt = new SignJWT({ roles: claims.roles ?? [], groups: claims.groups ?? [] })
-      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
-      .setSubject(claims.sub)
-      .setIssuer(tweak.issuer ?? ISSUER)
-      .setAudience(tweak.audience ?? AUDIENCE)
-      .setIssuedAt();
-    if (tweak.noExp !== true) jwt = jwt.setExpirationTime(tweak.expiresIn ?? '5m');
-    const text = await jwt.sign(tweak.key ?? signingKey);
-    issuedTokens.push(text);
-    return text;
-  }
-
-  async function call(
-    method: string,
-    path: string,
-    bearer: string | undefined,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<{
-    status: number;
-    type: string;
-    json: Record<string, unknown>;
-    text: string;
-    headers: Headers;
-  }> {
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: {
-        ...(bearer === undefined ? {} : { authorization: `Bearer ${bearer}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let json: Record<string, unknown> = {};
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      // JSON Lines or empty
-    }
-    return {
-      status: response.status,
-      type: response.headers.get('content-type') ?? '',
-      json,
-      text,
-      headers: response.headers,
-    };
-  }
-
-  async function waitForState(
+  const token = (claims: TokenClaims, tweak: TokenTweaks = {}): Promise<string> => jwks.token(claims, tweak);
+  const call = gatewayCaller(() => gateway.url);
+  const waitForState = (
     id: string,
     bearer: string,
     states: readonly string[],
-  ): Promise<Record<string, unknown>> {
-    for (let i = 0; i < 600; i++) {
-      const { json } = await call('GET', `/v1/snapshots/${id}`, bearer);
-      if (states.includes(String(json.state))) return json;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`snapshot ${id} never reached ${states.join('/')}`);
-  }
-
-  async function until(check: () => Promise<boolean>): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('condition never held');
-  }
+  ): Promise<Record<string, unknown>> => waitForStateOf(call, id, bearer, states);
 
   function configText(): string {
     return `version: 1
@@ -190,7 +110,7 @@ policies:
 auth:
   issuer: ${ISSUER}
   audience: ${AUDIENCE}
-  jwks_url: ${jwksUrl}
+  jwks_url: ${jwks.url}
   algorithms: [RS256]
   clock_tolerance_seconds: 0
 state: { connection: { env: GW_STATE_URL } }
@@ -201,17 +121,9 @@ snapshots: { expiry_sweep_seconds: 1 }
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lk-gateway-'));
-    const pair = await generateKeyPair('RS256', { extractable: true });
-    signingKey = pair.privateKey;
-    publicPem = await exportSPKI(pair.publicKey);
+    jwks = await startLocalJwks();
+    publicPem = await exportSPKI(jwks.publicKey);
     otherKey = (await generateKeyPair('RS256')).privateKey;
-    const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-    jwksServer = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-    jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
 
     sourceDb = await createDatabase('gwsrc');
     await withClient(sourceDb, async (c) => {
@@ -260,7 +172,7 @@ tables:
 
   afterAll(async () => {
     await gateway?.close();
-    await new Promise((resolve) => jwksServer?.close(resolve));
+    await jwks?.close();
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
     for (const id of requestIds) {
       const name = snapshotName(id);
@@ -270,7 +182,7 @@ tables:
     await rm(dir, { recursive: true, force: true });
     // Nothing secret reached the logs: no token, no connection string.
     const text = logs.join('\n');
-    for (const t of issuedTokens) expect(text).not.toContain(t.split('.')[2]);
+    for (const t of jwks?.issued ?? []) expect(text).not.toContain(t.split('.')[2]);
     expect(text).not.toContain('postgres://');
     for (const p of passwords) expect(text).not.toContain(p);
   });
@@ -290,8 +202,9 @@ tables:
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/snapshots', '/v1/snapshots/{id}/approve', '/v1/audit/verify']),
     );
+    // `target` or `environment`, exactly one (checked by the API, not expressible as `required`).
     expect(doc.components.schemas.CreateSnapshotRequest?.required).toEqual(
-      expect.arrayContaining(['source', 'target', 'policy', 'purpose']),
+      expect.arrayContaining(['source', 'policy', 'purpose']),
     );
   });
 

@@ -216,7 +216,7 @@ jobs: { concurrency: 2, batch_rows: 100 }
     expect((await cli(['request', 'cancel', cancelId], alice)).stderr).toContain('[conflict]');
     const missing = await cli(['request', 'create', '--source', 'shop'], alice);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toContain('--target, --policy, --purpose');
+    expect(missing.stderr).toContain('missing --policy, --purpose');
   });
 
   it('serves Prometheus metrics: jobs by state, rows, durations, auth failures, leaks', async () => {

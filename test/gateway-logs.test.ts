@@ -18,6 +18,7 @@ interface LogLine {
   readonly event: string;
   readonly request_id?: string;
   readonly job_id?: string;
+  readonly http_request_id?: string;
   readonly fields: Record<string, unknown>;
 }
 
@@ -164,7 +165,14 @@ jobs: { concurrency: 1, batch_rows: 100 }
       expect(typeof line.event).toBe('string');
       expect(typeof line.fields).toBe('object');
     }
-    expect(logged.some((l) => l.event === 'http_request' && l.request_id !== undefined)).toBe(true);
+    // An HTTP call's id is `http_request_id`; `request_id` is only ever a snapshot request's.
+    const httpLines = logged.filter((l) => l.event === 'http_request');
+    expect(httpLines.length).toBeGreaterThan(0);
+    for (const line of httpLines) {
+      expect(line.http_request_id).toMatch(/.{8,}/);
+      expect(line.request_id).toBeUndefined();
+    }
+    expect(logged.some((l) => l.event === 'auth_failed' && typeof l.http_request_id === 'string')).toBe(true);
     expect(logged.some((l) => l.event === 'auth_failed')).toBe(true);
     expect(logged.some((l) => l.event === 'job_failed' && typeof l.job_id === 'string')).toBe(true);
     // Events from the job process carry the snapshot request they ran for.

@@ -13,10 +13,15 @@ import {
   type TargetServer,
   type WebhookNotifier,
 } from '../jobs/index.js';
-import type { SnapshotEvent, SnapshotSummary } from '../pipeline/index.js';
+import type { SnapshotEvent } from '../pipeline/index.js';
 import type { Policy } from '../policy/index.js';
-import type { StateStore } from '../state/index.js';
-import { runSnapshotJob, settingsEnvOf, type SnapshotJobPayload } from './snapshot-job.js';
+import type { SnapshotRequestRecord, StateStore } from '../state/index.js';
+import {
+  runSnapshotJob,
+  settingsEnvOf,
+  type SnapshotJobPayload,
+  type SnapshotJobResult,
+} from './snapshot-job.js';
 import { withLogFields } from './stderr-logger.js';
 
 /** The configured target servers by name. */
@@ -97,10 +102,24 @@ export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExec
   const { store, logger } = deps;
   const settingsEnv = settingsEnvOf(deps.env);
   const pool = deps.isolation === 'child_process' ? createJobProcessPool({ entry: jobProcessEntry() }) : null;
+  // A request runs with the policy version it recorded, read from the state store: the same on every
+  // replica and worker, whatever their own config files say.
+  const versions = new Map<string, Policy>();
+  const policyOf = async (request: SnapshotRequestRecord): Promise<Policy | undefined> => {
+    if (request.policyVersion === null) return deps.policies.get(request.policy);
+    const key = `${request.policy}@${request.policyVersion}`;
+    const cached = versions.get(key);
+    if (cached !== undefined) return cached;
+    const stored = await store.getPolicyVersion(request.policy, request.policyVersion);
+    if (stored === null) return undefined;
+    const policy = JSON.parse(stored.policyJson) as Policy;
+    versions.set(key, policy);
+    return policy;
+  };
   const execute: SnapshotExecutor = async (request, signal, onEvent) => {
     const sourceUrl = deps.connections.sources.get(request.source);
     const target = deps.targets.get(request.target);
-    const policy = deps.policies.get(request.policy);
+    const policy = await policyOf(request);
     if (sourceUrl === undefined || target === undefined || policy === undefined)
       throw new GatewayError(
         'config_invalid',
@@ -118,15 +137,19 @@ export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExec
         secret: new Uint8Array(deps.connections.secret.reveal()),
         batchRows: deps.config.jobs.batch_rows,
         settingsEnv,
+        ...(request.synth === null ? {} : { synth: request.synth }),
       };
       // The run's own events name the request they serve.
       const runLogger = withLogFields(logger, { request_id: request.id });
-      const summary =
+      const result =
         pool === null
           ? await runSnapshotJob(payload, signal, onEvent, runLogger, deps.detection)
-          : await pool.run<SnapshotEvent, SnapshotSummary>({ payload, signal, onEvent, logger: runLogger });
+          : await pool.run<SnapshotEvent, SnapshotJobResult>({ payload, signal, onEvent, logger: runLogger });
       await target.grantRead(names);
-      return summary;
+      // Kept before the success is recorded: the success's audit event names the manifest id.
+      if (request.job !== null && result.manifest !== null)
+        await store.recordManifest(request.job.id, result.manifest);
+      return result.summary;
     } catch (error) {
       await target.drop(names).then(
         () => store.markDropped(request.id, 'gateway'),

@@ -18,7 +18,9 @@ import type {
   RequestListOptions,
 } from './commands/request-command.js';
 import type { AuditExportOptions } from './commands/audit-command.js';
+import type { RequestDetectOptions, RequestPlanOptions } from './commands/inspect-request-command.js';
 import { EXIT_CODE_BY_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { serviceLogFormat } from './service-log-format.js';
 import { createStderrLogger, logLines, type LogFormat } from './stderr-logger.js';
 
 const VERSION = '0.1.0';
@@ -27,15 +29,29 @@ const VERSION = '0.1.0';
 export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSignal): Promise<number> {
   let exitCode = EXIT_OK;
   let format = 'text';
+  // JSON logs (serve, worker): even a usage error, found before any command runs, is a JSON line.
+  const jsonStderr =
+    serviceLogFormat(argv, io.env) === 'json' ? createStderrLogger(io.stderr, false, 'json') : undefined;
   const program = new Command('lookalike')
     .description('Realistic non-production snapshots of PostgreSQL with nothing real in them.')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stderr.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    })
-    .showHelpAfterError('(run "lookalike --help" for usage)')
+    .configureOutput(
+      jsonStderr === undefined
+        ? { writeOut: (text) => io.stderr.write(text), writeErr: (text) => io.stderr.write(text) }
+        : {
+            // --help and --version answer a person: text, as asked.
+            writeOut: (text) => io.stderr.write(text),
+            // Help shown for a missing subcommand: one `message` event per line.
+            writeErr: (text) => logLines(jsonStderr).end(text),
+            outputError: (text) =>
+              jsonStderr.error('usage_error', {
+                message: text.trim().replace(/^error: /, ''),
+                hint: 'run "lookalike --help" for usage',
+              }),
+          },
+    )
+    .showHelpAfterError(jsonStderr === undefined ? '(run "lookalike --help" for usage)' : false)
     .enablePositionalOptions();
 
   // `fileFormats`: commands whose target may be a folder (`file:out/`) take the files' format in --format too.
@@ -298,6 +314,10 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     .option('--out <file>', 'write a self-contained HTML page')
     .option('--sample-rows <n>', 'rows read per table from each database (default 20000)')
     .option('--policy <file>', 'the synthesis policy: its personal columns are not scored for shape')
+    .option(
+      '--include-bookkeeping',
+      'score load/update stamps (last_update, updated_at, one load window) in Intertable Trends too',
+    )
     .addOption(
       new Option('--format <format>', 'output: text (stderr) or json (stdout)')
         .choices(['text', 'json'])
@@ -362,6 +382,7 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
           logging.io,
           signal,
           logging.logger,
+          VERSION,
         ),
       );
     });
@@ -380,9 +401,14 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
   client(
     request
       .command('create')
-      .description('request a snapshot (names only: source, target, policy)')
+      .description('request a snapshot or synthetic data (names only: source, target or environment, policy)')
       .option('--source <name>', 'configured source')
       .option('--target <name>', 'configured target')
+      .option('--environment <name>', 'a named environment instead of --target')
+      .option('--refresh <cron>', 'refresh on this five-field cron schedule (UTC), e.g. "0 6 * * 1"')
+      .option('--synth', 'synthetic rows instead of an anonymized copy')
+      .option('--scale <n>', 'with --synth: 0.1, 1 or 10 (default 1)')
+      .option('--seed <text>', 'with --synth: the seed (default 1)')
       .option('--policy <name>', 'configured policy')
       .option('--purpose <text>', 'why the copy is needed (recorded in the audit log)')
       .option('--ttl-hours <n>', 'hours the delivered database lives (default and maximum: gateway config)')
@@ -431,6 +457,85 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       (await import('./commands/request-command.js')).requestCredentialsCommand(id, options, io),
     );
   });
+  // Renewal, environments and policy versions (src/cli/commands/request-command.ts).
+  client(
+    request
+      .command('renew <id>')
+      .description('extend the TTL of a delivered snapshot from now (bounded)')
+      .option('--hours <n>'),
+  ).action(async (id: string, options: GatewayClientOptions & { hours?: string }) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/request-command.js')).requestRenewCommand(id, options, io),
+    );
+  });
+  client(request.command('environments').description('named environments you may request into')).action(
+    async (options: GatewayClientOptions) => {
+      format = options.format ?? 'text';
+      await run(async () =>
+        (await import('./commands/request-command.js')).requestEnvironmentsCommand(options, io),
+      );
+    },
+  );
+  client(
+    request.command('policy-versions <name>').description('versions of a policy: digest, who, when, why'),
+  ).action(async (name: string, options: GatewayClientOptions) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/request-command.js')).requestPolicyVersionsCommand(name, options, io),
+    );
+  });
+  client(
+    request
+      .command('policy-upload <name>')
+      .description('upload a new version of a policy (admins), with a reason')
+      .option('--file <policy.yaml>', 'the policy file')
+      .option('--reason <text>', 'why it changes (recorded)'),
+  ).action(async (name: string, options: GatewayClientOptions & { file?: string; reason?: string }) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/request-command.js')).requestPolicyUploadCommand(name, options, io),
+    );
+  });
+  client(request.command('scan <source>').description("the gateway's scan of a source (no values)")).action(
+    async (source: string, options: GatewayClientOptions) => {
+      format = options.format ?? 'text';
+      await run(async () =>
+        (await import('./commands/inspect-request-command.js')).requestScanCommand(source, options, io),
+      );
+    },
+  );
+  client(
+    request
+      .command('plan <source>')
+      .description("the gateway's plan of a source: column → action ← rule, and the pre-flight")
+      .option('--policy <name>', "configured policy (default: the source's own, else a fresh scan)")
+      .option('--check', 'exit 3 when the plan would stop a snapshot'),
+  ).action(async (source: string, options: RequestPlanOptions) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/inspect-request-command.js')).requestPlanCommand(source, options, io),
+    );
+  });
+  client(
+    request
+      .command('detect')
+      .description('lookalike detect through the gateway: JSON Lines {"id","text"} on stdin')
+      .option('--threshold <score>', 'minimum score (0–1)'),
+  ).action(async (options: RequestDetectOptions) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/inspect-request-command.js')).requestDetectCommand(options, io, signal),
+    );
+  });
+  client(
+    request.command('manifest <id>').description('the signed manifest of a delivered snapshot, to stdout'),
+  ).action(async (id: string, options: GatewayClientOptions) => {
+    format = options.format ?? 'text';
+    await run(async () =>
+      (await import('./commands/inspect-request-command.js')).requestManifestCommand(id, options, io),
+    );
+  });
 
   const audit = program.command('audit').description("the gateway's hash-chained audit log (auditors)");
   client(audit.command('verify').description('verify the hash chain; exit 1 naming where it breaks')).action(
@@ -446,6 +551,7 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--actor <who>', 'only events by this principal')
       .option('--action <action>', 'only this action (e.g. snapshot.expired)')
       .option('--subject <id>', 'only events about this request')
+      .option('--source <name>', 'only events naming this source or about its requests')
       .addOption(new Option('--outcome <outcome>').choices(['success', 'failure', 'denied']))
       .option('--since <iso-time>', 'from this time')
       .option('--until <iso-time>', 'before this time'),
@@ -489,16 +595,18 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     const gatewayError = toGatewayError(error);
+    const errorLogger = jsonLogger ?? jsonStderr;
     if (gatewayError.code === 'internal' && io.env.LOOKALIKE_DEBUG === '1') {
       // Frames only: an internal error's message could quote a value.
       const frames = String((error as Error).stack ?? '')
         .split('\n')
         .slice(1)
         .join('\n');
-      io.stderr.write(`internal error at:\n${frames}\n`);
+      if (errorLogger === undefined) io.stderr.write(`internal error at:\n${frames}\n`);
+      else errorLogger.error('internal_error_frames', { frames });
     }
-    if (jsonLogger === undefined) reportError(io, format === 'json' ? 'json' : 'text', gatewayError);
-    else jsonLogger.error('command_failed', { code: gatewayError.code, message: gatewayError.message });
+    if (errorLogger === undefined) reportError(io, format === 'json' ? 'json' : 'text', gatewayError);
+    else errorLogger.error('command_failed', { code: gatewayError.code, message: gatewayError.message });
     return EXIT_CODE_BY_ERROR[gatewayError.code] ?? EXIT_FAILED;
   }
 }
@@ -507,10 +615,13 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
 export async function main(argv: readonly string[]): Promise<void> {
   const controller = new AbortController();
   let interrupted = false;
+  const json = serviceLogFormat(argv, process.env) === 'json';
   process.on('SIGINT', () => {
     if (interrupted) process.exit(130);
     interrupted = true;
-    process.stderr.write('\ncancelling… (press Ctrl-C again to exit at once)\n');
+    const notice = 'cancelling… (press Ctrl-C again to exit at once)';
+    if (json) createStderrLogger(process.stderr, false, 'json').warn('interrupted', { text: notice });
+    else process.stderr.write(`\n${notice}\n`);
     controller.abort();
   });
   process.on('SIGTERM', () => controller.abort());

@@ -1,8 +1,9 @@
 import { readSettings } from '../config/index.js';
-import { Secret, type Logger } from '../core/index.js';
+import { GatewayError, Secret, type Logger } from '../core/index.js';
 import type { Detection } from '../detection/index.js';
-import type { SnapshotListener, SnapshotSummary } from '../pipeline/index.js';
-import type { Policy } from '../policy/index.js';
+import type { SnapshotManifest } from '../manifest/index.js';
+import type { SnapshotListener, SnapshotSummary, SynthSummary } from '../pipeline/index.js';
+import type { Plan, Policy } from '../policy/index.js';
 
 /** What one gateway snapshot run needs, all of it cloneable (it crosses to a job process over IPC). */
 export interface SnapshotJobPayload {
@@ -14,6 +15,49 @@ export interface SnapshotJobPayload {
   readonly batchRows: number;
   /** The gateway's `LOOKALIKE_*` environment (pg_dump path, LLM assist). */
   readonly settingsEnv: Readonly<Record<string, string>>;
+  /** Present for a synth request: synthetic rows fitted on the source (policy marks what is personal). */
+  readonly synth?: { readonly scale: number; readonly seed: string };
+}
+
+/** What a gateway run hands back: its summary, and the manifest file of what it delivered. */
+export interface SnapshotJobResult {
+  readonly summary: SnapshotSummary | SynthSummary;
+  /**
+   * The manifest file's text (signed with LOOKALIKE_SIGNING_KEY_FILE, else marked unsigned) and content;
+   * null for synth runs (a manifest records how real rows were transformed: synthesis has none).
+   */
+  readonly manifest: { readonly text: string; readonly manifest: SnapshotManifest } | null;
+}
+
+/** Synthetic rows for one gateway synth request, with the same pipeline as `lookalike synth`. */
+async function runSynthJob(
+  payload: SnapshotJobPayload & { readonly synth: { readonly scale: number; readonly seed: string } },
+  signal: AbortSignal,
+  onEvent: SnapshotListener,
+  logger: Logger,
+): Promise<SnapshotJobResult> {
+  const [{ createSource, createTarget }, { runSynthesis }] = await Promise.all([
+    import('../compose.js'),
+    import('../pipeline/index.js'),
+  ]);
+  const settings = readSettings(payload.settingsEnv);
+  onEvent({ type: 'phase', phase: 'load' });
+  const needsKey = payload.policy.subset?.suppress.some((s) => s.hashes.length > 0) === true;
+  const summary = await runSynthesis({
+    source: createSource(payload.sourceUrl, settings),
+    target: createTarget(payload.sinkUrl),
+    policy: payload.policy,
+    selection: { schemas: [], tables: [] },
+    seed: payload.synth.seed,
+    scale: payload.synth.scale,
+    rareCategoryMin: 5,
+    maxSampleRows: 100_000,
+    batchRows: payload.batchRows,
+    ...(needsKey ? { secret: new Secret(Buffer.from(payload.secret)) } : {}),
+    signal,
+    logger,
+  });
+  return { summary, manifest: null };
 }
 
 /**
@@ -26,24 +70,44 @@ export async function runSnapshotJob(
   onEvent: SnapshotListener,
   logger: Logger,
   detection?: Detection,
-): Promise<SnapshotSummary> {
-  const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }] = await Promise.all([
+): Promise<SnapshotJobResult> {
+  if (payload.synth !== undefined)
+    return runSynthJob({ ...payload, synth: payload.synth }, signal, onEvent, logger);
+  const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }, manifests] = await Promise.all([
     import('../compose.js'),
     import('../pipeline/index.js'),
     import('./detection-setup.js'),
+    import('./commands/manifest-command.js'),
   ]);
-  return runSnapshot({
-    source: createSource(payload.sourceUrl, readSettings(payload.settingsEnv)),
+  const settings = readSettings(payload.settingsEnv);
+  // Read before any data moves: a bad signing key stops the run, not the delivery.
+  const signingKey = await manifests.loadSigningKey(settings.signingKeyFile);
+  const selection = { schemas: [], tables: [] };
+  let plan: Plan | undefined;
+  const summary = await runSnapshot({
+    source: createSource(payload.sourceUrl, settings),
     target: createTarget(payload.sinkUrl),
     policy: payload.policy,
     detection: detection ?? (await loadDetection()),
-    selection: { schemas: [], tables: [] },
+    selection,
     secret: new Secret(Buffer.from(payload.secret)),
     batchRows: payload.batchRows,
     signal,
     logger,
     onEvent,
+    onPlan: (p) => {
+      plan = p;
+    },
   });
+  if (plan === undefined) throw new GatewayError('internal', 'the run finished without a plan');
+  const { text, manifest } = await manifests.snapshotManifest(
+    summary,
+    plan,
+    selection,
+    signingKey,
+    await manifests.toolVersion(),
+  );
+  return { summary, manifest: { text, manifest } };
 }
 
 /** The `LOOKALIKE_*` settings of an environment, to hand to a job process. */

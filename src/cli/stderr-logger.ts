@@ -17,8 +17,11 @@ export interface StderrLogger extends Logger {
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
-/** Ids that name what a line is about: top-level keys in JSON lines. */
-const HOISTED = ['request_id', 'job_id'] as const;
+/**
+ * Ids that name what a line is about: top-level keys in JSON lines. `request_id` is a snapshot request's,
+ * `http_request_id` an HTTP call's (its X-Request-Id).
+ */
+const HOISTED = ['request_id', 'job_id', 'http_request_id'] as const;
 
 /**
  * Logs go to stderr. Fields are identifiers, counts and durations by type (`LogFields`); every string

@@ -48,6 +48,8 @@ const SourceSchema = z.strictObject({
   /** Who may request snapshots of this source: any listed role or group. Required: no implicit access. */
   allow: AllowListSchema,
   description: z.string().max(500).optional(),
+  /** The policy `POST /v1/sources/{name}/plan` plans with (a configured policy's name); none: a fresh scan. */
+  policy: NameSchema.optional(),
 });
 
 /**
@@ -62,6 +64,22 @@ const TargetSchema = z.strictObject({
   public_host: z.string().min(1).max(253).optional(),
   public_port: z.int().min(1).max(65535).optional(),
   description: z.string().max(500).optional(),
+});
+
+/**
+ * A named environment (`staging-eu`): a target, a default TTL and who may request it. A snapshot request
+ * may name an environment instead of a target; requesters see names and descriptions only.
+ */
+const EnvironmentSchema = z.strictObject({
+  /** The configured target snapshots of this environment land on. */
+  target: NameSchema,
+  description: z.string().max(500).optional(),
+  /** Default TTL of its snapshots (at most `snapshots.ttl_max_hours`; default `snapshots.ttl_default_hours`). */
+  ttl_default_hours: z.int().min(1).max(8760).optional(),
+  /** Who may request snapshots into it: any listed role or group (and the source's own allow-list). */
+  allow: AllowListSchema,
+  /** Every request into this environment waits for an approver. */
+  approval_required: z.boolean().default(false),
 });
 
 const PolicyEntrySchema = z.strictObject({
@@ -130,6 +148,23 @@ const WebhookSchema = z.strictObject({
   expiring_minutes: z.int().min(1).max(10_080).default(60),
 });
 
+/** An OTLP/HTTP base URL: http(s), no credentials in it (a collector's key goes in `headers_file`). */
+const OtlpEndpointSchema = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), 'expected a URL without credentials (use headers_file)');
+
+/** Optional OpenTelemetry traces: off unless an endpoint is set here or in OTEL_EXPORTER_OTLP_ENDPOINT. */
+const TelemetrySchema = z.strictObject({
+  otlp: z.strictObject({
+    /** The collector's OTLP/HTTP base URL (as OTEL_EXPORTER_OTLP_ENDPOINT): spans go to `<endpoint>/v1/traces`. */
+    endpoint: OtlpEndpointSchema.optional(),
+    /** Headers for the collector (an API key): `name=value` per line, read at start-up; https only. */
+    headers_file: z.string().min(1).optional(),
+    /** `service.name` of the spans (default: OTEL_SERVICE_NAME, else `lookalike`). */
+    service_name: z.string().min(1).max(200).optional(),
+  }),
+});
+
 export const GatewayConfigSchema = z
   .strictObject({
     version: z.literal(1),
@@ -162,9 +197,17 @@ export const GatewayConfigSchema = z
         ttl_max_hours: z.int().min(1).max(8760).default(168),
         /** How often expired snapshots (and half-made ones of failed runs) are dropped; also at start-up. */
         expiry_sweep_seconds: z.int().min(1).max(86_400).default(60),
+        /** Renewals never keep a snapshot longer than this after its delivery (default: ttl_max_hours). */
+        lifetime_max_hours: z.int().min(1).max(87_600).optional(),
+        /** How often refresh schedules (`refresh.cron`) due are started; also at start-up. */
+        refresh_sweep_seconds: z.int().min(1).max(3600).default(30),
       })
       .prefault({})
-      .refine((s) => s.ttl_default_hours <= s.ttl_max_hours, 'ttl_default_hours exceeds ttl_max_hours'),
+      .refine((s) => s.ttl_default_hours <= s.ttl_max_hours, 'ttl_default_hours exceeds ttl_max_hours')
+      .refine(
+        (s) => s.lifetime_max_hours === undefined || s.lifetime_max_hours >= s.ttl_max_hours,
+        'lifetime_max_hours is below ttl_max_hours',
+      ),
     state: StateSchema.default({ embedded_path: './lookalike-state' }),
     jobs: z
       .strictObject({
@@ -175,11 +218,38 @@ export const GatewayConfigSchema = z
         batch_rows: z.int().min(1).max(1_000_000).default(2000),
       })
       .prefault({}),
+    /** Named environments requests may target instead of a target (none by default). */
+    environments: z.record(NameSchema, EnvironmentSchema).default({}),
     /** Signed notifications of approvals needed, deliveries, expiries, failures and leaks found. */
     webhooks: z
       .array(WebhookSchema)
       .default([])
       .refine((w) => new Set(w.map((h) => h.name)).size === w.length, 'expected unique webhook names'),
+    /** OpenTelemetry traces of requests and job runs (names, counts, durations only); off by default. */
+    telemetry: TelemetrySchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    for (const [name, source] of Object.entries(config.sources))
+      if (source.policy !== undefined && !Object.hasOwn(config.policies, source.policy))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', name, 'policy'],
+          message: 'expected the name of a configured policy',
+        });
+    for (const [name, environment] of Object.entries(config.environments)) {
+      if (!Object.hasOwn(config.targets, environment.target))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'target'],
+          message: 'expected the name of a configured target',
+        });
+      if ((environment.ttl_default_hours ?? 0) > config.snapshots.ttl_max_hours)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'ttl_default_hours'],
+          message: 'exceeds snapshots.ttl_max_hours',
+        });
+    }
   })
   .describe('lookalike gateway configuration (lookalike serve --config)');
 
@@ -187,6 +257,7 @@ export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayAuthConfig = GatewayConfig['auth'];
 export type GatewaySourceConfig = GatewayConfig['sources'][string];
 export type AllowList = GatewaySourceConfig['allow'];
+export type GatewayEnvironmentConfig = GatewayConfig['environments'][string];
 
 /**
  * JSON Schema of the config file as written (defaults optional), for editors and for the Helm chart's
@@ -315,6 +386,14 @@ function withAbsolutePaths(config: GatewayConfig, baseDir: string): GatewayConfi
     targets: mapValues(config.targets, (t) => ({ ...t, connection: ref(t.connection) })),
     policies: mapValues(config.policies, (p) => ({ ...p, file: abs(p.file) })),
     webhooks: config.webhooks.map((w) => ({ ...w, secret_file: abs(w.secret_file) })),
+    ...(config.telemetry?.otlp.headers_file === undefined
+      ? {}
+      : {
+          telemetry: {
+            ...config.telemetry,
+            otlp: { ...config.telemetry.otlp, headers_file: abs(config.telemetry.otlp.headers_file) },
+          },
+        }),
     auth: {
       ...config.auth,
       ...(config.auth.jwks_file === undefined ? {} : { jwks_file: abs(config.auth.jwks_file) }),

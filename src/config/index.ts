@@ -24,3 +24,4 @@ export {
   WEBHOOK_EVENTS,
   type WebhookEventType,
 } from './gateway-config.js';
+export { resolveTelemetrySettings, type TelemetrySettings } from './telemetry-settings.js';

@@ -6,12 +6,39 @@ import type { z } from 'zod';
 import { hasRole, isAllowed, type Principal, type TokenVerifier } from '../auth/index.js';
 import type { GatewayConfig } from '../config/index.js';
 import { GatewayError, toGatewayError, type Logger } from '../core/index.js';
-import type { GatewayMetrics, JobRunner, TargetServer, WebhookNotifier } from '../jobs/index.js';
-import type { AuditEvent, SnapshotRequestRecord, StateStore } from '../state/index.js';
-import { AuditQuerySchema, CreateSnapshotRequestSchema, ListSnapshotsQuerySchema } from './api-schemas.js';
+import {
+  parseCronSchedule,
+  type GatewayMetrics,
+  type JobRunner,
+  type TargetServer,
+  type WebhookNotifier,
+} from '../jobs/index.js';
+import type {
+  AuditDetails,
+  AuditEvent,
+  AuditOutcome,
+  AuditQuery,
+  PolicyVersionRecord,
+  SnapshotRequestRecord,
+  StateStore,
+} from '../state/index.js';
+import {
+  AuditExportQuerySchema,
+  AuditQuerySchema,
+  CreateSnapshotRequestSchema,
+  CreateSynthRequestSchema,
+  DetectRequestSchema,
+  ListSnapshotsQuerySchema,
+  PlanSourceRequestSchema,
+  RenewSnapshotRequestSchema,
+  UploadPolicyRequestSchema,
+} from './api-schemas.js';
 import { openApiDocument } from './openapi-document.js';
 import { fieldProblems, problemOf, publicError } from './problem.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { renderReferencePage } from './reference-page.js';
+import type { PolicyCatalog } from './policy-catalog.js';
+import type { SourceInspector } from './source-inspector.js';
 
 export interface AppDeps {
   readonly config: GatewayConfig;
@@ -23,6 +50,10 @@ export interface AppDeps {
   readonly metrics?: GatewayMetrics;
   /** Signed webhooks (approval needed). */
   readonly notifier?: WebhookNotifier;
+  /** Scans, plans and text detection (off the API's event loop); those endpoints answer 503 without it. */
+  readonly inspector?: SourceInspector;
+  /** Checks uploaded policies (PUT /v1/policies/{name}); that endpoint answers 503 without it. */
+  readonly policyCatalog?: PolicyCatalog;
   /** Policy name → digest of the loaded policy (recorded in audit events). */
   readonly policyDigests: ReadonlyMap<string, string>;
   readonly logger: Logger;
@@ -31,6 +62,19 @@ export interface AppDeps {
   readonly isAccepting?: () => boolean;
   /** Clock for the rate limiter (tests). */
   readonly now?: () => number;
+  /** Told of each answered request (the tracing hook): method, route pattern, status, timing only. */
+  readonly onRequestServed?: (served: ServedRequest) => void;
+}
+
+/** One answered request as the tracing sees it: never the path with its ids, headers or bodies. */
+export interface ServedRequest {
+  readonly method: string;
+  /** The route pattern (`/v1/snapshots/:id`). */
+  readonly route: string;
+  readonly status: number;
+  /** Arrival, in milliseconds since the epoch, and time to answer. */
+  readonly startedAtMs: number;
+  readonly durationMs: number;
 }
 
 interface Env {
@@ -56,13 +100,22 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const started = performance.now();
     await next();
     c.header('Cache-Control', 'no-store');
+    const durationMs = performance.now() - started;
+    deps.onRequestServed?.({
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      startedAtMs: performance.timeOrigin + started,
+      durationMs,
+    });
     // The path pattern, method and status only: never headers (tokens) or bodies.
     logger.info('http_request', {
       method: c.req.method,
       route: c.req.routePath,
       status: c.res.status,
-      ms: Math.round(performance.now() - started),
-      request_id: c.get('requestId'),
+      ms: Math.round(durationMs),
+      // The HTTP call's id (X-Request-Id); `request_id` in job events is the snapshot request's.
+      http_request_id: c.get('requestId'),
     });
   });
   app.use(
@@ -77,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.onError((error, c) => {
     const gatewayError = toGatewayError(error);
     if (gatewayError.code === 'internal')
-      logger.error('http_internal_error', { request_id: c.get('requestId') });
+      logger.error('http_internal_error', { http_request_id: c.get('requestId') });
     return problemResponse(c, gatewayError);
   });
   app.notFound((c) => problemResponse(c, publicError('not_found', 'no such route')));
@@ -99,6 +152,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
   const openApi = openApiDocument(deps.version);
   app.get('/openapi.json', (c) => c.json(openApi));
+  // Self-contained: inline style, no script, nothing fetched from elsewhere.
+  const referencePage = renderReferencePage(openApi);
+  app.get('/docs', (c) =>
+    c.html(referencePage, 200, {
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    }),
+  );
 
   // Everything under /v1 needs a verified bearer token, then passes the principal's rate limit.
   app.use('/v1/*', async (c, next) => {
@@ -115,7 +175,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     } catch (error) {
       const gatewayError = toGatewayError(error);
       deps.metrics?.authFailed();
-      logger.warn('auth_failed', { reason: gatewayError.message, request_id: c.get('requestId') });
+      logger.warn('auth_failed', { reason: gatewayError.message, http_request_id: c.get('requestId') });
       c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw publicError('unauthorized', 'the token is not valid');
     }
@@ -139,10 +199,190 @@ export function createApp(deps: AppDeps): Hono<Env> {
       action,
       subject,
       outcome: 'denied',
-      details: { request_id: c.get('requestId') },
+      details: { http_request_id: c.get('requestId') },
     });
     throw publicError('forbidden', message);
   };
+
+  const inspector = (): SourceInspector => {
+    if (deps.inspector === undefined)
+      throw publicError('unavailable', 'scans, plans and detection are not available on this gateway');
+    return deps.inspector;
+  };
+
+  /** The path's source, when the principal is a requester allowed on it (else 403, audited: no hint). */
+  const allowedSource = async (c: Context<Env>, action: string): Promise<string> => {
+    const principal = c.get('principal');
+    if (!hasRole(principal, 'requester')) await deny(c, action, null, 'this needs the role requester');
+    const name = c.req.param('name') ?? '';
+    const source = SOURCE_NAME.test(name) ? configured(config.sources, name) : undefined;
+    if (source === undefined || !isAllowed(principal, source.allow))
+      await deny(c, action, null, 'no such source is available to you');
+    return name;
+  };
+
+  /** Runs an inspection and records its outcome (counts and names only; failures by error code). */
+  const audited = async <T>(
+    c: Context<Env>,
+    action: string,
+    details: AuditDetails,
+    run: () => Promise<T>,
+    counts: (result: T) => AuditDetails,
+  ): Promise<T> => {
+    const base = { ...details, http_request_id: c.get('requestId') };
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      await store.appendAudit({
+        actor: c.get('principal').subject,
+        action,
+        outcome: 'failure',
+        details: { ...base, error_code: toGatewayError(error).code },
+      });
+      throw error;
+    }
+    await store.appendAudit({
+      actor: c.get('principal').subject,
+      action,
+      outcome: 'success',
+      details: { ...base, ...counts(result) },
+    });
+    return result;
+  };
+
+  app.post('/v1/sources/:name/scan', async (c) => {
+    const source = await allowedSource(c, 'source.scan');
+    const scan = await audited(
+      c,
+      'source.scan',
+      { source },
+      () => inspector().scan(source, c.req.raw.signal),
+      (r) => ({
+        schema_fingerprint: r.schema_fingerprint,
+        tables: r.tables,
+        rows_sampled: r.rows_sampled,
+        columns: r.columns.length,
+        undecided: r.columns.filter((col) => col.decision === 'undecided').length,
+      }),
+    );
+    return c.json(scan);
+  });
+
+  app.post('/v1/sources/:name/plan', async (c) => {
+    const source = await allowedSource(c, 'source.plan');
+    const body = parse(PlanSourceRequestSchema, await readOptionalJson(c));
+    if (body.policy !== undefined && configured(config.policies, body.policy) === undefined)
+      throw publicError('usage', 'unknown policy', [{ field: 'policy', problem: 'no such policy' }]);
+    const policy = body.policy ?? configured(config.sources, source)?.policy ?? null;
+    const plan = await audited(
+      c,
+      'source.plan',
+      {
+        source,
+        policy,
+        policy_digest: policy === null ? null : (deps.policyDigests.get(policy) ?? null),
+      },
+      () => inspector().plan(source, policy, c.req.raw.signal),
+      (r) => ({
+        schema_fingerprint: r.schema_fingerprint,
+        plan_policy_digest: r.policy_digest,
+        runnable: r.runnable,
+        tables: r.tables.length,
+        uncovered: r.uncovered.length,
+        errors: r.findings.filter((f) => f.severity === 'error').length,
+      }),
+    );
+    return c.json(plan);
+  });
+
+  // The one endpoint that receives text: neither the texts nor what was found in them reach logs or the
+  // audit log (counts only), and 400s name fields, never content.
+  app.post('/v1/detect', async (c) => {
+    const principal = c.get('principal');
+    if (!hasRole(principal, 'requester')) await deny(c, 'text.detect', null, 'this needs the role requester');
+    const body = parse(DetectRequestSchema, await readJson(c));
+    const result = await audited(
+      c,
+      'text.detect',
+      {
+        texts: body.texts.length,
+        characters: body.texts.reduce((sum, t) => sum + t.text.length, 0),
+      },
+      () =>
+        inspector().detect(
+          {
+            texts: body.texts,
+            ...(body.threshold === undefined ? {} : { threshold: body.threshold }),
+          },
+          c.req.raw.signal,
+        ),
+      (r) => ({ entities: r.results.reduce((sum, t) => sum + t.entities.length, 0) }),
+    );
+    return c.json(result);
+  });
+
+  // A new version of a configured policy, with the reason (admins). Runs requested from now on use it,
+  // on every replica (they read the version their request recorded from the state store).
+  app.put('/v1/policies/:name', async (c) => {
+    const principal = c.get('principal');
+    if (!hasRole(principal, 'admin')) await deny(c, 'policy.upload', null, 'this needs the role admin');
+    const name = c.req.param('name');
+    if (configured(config.policies, name) === undefined) throw publicError('not_found', 'no such policy');
+    const body = parse(UploadPolicyRequestSchema, await readJson(c));
+    if (deps.policyCatalog === undefined)
+      throw publicError('unavailable', 'policy uploads are not available on this gateway');
+    let loaded: { readonly digest: string; readonly policyJson: string };
+    try {
+      loaded = deps.policyCatalog.check(name, body.text);
+    } catch (error) {
+      const gatewayError = toGatewayError(error);
+      // The parser's messages name line:column and the path in the document, never values.
+      if (gatewayError.code === 'policy_invalid') throw publicError('policy_invalid', gatewayError.message);
+      throw gatewayError;
+    }
+    const { version, recorded } = await store.recordPolicyVersion({
+      name,
+      digest: loaded.digest,
+      sourceText: body.text,
+      policyJson: loaded.policyJson,
+      actor: principal.subject,
+      origin: 'upload',
+      reason: body.reason,
+      audit: { http_request_id: c.get('requestId') },
+    });
+    if (recorded) deps.policyCatalog.changed(name, loaded.policyJson, loaded.digest);
+    return c.json({ name, changed: recorded, version: policyVersionWire(version) });
+  });
+
+  app.get('/v1/policies/:name/versions', async (c) => {
+    const principal = c.get('principal');
+    if (!hasRole(principal, 'requester', 'approver', 'auditor', 'admin'))
+      throw publicError('forbidden', 'no role to read policy versions');
+    const name = c.req.param('name');
+    if (configured(config.policies, name) === undefined) throw publicError('not_found', 'no such policy');
+    const versions = await store.listPolicyVersions(name);
+    return c.json({
+      name,
+      current_version: versions[versions.length - 1]?.version ?? null,
+      versions: versions.map(policyVersionWire),
+    });
+  });
+
+  // One version with the text it was recorded from (what an auditor compares).
+  app.get('/v1/policies/:name/versions/:version', async (c) => {
+    const principal = c.get('principal');
+    if (!hasRole(principal, 'requester', 'approver', 'auditor', 'admin'))
+      throw publicError('forbidden', 'no role to read policy versions');
+    const name = c.req.param('name');
+    const version = Number(c.req.param('version'));
+    const found =
+      configured(config.policies, name) === undefined || !Number.isInteger(version) || version < 1
+        ? null
+        : await store.getPolicyVersionText(name, version);
+    if (found === null) throw publicError('not_found', 'no such policy version');
+    return c.json({ name, ...policyVersionWire(found), text: found.sourceText });
+  });
 
   app.get('/v1/sources', (c) => {
     const principal = c.get('principal');
@@ -156,34 +396,70 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json({ sources });
   });
 
-  app.post('/v1/snapshots', async (c) => {
+  // Environments this principal may request into: names and descriptions, never targets or connections.
+  app.get('/v1/environments', (c) => {
     const principal = c.get('principal');
-    if (!hasRole(principal, 'requester'))
-      await deny(c, 'snapshot.request', null, 'this needs the role requester');
-    const body = parse(CreateSnapshotRequestSchema, await readJson(c));
-    const source = config.sources[body.source];
+    const environments = Object.entries(config.environments)
+      .filter(([, environment]) => isAllowed(principal, environment.allow))
+      .map(([name, environment]) => ({
+        name,
+        ...(environment.description === undefined ? {} : { description: environment.description }),
+        ttl_default_hours: environment.ttl_default_hours ?? config.snapshots.ttl_default_hours,
+        approval_required: environment.approval_required,
+      }));
+    return c.json({ environments });
+  });
+
+  /** A snapshot or synth request: names resolved and checked, recorded, queued or left for an approver. */
+  const createRequest = async (
+    c: Context<Env>,
+    body: z.infer<typeof CreateSnapshotRequestSchema>,
+    synth: { readonly scale: number; readonly seed: string } | null,
+  ): Promise<Response> => {
+    const principal = c.get('principal');
+    const source = configured(config.sources, body.source);
     if (source === undefined || !isAllowed(principal, source.allow))
       await deny(c, 'snapshot.request', null, `source "${body.source}" is not available to you`);
-    if (config.targets[body.target] === undefined)
+    // An environment resolves to its target; both its allow-list and the source's must admit the principal.
+    const environment =
+      body.environment === undefined ? undefined : configured(config.environments, body.environment);
+    if (
+      body.environment !== undefined &&
+      (environment === undefined || !isAllowed(principal, environment.allow))
+    )
+      await deny(c, 'snapshot.request', null, 'no such environment is available to you');
+    const target = environment?.target ?? body.target ?? '';
+    if (configured(config.targets, target) === undefined)
       throw publicError('usage', 'unknown target', [{ field: 'target', problem: 'no such target' }]);
-    const policy = config.policies[body.policy];
+    const policy = configured(config.policies, body.policy);
     if (policy === undefined)
       throw publicError('usage', 'unknown policy', [{ field: 'policy', problem: 'no such policy' }]);
-    const ttlHours = body.ttl_hours ?? config.snapshots.ttl_default_hours;
+    const ttlHours = body.ttl_hours ?? environment?.ttl_default_hours ?? config.snapshots.ttl_default_hours;
     if (ttlHours > config.snapshots.ttl_max_hours)
       throw publicError('usage', 'ttl_hours is above the maximum', [
         { field: 'ttl_hours', problem: `too big: at most ${config.snapshots.ttl_max_hours}` },
       ]);
+    const refresh = body.refresh === undefined ? null : parseCronSchedule(body.refresh.cron);
+    const refreshNextAt = refresh?.next(new Date()) ?? null;
     const record = await store.createSnapshotRequest({
       requester: principal.subject,
       source: body.source,
-      target: body.target,
+      target,
       policy: body.policy,
       purpose: body.purpose,
       ttlHours,
-      approvalRequired: (source?.approval_required ?? true) || policy.approval_required,
+      approvalRequired:
+        (source?.approval_required ?? true) ||
+        policy.approval_required ||
+        environment?.approval_required === true,
+      environment: body.environment ?? null,
+      synth,
+      refresh:
+        refresh === null || refreshNextAt === null
+          ? null
+          : { cron: refresh.expression, nextAt: refreshNextAt },
       audit: {
-        request_id: c.get('requestId'),
+        http_request_id: c.get('requestId'),
         policy_digest: deps.policyDigests.get(body.policy) ?? null,
       },
     });
@@ -192,6 +468,20 @@ export function createApp(deps: AppDeps): Hono<Env> {
       deps.notifier?.notify({ event: 'approval_needed', requestId: record.id, outcome: record.state });
     c.header('Location', `/v1/snapshots/${record.id}`);
     return c.json(present(record), 201);
+  };
+
+  app.post('/v1/snapshots', async (c) => {
+    if (!hasRole(c.get('principal'), 'requester'))
+      await deny(c, 'snapshot.request', null, 'this needs the role requester');
+    return createRequest(c, parse(CreateSnapshotRequestSchema, await readJson(c)), null);
+  });
+
+  // Synthetic data, delivered like a snapshot: followed, approved, renewed and cancelled at /v1/snapshots/{id}.
+  app.post('/v1/synth', async (c) => {
+    if (!hasRole(c.get('principal'), 'requester'))
+      await deny(c, 'snapshot.request', null, 'this needs the role requester');
+    const { scale, seed, ...body } = parse(CreateSynthRequestSchema, await readJson(c));
+    return createRequest(c, body, { scale, seed });
   });
 
   app.get('/v1/snapshots', async (c) => {
@@ -222,6 +512,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.get('/v1/snapshots/:id', async (c) => c.json(present(await visible(c))));
 
+  // The manifest file exactly as the run stored it, so its signature verifies (`lookalike manifest verify`).
+  app.get('/v1/snapshots/:id/manifest', async (c) => {
+    const record = await visible(c);
+    const manifest = await store.getManifest(record.id);
+    if (manifest === null) throw publicError('not_found', 'no manifest: the request has not delivered');
+    return c.body(manifest.text, 200, {
+      'Content-Type': 'application/json',
+      'Lookalike-Manifest-Id': manifest.id,
+    });
+  });
+
   app.post('/v1/snapshots/:id/cancel', async (c) => {
     const principal = c.get('principal');
     const record = await visible(c);
@@ -230,6 +531,36 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const { request, running } = await store.cancelSnapshotRequest(record.id, principal.subject);
     const reached = running && runner.cancel(record.id);
     return c.json({ ...present(request), ...(running ? { cancel_requested: reached } : {}) });
+  });
+
+  // A longer life for a delivered snapshot: from now, bounded per renewal by ttl_max_hours and in all by
+  // lifetime_max_hours after delivery.
+  app.post('/v1/snapshots/:id/renew', async (c) => {
+    const principal = c.get('principal');
+    const record = await visible(c);
+    if (record.requester !== principal.subject && !hasRole(principal, 'admin'))
+      await deny(c, 'snapshot.renew', record.id, 'only the requester or an admin can renew');
+    const body = parse(RenewSnapshotRequestSchema, await readOptionalJson(c));
+    const hours = body.hours ?? record.ttlHours;
+    if (hours > config.snapshots.ttl_max_hours)
+      throw publicError('usage', 'hours is above the maximum', [
+        { field: 'hours', problem: `too big: at most ${config.snapshots.ttl_max_hours}` },
+      ]);
+    const renewed = await store
+      .renewSnapshot(
+        record.id,
+        principal.subject,
+        hours,
+        config.snapshots.lifetime_max_hours ?? config.snapshots.ttl_max_hours,
+        { http_request_id: c.get('requestId') },
+      )
+      .catch((error: unknown) => {
+        // The store's conflicts are written for the caller (states and limits, no values).
+        if (error instanceof GatewayError && error.code === 'conflict')
+          throw publicError('conflict', error.message);
+        throw error;
+      });
+    return c.json(present(renewed));
   });
 
   app.post('/v1/snapshots/:id/approve', async (c) => {
@@ -266,7 +597,11 @@ export function createApp(deps: AppDeps): Hono<Env> {
       action: 'snapshot.credentials_issued',
       subject: record.id,
       outcome: 'success',
-      details: { database: delivery.database, user: delivery.role, request_id: c.get('requestId') },
+      details: {
+        database: delivery.database,
+        user: delivery.role,
+        http_request_id: c.get('requestId'),
+      },
     });
     return c.json({
       host: target.endpoint.host,
@@ -282,16 +617,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const principal = c.get('principal');
     if (!hasRole(principal, 'auditor')) await deny(c, 'audit.query', null, 'this needs the role auditor');
     const query = parse(AuditQuerySchema, c.req.query());
-    const events = await store.listAudit({
-      ...(query.actor === undefined ? {} : { actor: query.actor }),
-      ...(query.action === undefined ? {} : { action: query.action }),
-      ...(query.subject === undefined ? {} : { subject: query.subject }),
-      ...(query.outcome === undefined ? {} : { outcome: query.outcome }),
-      ...(query.since === undefined ? {} : { since: new Date(query.since).toISOString() }),
-      ...(query.until === undefined ? {} : { until: new Date(query.until).toISOString() }),
-      ...(query.after_seq === undefined ? {} : { afterSeq: query.after_seq }),
-      limit: query.limit,
-    });
+    const events = await store.listAudit({ ...auditFilter(query), limit: query.limit });
     const wire = events.map(auditWire);
     if (query.format === 'jsonl') {
       c.header('Content-Type', 'application/x-ndjson');
@@ -299,6 +625,45 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     const last = events[events.length - 1];
     return c.json({ events: wire, next_after_seq: events.length === query.limit && last ? last.seq : null });
+  });
+
+  // For a SIEM: every matching event as JSON Lines, read page by page as the client takes them.
+  app.get('/v1/audit/export', async (c) => {
+    const principal = c.get('principal');
+    if (!hasRole(principal, 'auditor')) await deny(c, 'audit.export', null, 'this needs the role auditor');
+    const filter = auditFilter(parse(AuditExportQuerySchema, c.req.query()));
+    const httpRequestId = c.get('requestId');
+    const encoder = new TextEncoder();
+    let afterSeq = filter.afterSeq ?? 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            const events = await store.listAudit({ ...filter, afterSeq, limit: AUDIT_EXPORT_PAGE });
+            const last = events[events.length - 1];
+            if (last !== undefined) {
+              controller.enqueue(
+                encoder.encode(events.map((e) => `${JSON.stringify(auditWire(e))}\n`).join('')),
+              );
+              afterSeq = last.seq;
+            }
+            if (events.length < AUDIT_EXPORT_PAGE) controller.close();
+          } catch (error) {
+            // The status is sent already: the stream ends in error (the client sees a broken transfer).
+            logger.warn('audit_export_failed', {
+              http_request_id: httpRequestId,
+              code: toGatewayError(error).code,
+            });
+            controller.error(error);
+          }
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return c.body(body, 200, {
+      'Content-Type': 'application/x-ndjson',
+      'Content-Disposition': 'attachment; filename="lookalike-audit.jsonl"',
+    });
   });
 
   app.get('/v1/audit/verify', async (c) => {
@@ -337,6 +702,49 @@ async function readJson(c: Context<Env>): Promise<unknown> {
   }
 }
 
+/** A body that may be left out (no content-type and nothing sent) reads as `{}`. */
+async function readOptionalJson(c: Context<Env>): Promise<unknown> {
+  if (c.req.header('content-type') === undefined && (await c.req.text()).trim() === '') return {};
+  return readJson(c);
+}
+
+/** A configured entry by name: own keys only (`constructor` names nothing). */
+function configured<T>(entries: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(entries, name) ? entries[name] : undefined;
+}
+
+/** Source names as configured (anything else names no source; it is never echoed). */
+const SOURCE_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+
+/** Events per page of an audit export. */
+const AUDIT_EXPORT_PAGE = 500;
+
+function auditFilter(query: {
+  readonly actor?: string | undefined;
+  readonly action?: string | undefined;
+  readonly subject?: string | undefined;
+  readonly source?: string | undefined;
+  readonly outcome?: AuditOutcome | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly after_seq?: number | undefined;
+}): Omit<AuditQuery, 'limit'> {
+  const since = query.from ?? query.since;
+  const until = query.to ?? query.until;
+  return {
+    ...(query.actor === undefined ? {} : { actor: query.actor }),
+    ...(query.action === undefined ? {} : { action: query.action }),
+    ...(query.subject === undefined ? {} : { subject: query.subject }),
+    ...(query.source === undefined ? {} : { source: query.source }),
+    ...(query.outcome === undefined ? {} : { outcome: query.outcome }),
+    ...(since === undefined ? {} : { since: new Date(since).toISOString() }),
+    ...(until === undefined ? {} : { until: new Date(until).toISOString() }),
+    ...(query.after_seq === undefined ? {} : { afterSeq: query.after_seq }),
+  };
+}
+
 function parse<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
@@ -354,15 +762,26 @@ function presentRecord(
   const delivery = record.delivery;
   return {
     id: record.id,
+    kind: record.kind,
+    synth: record.synth,
     state: record.state,
     source: record.source,
     target: record.target,
     policy: record.policy,
+    policy_version: record.policyVersion,
+    policy_digest: record.policyDigest,
     purpose: record.purpose,
     ttl_hours: record.ttlHours,
     approval_required: record.approvalRequired,
     requester: record.requester,
     approved_by: record.approvedBy,
+    environment: record.environment,
+    refresh:
+      record.refresh === null
+        ? null
+        : { cron: record.refresh.cron, next_at: record.refresh.nextAt, stopped_at: record.refresh.stoppedAt },
+    refresh_of: record.refreshOf,
+    replaced_by: record.replacedBy,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
     // Where to connect once delivered (the password comes from POST …/credentials only).
@@ -376,6 +795,7 @@ function presentRecord(
             user: delivery.role,
             expires_at: delivery.expiresAt,
             dropped_at: delivery.droppedAt,
+            delivered_at: delivery.deliveredAt,
           },
     job:
       record.job === null
@@ -389,6 +809,18 @@ function presentRecord(
             summary: record.job.summary,
             error: record.job.error,
           },
+  };
+}
+
+function policyVersionWire(v: PolicyVersionRecord): Record<string, unknown> {
+  return {
+    version: v.version,
+    digest: v.digest,
+    created_at: v.createdAt,
+    created_by: v.createdBy,
+    origin: v.origin,
+    reason: v.reason,
+    changed_sections: v.changedSections,
   };
 }
 

@@ -1,2 +1,11 @@
-export { createApp, type AppDeps } from './create-app.js';
+export { createApp, type AppDeps, type ServedRequest } from './create-app.js';
 export { openApiDocument } from './openapi-document.js';
+export type { PolicyCatalog } from './policy-catalog.js';
+export { renderReferencePage } from './reference-page.js';
+export type {
+  DetectInput,
+  DetectResult,
+  SourceInspector,
+  SourcePlan,
+  SourceScan,
+} from './source-inspector.js';

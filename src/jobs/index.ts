@@ -11,6 +11,12 @@ export {
   type TargetServer,
   type TargetServerOptions,
 } from './target-server.js';
+export { isCronExpression, parseCronSchedule, type CronSchedule } from './cron-schedule.js';
+export {
+  createRefreshScheduler,
+  type RefreshScheduler,
+  type RefreshSchedulerOptions,
+} from './refresh-scheduler.js';
 export { createExpirySweeper, type ExpirySweeper, type ExpirySweeperOptions } from './expiry-sweeper.js';
 export { createGatewayMetrics, type GatewayMetrics } from './gateway-metrics.js';
 export {

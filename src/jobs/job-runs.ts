@@ -1,15 +1,15 @@
-import type { SnapshotEvent, SnapshotListener, SnapshotSummary } from '../pipeline/index.js';
+import type { SnapshotEvent, SnapshotListener, SnapshotSummary, SynthSummary } from '../pipeline/index.js';
 import { qualifiedName, toGatewayError, type Logger } from '../core/index.js';
 import type { ClaimedJob, JobProgress, SnapshotRequestRecord, StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { WebhookNotifier } from './webhook-notifier.js';
 
-/** Runs one snapshot request's data work; built by the composition (connectors, policies, key). */
+/** Runs one request's data work (a snapshot, or synthesis); built by the composition (connectors, policies, key). */
 export type SnapshotExecutor = (
   request: SnapshotRequestRecord,
   signal: AbortSignal,
   onEvent: SnapshotListener,
-) => Promise<SnapshotSummary>;
+) => Promise<SnapshotSummary | SynthSummary>;
 
 export interface JobRunsOptions {
   readonly store: StateStore;

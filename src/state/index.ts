@@ -20,8 +20,11 @@ export {
   type JobRecord,
   type JobState,
   type NewAuditEvent,
+  type NewPolicyVersion,
+  type PolicyVersionRecord,
   type NewSnapshotRequest,
   type RequestState,
   type SnapshotRequestRecord,
+  type StoredManifest,
 } from './state-store.js';
 export { WORKER_LIVENESS_LOCK } from './state-schema.js';

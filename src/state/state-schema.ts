@@ -28,6 +28,43 @@ ALTER TABLE lookalike_requests ADD CONSTRAINT lookalike_requests_state_check
 CREATE INDEX IF NOT EXISTS lookalike_requests_undropped ON lookalike_requests (expires_at)
   WHERE delivery_database IS NOT NULL AND dropped_at IS NULL;
 
+-- Named environment, refresh schedule (a request with refresh_cron is the root of a chain; each refresh
+-- is a request with refresh_of = the root), the delivery replacing this one, and when it was delivered.
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS environment text;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS refresh_cron text;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS refresh_next_at timestamptz;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS refresh_stopped_at timestamptz;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS refresh_of text;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS replaced_by text;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS delivered_at timestamptz;
+CREATE INDEX IF NOT EXISTS lookalike_requests_refresh_due ON lookalike_requests (refresh_next_at)
+  WHERE refresh_cron IS NOT NULL AND refresh_stopped_at IS NULL;
+CREATE INDEX IF NOT EXISTS lookalike_requests_refresh_of ON lookalike_requests (refresh_of)
+  WHERE refresh_of IS NOT NULL;
+
+-- Policy versions: each digest a policy name has had, with its text, who recorded it, when and why
+-- (config at start-up, or an admin's upload). The highest version of a name is current; requests record
+-- the version they run with.
+CREATE TABLE IF NOT EXISTS lookalike_policy_versions (
+  name text NOT NULL,
+  version integer NOT NULL,
+  digest text NOT NULL,
+  source_text text NOT NULL,
+  policy_json text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  created_by text NOT NULL,
+  origin text NOT NULL CHECK (origin IN ('config', 'upload')),
+  reason text NOT NULL,
+  changed_sections jsonb NOT NULL,
+  PRIMARY KEY (name, version)
+);
+-- What a request delivers: an anonymized snapshot, or synth (synthetic rows at a scale, from a seed).
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT 'snapshot';
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS synth_scale double precision;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS synth_seed text;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS policy_version integer;
+ALTER TABLE lookalike_requests ADD COLUMN IF NOT EXISTS policy_digest text;
+
 CREATE TABLE IF NOT EXISTS lookalike_jobs (
   id text PRIMARY KEY,
   request_id text NOT NULL REFERENCES lookalike_requests (id),
@@ -46,6 +83,10 @@ CREATE INDEX IF NOT EXISTS lookalike_jobs_request ON lookalike_jobs (request_id)
 CREATE INDEX IF NOT EXISTS lookalike_jobs_state ON lookalike_jobs (state);
 -- A cancel of a running job, for whichever worker runs it (it reads this with its heartbeat).
 ALTER TABLE lookalike_jobs ADD COLUMN IF NOT EXISTS cancel_requested_at timestamptz;
+-- The (signed) manifest file of what a run delivered, as written (byte-exact, so its signature verifies),
+-- and its id (SHA-256 of the manifest's canonical JSON).
+ALTER TABLE lookalike_jobs ADD COLUMN IF NOT EXISTS manifest text;
+ALTER TABLE lookalike_jobs ADD COLUMN IF NOT EXISTS manifest_id text;
 
 CREATE TABLE IF NOT EXISTS lookalike_approvals (
   request_id text PRIMARY KEY REFERENCES lookalike_requests (id),

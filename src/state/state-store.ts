@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GatewayError } from '../core/index.js';
+import { canonicalJson } from '../introspection/index.js';
 import {
   auditEventHash,
   createAuditVerifier,
@@ -9,6 +10,7 @@ import {
   type AuditOutcome,
   type AuditVerification,
 } from './audit-chain.js';
+import { changedSections } from './changed-sections.js';
 import type { SqlClient } from './sql-client.js';
 import { STATE_SCHEMA_LOCK, STATE_SCHEMA_SQL, WORKER_LIVENESS_LOCK } from './state-schema.js';
 
@@ -37,10 +39,17 @@ export interface JobRecord {
 
 export interface SnapshotRequestRecord {
   readonly id: string;
+  /** `snapshot` (anonymized copy) or `synth` (synthetic rows); both deliver a database with a TTL. */
+  readonly kind: 'snapshot' | 'synth';
+  /** A synth request's scale and seed; null for snapshots. */
+  readonly synth: { readonly scale: number; readonly seed: string } | null;
   readonly requester: string;
   readonly source: string;
   readonly target: string;
   readonly policy: string;
+  /** The policy version (and its digest) the request runs with; null for requests older than versioning. */
+  readonly policyVersion: number | null;
+  readonly policyDigest: string | null;
   readonly purpose: string;
   readonly ttlHours: number;
   readonly approvalRequired: boolean;
@@ -48,6 +57,18 @@ export interface SnapshotRequestRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly approvedBy: string | null;
+  /** The named environment the request chose (its target resolved from it), or null. */
+  readonly environment: string | null;
+  /** A schedule of refreshes (this request is its root); null when none was asked for. */
+  readonly refresh: {
+    readonly cron: string;
+    readonly nextAt: string | null;
+    readonly stoppedAt: string | null;
+  } | null;
+  /** The scheduled request this one refreshes (the chain's root), or null. */
+  readonly refreshOf: string | null;
+  /** The refresh whose delivery replaced this one's (its database then dropped), or null. */
+  readonly replacedBy: string | null;
   readonly job: JobRecord | null;
   /** The database (and role) made for this request on its target; null before a run starts. */
   readonly delivery: {
@@ -55,6 +76,8 @@ export interface SnapshotRequestRecord {
     readonly role: string | null;
     readonly expiresAt: string | null;
     readonly droppedAt: string | null;
+    /** When the run delivered it (the TTL and renewals count from here); null before. */
+    readonly deliveredAt: string | null;
   } | null;
 }
 
@@ -76,7 +99,38 @@ export interface NewSnapshotRequest {
   readonly purpose: string;
   readonly ttlHours: number;
   readonly approvalRequired: boolean;
+  readonly environment?: string | null;
+  /** A synth request (scale, seed); absent: a snapshot. */
+  readonly synth?: { readonly scale: number; readonly seed: string } | null;
+  /** Refresh on this schedule (validated cron) from `nextAt` on. */
+  readonly refresh?: { readonly cron: string; readonly nextAt: Date } | null;
   /** Extra audit fields (policy digest, request id of the HTTP call): identifiers only. */
+  readonly audit?: AuditDetails;
+}
+
+/** One recorded version of a policy (the text is read separately: `getPolicyVersion`). */
+export interface PolicyVersionRecord {
+  readonly name: string;
+  readonly version: number;
+  readonly digest: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly origin: 'config' | 'upload';
+  readonly reason: string;
+  /** Sections that differ from the previous version (`tables.public.users`, `subset`, …). */
+  readonly changedSections: readonly string[];
+}
+
+export interface NewPolicyVersion {
+  readonly name: string;
+  readonly digest: string;
+  /** The YAML as written (config file or upload). */
+  readonly sourceText: string;
+  /** The loaded policy as JSON (what runs use: side files already read in). */
+  readonly policyJson: string;
+  readonly actor: string;
+  readonly origin: 'config' | 'upload';
+  readonly reason: string;
   readonly audit?: AuditDetails;
 }
 
@@ -92,6 +146,8 @@ export interface AuditQuery {
   readonly actor?: string;
   readonly action?: string;
   readonly subject?: string;
+  /** Events naming this source, or about a snapshot request of it. */
+  readonly source?: string;
   readonly outcome?: AuditOutcome;
   readonly since?: string;
   readonly until?: string;
@@ -103,6 +159,15 @@ export interface AuditQuery {
 export type JobOutcome =
   | { readonly state: 'succeeded'; readonly summary: Readonly<Record<string, unknown>> }
   | { readonly state: 'failed' | 'cancelled'; readonly code: string; readonly message: string };
+
+/** A delivered run's manifest file as the run wrote it (signed or marked unsigned). */
+export interface StoredManifest {
+  /** `manifest_id`: SHA-256 (hex) of the manifest's canonical JSON (RFC 8785), as recorded in the audit log. */
+  readonly id: string;
+  readonly jobId: string;
+  /** The manifest file's text, byte for byte (what `lookalike manifest verify` checks). */
+  readonly text: string;
+}
 
 /** What a running job's heartbeat learns: whether it is still its worker's, and whether it was cancelled. */
 export interface JobPulse {
@@ -149,8 +214,9 @@ export class StateStore {
     const state: RequestState = input.approvalRequired ? 'awaiting_approval' : 'queued';
     await this.#sql.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO lookalike_requests (id, requester, source, target, policy, purpose, ttl_hours, approval_required, state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `INSERT INTO lookalike_requests (id, requester, source, target, policy, purpose, ttl_hours, approval_required,
+           state, environment, refresh_cron, refresh_next_at, kind, synth_scale, synth_seed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, $13, $14, $15)`,
         [
           id,
           input.requester,
@@ -161,9 +227,16 @@ export class StateStore {
           input.ttlHours,
           input.approvalRequired,
           state,
+          input.environment ?? null,
+          input.refresh?.cron ?? null,
+          input.refresh?.nextAt.toISOString() ?? null,
+          input.synth == null ? 'snapshot' : 'synth',
+          input.synth?.scale ?? null,
+          input.synth?.seed ?? null,
         ],
       );
       if (state === 'queued') await insertJob(tx, id);
+      const policyVersion = await pinPolicyVersion(tx, id, input.policy);
       await appendAudit(tx, {
         actor: input.requester,
         action: 'snapshot.requested',
@@ -177,6 +250,12 @@ export class StateStore {
           purpose: input.purpose,
           ttl_hours: input.ttlHours,
           approval_required: input.approvalRequired,
+          ...(input.environment == null ? {} : { environment: input.environment }),
+          ...(input.synth == null ? {} : { kind: 'synth', scale: input.synth.scale, seed: input.synth.seed }),
+          ...(input.refresh == null ? {} : { refresh_cron: input.refresh.cron }),
+          ...(policyVersion === null
+            ? {}
+            : { policy_version: policyVersion.version, policy_digest: policyVersion.digest }),
         },
       });
     });
@@ -242,14 +321,26 @@ export class StateStore {
     actor: string,
   ): Promise<{ readonly request: SnapshotRequestRecord; readonly running: boolean }> {
     const running = await this.#sql.transaction(async (tx) => {
-      const rows = await tx.query<{ state: RequestState }>(
-        'SELECT state FROM lookalike_requests WHERE id = $1 FOR UPDATE',
+      const rows = await tx.query<{ state: RequestState; refreshing: boolean }>(
+        `SELECT state, refresh_cron IS NOT NULL AND refresh_stopped_at IS NULL AS refreshing
+         FROM lookalike_requests WHERE id = $1 FOR UPDATE`,
         [id],
       );
       const state = rows[0]?.state;
       if (state === undefined) throw new GatewayError('not_found', 'no such snapshot request');
-      if (state === 'succeeded' || state === 'failed' || state === 'cancelled' || state === 'expired')
+      // A cancel ends a refresh schedule too; on a finished request that is all it does.
+      if (rows[0]?.refreshing === true) {
+        await tx.query(
+          `UPDATE lookalike_requests SET refresh_stopped_at = now(), refresh_next_at = NULL, updated_at = now()
+           WHERE id = $1`,
+          [id],
+        );
+        await appendAudit(tx, { actor, action: 'snapshot.refresh_stopped', subject: id, outcome: 'success' });
+      }
+      if (state === 'succeeded' || state === 'failed' || state === 'cancelled' || state === 'expired') {
+        if (rows[0]?.refreshing === true) return false;
         throw new GatewayError('conflict', `the request is already ${state}`);
+      }
       if (state === 'running') {
         await tx.query(
           `UPDATE lookalike_jobs SET cancel_requested_at = now() WHERE request_id = $1 AND state = 'running'`,
@@ -333,10 +424,10 @@ export class StateStore {
   /** Records how a running job ended, with its audit event. A job no longer running is left alone. */
   async finishJob(jobId: string, outcome: JobOutcome, progress: JobProgress | null): Promise<void> {
     await this.#sql.transaction(async (tx) => {
-      const rows = await tx.query<{ request_id: string }>(
+      const rows = await tx.query<{ request_id: string; manifest_id: string | null }>(
         `UPDATE lookalike_jobs SET state = $2, finished_at = now(), summary = $3::jsonb, progress = $4::jsonb,
            error_code = $5, error_message = $6
-         WHERE id = $1 AND state = 'running' RETURNING request_id`,
+         WHERE id = $1 AND state = 'running' RETURNING request_id, manifest_id`,
         [
           jobId,
           outcome.state,
@@ -349,14 +440,39 @@ export class StateStore {
       const requestId = rows[0]?.request_id;
       if (requestId === undefined) return;
       // The TTL counts from delivery, not from the request.
-      const expiry = await tx.query<{ expires_at: Date | string | null; delivery_database: string | null }>(
+      const expiry = await tx.query<{
+        expires_at: Date | string | null;
+        delivery_database: string | null;
+        chain: string;
+      }>(
         `UPDATE lookalike_requests SET state = $2, updated_at = now(),
            expires_at = CASE WHEN $2 = 'succeeded' AND delivery_database IS NOT NULL
-                             THEN now() + make_interval(hours => ttl_hours) ELSE expires_at END
-         WHERE id = $1 RETURNING expires_at, delivery_database`,
+                             THEN now() + make_interval(hours => ttl_hours) ELSE expires_at END,
+           delivered_at = CASE WHEN $2 = 'succeeded' AND delivery_database IS NOT NULL
+                               THEN now() ELSE delivered_at END
+         WHERE id = $1 RETURNING expires_at, delivery_database, COALESCE(refresh_of, id) AS chain`,
         [requestId, outcome.state],
       );
       const delivered = expiry[0];
+      // A refresh replaces the chain's earlier deliveries only once it is delivered itself: they expire now
+      // and the expiry sweep drops them.
+      if (outcome.state === 'succeeded' && delivered !== undefined && delivered.delivery_database !== null) {
+        const replaced = await tx.query<{ id: string; delivery_database: string }>(
+          `UPDATE lookalike_requests SET expires_at = now(), replaced_by = $2, updated_at = now()
+           WHERE (id = $1 OR refresh_of = $1) AND id <> $2 AND state = 'succeeded'
+             AND delivery_database IS NOT NULL AND dropped_at IS NULL
+           RETURNING id, delivery_database`,
+          [delivered.chain, requestId],
+        );
+        for (const old of replaced)
+          await appendAudit(tx, {
+            actor: 'gateway',
+            action: 'snapshot.replaced',
+            subject: old.id,
+            outcome: 'success',
+            details: { replaced_by: requestId, database: old.delivery_database },
+          });
+      }
       await appendAudit(tx, {
         actor: 'gateway',
         action: `snapshot.${outcome.state}`,
@@ -367,6 +483,7 @@ export class StateStore {
             ? {
                 job_id: jobId,
                 ...auditSummary(outcome.summary),
+                manifest_id: rows[0]?.manifest_id ?? null,
                 database: delivered?.delivery_database ?? null,
                 expires_at:
                   delivered?.expires_at === null || delivered?.expires_at === undefined
@@ -441,6 +558,34 @@ export class StateStore {
     );
   }
 
+  /**
+   * Keeps the manifest file a running job wrote for its delivery (before `finishJob` records the success,
+   * whose audit event names the manifest id). Returns the id; null when the job is no longer running.
+   */
+  async recordManifest(
+    jobId: string,
+    file: { readonly text: string; readonly manifest: unknown },
+  ): Promise<string | null> {
+    const id = createHash('sha256').update(canonicalJson(file.manifest)).digest('hex');
+    const rows = await this.#sql.query<{ id: string }>(
+      `UPDATE lookalike_jobs SET manifest = $2, manifest_id = $3 WHERE id = $1 AND state = 'running' RETURNING id`,
+      [jobId, file.text, id],
+    );
+    return rows.length > 0 ? id : null;
+  }
+
+  /** The manifest of a request's latest succeeded run, or null when none was stored. */
+  async getManifest(requestId: string): Promise<StoredManifest | null> {
+    const rows = await this.#sql.query<{ id: string; manifest: string; manifest_id: string }>(
+      `SELECT id, manifest, manifest_id FROM lookalike_jobs
+       WHERE request_id = $1 AND state = 'succeeded' AND manifest IS NOT NULL
+       ORDER BY finished_at DESC, id LIMIT 1`,
+      [requestId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { id: row.manifest_id, jobId: row.id, text: row.manifest };
+  }
+
   /** Deliveries to drop at `now`: succeeded past their expiry, and anything failed or cancelled runs left. */
   async droppableDeliveries(now: Date, limit = 100): Promise<DroppableDelivery[]> {
     const rows = await this.#sql.query<{
@@ -488,12 +633,13 @@ export class StateStore {
         state: RequestState;
         delivery_database: string;
         expires_at: Date | null;
+        replaced_by: string | null;
       }>(
         `UPDATE lookalike_requests
            SET dropped_at = now(), updated_at = now(),
                state = CASE WHEN state = 'succeeded' THEN 'expired' ELSE state END
          WHERE id = $1 AND delivery_database IS NOT NULL AND dropped_at IS NULL
-         RETURNING state, delivery_database, expires_at`,
+         RETURNING state, delivery_database, expires_at, replaced_by`,
         [requestId],
       );
       const row = rows[0];
@@ -506,10 +652,298 @@ export class StateStore {
         details: {
           database: row.delivery_database,
           expires_at: row.expires_at === null ? null : iso(row.expires_at),
+          ...(row.replaced_by === null ? {} : { replaced_by: row.replaced_by }),
         },
       });
       return true;
     });
+  }
+
+  /**
+   * Records a policy version unless it would not change anything: with `origin: 'config'`, a digest this
+   * name ever had is not recorded again (the config file is seen at every start; an upload since stays
+   * current); with `upload`, only a digest equal to the current one is skipped. A recorded version is
+   * audited (`policy.changed`: who, old → new digest, changed sections, why). Returns the current version.
+   */
+  async recordPolicyVersion(
+    input: NewPolicyVersion,
+  ): Promise<{ readonly version: PolicyVersionRecord; readonly recorded: boolean }> {
+    const result = await this.#sql.transaction(async (tx) => {
+      await tx.query('LOCK TABLE lookalike_policy_versions IN EXCLUSIVE MODE');
+      const latest = await tx.query<{ version: number; digest: string; policy_json: string }>(
+        `SELECT version, digest, policy_json FROM lookalike_policy_versions WHERE name = $1
+         ORDER BY version DESC LIMIT 1`,
+        [input.name],
+      );
+      const current = latest[0];
+      const seen =
+        input.origin === 'config'
+          ? (
+              await tx.query(
+                'SELECT 1 FROM lookalike_policy_versions WHERE name = $1 AND digest = $2 LIMIT 1',
+                [input.name, input.digest],
+              )
+            ).length > 0
+          : current?.digest === input.digest;
+      if (seen && current !== undefined) return { version: current.version, recorded: false };
+      const version = (current?.version ?? 0) + 1;
+      const sections = changedSections(
+        current === undefined ? null : JSON.parse(current.policy_json),
+        JSON.parse(input.policyJson),
+      );
+      await tx.query(
+        `INSERT INTO lookalike_policy_versions
+           (name, version, digest, source_text, policy_json, created_by, origin, reason, changed_sections)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+        [
+          input.name,
+          version,
+          input.digest,
+          input.sourceText,
+          input.policyJson,
+          input.actor,
+          input.origin,
+          input.reason,
+          JSON.stringify(sections),
+        ],
+      );
+      await appendAudit(tx, {
+        actor: input.actor,
+        action: 'policy.changed',
+        subject: `policy:${input.name}`,
+        outcome: 'success',
+        details: {
+          ...input.audit,
+          policy: input.name,
+          origin: input.origin,
+          version,
+          old_digest: current?.digest ?? null,
+          new_digest: input.digest,
+          changed_sections: sections,
+          reason: input.reason,
+        },
+      });
+      return { version, recorded: true };
+    });
+    const versions = await this.listPolicyVersions(input.name);
+    const record = versions.find((v) => v.version === result.version);
+    if (record === undefined) throw new GatewayError('internal', 'a recorded policy version is missing');
+    return { version: record, recorded: result.recorded };
+  }
+
+  /** Every version of a policy, oldest first (with `version`: that one only, and its text). */
+  async listPolicyVersions(name: string): Promise<PolicyVersionRecord[]> {
+    return this.#policyVersions(name, null);
+  }
+
+  /** One version of a policy with the text it was recorded from; null when there is none. */
+  async getPolicyVersionText(
+    name: string,
+    version: number,
+  ): Promise<(PolicyVersionRecord & { readonly sourceText: string }) | null> {
+    return (await this.#policyVersions(name, version))[0] ?? null;
+  }
+
+  async #policyVersions(
+    name: string,
+    version: number | null,
+  ): Promise<(PolicyVersionRecord & { readonly sourceText: string })[]> {
+    const rows = await this.#sql.query<{
+      name: string;
+      version: number;
+      digest: string;
+      created_at: Date | string;
+      created_by: string;
+      origin: 'config' | 'upload';
+      reason: string;
+      changed_sections: string[];
+      source_text: string;
+    }>(
+      `SELECT name, version, digest, created_at, created_by, origin, reason, changed_sections,
+              CASE WHEN $2::integer IS NULL THEN '' ELSE source_text END AS source_text
+       FROM lookalike_policy_versions WHERE name = $1 AND ($2::integer IS NULL OR version = $2) ORDER BY version`,
+      [name, version],
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      version: r.version,
+      digest: r.digest,
+      createdAt: iso(r.created_at),
+      createdBy: r.created_by,
+      origin: r.origin,
+      reason: r.reason,
+      changedSections: r.changed_sections,
+      sourceText: r.source_text,
+    }));
+  }
+
+  /** The loaded policy (JSON) of one version, or of the current one without `version`. */
+  async getPolicyVersion(
+    name: string,
+    version?: number,
+  ): Promise<{ readonly version: number; readonly digest: string; readonly policyJson: string } | null> {
+    const rows = await this.#sql.query<{ version: number; digest: string; policy_json: string }>(
+      `SELECT version, digest, policy_json FROM lookalike_policy_versions
+       WHERE name = $1 AND ($2::integer IS NULL OR version = $2) ORDER BY version DESC LIMIT 1`,
+      [name, version ?? null],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? null
+      : { version: row.version, digest: row.digest, policyJson: row.policy_json };
+  }
+
+  /** Refresh schedules due at `now` (root request ids and the time each was due). */
+  async dueRefreshes(
+    now: Date,
+    limit = 100,
+  ): Promise<{ readonly requestId: string; readonly dueAt: string }[]> {
+    const rows = await this.#sql.query<{ id: string; refresh_next_at: Date | string }>(
+      `SELECT id, refresh_next_at FROM lookalike_requests
+       WHERE refresh_cron IS NOT NULL AND refresh_stopped_at IS NULL AND refresh_next_at <= $1::timestamptz
+       ORDER BY refresh_next_at, id LIMIT $2`,
+      [now.toISOString(), limit],
+    );
+    return rows.map((r) => ({ requestId: r.id, dueAt: iso(r.refresh_next_at) }));
+  }
+
+  /**
+   * Starts one due refresh of the schedule rooted at `rootId`: advances its next time to `nextAt` (only if
+   * it was still due at `dueAt`, so among replicas one wins) and queues a new request with the same source,
+   * target, policy, purpose, environment and TTL. Skipped (the time still advances) while the root awaits
+   * approval or an earlier refresh of the chain is queued or running. Returns the new job's id.
+   */
+  async startRefresh(
+    rootId: string,
+    dueAt: string,
+    nextAt: Date | null,
+  ): Promise<{ readonly requestId: string; readonly jobId: string } | null> {
+    return this.#sql.transaction(async (tx) => {
+      const claimed = await tx.query<RequestRow & { busy: boolean }>(
+        `UPDATE lookalike_requests r SET refresh_next_at = $3::timestamptz,
+           refresh_stopped_at = CASE WHEN $3::timestamptz IS NULL THEN now() ELSE NULL END
+         WHERE r.id = $1 AND r.refresh_cron IS NOT NULL AND r.refresh_stopped_at IS NULL
+           AND r.refresh_next_at = $2::timestamptz
+         RETURNING r.*, EXISTS (SELECT 1 FROM lookalike_requests c
+           WHERE (c.id = r.id OR c.refresh_of = r.id) AND c.state IN ('awaiting_approval', 'queued', 'running')) AS busy`,
+        [rootId, dueAt, nextAt?.toISOString() ?? null],
+      );
+      const root = claimed[0];
+      if (root === undefined) return null;
+      if (root.busy) {
+        await appendAudit(tx, {
+          actor: 'gateway',
+          action: 'snapshot.refresh_skipped',
+          subject: rootId,
+          outcome: 'failure',
+          details: { due_at: dueAt, reason: 'earlier_run_pending' },
+        });
+        return null;
+      }
+      const id = randomUUID();
+      await tx.query(
+        `INSERT INTO lookalike_requests (id, requester, source, target, policy, purpose, ttl_hours, approval_required,
+           state, environment, refresh_of, kind, synth_scale, synth_seed)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', $9, $10, $11, $12, $13)`,
+        [
+          id,
+          root.requester,
+          root.source,
+          root.target,
+          root.policy,
+          root.purpose,
+          root.ttl_hours,
+          root.approval_required,
+          root.environment,
+          rootId,
+          root.kind,
+          root.synth_scale,
+          root.synth_seed,
+        ],
+      );
+      const jobId = await insertJob(tx, id);
+      // The policy's current version, which may be newer than the scheduled request's.
+      const policyVersion = await pinPolicyVersion(tx, id, root.policy);
+      await appendAudit(tx, {
+        actor: 'gateway',
+        action: 'snapshot.refresh_started',
+        subject: id,
+        outcome: 'success',
+        details: {
+          refresh_of: rootId,
+          due_at: dueAt,
+          job_id: jobId,
+          requester: root.requester,
+          source: root.source,
+          target: root.target,
+          policy: root.policy,
+          policy_version: policyVersion?.version ?? null,
+          policy_digest: policyVersion?.digest ?? null,
+          next_at: nextAt?.toISOString() ?? null,
+        },
+      });
+      return { requestId: id, jobId };
+    });
+  }
+
+  /**
+   * Extends a delivered snapshot's TTL to `now + hours`, never past `lifetimeMaxHours` after its delivery.
+   * Audited (`snapshot.renewed`) with the old and new expiry.
+   */
+  async renewSnapshot(
+    id: string,
+    actor: string,
+    hours: number,
+    lifetimeMaxHours: number,
+    audit: AuditDetails = {},
+  ): Promise<SnapshotRequestRecord> {
+    await this.#sql.transaction(async (tx) => {
+      const rows = await tx.query<{
+        state: RequestState;
+        expires_at: Date | string | null;
+        dropped_at: Date | string | null;
+        new_expires_at: Date | string;
+        latest_allowed: Date | string | null;
+        expired: boolean;
+      }>(
+        `SELECT state, expires_at, dropped_at, now() + make_interval(hours => $2) AS new_expires_at,
+                COALESCE(delivered_at, expires_at - make_interval(hours => ttl_hours))
+                  + make_interval(hours => $3) AS latest_allowed,
+                expires_at <= now() AS expired
+         FROM lookalike_requests WHERE id = $1 FOR UPDATE`,
+        [id, hours, lifetimeMaxHours],
+      );
+      const row = rows[0];
+      if (row === undefined) throw new GatewayError('not_found', 'no such snapshot request');
+      if (row.state !== 'succeeded' || row.dropped_at !== null || row.expires_at === null)
+        throw new GatewayError('conflict', `the request is ${row.state}, not a delivered snapshot`);
+      if (row.expired) throw new GatewayError('conflict', 'the snapshot has expired');
+      if (
+        row.latest_allowed !== null &&
+        Date.parse(iso(row.new_expires_at)) > Date.parse(iso(row.latest_allowed))
+      )
+        throw new GatewayError(
+          'conflict',
+          `a renewal cannot keep a snapshot beyond ${lifetimeMaxHours} hours after its delivery`,
+        );
+      await tx.query(
+        `UPDATE lookalike_requests SET expires_at = $2::timestamptz, updated_at = now() WHERE id = $1`,
+        [id, iso(row.new_expires_at)],
+      );
+      await appendAudit(tx, {
+        actor,
+        action: 'snapshot.renewed',
+        subject: id,
+        outcome: 'success',
+        details: {
+          ...audit,
+          hours,
+          old_expires_at: iso(row.expires_at),
+          new_expires_at: iso(row.new_expires_at),
+        },
+      });
+    });
+    return this.#mustGet(id);
   }
 
   appendAudit(event: NewAuditEvent): Promise<AuditEvent> {
@@ -522,6 +956,8 @@ export class StateStore {
        WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)
          AND ($3::text IS NULL OR subject = $3) AND ($4::text IS NULL OR outcome = $4)
          AND ($5::text IS NULL OR at >= $5) AND ($6::text IS NULL OR at < $6) AND seq > $7
+         AND ($9::text IS NULL OR details->>'source' = $9
+              OR subject IN (SELECT r.id FROM lookalike_requests r WHERE r.source = $9))
        ORDER BY seq LIMIT $8`,
       [
         query.actor ?? null,
@@ -532,6 +968,7 @@ export class StateStore {
         query.until ?? null,
         query.afterSeq ?? 0,
         query.limit,
+        query.source ?? null,
       ],
     );
     return rows.map(toAuditEvent);
@@ -559,6 +996,21 @@ export class StateStore {
     if (record === null) throw new GatewayError('not_found', 'no such snapshot request');
     return record;
   }
+}
+
+/** Records on a request the current version of its policy (none recorded: left null). */
+async function pinPolicyVersion(
+  tx: SqlClient,
+  requestId: string,
+  policy: string,
+): Promise<{ readonly version: number; readonly digest: string } | null> {
+  const rows = await tx.query<{ version: number; digest: string }>(
+    `UPDATE lookalike_requests r SET policy_version = v.version, policy_digest = v.digest
+     FROM (SELECT version, digest FROM lookalike_policy_versions WHERE name = $2 ORDER BY version DESC LIMIT 1) v
+     WHERE r.id = $1 RETURNING v.version, v.digest`,
+    [requestId, policy],
+  );
+  return rows[0] ?? null;
 }
 
 async function insertJob(tx: SqlClient, requestId: string): Promise<string> {
@@ -623,8 +1075,10 @@ function auditSummary(summary: Readonly<Record<string, unknown>>): AuditDetails 
 }
 
 const REQUEST_SELECT = `
-SELECT r.id, r.requester, r.source, r.target, r.policy, r.purpose, r.ttl_hours, r.approval_required, r.state,
+SELECT r.id, r.kind, r.synth_scale, r.synth_seed, r.requester, r.source, r.target, r.policy, r.policy_version, r.policy_digest, r.purpose, r.ttl_hours, r.approval_required, r.state,
        r.created_at, r.updated_at, a.approver, r.delivery_database, r.delivery_role, r.expires_at, r.dropped_at,
+       r.environment, r.refresh_cron, r.refresh_next_at, r.refresh_stopped_at, r.refresh_of, r.replaced_by,
+       r.delivered_at,
        j.id AS job_id, j.state AS job_state, j.worker_id, j.started_at, j.finished_at, j.progress, j.summary,
        j.error_code, j.error_message
 FROM lookalike_requests r
@@ -635,10 +1089,15 @@ LEFT JOIN LATERAL (
 
 interface RequestRow {
   id: string;
+  kind: 'snapshot' | 'synth';
+  synth_scale: number | null;
+  synth_seed: string | null;
   requester: string;
   source: string;
   target: string;
   policy: string;
+  policy_version: number | null;
+  policy_digest: string | null;
   purpose: string;
   ttl_hours: number;
   approval_required: boolean;
@@ -650,6 +1109,13 @@ interface RequestRow {
   delivery_role: string | null;
   expires_at: Date | string | null;
   dropped_at: Date | string | null;
+  environment: string | null;
+  refresh_cron: string | null;
+  refresh_next_at: Date | string | null;
+  refresh_stopped_at: Date | string | null;
+  refresh_of: string | null;
+  replaced_by: string | null;
+  delivered_at: Date | string | null;
   job_id: string | null;
   job_state: JobState | null;
   worker_id: string | null;
@@ -664,10 +1130,17 @@ interface RequestRow {
 function toRequest(row: RequestRow): SnapshotRequestRecord {
   return {
     id: row.id,
+    kind: row.kind,
+    synth:
+      row.kind === 'synth' && row.synth_scale !== null && row.synth_seed !== null
+        ? { scale: row.synth_scale, seed: row.synth_seed }
+        : null,
     requester: row.requester,
     source: row.source,
     target: row.target,
     policy: row.policy,
+    policyVersion: row.policy_version,
+    policyDigest: row.policy_digest,
     purpose: row.purpose,
     ttlHours: row.ttl_hours,
     approvalRequired: row.approval_required,
@@ -675,6 +1148,17 @@ function toRequest(row: RequestRow): SnapshotRequestRecord {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     approvedBy: row.approver,
+    environment: row.environment,
+    refresh:
+      row.refresh_cron === null
+        ? null
+        : {
+            cron: row.refresh_cron,
+            nextAt: row.refresh_next_at === null ? null : iso(row.refresh_next_at),
+            stoppedAt: row.refresh_stopped_at === null ? null : iso(row.refresh_stopped_at),
+          },
+    refreshOf: row.refresh_of,
+    replacedBy: row.replaced_by,
     delivery:
       row.delivery_database === null
         ? null
@@ -683,6 +1167,7 @@ function toRequest(row: RequestRow): SnapshotRequestRecord {
             role: row.delivery_role,
             expiresAt: row.expires_at === null ? null : iso(row.expires_at),
             droppedAt: row.dropped_at === null ? null : iso(row.dropped_at),
+            deliveredAt: row.delivered_at === null ? null : iso(row.delivered_at),
           },
     job:
       row.job_id === null || row.job_state === null

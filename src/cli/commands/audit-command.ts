@@ -7,6 +7,7 @@ export interface AuditExportOptions extends GatewayClientOptions {
   readonly actor?: string;
   readonly action?: string;
   readonly subject?: string;
+  readonly source?: string;
   readonly outcome?: string;
   readonly since?: string;
   readonly until?: string;
@@ -46,7 +47,7 @@ export async function auditExportCommand(
 ): Promise<number> {
   const client = await openGatewayClient(options, io);
   const filters = new URLSearchParams();
-  for (const key of ['actor', 'action', 'subject', 'outcome', 'since', 'until'] as const) {
+  for (const key of ['actor', 'action', 'subject', 'source', 'outcome', 'since', 'until'] as const) {
     const value = options[key];
     if (value !== undefined) filters.set(key, value);
   }

@@ -64,7 +64,7 @@ type DetectLineResult =
   | { readonly id: unknown; readonly entities: readonly PublicSpan[] }
   | { readonly id: unknown; readonly error: { readonly code: 'invalid_input'; readonly message: string } };
 
-interface PublicSpan {
+export interface PublicSpan {
   readonly type: string;
   readonly start: number;
   readonly end: number;
@@ -94,7 +94,8 @@ export function detectLine(
 /** Lines answered together (detectAll's batch size). */
 const BATCH_LINES = 64;
 
-function publicSpans(spans: readonly TextSpan[]): PublicSpan[] {
+/** Spans as `lookalike detect` and POST /v1/detect give them: type, offsets, score — never the text. */
+export function publicSpans(spans: readonly TextSpan[]): PublicSpan[] {
   return spans.map((s) => ({
     type: s.type,
     start: s.start,

@@ -10,6 +10,8 @@ import {
   parseSigningKey,
   signManifest,
   verifyManifestText,
+  type ManifestFile,
+  type SnapshotManifest,
 } from '../../manifest/index.js';
 import type { SnapshotSummary } from '../../pipeline/index.js';
 import type { Plan } from '../../policy/index.js';
@@ -81,16 +83,14 @@ export async function loadSigningKey(file: string | undefined): Promise<KeyObjec
   return parseSigningKey(await readKeyFile(file, 'signing key'), `signing key "${file}"`);
 }
 
-/** Writes the snapshot's manifest beside the run (never into the target), signed when a key is configured. */
-export async function writeSnapshotManifest(
-  out: string,
+/** The snapshot's manifest file, signed when a key is given: its text as written, and its content. */
+export async function snapshotManifest(
   summary: SnapshotSummary,
   plan: Plan,
   selection: Selection,
   key: KeyObject | null,
   toolVersion: string,
-  io: CliIo,
-): Promise<void> {
+): Promise<{ readonly text: string; readonly manifest: SnapshotManifest; readonly file: ManifestFile }> {
   const manifest = buildManifest({
     toolVersion,
     createdAt: new Date(),
@@ -103,7 +103,21 @@ export async function writeSnapshotManifest(
     ...(summary.subset === undefined ? {} : { subset: summary.subset }),
   });
   const file = await signManifest(manifest, key);
-  await writeFile(out, formatManifestFile(file));
+  return { text: formatManifestFile(file), manifest, file };
+}
+
+/** Writes the snapshot's manifest beside the run (never into the target), signed when a key is configured. */
+export async function writeSnapshotManifest(
+  out: string,
+  summary: SnapshotSummary,
+  plan: Plan,
+  selection: Selection,
+  key: KeyObject | null,
+  toolVersion: string,
+  io: CliIo,
+): Promise<void> {
+  const { text, file } = await snapshotManifest(summary, plan, selection, key, toolVersion);
+  await writeFile(out, text);
   say(
     io,
     file.signature === null

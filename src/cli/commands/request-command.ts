@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { readGatewayClientSettings, type GatewayClientSettings } from '../../config/index.js';
 import { ERROR_CODES, GatewayError, type ErrorCode } from '../../core/index.js';
 import { say, writeJson, type CliIo, type OutputFormat } from '../cli-output.js';
@@ -13,6 +14,14 @@ export interface GatewayClientOptions {
 export interface RequestCreateOptions extends GatewayClientOptions {
   readonly source?: string;
   readonly target?: string;
+  /** A named environment instead of `target`. */
+  readonly environment?: string;
+  /** A five-field cron expression (UTC): refresh on this schedule. */
+  readonly refresh?: string;
+  /** Synthetic rows (POST /v1/synth) instead of an anonymized copy, with `scale` and `seed`. */
+  readonly synth?: boolean;
+  readonly scale?: string;
+  readonly seed?: string;
   readonly policy?: string;
   readonly purpose?: string;
   readonly ttlHours?: string;
@@ -26,10 +35,12 @@ export interface RequestListOptions extends GatewayClientOptions {
   readonly limit?: string;
 }
 
+type HttpMethod = 'GET' | 'POST' | 'PUT';
+
 /** A JSON-over-HTTP client of the gateway: problem+json answers become `GatewayError`s with their code. */
 export interface GatewayClient {
-  call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response>;
-  json<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  call(method: HttpMethod, path: string, body?: unknown): Promise<Response>;
+  json<T = Record<string, unknown>>(method: HttpMethod, path: string, body?: unknown): Promise<T>;
 }
 
 export async function openGatewayClient(options: GatewayClientOptions, io: CliIo): Promise<GatewayClient> {
@@ -37,7 +48,7 @@ export async function openGatewayClient(options: GatewayClientOptions, io: CliIo
     { gateway: options.gateway, tokenFile: options.tokenFile },
     io.env,
   );
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> => {
+  const call = async (method: HttpMethod, path: string, body?: unknown): Promise<Response> => {
     let response: Response;
     try {
       response = await fetch(`${settings.baseUrl}${path}`, {
@@ -57,7 +68,7 @@ export async function openGatewayClient(options: GatewayClientOptions, io: CliIo
   };
   return {
     call,
-    async json<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    async json<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
       return (await (await call(method, path, body)).json()) as T;
     },
   };
@@ -156,21 +167,30 @@ export async function requestCreateCommand(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<number> {
-  const missing = (['source', 'target', 'policy', 'purpose'] as const).filter(
+  const missing = (['source', 'policy', 'purpose'] as const).filter(
     (k) => options[k] === undefined || options[k] === '',
   );
   if (missing.length > 0)
     throw new GatewayError('usage', `missing ${missing.map((m) => `--${m}`).join(', ')}`);
+  if ((options.target === undefined) === (options.environment === undefined))
+    throw new GatewayError('usage', 'give exactly one of --target or --environment');
   const ttl = options.ttlHours === undefined ? undefined : Number(options.ttlHours);
   if (ttl !== undefined && !Number.isInteger(ttl))
     throw new GatewayError('usage', '--ttl-hours must be a whole number');
+  const scale = options.scale === undefined ? undefined : Number(options.scale);
+  if (options.synth !== true && (options.scale !== undefined || options.seed !== undefined))
+    throw new GatewayError('usage', '--scale and --seed go with --synth');
   const client = await openGatewayClient(options, io);
-  let view = await client.json<SnapshotView>('POST', '/v1/snapshots', {
+  let view = await client.json<SnapshotView>('POST', options.synth === true ? '/v1/synth' : '/v1/snapshots', {
     source: options.source,
-    target: options.target,
+    ...(options.target === undefined ? {} : { target: options.target }),
+    ...(options.environment === undefined ? {} : { environment: options.environment }),
     policy: options.policy,
     purpose: options.purpose,
     ...(ttl === undefined ? {} : { ttl_hours: ttl }),
+    ...(options.refresh === undefined ? {} : { refresh: { cron: options.refresh } }),
+    ...(scale === undefined ? {} : { scale }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
   });
   if (options.wait !== true) {
     output(io, options, view, () => describe(io, view));
@@ -256,5 +276,104 @@ export async function requestCredentialsCommand(
       `host=${credentials.host} port=${credentials.port} dbname=${credentials.database} user=${credentials.user} password=${credentials.password}\n`,
     );
   say(io, `a new password was set for ${credentials.user}; the previous one no longer works`);
+  return EXIT_OK;
+}
+
+/** `lookalike request renew <id> [--hours n]`: a delivered snapshot lives `n` hours from now (bounded). */
+export async function requestRenewCommand(
+  id: string,
+  options: GatewayClientOptions & { readonly hours?: string },
+  io: CliIo,
+): Promise<number> {
+  const hours = options.hours === undefined ? undefined : Number(options.hours);
+  if (hours !== undefined && !Number.isInteger(hours))
+    throw new GatewayError('usage', '--hours must be a whole number');
+  const client = await openGatewayClient(options, io);
+  const view = await client.json<SnapshotView>(
+    'POST',
+    `/v1/snapshots/${encodeURIComponent(id)}/renew`,
+    hours === undefined ? {} : { hours },
+  );
+  output(io, options, view, () => describe(io, view));
+  return EXIT_OK;
+}
+
+/** `lookalike request environments`: the named environments you may request into. */
+export async function requestEnvironmentsCommand(options: GatewayClientOptions, io: CliIo): Promise<number> {
+  const client = await openGatewayClient(options, io);
+  const listed = await client.json<{
+    environments: {
+      name: string;
+      description?: string;
+      ttl_default_hours: number;
+      approval_required: boolean;
+    }[];
+  }>('GET', '/v1/environments');
+  output(io, options, listed, () => {
+    if (listed.environments.length === 0) say(io, 'no environments');
+    for (const e of listed.environments)
+      say(
+        io,
+        `${e.name}  ttl ${e.ttl_default_hours} h${e.approval_required ? ' · approval required' : ''}${e.description === undefined ? '' : `  ${e.description}`}`,
+      );
+  });
+  return EXIT_OK;
+}
+
+interface PolicyVersionView {
+  readonly version: number;
+  readonly digest: string;
+  readonly created_at: string;
+  readonly created_by: string;
+  readonly reason: string;
+  readonly changed_sections: readonly string[];
+}
+
+function describeVersion(io: CliIo, v: PolicyVersionView): void {
+  say(io, `v${v.version}  ${v.digest.slice(0, 16)}  ${v.created_at}  ${v.created_by}: ${v.reason}`);
+  if (v.changed_sections.length > 0) say(io, `  changed: ${v.changed_sections.join(', ')}`);
+}
+
+/** `lookalike request policy-versions <name>`: digest, who, when, why of each version. */
+export async function requestPolicyVersionsCommand(
+  name: string,
+  options: GatewayClientOptions,
+  io: CliIo,
+): Promise<number> {
+  const client = await openGatewayClient(options, io);
+  const listed = await client.json<{ versions: PolicyVersionView[] }>(
+    'GET',
+    `/v1/policies/${encodeURIComponent(name)}/versions`,
+  );
+  output(io, options, listed, () => {
+    for (const v of listed.versions) describeVersion(io, v);
+  });
+  return EXIT_OK;
+}
+
+/** `lookalike request policy-upload <name> --file f --reason r` (admins): a new version of a policy. */
+export async function requestPolicyUploadCommand(
+  name: string,
+  options: GatewayClientOptions & { readonly file?: string; readonly reason?: string },
+  io: CliIo,
+): Promise<number> {
+  if (options.file === undefined || options.reason === undefined)
+    throw new GatewayError('usage', '--file and --reason are required');
+  let text: string;
+  try {
+    text = await readFile(options.file, 'utf8');
+  } catch {
+    throw new GatewayError('usage', `cannot read ${options.file}`, { file: options.file });
+  }
+  const client = await openGatewayClient(options, io);
+  const result = await client.json<{ changed: boolean; version: PolicyVersionView }>(
+    'PUT',
+    `/v1/policies/${encodeURIComponent(name)}`,
+    { text, reason: options.reason },
+  );
+  output(io, options, result, () => {
+    if (!result.changed) say(io, `unchanged: v${result.version.version} is this text already`);
+    describeVersion(io, result.version);
+  });
   return EXIT_OK;
 }

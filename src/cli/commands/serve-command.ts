@@ -6,12 +6,13 @@ import {
   loadGatewayConfig,
   readSettings,
   resolveGatewayConnections,
+  resolveTelemetrySettings,
   type GatewayConfig,
   type GatewayConnections,
 } from '../../config/index.js';
 import { GatewayError, MIN_SECRET_BYTES, type Logger } from '../../core/index.js';
 import { createApp } from '../../http/index.js';
-import { createExpirySweeper, createGatewayMetrics } from '../../jobs/index.js';
+import { createExpirySweeper, createGatewayMetrics, createRefreshScheduler } from '../../jobs/index.js';
 import { loadPolicy, policyDigest, type Policy } from '../../policy/index.js';
 import { openPgliteSqlClient, openPgSqlClient, StateStore } from '../../state/index.js';
 import { say, type CliIo } from '../cli-output.js';
@@ -22,6 +23,9 @@ import {
   createTargetServers,
 } from '../job-setup.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { createSourceInspector } from '../inspection-setup.js';
+import { createPolicyCatalog, recordConfiguredPolicies } from '../policy-versions.js';
+import { loadSigningKey } from './manifest-command.js';
 
 export interface ServeOptions {
   readonly config?: string;
@@ -33,6 +37,8 @@ export interface RunningGateway {
   readonly store: StateStore;
   /** Drops every delivery due now (or at `now`): expired snapshots and half-made databases of failed runs. */
   sweepExpired(now?: Date): Promise<number>;
+  /** Starts every refresh schedule due now (or at `now`) through the job queue; returns how many. */
+  sweepRefreshes(now?: Date): Promise<number>;
   /** Graceful: stop accepting, abort running jobs (recorded failed: interrupted), close the store. */
   close(): Promise<void>;
 }
@@ -66,9 +72,11 @@ export async function startGateway(
     policies.set(name, await loadPolicy(entry.file));
   const policyDigests = new Map([...policies].map(([name, policy]) => [name, policyDigest(policy)]));
   const verifyToken = await createTokenVerifier(config.auth);
-  // Validated now (a bad setting refuses the start); job processes read them again.
-  readSettings(options.env);
+  // Validated now (a bad setting refuses the start); job processes read them again. The manifest signing
+  // key too: a bad one would fail every run.
+  await loadSigningKey(readSettings(options.env).signingKeyFile);
   const { logger } = options;
+  const telemetry = await resolveTelemetrySettings(config.telemetry, options.env);
 
   const sql =
     connections.state === null
@@ -79,6 +87,12 @@ export async function startGateway(
     throw error;
   });
 
+  // Each policy file's version is recorded the first time its digest is seen; the current versions (an
+  // admin's upload may be newer than the file) are what plans and audit digests use here.
+  await recordConfiguredPolicies(config, store, policies, policyDigests).catch(async (error: unknown) => {
+    await store.close().catch(() => undefined);
+    throw error;
+  });
   const notifier = await createConfiguredNotifier(
     config,
     store,
@@ -93,6 +107,11 @@ export async function startGateway(
   const metrics = createGatewayMetrics(
     options.logRedactions === undefined ? {} : { logRedactions: options.logRedactions },
   );
+  // Off unless configured; the SDK is imported only then.
+  const tracing =
+    telemetry === null
+      ? undefined
+      : await (await import('../../telemetry/index.js')).startTracing(telemetry, logger, options.version);
   // Jobs run off the API's event loop: in job processes, or on `lookalike worker`s.
   const execution = createSnapshotExecutor({
     config,
@@ -108,7 +127,8 @@ export async function startGateway(
     config,
     connections,
     store,
-    execute: execution.execute,
+    // A run's spans are made here from the events its job process sends: the child exports nothing.
+    execute: tracing === undefined ? execution.execute : tracing.traceSnapshots(execution.execute),
     concurrency: config.jobs.run_in_process ? config.jobs.concurrency : 0,
     workerId: randomUUID(),
     logger,
@@ -126,6 +146,23 @@ export async function startGateway(
     actor: 'gateway',
   });
 
+  const refresher = createRefreshScheduler({
+    store,
+    runner,
+    intervalMs: config.snapshots.refresh_sweep_seconds * 1000,
+    logger,
+  });
+
+  // Scans, plans and text detection run in inspection processes, never on the API's event loop.
+  const inspector = createSourceInspector({
+    config,
+    connections,
+    policies,
+    env: options.env,
+    logger,
+    isolation: 'child_process',
+  });
+
   let accepting = true;
   const app = createApp({
     config,
@@ -135,10 +172,13 @@ export async function startGateway(
     targets,
     metrics,
     notifier,
+    inspector,
+    policyCatalog: createPolicyCatalog(policies, policyDigests),
     policyDigests,
     logger,
     version: options.version,
     isAccepting: () => accepting,
+    ...(tracing === undefined ? {} : { onRequestServed: (served) => tracing.requestServed(served) }),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port }, () =>
@@ -161,11 +201,13 @@ export async function startGateway(
   await runner.start().catch(async (error: unknown) => {
     await runner.stop().catch(() => undefined);
     execution.close();
+    inspector.close();
     await new Promise((resolve) => server.close(resolve));
     await store.close().catch(() => undefined);
     throw error;
   });
   sweeper.start();
+  refresher.start();
   logger.info('gateway_listening', { host: address.address, port: address.port });
 
   let closing: Promise<void> | undefined;
@@ -173,12 +215,15 @@ export async function startGateway(
     url: `http://${host}:${address.port}`,
     store,
     sweepExpired: (now) => sweeper.sweep(now),
+    sweepRefreshes: (now) => refresher.sweep(now),
     close: () => {
       closing ??= (async () => {
         accepting = false;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await refresher.stop();
         await runner.stop();
         execution.close();
+        inspector.close();
         await sweeper.stop();
         // Idle keep-alive sockets would hold close() open until the grace period; in-flight ones finish.
         const grace = setTimeout(() => {
@@ -189,6 +234,8 @@ export async function startGateway(
         clearTimeout(grace);
         await notifier.close();
         await store.close();
+        // After the runs and requests ended: their spans are exported before the process exits.
+        await tracing?.shutdown();
         logger.info('gateway_stopped', {});
       })();
       return closing;

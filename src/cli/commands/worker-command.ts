@@ -3,6 +3,7 @@ import {
   loadGatewayConfig,
   readSettings,
   resolveGatewayConnections,
+  resolveTelemetrySettings,
   type GatewayConfig,
   type GatewayConnections,
 } from '../../config/index.js';
@@ -11,6 +12,7 @@ import { loadPolicy, type Policy } from '../../policy/index.js';
 import { openPgSqlClient, StateStore } from '../../state/index.js';
 import { say, type CliIo } from '../cli-output.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { loadSigningKey } from './manifest-command.js';
 import {
   createConfiguredNotifier,
   createJobRunner,
@@ -37,7 +39,7 @@ export interface RunningWorker {
 export async function startWorker(
   config: GatewayConfig,
   connections: GatewayConnections,
-  options: { readonly env: NodeJS.ProcessEnv; readonly logger: Logger },
+  options: { readonly env: NodeJS.ProcessEnv; readonly logger: Logger; readonly version?: string },
 ): Promise<RunningWorker> {
   if (connections.state === null)
     throw new GatewayError(
@@ -49,8 +51,10 @@ export async function startWorker(
   const policies = new Map<string, Policy>();
   for (const [name, entry] of Object.entries(config.policies))
     policies.set(name, await loadPolicy(entry.file));
-  readSettings(options.env);
+  // The manifest signing key is read now too: a bad one would fail every run.
+  await loadSigningKey(readSettings(options.env).signingKeyFile);
   const { logger } = options;
+  const telemetry = await resolveTelemetrySettings(config.telemetry, options.env);
   const store = await StateStore.open(openPgSqlClient(connections.state));
   const notifier = await createConfiguredNotifier(config, store, logger, options.env).catch(
     async (error: unknown) => {
@@ -62,6 +66,11 @@ export async function startWorker(
   const workerId = randomUUID();
   let markLost = (): void => undefined;
   const lost = new Promise<void>((resolve) => (markLost = resolve));
+  // Off unless configured; the SDK is imported only then.
+  const tracing =
+    telemetry === null
+      ? undefined
+      : await (await import('../../telemetry/index.js')).startTracing(telemetry, logger, options.version);
   const execution = createSnapshotExecutor({
     config,
     connections,
@@ -77,7 +86,7 @@ export async function startWorker(
     config,
     connections,
     store,
-    execute: execution.execute,
+    execute: tracing === undefined ? execution.execute : tracing.traceSnapshots(execution.execute),
     concurrency: config.jobs.concurrency,
     workerId,
     logger,
@@ -102,6 +111,7 @@ export async function startWorker(
         await runner.stop();
         await notifier.close();
         await store.close();
+        await tracing?.shutdown();
         logger.info('worker_stopped', { worker_id: workerId });
       })();
       return closing;
@@ -115,12 +125,17 @@ export async function workerCommand(
   io: CliIo,
   signal: AbortSignal,
   logger: Logger,
+  version?: string,
 ): Promise<number> {
   if (options.config === undefined || options.config === '')
     throw new GatewayError('usage', '--config <file> is required');
   const config = await loadGatewayConfig(options.config);
   const connections = await resolveGatewayConnections(config, io.env);
-  const worker = await startWorker(config, connections, { env: io.env, logger });
+  const worker = await startWorker(config, connections, {
+    env: io.env,
+    logger,
+    ...(version === undefined ? {} : { version }),
+  });
   say(io, `lookalike worker ${worker.workerId} running jobs (concurrency ${config.jobs.concurrency})`);
   const outcome = await Promise.race([
     worker.lost.then(() => 'lost' as const),
