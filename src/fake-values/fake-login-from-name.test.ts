@@ -49,6 +49,16 @@ describe('fakeNameShapedLogin', () => {
     for (const local of ['', '1984', 'a.b.c.d', 'jürgen', 'ann lee', "o'neil"])
       expect(fakeNameShapedLogin(local, names, seed(local))).toBeNull();
   });
+  it('reads two names last-first when the first is known as a last name and the second is not', () => {
+    const isLastName = (n: string): boolean => n === 'grady';
+    expect(fakeNameShapedLogin('grady.isabelle', names, seed('x'), isLastName)).toBe(
+      `${last('Grady').toLowerCase()}.${first('Isabelle').toLowerCase()}`,
+    );
+    // Both known as last names, or neither: the usual first-last reading.
+    expect(fakeNameShapedLogin('grady.isabelle', names, seed('x'), () => true)).toBe(
+      `${first('Grady').toLowerCase()}.${last('Isabelle').toLowerCase()}`,
+    );
+  });
 });
 
 describe('fakeEmailFromName', () => {

@@ -42,7 +42,8 @@ const MAX_NAME_TOKENS = 3;
 /**
  * A login shaped like `local` with its names replaced, or null when `local` is not made of one to three
  * runs of letters, digits and `._+-`. The last of two or more letter runs is a last name, the others first
- * names (`ann.lee` → `mark.diaz`); a lone one is a first name (`ANN` → `MARK`) unless `isLastName` says
+ * names (`ann.lee` → `mark.diaz`) — unless two runs read last-first by `isLastName` (`lee.ann` →
+ * `diaz.mark`); a lone one is a first name (`ANN` → `MARK`) unless `isLastName` says
  * otherwise (`lee84` → `diaz31`); a single letter is an initial (the initial of that
  * letter's fake name); digits become keyed digits of the same count; separators stay. The names come from
  * `names`, so they are the fakes the name columns give the same names: a login built from a person's name
@@ -60,12 +61,20 @@ export function fakeNameShapedLogin(
   const nameTokens = tokens.filter(isLetters).length;
   if (nameTokens === 0 || nameTokens > MAX_NAME_TOKENS) return null;
   const digits = new SeedStream(seed);
+  // `lee.ann`: two names whose first is known as a last name and whose second is not are last-first.
+  const letters = tokens.filter(isLetters);
+  const lastFirst =
+    nameTokens === 2 &&
+    isLastName !== undefined &&
+    isLastName(letters[0] ?? '') &&
+    !isLastName(letters[1] ?? '');
   let seen = 0;
   let out = '';
   for (const token of tokens) {
     if (isLetters(token)) {
       seen++;
-      const isLast = nameTokens >= 2 ? seen === nameTokens : isLastName?.(token) === true;
+      const isLast =
+        nameTokens >= 2 ? (lastFirst ? seen === 1 : seen === nameTokens) : isLastName?.(token) === true;
       const kind: NamePartKind = isLast ? 'last_name' : 'first_name';
       const fake = names(kind, token);
       out += token.length === 1 ? fake.charAt(0) : fake;
