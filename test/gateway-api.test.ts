@@ -22,6 +22,7 @@ import {
   type LocalJwks,
   type TokenClaims,
   type TokenTweaks,
+  dropDeliveredSnapshots,
 } from './helpers/gateway.js';
 
 const REAL_EMAILS = ['ada.real@corp.example', 'grace.real@corp.example', 'linus.real@corp.example'];
@@ -174,11 +175,7 @@ tables:
     await gateway?.close();
     await jwks?.close();
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
-    for (const id of requestIds) {
-      const name = snapshotName(id);
-      await dropDatabase(name);
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     await rm(dir, { recursive: true, force: true });
     // Nothing secret reached the logs: no token, no connection string.
     const text = logs.join('\n');

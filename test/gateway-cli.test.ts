@@ -8,6 +8,7 @@ import { parseGatewayConfig, resolveGatewayConnections } from '../src/config/ind
 import { silentLogger } from '../src/core/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
 import { runLookalike } from './helpers/run-cli.js';
+import { dropDeliveredSnapshots } from './helpers/gateway.js';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
@@ -90,11 +91,7 @@ jobs: { concurrency: 2, batch_rows: 100 }
   afterAll(async () => {
     await gateway?.close();
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
-    for (const id of requestIds) {
-      const name = `lk_snap_${id.replace(/-/g, '')}`;
-      await dropDatabase(name);
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -18,7 +18,7 @@ import {
   capturingLogger,
   gatewayCaller,
   ISSUER,
-  snapshotName,
+  dropDeliveredSnapshots,
   startLocalJwks,
   waitForState,
   type LocalJwks,
@@ -152,11 +152,7 @@ jobs: { concurrency: 1, batch_rows: 100 }
     await gateway?.close();
     await jwks?.close();
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
-    for (const id of requestIds) {
-      const name = snapshotName(id);
-      await dropDatabase(name);
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     await rm(dir, { recursive: true, force: true });
     // No token, connection string, source value or detected text reached the logs.
     const text = logs.join('\n');

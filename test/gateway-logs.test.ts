@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
+import { createDatabase, databaseUrl, dropDatabase, testSecret } from './helpers/databases.js';
+import { dropDeliveredSnapshots } from './helpers/gateway.js';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
@@ -113,11 +114,7 @@ jobs: { concurrency: 1, batch_rows: 100 }
       await exited;
     }
     if (stateDb !== undefined) await dropDatabase(stateDb);
-    if (requestId !== undefined) {
-      const name = `lk_snap_${requestId.replace(/-/g, '')}`;
-      await dropDatabase(name);
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
-    }
+    await dropDeliveredSnapshots([requestId]);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -16,6 +16,7 @@ import {
   startLocalJwks,
   waitForState,
   type LocalJwks,
+  dropDeliveredSnapshots,
 } from './helpers/gateway.js';
 
 const REAL_EMAILS = ['ada.pv@corp.example', 'grace.pv@corp.example'];
@@ -115,11 +116,7 @@ jobs: { concurrency: 1, batch_rows: 100 }
     await gateway?.close();
     await jwks?.close();
     if (sourceDb !== undefined) await dropDatabase(sourceDb);
-    for (const id of requestIds) {
-      const name = snapshotName(id);
-      await dropDatabase(name);
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     await rm(dir, { recursive: true, force: true });
     const text = logs.join('\n');
     expect(text).not.toContain('postgres://');

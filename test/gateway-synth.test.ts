@@ -15,6 +15,7 @@ import {
   startLocalJwks,
   waitForState,
   type LocalJwks,
+  dropDeliveredSnapshots,
 } from './helpers/gateway.js';
 
 interface Delivery {
@@ -99,11 +100,7 @@ jobs: { concurrency: 1, batch_rows: 500 }
     await gateway?.close();
     await jwks?.close();
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
-    for (const id of requestIds) {
-      const name = snapshotName(id);
-      await dropDatabase(name);
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     await rm(dir, { recursive: true, force: true });
     const text = logs.join('\n');
     expect(text).not.toContain('postgres://');

@@ -15,7 +15,7 @@ import { startGateway, type RunningGateway } from '../src/cli/commands/serve-com
 import { loadGatewayConfig, resolveGatewayConnections } from '../src/config/index.js';
 import { silentLogger } from '../src/core/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
-import { snapshotName, startLocalJwks, type LocalJwks } from './helpers/gateway.js';
+import { dropDeliveredSnapshots, startLocalJwks, type LocalJwks } from './helpers/gateway.js';
 
 const SOURCE_PASSWORD = 'Src-Pa55word-never-exported';
 const COLLECTOR_KEY = 'collector-key-7f3a9c-never-in-a-span';
@@ -192,10 +192,7 @@ telemetry:
     }
     await jwks?.close();
     await new Promise((resolve) => collector?.close(resolve));
-    for (const id of requestIds) {
-      await dropDatabase(snapshotName(id));
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${snapshotName(id)}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
     await rm(dir, { recursive: true, force: true });
   });
@@ -429,10 +426,7 @@ jobs: { concurrency: 1, batch_rows: 100, run_in_process: false }
     await gateway?.close();
     await jwks?.close();
     await new Promise((resolve) => collector?.server.close(resolve));
-    for (const id of requestIds) {
-      await dropDatabase(snapshotName(id));
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${snapshotName(id)}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
     await rm(dir, { recursive: true, force: true });
   });

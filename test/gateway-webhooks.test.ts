@@ -12,6 +12,7 @@ import { GatewayError, Secret, silentLogger } from '../src/core/index.js';
 import { createInProcessRunner, createWebhookNotifier } from '../src/jobs/index.js';
 import { openPgSqlClient, StateStore, type AuditEvent } from '../src/state/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
+import { dropDeliveredSnapshots } from './helpers/gateway.js';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
@@ -184,11 +185,7 @@ webhooks:
     await gateway?.close();
     for (const r of [ok, flaky]) await new Promise((resolve) => r?.server.close(resolve));
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
-    for (const id of requestIds) {
-      const name = `lk_snap_${id.replace(/-/g, '')}`;
-      await dropDatabase(name);
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -12,6 +12,7 @@ import { startWorker } from '../src/cli/commands/worker-command.js';
 import { loadGatewayConfig, resolveGatewayConnections } from '../src/config/index.js';
 import { silentLogger } from '../src/core/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
+import { dropDeliveredSnapshots } from './helpers/gateway.js';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
@@ -272,10 +273,7 @@ tables:
     await runningGateway?.close();
     await gateway?.close();
     await new Promise((resolve) => jwksServer?.close(resolve));
-    for (const id of requestIds) {
-      await dropDatabase(snapshotName(id));
-      await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${snapshotName(id)}"`));
-    }
+    await dropDeliveredSnapshots(requestIds);
     for (const db of [sourceDb, stateDb]) if (db !== undefined) await dropDatabase(db);
     await rm(dir, { recursive: true, force: true });
   });

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { LogFields, Logger } from '../../src/core/index.js';
+import { dropDatabase, withClient } from './databases.js';
 
 export const ISSUER = 'https://idp.test/';
 export const AUDIENCE = 'lookalike-gateway';
@@ -146,4 +147,14 @@ export function capturingLogger(lines: string[]): Logger {
 /** The database and role the gateway names after a request id. */
 export function snapshotName(requestId: string): string {
   return `lk_snap_${requestId.replace(/-/g, '')}`;
+}
+
+/** Drops the database and the role the gateway delivered for each request (missing ones are fine). */
+export async function dropDeliveredSnapshots(requestIds: Iterable<string | undefined>): Promise<void> {
+  for (const id of requestIds) {
+    if (id === undefined) continue;
+    const name = snapshotName(id);
+    await dropDatabase(name);
+    await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
+  }
 }
