@@ -257,14 +257,26 @@ webhooks:
     expect(dataOf(notice)).toMatchObject({ outcome: 'failed', error_code: expect.any(String) });
   });
 
-  it('notifies once before the TTL ends, then when the snapshot expires', async () => {
+  it('notifies once before the TTL ends, once more after a renewal, then when the snapshot expires', async () => {
     const id = requestIds[0] ?? '';
+    const expiring = () => ok.got.filter((r) => typeOf(r) === 'expiring' && dataOf(r).request_id === id);
     await gateway.sweepExpired();
     await gateway.sweepExpired();
     await until(async () => (await webhookAudit(id)).some((e) => e.details.event === 'expiring'));
     await gateway.sweepExpired();
     await new Promise((r) => setTimeout(r, 200));
-    expect(ok.got.filter((r) => typeOf(r) === 'expiring' && dataOf(r).request_id === id)).toHaveLength(1);
+    expect(expiring()).toHaveLength(1);
+    // A renewal moves the expiry: one notice for the new one, still never two for the same.
+    await new Promise((r) => setTimeout(r, 1100));
+    await gateway.store.renewSnapshot(id, 'alice', 1, 48);
+    await gateway.sweepExpired();
+    await until(() => expiring().length === 2);
+    await gateway.sweepExpired();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(expiring()).toHaveLength(2);
+    expect(dataOf(expiring()[1] as Received).expires_at).not.toBe(
+      dataOf(expiring()[0] as Received).expires_at,
+    );
     await gateway.sweepExpired(new Date(Date.now() + 2 * 3600_000));
     await until(() => ok.got.some((r) => typeOf(r) === 'expired' && dataOf(r).request_id === id));
     expect(await stateOf(id)).toBe('expired');

@@ -138,6 +138,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
           attempts: attempt,
           status,
           ...(delivered ? {} : { error: failure ?? 'stopped' }),
+          // Which expiry the notice was about: a renewed snapshot gets a notice for its new expiry.
+          ...(notice.event === 'expiring' ? { expires_at: record.delivery?.expiresAt ?? null } : {}),
         },
       })
       .catch((error: unknown) => {
@@ -147,7 +149,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       logger.warn('webhook_failed', { webhook: hook.name, event: notice.event, attempts: attempt, status });
   };
 
-  /** `${webhook}:${request}` expiring notices sent or in flight from this process. */
+  /** `${webhook}:${request}:${expiry}` expiring notices sent or in flight from this process. */
   const expiringSent = new Set<string>();
   const send = async (notice: WebhookNotice, hooks: readonly WebhookEndpoint[]): Promise<void> => {
     const record = await store.getSnapshotRequest(notice.requestId);
@@ -165,16 +167,23 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     const expiresAt = record.delivery?.expiresAt;
     if (record.state !== 'succeeded' || expiresAt === null || expiresAt === undefined) return [];
     const left = Date.parse(expiresAt) - (notice.now ?? new Date()).getTime();
-    const inWindow = hooks.filter((h) => left <= h.expiringMs && !expiringSent.has(`${h.name}:${record.id}`));
+    const key = (h: WebhookEndpoint): string => `${h.name}:${record.id}:${expiresAt}`;
+    const inWindow = hooks.filter((h) => left <= h.expiringMs && !expiringSent.has(key(h)));
     if (inWindow.length === 0) return [];
     const recorded = await store.listAudit({ subject: record.id, limit: 1000 });
+    // A notice about this expiry (an older event without expires_at counts for any: never twice).
     const noticed = new Set(
       recorded
-        .filter((e) => e.action.startsWith('webhook.') && e.details.event === 'expiring')
+        .filter(
+          (e) =>
+            e.action.startsWith('webhook.') &&
+            e.details.event === 'expiring' &&
+            (e.details.expires_at === undefined || e.details.expires_at === expiresAt),
+        )
         .map((e) => String(e.details.webhook)),
     );
-    const due = inWindow.filter((h) => !noticed.has(h.name) && !expiringSent.has(`${h.name}:${record.id}`));
-    for (const h of due) expiringSent.add(`${h.name}:${record.id}`);
+    const due = inWindow.filter((h) => !noticed.has(h.name) && !expiringSent.has(key(h)));
+    for (const h of due) expiringSent.add(key(h));
     return due;
   };
 
