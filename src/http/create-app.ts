@@ -75,7 +75,12 @@ export interface ServedRequest {
   /** Arrival, in milliseconds since the epoch, and time to answer. */
   readonly startedAtMs: number;
   readonly durationMs: number;
+  /** The caller's W3C `traceparent`, when it sent a well-formed one: the request's span continues that trace. */
+  readonly traceparent?: string;
 }
+
+/** `00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`, ids not all zero (W3C Trace Context). */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 interface Env {
   Variables: { principal: Principal; requestId: string };
@@ -101,12 +106,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
     await next();
     c.header('Cache-Control', 'no-store');
     const durationMs = performance.now() - started;
+    const traceparent = c.req.header('traceparent')?.trim().toLowerCase();
     deps.onRequestServed?.({
       method: c.req.method,
       route: c.req.routePath,
       status: c.res.status,
       startedAtMs: performance.timeOrigin + started,
       durationMs,
+      ...(traceparent !== undefined && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
     });
     // The path pattern, method and status only: never headers (tokens) or bodies.
     logger.info('http_request', {

@@ -40,6 +40,7 @@ async function startCollector(status: number | null = 200): Promise<Collector> {
 
 interface ExportedSpan {
   readonly name: string;
+  readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId?: string;
   readonly status?: { readonly code?: number; readonly message?: string };
@@ -172,7 +173,19 @@ describe('startTracing', () => {
       startedAtMs: Date.now() - 20,
       durationMs: 12.5,
     });
+    tracing.requestServed({
+      method: 'GET',
+      route: '/v1/snapshots',
+      status: 200,
+      startedAtMs: Date.now() - 5,
+      durationMs: 2,
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    });
     await tracing.shutdown();
+    // A caller's trace continues: same trace id, the caller's span as parent.
+    const continued = exportedSpans(collector.bodies).find((s) => s.name === 'GET /v1/snapshots');
+    expect(continued?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(continued?.parentSpanId).toBe('00f067aa0ba902b7');
 
     const spans = exportedSpans(collector.bodies);
     const runs = spans.filter((s) => s.name === 'snapshot run');
@@ -181,7 +194,7 @@ describe('startTracing', () => {
     expect(runs[1]!.attributes).toMatchObject({ 'lookalike.rows': 3, 'lookalike.tables': 1 });
     expect(
       spans.filter((s) => s.name.startsWith('GET') || s.name.startsWith('POST')).map((s) => s.name),
-    ).toEqual(['POST /v1/snapshots/:id/cancel']);
+    ).toEqual(['POST /v1/snapshots/:id/cancel', 'GET /v1/snapshots']);
     expect(spans.find((s) => s.name.startsWith('POST'))!.status?.code).toBe(2);
     // After shutdown nothing more is recorded.
     tracing.requestServed({

@@ -176,15 +176,30 @@ export async function startTracing(
   return {
     requestServed(served) {
       if (stopped !== undefined || UNTRACED_ROUTES.has(served.route)) return;
-      const span = tracer.startSpan(`${served.method} ${served.route}`, {
-        kind: SpanKind.SERVER,
-        startTime: served.startedAtMs,
-        attributes: {
-          'http.request.method': served.method,
-          'http.route': served.route,
-          'http.response.status_code': served.status,
+      // A caller's traceparent (already checked well-formed): the span joins the caller's trace.
+      const [, traceId, spanId, flags] = served.traceparent?.split('-') ?? [];
+      const parent =
+        traceId === undefined || spanId === undefined
+          ? api.ROOT_CONTEXT
+          : api.trace.setSpanContext(api.ROOT_CONTEXT, {
+              traceId,
+              spanId,
+              traceFlags: Number.parseInt(flags ?? '0', 16) & 1,
+              isRemote: true,
+            });
+      const span = tracer.startSpan(
+        `${served.method} ${served.route}`,
+        {
+          kind: SpanKind.SERVER,
+          startTime: served.startedAtMs,
+          attributes: {
+            'http.request.method': served.method,
+            'http.route': served.route,
+            'http.response.status_code': served.status,
+          },
         },
-      });
+        parent,
+      );
       if (served.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end(served.startedAtMs + served.durationMs);
     },
