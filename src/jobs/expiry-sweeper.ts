@@ -1,17 +1,12 @@
 import { toGatewayError, type Logger } from '../core/index.js';
 import type { StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import { createPeriodicSweep, type PeriodicSweep } from './periodic-sweep.js';
 import type { TargetServer } from './target-server.js';
 import type { WebhookNotifier } from './webhook-notifier.js';
 
-export interface ExpirySweeper {
-  /** Drops every delivery due at `now` (expired, or left by a failed run); returns how many were dropped. */
-  sweep(now?: Date): Promise<number>;
-  /** Sweeps once now (not awaited by the caller's readiness) and then every interval. */
-  start(): void;
-  /** Stops the timer and waits for a sweep in flight. */
-  stop(): Promise<void>;
-}
+/** `sweep` drops every delivery due at `now` (expired, or left by a failed run) and returns how many. */
+export type ExpirySweeper = PeriodicSweep;
 
 export interface ExpirySweeperOptions {
   readonly store: StateStore;
@@ -27,8 +22,6 @@ export interface ExpirySweeperOptions {
 /** Drops delivered snapshots past their TTL, and the half-made databases of failed runs. */
 export function createExpirySweeper(options: ExpirySweeperOptions): ExpirySweeper {
   const { store, targets, logger } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   const sweepOnce = async (now: Date): Promise<number> => {
     let dropped = 0;
@@ -61,32 +54,6 @@ export function createExpirySweeper(options: ExpirySweeperOptions): ExpirySweepe
     return dropped;
   };
 
-  const sweep = (now = new Date()): Promise<number> => {
-    // One sweep at a time in this process; replicas are safe (drops are idempotent, markDropped once).
-    const next = (running ?? Promise.resolve(0)).then(
-      () => sweepOnce(now),
-      () => sweepOnce(now),
-    );
-    running = next;
-    return next;
-  };
-
-  const background = (): void => {
-    sweep().catch((error: unknown) => {
-      logger.warn('expiry_sweep_failed', { code: toGatewayError(error).code });
-    });
-  };
-
-  return {
-    sweep,
-    start() {
-      background();
-      timer = setInterval(background, options.intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  // One sweep at a time in this process; replicas are safe (drops are idempotent, markDropped once).
+  return createPeriodicSweep(sweepOnce, options.intervalMs, logger, 'expiry_sweep_failed');
 }

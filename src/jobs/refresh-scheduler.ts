@@ -1,16 +1,11 @@
-import { toGatewayError, type Logger } from '../core/index.js';
+import type { Logger } from '../core/index.js';
 import type { StateStore } from '../state/index.js';
 import { parseCronSchedule } from './cron-schedule.js';
+import { createPeriodicSweep, type PeriodicSweep } from './periodic-sweep.js';
 import type { JobRunner } from './job-runner.js';
 
-export interface RefreshScheduler {
-  /** Starts every refresh due at `now` (default: the clock) through the job queue; returns how many. */
-  sweep(now?: Date): Promise<number>;
-  /** Sweeps once now and then every interval. */
-  start(): void;
-  /** Stops the timer and waits for a sweep in flight. */
-  stop(): Promise<void>;
-}
+/** `sweep` starts every refresh due at `now` through the job queue and returns how many. */
+export type RefreshScheduler = PeriodicSweep;
 
 export interface RefreshSchedulerOptions {
   readonly store: StateStore;
@@ -28,8 +23,6 @@ export interface RefreshSchedulerOptions {
  */
 export function createRefreshScheduler(options: RefreshSchedulerOptions): RefreshScheduler {
   const { store, runner, logger } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
 
   const sweepOnce = async (now: Date): Promise<number> => {
     let started = 0;
@@ -47,31 +40,5 @@ export function createRefreshScheduler(options: RefreshSchedulerOptions): Refres
     return started;
   };
 
-  const sweep = (now = new Date()): Promise<number> => {
-    const next = (running ?? Promise.resolve(0)).then(
-      () => sweepOnce(now),
-      () => sweepOnce(now),
-    );
-    running = next;
-    return next;
-  };
-
-  const background = (): void => {
-    sweep().catch((error: unknown) => {
-      logger.warn('refresh_sweep_failed', { code: toGatewayError(error).code });
-    });
-  };
-
-  return {
-    sweep,
-    start() {
-      background();
-      timer = setInterval(background, options.intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer !== undefined) clearInterval(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return createPeriodicSweep(sweepOnce, options.intervalMs, logger, 'refresh_sweep_failed');
 }
