@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { readSettings } from '../config/index.js';
+import { readSettings, type Settings } from '../config/index.js';
 import { toGatewayError, type Logger } from '../core/index.js';
 import { reportError, type CliIo } from './cli-output.js';
 import type { DemoOptions } from './commands/demo-command.js';
@@ -74,6 +74,15 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
   const run = async (action: () => Promise<number>): Promise<void> => {
     exitCode = await action();
   };
+  /** A data command: its --format decides how a failure is reported, and its logger honours --verbose. */
+  const runLogged = async (
+    options: { format?: string; verbose?: boolean },
+    command: (settings: Settings, logger: Logger) => Promise<number>,
+  ): Promise<void> => {
+    format = options.format ?? 'text';
+    const logger = createStderrLogger(io.stderr, options.verbose === true);
+    await run(() => command(readSettings(io.env), logger));
+  };
 
   // serve and worker log as text or JSON lines; with JSON, their own lines and a failure are log events too.
   let jsonLogger: Logger | undefined;
@@ -132,19 +141,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
         '--signing-key <file>',
         'Ed25519 private key (PKCS#8 PEM); wins over LOOKALIKE_SIGNING_KEY_FILE',
       ),
-  ).action(async (options: SnapshotOptions & { verbose?: boolean }) => {
-    format = options.format ?? 'text';
-    const logger = createStderrLogger(io.stderr, options.verbose === true);
-    await run(async () =>
-      (await import('./commands/snapshot-command.js')).snapshotCommand(
-        options,
-        io,
-        readSettings(io.env),
-        signal,
-        logger,
-      ),
-    );
-  });
+  ).action(async (options: SnapshotOptions & { verbose?: boolean }) =>
+    runLogged(options, async (settings, logger) =>
+      (await import('./commands/snapshot-command.js')).snapshotCommand(options, io, settings, signal, logger),
+    ),
+  );
 
   common(
     program
@@ -159,19 +160,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--manifest <file>', 'the manifest written by "snapshot --manifest-out"')
       .option('--public-key <file>', 'with --manifest: check its signature first (Ed25519 PEM)')
       .option('--batch-rows <n>', 'rows per batch (default 2000 or LOOKALIKE_BATCH_ROWS)'),
-  ).action(async (options: VerifyOptions & { verbose?: boolean }) => {
-    format = options.format ?? 'text';
-    const logger = createStderrLogger(io.stderr, options.verbose === true);
-    await run(async () =>
-      (await import('./commands/verify-command.js')).verifyCommand(
-        options,
-        io,
-        readSettings(io.env),
-        signal,
-        logger,
-      ),
-    );
-  });
+  ).action(async (options: VerifyOptions & { verbose?: boolean }) =>
+    runLogged(options, async (settings, logger) =>
+      (await import('./commands/verify-command.js')).verifyCommand(options, io, settings, signal, logger),
+    ),
+  );
 
   program
     .command('manifest')
@@ -235,19 +228,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
   )
     // `synth` and its subcommands share flag names: a subcommand's flags are its own.
     .enablePositionalOptions()
-    .action(async (options: SynthOptions & { verbose?: boolean }) => {
-      format = options.format ?? 'text';
-      const logger = createStderrLogger(io.stderr, options.verbose === true);
-      await run(async () =>
-        (await import('./commands/synth-command.js')).synthCommand(
-          options,
-          io,
-          readSettings(io.env),
-          signal,
-          logger,
-        ),
-      );
-    });
+    .action(async (options: SynthOptions & { verbose?: boolean }) =>
+      runLogged(options, async (settings, logger) =>
+        (await import('./commands/synth-command.js')).synthCommand(options, io, settings, signal, logger),
+      ),
+    );
   synthFlags(
     synth
       .command('fit')
@@ -257,19 +242,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       .option('--out <file>', 'model file to write (JSON)')
       .option('--epsilon <e>', 'differential privacy budget: Laplace noise on the model counts')
       .option('--secret-file <file>', 'key file, needed only to test suppression hashes of a subset'),
-  ).action(async (options: SynthOptions & { verbose?: boolean }) => {
-    format = options.format ?? 'text';
-    const logger = createStderrLogger(io.stderr, options.verbose === true);
-    await run(async () =>
-      (await import('./commands/synth-command.js')).synthFitCommand(
-        options,
-        io,
-        readSettings(io.env),
-        signal,
-        logger,
-      ),
-    );
-  });
+  ).action(async (options: SynthOptions & { verbose?: boolean }) =>
+    runLogged(options, async (settings, logger) =>
+      (await import('./commands/synth-command.js')).synthFitCommand(options, io, settings, signal, logger),
+    ),
+  );
   synthFlags(
     synth
       .command('sample')
@@ -289,19 +266,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       )
       .option('--scenario <file>', 'scenario YAML: slices of rows under conditions, edge cases'),
     true,
-  ).action(async (options: SynthOptions & { verbose?: boolean }) => {
-    format = options.format ?? 'text';
-    const logger = createStderrLogger(io.stderr, options.verbose === true);
-    await run(async () =>
-      (await import('./commands/synth-command.js')).synthSampleCommand(
-        options,
-        io,
-        readSettings(io.env),
-        signal,
-        logger,
-      ),
-    );
-  });
+  ).action(async (options: SynthOptions & { verbose?: boolean }) =>
+    runLogged(options, async (settings, logger) =>
+      (await import('./commands/synth-command.js')).synthSampleCommand(options, io, settings, signal, logger),
+    ),
+  );
   synth
     .command('report')
     .description('score a synthetic database against the real one: quality and privacy (JSON, HTML)')
