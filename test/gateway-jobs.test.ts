@@ -147,7 +147,7 @@ describe('in-process job runner on the PostgreSQL state store', () => {
       await session.end();
     }
     // The worker's session is gone: its job can only have died with it.
-    await until(async () => (await store.failOrphanedJobs()).includes(jobId));
+    await until(async () => (await store.failOrphanedJobs()).some((f) => f.jobId === jobId));
     expect((await store.getSnapshotRequest(record.id))?.job).toMatchObject({
       state: 'failed',
       error: { code: 'interrupted' },

@@ -1,5 +1,5 @@
 import { toGatewayError, type Logger } from '../core/index.js';
-import type { JobProgress, StateStore } from '../state/index.js';
+import type { FailedJob, JobProgress, StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import { createJobRuns, type SnapshotExecutor } from './job-runs.js';
 import type { WebhookNotifier } from './webhook-notifier.js';
@@ -69,6 +69,7 @@ export function createInProcessRunner(options: InProcessRunnerOptions): JobRunne
     async start() {
       const failed = await store.failInterruptedJobs(options.staleAfterMs);
       if (failed.length > 0) logger.warn('jobs_interrupted', { count: failed.length });
+      notifyInterrupted(failed, options.notifier);
       for (const jobId of await store.queuedJobIds()) if (!pending.includes(jobId)) pending.push(jobId);
       pump();
     },
@@ -89,4 +90,10 @@ export function createInProcessRunner(options: InProcessRunnerOptions): JobRunne
       return runs.size;
     },
   };
+}
+
+/** The `failed` webhook for jobs failed by recovery (their process died): a run's own failure sends it too. */
+export function notifyInterrupted(failed: readonly FailedJob[], notifier: WebhookNotifier | undefined): void {
+  for (const { jobId, requestId } of failed)
+    notifier?.notify({ event: 'failed', requestId, jobId, outcome: 'failed', errorCode: 'interrupted' });
 }

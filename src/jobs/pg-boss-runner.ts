@@ -3,7 +3,7 @@ import pg from 'pg';
 import { GatewayError, toGatewayError, type Logger, type Secret } from '../core/index.js';
 import { WORKER_LIVENESS_LOCK, type StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
-import type { JobRunner } from './job-runner.js';
+import { notifyInterrupted, type JobRunner } from './job-runner.js';
 import { createJobRuns, type SnapshotExecutor } from './job-runs.js';
 import type { WebhookNotifier } from './webhook-notifier.js';
 
@@ -85,6 +85,7 @@ export function createPgBossRunner(options: PgBossRunnerOptions): JobRunner {
       ...(await store.failInterruptedJobs(STALE_HEARTBEAT_MS)),
     ];
     if (failed.length > 0) logger.warn('jobs_interrupted', { count: failed.length });
+    notifyInterrupted(failed, options.notifier);
   };
 
   const send = async (jobId: string): Promise<void> => {

@@ -14,6 +14,7 @@ export {
   type AuditQuery,
   type ClaimedJob,
   type DroppableDelivery,
+  type FailedJob,
   type JobOutcome,
   type JobPulse,
   type JobProgress,

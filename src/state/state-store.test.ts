@@ -96,7 +96,7 @@ describe('StateStore on embedded PGlite (on disk)', () => {
     await store.close();
     store = await StateStore.open(await openPgliteSqlClient(dir));
     const failed = await store.failInterruptedJobs(0);
-    expect(failed).toContain(request.job?.id);
+    expect(failed).toContainEqual({ jobId: request.job?.id, requestId: request.id });
     const after = await store.getSnapshotRequest(request.id);
     expect(after).toMatchObject({
       state: 'failed',

@@ -14,6 +14,11 @@ import { changedSections } from './changed-sections.js';
 import type { SqlClient } from './sql-client.js';
 import { STATE_SCHEMA_LOCK, STATE_SCHEMA_SQL, WORKER_LIVENESS_LOCK } from './state-schema.js';
 
+/** A job failed because the process running it stopped (`interrupted`), with its request. */
+export interface FailedJob {
+  readonly jobId: string;
+  readonly requestId: string;
+}
 export type RequestState =
   'awaiting_approval' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -500,7 +505,7 @@ export class StateStore {
    * target transaction died with the process). `staleAfterMs` spares jobs another replica still heartbeats;
    * 0 (the embedded store: one process) fails every running job.
    */
-  async failInterruptedJobs(staleAfterMs: number): Promise<string[]> {
+  async failInterruptedJobs(staleAfterMs: number): Promise<FailedJob[]> {
     return this.#failRunningJobs(
       `heartbeat_at IS NULL OR heartbeat_at <= now() - make_interval(secs => $1::float8 / 1000)`,
       [staleAfterMs],
@@ -512,7 +517,7 @@ export class StateStore {
    * (`WORKER_LIVENESS_LOCK`, held on its own session for the process's life) is no longer held by anyone.
    * Exact, unlike a heartbeat timeout: a killed worker's session ends with it.
    */
-  async failOrphanedJobs(): Promise<string[]> {
+  async failOrphanedJobs(): Promise<FailedJob[]> {
     return this.#failRunningJobs(
       `NOT EXISTS (SELECT 1 FROM pg_locks l
          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
@@ -522,7 +527,7 @@ export class StateStore {
     );
   }
 
-  async #failRunningJobs(condition: string, params: readonly unknown[]): Promise<string[]> {
+  async #failRunningJobs(condition: string, params: readonly unknown[]): Promise<FailedJob[]> {
     return this.#sql.transaction(async (tx) => {
       const rows = await tx.query<{ id: string; request_id: string }>(
         `UPDATE lookalike_jobs SET state = 'failed', finished_at = now(), error_code = 'interrupted',
@@ -543,7 +548,7 @@ export class StateStore {
           details: { job_id: row.id, error_code: 'interrupted' },
         });
       }
-      return rows.map((r) => r.id);
+      return rows.map((r) => ({ jobId: r.id, requestId: r.request_id }));
     });
   }
 
