@@ -19,6 +19,14 @@ describe('findPersonSpans', () => {
     expect(people('Oluwaseun Adeyemi called twice.')).toEqual(['Oluwaseun Adeyemi']);
   });
 
+  it('never takes an article or pronoun at a sentence start for part of a name', () => {
+    expect(people('The Jordan river project is late.')).not.toContain('The Jordan');
+    expect(people('THE VICTORIA LINE UPGRADE COST 2.5 MILLION.')).not.toContain('THE VICTORIA LINE UPGRADE');
+    expect(people('The Smiths and Mary Jones met.')).toEqual(['Mary Jones']);
+    // Given names and surnames that are also short words stay names.
+    expect(people('Nguyễn Văn An called about order 1234.')).toEqual(['Nguyễn Văn An']);
+  });
+
   it('finds ALL-CAPS names and lower-case names after an announcing phrase', () => {
     expect(people('SOPHY SANTINO PAID THE INVOICE')).toEqual(['SOPHY SANTINO']);
     expect(people('hi, my name is maria garcia and i need help')).toEqual(['maria garcia']);

@@ -147,6 +147,10 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
   }
   const folded = ctx.folded(i);
   if (LEGAL_FORM_WORDS.has(folded)) return null;
+  // "The Jordan river project": an article or pronoun capitalised at a sentence's start is no part of a
+  // name, even where some locale's name list holds it (a run splits at it, as at any everyday word).
+  if (FUNCTION_WORDS.has(folded))
+    return { index: i, kind: 'common', first: false, last: false, end: token.end };
   if ((flags & NAME_PARTICLE) !== 0) {
     const named = (flags & (NAME_FIRST | NAME_LAST)) !== 0;
     // Capitalised particles ("Van", "De") and the Vietnamese middle name "Văn" join a run around them.
@@ -164,6 +168,16 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
   const kind: Kind = first || last ? (common ? 'weak' : 'strong') : common ? 'common' : 'unknown';
   return { index: i, kind, first, last, end: token.end };
 }
+
+/**
+ * Articles, demonstratives, possessives, personal pronouns, conjunctions and prepositions of English: never
+ * part of a person's name. Left out on purpose: words that are also given names or surnames somewhere
+ * (Will, May, An, Her, Do), and particles (de, van, la), which are handled as particles.
+ */
+const FUNCTION_WORDS = new Set(
+  `the a this that these those my your his its our their we you he she it they them him us and or but nor
+  of on at to for with by from into onto upon about`.split(/\s+/),
+);
 
 /** Runs of name-shaped words separated only by spaces, split at everyday words that are not names. */
 function candidateRuns(ctx: TextContext): Word[][] {
