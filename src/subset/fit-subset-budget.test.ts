@@ -22,13 +22,27 @@ function fakeSource(rowsAt: (scale: number) => number, bytesPerRow = 100) {
 }
 
 describe('fitSubsetToBudget', () => {
-  it('computes once when there is no budget or the subset already fits', async () => {
+  it('computes once without a budget, and a probe and the whole when the subset fits', async () => {
     const source = fakeSource((s) => Math.floor(1000 * s));
     const free = await fitSubsetToBudget(source.compute, { maxRows: null, maxBytes: null, tolerance: 0.1 });
     expect(free.scale).toBe(1);
     const fits = await fitSubsetToBudget(source.compute, { maxRows: 5000, maxBytes: null, tolerance: 0.1 });
     expect(fits).toMatchObject({ scale: 1, withinTolerance: true });
-    expect(source.calls).toEqual([1, 1]);
+    expect(source.calls).toEqual([1, 0.05, 1]);
+  });
+
+  it('never computes the whole closure when a probe shows it is far over the budget', async () => {
+    // Proportional growth: the probe's share points straight at the scale.
+    const source = fakeSource((s) => Math.floor(1_000_000 * s));
+    const fitted = await fitSubsetToBudget(source.compute, {
+      maxRows: 150_000,
+      maxBytes: null,
+      tolerance: 0.1,
+    });
+    expect(fitted.withinTolerance).toBe(true);
+    expect(source.calls).not.toContain(1);
+    expect(fitted.attempts.length).toBeLessThanOrEqual(3);
+    expect(source.holding()).toBe(fitted.scale);
   });
 
   it('lands within tolerance under a row budget and leaves the source holding the chosen scale', async () => {

@@ -24,6 +24,8 @@ export interface FittedSubset {
 
 /** At most this many closures are computed to find the scale. */
 export const MAX_BUDGET_ATTEMPTS = 8;
+/** The first closure computed under a budget: a twentieth of what the targets ask for. */
+const PROBE_SCALE = 0.05;
 
 export function closureTotals(closure: SubsetClosure): { rows: number; bytes: number } {
   return closure.tables.reduce((sum, t) => ({ rows: sum.rows + t.rows, bytes: sum.bytes + t.bytes }), {
@@ -44,8 +46,9 @@ export function budgetUse(closure: SubsetClosure, budget: SubsetBudget): number 
 /**
  * Finds the largest scale (0..1, multiplying every target's share and row count) whose closure fits the
  * budget, within tolerance. A closure only grows with the scale (seeded hash thresholds and prefixes), so
- * the search brackets the answer: it starts from the proportional guess and then interpolates between the
- * best fitting and the smallest overflowing scale, bisecting when interpolation stalls. `compute` must leave
+ * the search brackets the answer: it probes a twentieth of the targets first (never the whole closure when a
+ * small part already tells), guesses the scale in proportion, and then interpolates between the best fitting
+ * and the smallest overflowing scale, bisecting when interpolation stalls. `compute` must leave
  * the source holding the closure of the scale it was last called with; the returned closure is the last
  * one computed (the search recomputes the best one when needed).
  */
@@ -61,16 +64,31 @@ export async function fitSubsetToBudget(
     attempts.push({ scale, ...closureTotals(closure), fits: use <= 1 });
     return { closure, use };
   };
-  const first = await run(1);
   if (budget.maxRows === null && budget.maxBytes === null) {
-    return { closure: first.closure, scale: 1, attempts, withinTolerance: true };
+    const whole = await run(1);
+    return { closure: whole.closure, scale: 1, attempts, withinTolerance: true };
   }
-  if (first.use <= 1) return { closure: first.closure, scale: 1, attempts, withinTolerance: true };
-
   const goal = 1 - budget.tolerance / 2;
   let low = { scale: 0, use: 0, closure: null as SubsetClosure | null };
-  let high = { scale: 1, use: first.use };
-  let lastScale = 1;
+  let high = { scale: 1, use: Infinity };
+  // A small probe first: the whole closure may be far larger than the budget and costly to compute.
+  // Closures grow about in proportion to the scale, so the probe's share of the budget points at the scale.
+  const probe = await run(PROBE_SCALE);
+  let lastScale = PROBE_SCALE;
+  if (probe.use > 1) high = { scale: PROBE_SCALE, use: probe.use };
+  else if (probe.use >= 1 - budget.tolerance) {
+    return { closure: probe.closure, scale: PROBE_SCALE, attempts, withinTolerance: true };
+  } else {
+    low = { scale: PROBE_SCALE, use: probe.use, closure: probe.closure };
+    const guess = probe.use === 0 ? 1 : Math.min(1, (PROBE_SCALE * goal) / probe.use);
+    const next = await run(guess);
+    lastScale = guess;
+    if (next.use <= 1) {
+      low = { scale: guess, use: next.use, closure: next.closure };
+      if (guess === 1 || next.use >= 1 - budget.tolerance)
+        return { closure: next.closure, scale: guess, attempts, withinTolerance: true };
+    } else high = { scale: guess, use: next.use };
+  }
   while (attempts.length < maxAttempts) {
     const interpolated = low.scale + ((goal - low.use) / (high.use - low.use)) * (high.scale - low.scale);
     const span = high.scale - low.scale;
