@@ -42,8 +42,8 @@ const MAX_NAME_TOKENS = 3;
 /**
  * A login shaped like `local` with its names replaced, or null when `local` is not made of one to three
  * runs of letters, digits and `._+-`. The last of two or more letter runs is a last name, the others first
- * names (`ann.lee` → `mark.diaz`) — unless two runs read last-first by `isLastName` (`lee.ann` →
- * `diaz.mark`); a lone one is a first name (`ANN` → `MARK`) unless `isLastName` says
+ * names (`ann.lee` → `maria.diaz`) — unless two runs read last-first by `isLastName` (`lee.ann` →
+ * `diaz.maria`); a lone one is a first name (`ANN` → `MARIA`) unless `isLastName` says
  * otherwise (`lee84` → `diaz31`); a single letter is an initial (the initial of that
  * letter's fake name); digits become keyed digits of the same count; separators stay. The names come from
  * `names`, so they are the fakes the name columns give the same names: a login built from a person's name

@@ -21,7 +21,7 @@ export interface NamePartOptions {
 
 /**
  * The fake of a first or last name, seeded by (scope, the name in canonical case) and written in the
- * name's case: `MARY`, `mary` and `Mary` become `KEVIN`, `kevin` and `Kevin`. A fake that may be a real
+ * name's case: `MARY`, `mary` and `Mary` become `LINDA`, `linda` and `Linda`. A fake that may be a real
  * name in any of those cases is drawn again (`value ‖ 0x00 ‖ attempt`, as substitute does), so the choice
  * never depends on how the input was written. A first name the name lists give a gender gets a fake of
  * that gender (so a kept gender or title column still matches); any other name gets
