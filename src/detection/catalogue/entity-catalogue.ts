@@ -16,9 +16,7 @@ export interface CompiledPattern {
   /** True when the span is the named group `value` rather than the whole match. */
   readonly hasValueGroup: boolean;
   readonly score: number;
-  /** Prefilter: the text must contain one of these literals (case-insensitive); undefined = no check. */
-  readonly anyOf: RegExp | undefined;
-  /** The same literals, lower-cased: `includes` on the lower-cased text is cheaper than the regex. */
+  /** Prefilter: the text must contain one of these literals, lower-cased (matched ignoring case); undefined = no check. */
   readonly anyOfLiterals: readonly string[] | undefined;
   /** Prefilter: the text must contain at least this many digits. */
   readonly minDigits: number;

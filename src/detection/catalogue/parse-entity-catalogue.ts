@@ -97,7 +97,6 @@ function compileEntity(
           whole,
           hasValueGroup,
           score: p.score,
-          anyOf: p.prefilter?.any_of === undefined ? undefined : literalsRegex(p.prefilter.any_of),
           anyOfLiterals: p.prefilter?.any_of?.map((l) => l.toLowerCase()),
           minDigits: p.prefilter?.min_digits ?? 0,
           runLength: p.prefilter?.digit_run ?? 0,
@@ -198,11 +197,6 @@ function digitRunBody(regex: string, flags: string): RegExp | undefined {
     if (depth < 0) return undefined;
   }
   return depth === 0 ? new RegExp(`^(?:${body})$`) : undefined;
-}
-
-/** One case-insensitive regex that finds any of the literals (a single native scan per text). */
-function literalsRegex(literals: readonly string[]): RegExp {
-  return new RegExp(literals.map((l) => l.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
 }
 
 /** Replaces `{{name}}` with the macro's regex text; returns the first unknown name instead. */
