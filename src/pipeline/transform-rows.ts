@@ -89,13 +89,16 @@ export function compileTableTransform(
     transformedColumns: count,
     apply(batch: RowBatch): RowBatch {
       if (count === 0) return batch;
-      for (const index of prose) {
+      // One prefetch for the texts of every prose column: the finder keeps the last batch only.
+      if (prose.length > 0 && findSpans?.prefetch !== undefined) {
         const texts: string[] = [];
-        for (const row of batch) {
-          const value = row[index];
-          if (value != null && value !== '') texts.push(value);
+        for (const index of prose) {
+          for (const row of batch) {
+            const value = row[index];
+            if (value != null && value !== '') texts.push(value);
+          }
         }
-        findSpans?.prefetch?.(texts);
+        findSpans.prefetch(texts);
       }
       for (const row of batch) transformRow(row);
       return batch;
