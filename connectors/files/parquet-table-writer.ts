@@ -5,8 +5,8 @@ import { valueJson, type ColumnEncoding } from './value-json.js';
 
 /** Rows per row group: one group's column arrays are what the writer holds in memory. */
 const ROW_GROUP_ROWS = 50_000;
-/** Encoded bytes kept before they are written out to the file. */
-const FLUSH_BYTES = 1 << 20;
+/** The encode buffer's starting size; it grows to one encoded row group, written out after each group. */
+const INITIAL_BUFFER_BYTES = 1 << 20;
 
 type ParquetValue = string | number | bigint | boolean | null;
 
@@ -53,7 +53,7 @@ function schemaElement(column: ColumnEncoding): {
 /** A ByteWriter that hands its bytes to the file whenever the Parquet writer flushes (after each row group). */
 class FileByteWriter extends ByteWriter {
   constructor(private readonly handle: FileHandle) {
-    super(FLUSH_BYTES);
+    super(INITIAL_BUFFER_BYTES);
   }
 
   async flush(): Promise<void> {

@@ -1,5 +1,5 @@
 import { readSettings } from '../config/index.js';
-import { qualifiedName, type Selection } from '../core/index.js';
+import { qualifiedName, SELECT_ALL } from '../core/index.js';
 import type { DetectResult, SourcePlan, SourceScan } from '../http/index.js';
 import type { ScanReport } from '../pipeline/index.js';
 import type { Plan, Policy } from '../policy/index.js';
@@ -30,7 +30,6 @@ export type InspectionPayload =
 export type InspectionResult = SourceScan | SourcePlan | DetectResult;
 
 /** Every table of the source, as `lookalike scan` and `lookalike plan` without a selection. */
-const ALL_TABLES: Selection = { schemas: [], tables: [] };
 
 /**
  * The data work behind POST /v1/sources/{name}/scan, …/plan and /v1/detect, in whichever process runs it:
@@ -65,7 +64,7 @@ export async function runInspection(
     if (payload.kind === 'scan') {
       const { report } = await pipeline.scanSource(
         session,
-        ALL_TABLES,
+        SELECT_ALL,
         await loadDetection(),
         signal,
         advisorOption(settings),
@@ -77,11 +76,11 @@ export async function runInspection(
         ? await pipeline.planFromScan(
             session,
             await loadDetection(),
-            ALL_TABLES,
+            SELECT_ALL,
             signal,
             advisorOption(settings),
           )
-        : await pipeline.planSnapshot(session, payload.policy, ALL_TABLES);
+        : await pipeline.planSnapshot(session, payload.policy, SELECT_ALL);
     return planWire(payload.source, payload.policyName, plan, formatAction, planErrors(plan).length);
   } finally {
     await session.close();

@@ -1,5 +1,5 @@
 import { readSettings } from '../config/index.js';
-import { GatewayError, Secret, type Logger } from '../core/index.js';
+import { GatewayError, Secret, SELECT_ALL, type Logger } from '../core/index.js';
 import type { Detection } from '../detection/index.js';
 import type { SnapshotManifest } from '../manifest/index.js';
 import type { SnapshotListener, SnapshotSummary, SynthSummary } from '../pipeline/index.js';
@@ -47,7 +47,7 @@ async function runSynthJob(
     source: createSource(payload.sourceUrl, settings),
     target: createTarget(payload.sinkUrl),
     policy: payload.policy,
-    selection: { schemas: [], tables: [] },
+    selection: SELECT_ALL,
     seed: payload.synth.seed,
     scale: payload.synth.scale,
     rareCategoryMin: 5,
@@ -82,7 +82,7 @@ export async function runSnapshotJob(
   const settings = readSettings(payload.settingsEnv);
   // Read before any data moves: a bad signing key stops the run, not the delivery.
   const signingKey = await manifests.loadSigningKey(settings.signingKeyFile);
-  const selection = { schemas: [], tables: [] };
+  const selection = SELECT_ALL;
   let plan: Plan | undefined;
   const summary = await runSnapshot({
     source: createSource(payload.sourceUrl, settings),

@@ -257,7 +257,6 @@ export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
 export type GatewayAuthConfig = GatewayConfig['auth'];
 export type GatewaySourceConfig = GatewayConfig['sources'][string];
 export type AllowList = GatewaySourceConfig['allow'];
-export type GatewayEnvironmentConfig = GatewayConfig['environments'][string];
 
 /**
  * JSON Schema of the config file as written (defaults optional), for editors and for the Helm chart's

@@ -1,6 +1,7 @@
 import { parseTableName as parseTableRef, qualifiedName } from '../core/index.js';
-import type { DatabaseSchema, Selection, TableInfo, TableRef } from '../core/index.js';
+import type { DatabaseSchema, Selection, TableInfo } from '../core/index.js';
 import type { PreflightFinding } from './plan.js';
+import { selectionCovers } from './preflight-findings.js';
 import type { Policy } from './policy-schema.js';
 import type { SubsetPolicy } from './subset-schema.js';
 import type { TableColumns } from './references-schema.js';
@@ -86,12 +87,6 @@ export function referenceNameFindings(
 
 function hasColumn(table: TableInfo, column: string): boolean {
   return table.columns.some((c) => c.name === column);
-}
-
-function selectionCovers(selection: Selection, table: TableRef): boolean {
-  if (selection.tables.length > 0)
-    return selection.tables.some((t) => qualifiedName(t) === qualifiedName(table));
-  return selection.schemas.length === 0 || selection.schemas.includes(table.schema);
 }
 
 /**

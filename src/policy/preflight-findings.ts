@@ -277,7 +277,8 @@ function checkPolicyNames(input: PreflightInput, add: Add): void {
   }
 }
 
-function selectionCovers(selection: Selection, table: TableRef): boolean {
+/** Whether `selection` names `table` (by table, by schema, or by naming nothing: all). */
+export function selectionCovers(selection: Selection, table: TableRef): boolean {
   if (selection.tables.length > 0)
     return selection.tables.some((t) => qualifiedName(t) === qualifiedName(table));
   return selection.schemas.length === 0 || selection.schemas.includes(table.schema);

@@ -1,6 +1,6 @@
 import type { ColumnInfo, LeafActionSpec } from '../core/index.js';
 import { describeColumn, fitting, notFitting, perValue, valueBaseType } from './column-shape.js';
-import { compileNumberedRedaction, placeholderNumbers } from './compile-redact-text.js';
+import { compileNumberedRedaction, isNumberedRedaction, placeholderNumbers } from './compile-redact-text.js';
 import type { PlaceholderNumbers } from './compile-redact-text.js';
 import {
   ARRAY_STEP,
@@ -49,7 +49,7 @@ export function compileJson(
     let transform = compiled.get(path);
     if (transform === undefined) {
       const leafContext: ColumnContext = { ...context, column: leafColumn(column, path), isUnique: false };
-      if (spec.kind === 'redact_text' && spec.mode === 'placeholder') {
+      if (spec.kind === 'redact_text' && isNumberedRedaction(spec)) {
         transform = compileNumberedRedaction(spec, leafContext);
       } else {
         const compiledLeaf = compileLeafValue(spec, leafContext);
@@ -88,7 +88,7 @@ export function compileJson(
   const label = describeColumn(column);
   // Documents are rarely repeated, so no memo here; leaves memoize their own transforms.
   const isNumbered = Object.values(action.paths).some(
-    (spec) => spec.kind === 'redact_text' && spec.mode === 'placeholder',
+    (spec) => spec.kind === 'redact_text' && isNumberedRedaction(spec),
   );
   const noNumbers: PlaceholderNumbers = () => 0; // never called: no leaf writes numbered placeholders
   return perValue(column, (value) =>
