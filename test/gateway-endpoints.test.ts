@@ -584,7 +584,9 @@ jobs: { concurrency: 1, batch_rows: 100 }
     const detect = await cli(
       ['request', 'detect'],
       alice,
-      `${JSON.stringify({ id: 'x', text: DETECT_TEXT })}\nnot json\n${JSON.stringify({ id: 7, text: 'plain words' })}\n`,
+      `${JSON.stringify({ id: 'x', text: DETECT_TEXT })}\nnot json\n${JSON.stringify({ id: 7, text: 'plain words' })}\n` +
+        // Too long for the gateway: its own error line, the others still answered.
+        `${JSON.stringify({ id: 'long', text: 'é'.repeat(20_001) })}\n`,
     );
     expect(detect.exitCode).toBe(0);
     const out = detect.stdout
@@ -598,7 +600,8 @@ jobs: { concurrency: 1, batch_rows: 100 }
             error?: unknown;
           },
       );
-    expect(out.map((o) => o.id)).toEqual(['x', null, 7]);
+    expect(out.map((o) => o.id)).toEqual(['x', null, 7, 'long']);
+    expect(out[3]?.error).toMatchObject({ code: 'invalid_input' });
     const email = out[0]?.entities?.find((e) => e.type === 'EMAIL_ADDRESS');
     expect(DETECT_TEXT.slice(email?.start, email?.end)).toBe('ada.private@corp.example');
     expect(out[1]?.error).toMatchObject({ code: 'invalid_input' });

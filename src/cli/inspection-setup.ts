@@ -95,6 +95,8 @@ function createGate(
   const waiting: (() => void)[] = [];
   return {
     async enter(signal) {
+      // A caller already gone takes no place, now or in the queue.
+      if (signal.aborted) throw new GatewayError('cancelled', 'the caller went away');
       if (inside < limit) {
         inside++;
         return;

@@ -9,3 +9,4 @@ export type {
   SourcePlan,
   SourceScan,
 } from './source-inspector.js';
+export { DETECT_MAX_TEXT_CHARS, DETECT_MAX_TEXTS } from './api-schemas.js';

@@ -1,7 +1,13 @@
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { GatewayError } from '../../core/index.js';
-import type { DetectResult, SourcePlan, SourceScan } from '../../http/index.js';
+import {
+  DETECT_MAX_TEXT_CHARS,
+  DETECT_MAX_TEXTS,
+  type DetectResult,
+  type SourcePlan,
+  type SourceScan,
+} from '../../http/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
 import { EXIT_NEEDS_DECISION, EXIT_OK } from '../exit-codes.js';
 import { detectLine } from './detect-command.js';
@@ -64,9 +70,8 @@ export async function requestPlanCommand(
   return options.check === true && !plan.runnable ? EXIT_NEEDS_DECISION : EXIT_OK;
 }
 
-/** Texts per POST /v1/detect (the gateway's maximum) and the body size a batch stays under. */
-const BATCH_TEXTS = 100;
-const BATCH_CHARS = 32_000;
+/** JSON bytes of texts per POST /v1/detect: under the gateway's default body limit (64 KiB). */
+const BATCH_BYTES = 48_000;
 
 /**
  * `lookalike request detect`: `lookalike detect` through the gateway — JSON Lines `{"id","text"}` on stdin,
@@ -83,7 +88,7 @@ export async function requestDetectCommand(
   const client = await openGatewayClient(options, io);
   const lines = createInterface({ input: io.stdin ?? Readable.from([]), crlfDelay: Infinity });
   let pending: { out: ReturnType<typeof detectLine>; text: string | null }[] = [];
-  let chars = 0;
+  let bytes = 0;
   const flush = async (): Promise<void> => {
     const texts = pending.flatMap((p, i) =>
       p.text === null || 'error' in p.out ? [] : [{ id: i, text: p.text }],
@@ -101,7 +106,7 @@ export async function requestDetectCommand(
       io.stdout.write(`${JSON.stringify(out)}\n`);
     }
     pending = [];
-    chars = 0;
+    bytes = 0;
   };
   let lineNumber = 0;
   for await (const line of lines) {
@@ -110,14 +115,26 @@ export async function requestDetectCommand(
     if (line.trim() === '') continue;
     let text: string | null = null;
     // The same validation as `lookalike detect` (its error lines never quote the input).
-    const out = detectLine(line, lineNumber, (t) => {
+    let out = detectLine(line, lineNumber, (t) => {
       text = t;
       return [];
     });
-    const size = (text as string | null)?.length ?? 0;
-    if (pending.length > 0 && (pending.length >= BATCH_TEXTS || chars + size > BATCH_CHARS)) await flush();
+    // A text the gateway would refuse gets its own error line instead of failing its whole batch.
+    if (text !== null && (text as string).length > DETECT_MAX_TEXT_CHARS) {
+      out = {
+        id: 'id' in out ? out.id : null,
+        error: {
+          code: 'invalid_input',
+          message: `line ${lineNumber}: "text" is longer than ${DETECT_MAX_TEXT_CHARS} characters`,
+        },
+      };
+      text = null;
+    }
+    const size = text === null ? 0 : Buffer.byteLength(JSON.stringify(text));
+    if (pending.length > 0 && (pending.length >= DETECT_MAX_TEXTS || bytes + size > BATCH_BYTES))
+      await flush();
     pending.push({ out, text });
-    chars += size;
+    bytes += size;
   }
   await flush();
   return EXIT_OK;
