@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { exportSPKI, generateKeyPair, type CryptoKey } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
-import { parseGatewayConfig, resolveGatewayConnections, type GatewayConfig } from '../src/config/index.js';
+import type { RunningGateway } from '../src/cli/commands/serve-command.js';
+import { parseGatewayConfig, type GatewayConfig } from '../src/config/index.js';
 import { openPgSqlClient, StateStore } from '../src/state/index.js';
 import { Secret } from '../src/core/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
@@ -23,6 +23,7 @@ import {
   type TokenClaims,
   type TokenTweaks,
   dropDeliveredSnapshots,
+  startTestGateway,
 } from './helpers/gateway.js';
 
 const REAL_EMAILS = ['ada.real@corp.example', 'grace.real@corp.example', 'linus.real@corp.example'];
@@ -164,11 +165,7 @@ tables:
       GW_TARGET2_URL: databaseUrl('postgres'),
       GW_STATE_URL: databaseUrl(stateDb),
     };
-    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
-      env: {},
-      logger: capturingLogger(logs),
-      version: 'test',
-    });
+    gateway = await startTestGateway(config, env, capturingLogger(logs));
   });
 
   afterAll(async () => {
@@ -471,11 +468,7 @@ tables:
       ]),
     );
 
-    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
-      env: {},
-      logger: capturingLogger(logs),
-      version: 'test',
-    });
+    gateway = await startTestGateway(config, env, capturingLogger(logs));
     const alice = await token({ sub: 'alice', roles: ['requester'] });
     const after = await call('GET', `/v1/snapshots/${record.id}`, alice);
     expect(after.json).toMatchObject({

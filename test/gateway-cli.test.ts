@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
-import { parseGatewayConfig, resolveGatewayConnections } from '../src/config/index.js';
+import type { RunningGateway } from '../src/cli/commands/serve-command.js';
+import { parseGatewayConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/core/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
 import { runLookalike } from './helpers/run-cli.js';
-import { dropDeliveredSnapshots } from './helpers/gateway.js';
+import { dropDeliveredSnapshots, startTestGateway } from './helpers/gateway.js';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
@@ -81,11 +81,7 @@ jobs: { concurrency: 2, batch_rows: 100 }
       TGT: databaseUrl('postgres'),
       STATE: databaseUrl(stateDb),
     };
-    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
-      env: {},
-      logger: silentLogger,
-      version: 'test',
-    });
+    gateway = await startTestGateway(config, env, silentLogger);
   });
 
   afterAll(async () => {

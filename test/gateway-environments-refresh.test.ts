@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
-import { parseGatewayConfig, resolveGatewayConnections } from '../src/config/index.js';
+import type { RunningGateway } from '../src/cli/commands/serve-command.js';
+import { parseGatewayConfig } from '../src/config/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
 import { runLookalike } from './helpers/run-cli.js';
 import {
@@ -16,6 +16,7 @@ import {
   waitForState,
   type LocalJwks,
   dropDeliveredSnapshots,
+  startTestGateway,
 } from './helpers/gateway.js';
 
 const REAL_EMAILS = ['ada.env@corp.example', 'grace.env@corp.example'];
@@ -114,11 +115,7 @@ jobs: { concurrency: 1, batch_rows: 100 }
       GW_TARGET_URL: databaseUrl('postgres'),
       GW_STATE_URL: databaseUrl(stateDb),
     };
-    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
-      env: {},
-      logger: capturingLogger(logs),
-      version: 'test',
-    });
+    gateway = await startTestGateway(config, env, capturingLogger(logs));
   });
 
   afterAll(async () => {

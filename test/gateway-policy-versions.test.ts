@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
-import { parseGatewayConfig, resolveGatewayConnections, type GatewayConfig } from '../src/config/index.js';
+import type { RunningGateway } from '../src/cli/commands/serve-command.js';
+import { parseGatewayConfig, type GatewayConfig } from '../src/config/index.js';
 import { loadPolicy, policyDigest } from '../src/policy/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
 import { runLookalike } from './helpers/run-cli.js';
@@ -17,6 +17,7 @@ import {
   waitForState,
   type LocalJwks,
   dropDeliveredSnapshots,
+  startTestGateway,
 } from './helpers/gateway.js';
 
 const REAL_EMAILS = ['ada.pv@corp.example', 'grace.pv@corp.example'];
@@ -65,11 +66,7 @@ describe('gateway policy versions and uploads, refresh on the embedded store (re
   const token = (sub: string, roles: string[]): Promise<string> => jwks.token({ sub, roles });
 
   const start = async (): Promise<void> => {
-    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
-      env: {},
-      logger: capturingLogger(logs),
-      version: 'test',
-    });
+    gateway = await startTestGateway(config, env, capturingLogger(logs));
   };
 
   beforeAll(async () => {

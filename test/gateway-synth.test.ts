@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
-import { parseGatewayConfig, resolveGatewayConnections } from '../src/config/index.js';
+import type { RunningGateway } from '../src/cli/commands/serve-command.js';
+import { parseGatewayConfig } from '../src/config/index.js';
 import { demoDataSql, demoSchemaSql } from '../src/demo/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
 import {
@@ -16,6 +16,7 @@ import {
   waitForState,
   type LocalJwks,
   dropDeliveredSnapshots,
+  startTestGateway,
 } from './helpers/gateway.js';
 
 interface Delivery {
@@ -89,11 +90,7 @@ jobs: { concurrency: 1, batch_rows: 500 }
       GW_TARGET_URL: databaseUrl('postgres'),
       GW_STATE_URL: databaseUrl(stateDb),
     };
-    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
-      env: {},
-      logger: capturingLogger(logs),
-      version: 'test',
-    });
+    gateway = await startTestGateway(config, env, capturingLogger(logs));
   });
 
   afterAll(async () => {

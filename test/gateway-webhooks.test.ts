@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../src/cli/commands/serve-command.js';
-import { parseGatewayConfig, resolveGatewayConnections } from '../src/config/index.js';
+import type { RunningGateway } from '../src/cli/commands/serve-command.js';
+import { parseGatewayConfig } from '../src/config/index.js';
 import { GatewayError, Secret, silentLogger } from '../src/core/index.js';
 import { createInProcessRunner, createWebhookNotifier } from '../src/jobs/index.js';
 import { openPgSqlClient, StateStore, type AuditEvent } from '../src/state/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
-import { dropDeliveredSnapshots } from './helpers/gateway.js';
+import { dropDeliveredSnapshots, startTestGateway } from './helpers/gateway.js';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
@@ -173,12 +173,7 @@ webhooks:
       GW_TARGET_URL: databaseUrl('postgres'),
       GW_STATE_URL: databaseUrl(stateDb),
     };
-    gateway = await startGateway(config, await resolveGatewayConnections(config, env), {
-      env: {},
-      logger: silentLogger,
-      version: 'test',
-      webhookBackoffMs: 50,
-    });
+    gateway = await startTestGateway(config, env, silentLogger, { webhookBackoffMs: 50 });
   });
 
   afterAll(async () => {

@@ -4,6 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import type { LogFields, Logger } from '../../src/core/index.js';
+import {
+  startGateway,
+  type GatewayStartOptions,
+  type RunningGateway,
+} from '../../src/cli/commands/serve-command.js';
+import { resolveGatewayConnections, type GatewayConfig } from '../../src/config/index.js';
 import { dropDatabase, withClient } from './databases.js';
 
 export const ISSUER = 'https://idp.test/';
@@ -157,4 +163,19 @@ export async function dropDeliveredSnapshots(requestIds: Iterable<string | undef
     await dropDatabase(name);
     await withClient('postgres', (c) => c.query(`DROP ROLE IF EXISTS "${name}"`));
   }
+}
+
+/** A gateway for tests: connections resolved from `env`, no process environment, version `test`. */
+export async function startTestGateway(
+  config: GatewayConfig,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  options: Partial<GatewayStartOptions> = {},
+): Promise<RunningGateway> {
+  return startGateway(config, await resolveGatewayConnections(config, env), {
+    env: {},
+    logger,
+    version: 'test',
+    ...options,
+  });
 }
