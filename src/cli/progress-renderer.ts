@@ -8,10 +8,11 @@ const PHASE_LABEL: Readonly<Record<SnapshotPhase, string>> = {
   create_schema: 'creating the schema in the target',
   scan_values: 'reading substituted columns (so no real value is reused as a fake)',
   subset: 'computing the subset in the source (referential closure, budget)',
+  index_values: "indexing the source's identifying values for the leak scan",
   load: 'loading rows',
   sequences: 'setting sequences',
   constraints: 'adding indexes, constraints and triggers',
-  verify: 'verifying row counts',
+  verify: 'verifying (row counts, integrity, leak scan of what was not searched while loading)',
   commit: 'committing',
 };
 

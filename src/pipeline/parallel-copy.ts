@@ -16,6 +16,7 @@ import {
 import type { KnownEntityIndex } from '../detection/index.js';
 import type { ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
+import type { LeakIndex, TargetScanState, TargetTableScanner, VerifiedTable } from '../verify/index.js';
 import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './parallel-protocol.js';
 
 /**
@@ -57,6 +58,13 @@ export interface ParallelCopyRequest {
   readonly workers: number;
   readonly signal: AbortSignal;
   readonly onRows?: (rowsSoFar: number) => void;
+  /** The run's leak scan of this table's written rows: each worker scans its slabs; `scanner` gets the sum. */
+  readonly leakScan?: {
+    readonly table: VerifiedTable;
+    readonly index: LeakIndex;
+    readonly positions: readonly number[];
+    readonly scanner: TargetTableScanner;
+  };
 }
 
 /** What a parallel copy needs from the source and sink; undefined when they cannot do it. */
@@ -106,7 +114,7 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
       read,
       signal,
     );
-    return await (sink.writeEncoded as NonNullable<SinkSession['writeEncoded']>).call(
+    const rows = await (sink.writeEncoded as NonNullable<SinkSession['writeEncoded']>).call(
       sink,
       read.table,
       read.columns,
@@ -114,6 +122,8 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
       signal,
       request.onRows,
     );
+    for (const scan of await pool.finish()) if (scan !== null) request.leakScan?.scanner.absorb(scan);
+    return rows;
   } finally {
     await pool.close();
   }
@@ -129,6 +139,15 @@ function workerSetup(request: ParallelCopyRequest, format: EncodedRowFormat): Wo
     sourceValues: [...request.sourceValues].map(([scope, filter]) => [scope, filter.share()] as const),
     knownEntities: request.knownEntities?.share(),
     codecModule: format.codecModule,
+    ...(request.leakScan === undefined
+      ? {}
+      : {
+          leakScan: {
+            table: request.leakScan.table,
+            index: request.leakScan.index.share(),
+            positions: request.leakScan.positions,
+          },
+        }),
   };
 }
 
@@ -177,6 +196,8 @@ interface PoolWorker {
   /** Slabs sent and not yet returned, in the order sent (a worker answers in order). */
   readonly pending: Map<number, PendingSlab>;
   ready: boolean;
+  /** Waiting for the answer to `finish`. */
+  finished?: ((scan: TargetScanState | null) => void) | undefined;
 }
 
 /** The workers of one table copy: started together, failed together, terminated in `close`. */
@@ -255,6 +276,12 @@ class TransformPool {
           );
           return;
         }
+        case 'finished': {
+          const finished = entry.finished;
+          entry.finished = undefined;
+          finished?.(message.scan);
+          return;
+        }
         case 'failed':
           this.#fail(errorOf(message.failure));
           return;
@@ -303,6 +330,22 @@ class TransformPool {
     } finally {
       await input.return?.();
     }
+  }
+
+  /** After the last slab: what each worker's leak scan found (null where the table is not scanned). */
+  async finish(): Promise<(TargetScanState | null)[]> {
+    this.#throwIfFailed();
+    return await Promise.all(
+      this.#workers.map((w) =>
+        this.#guard(
+          new Promise<TargetScanState | null>((resolve) => {
+            w.finished = resolve;
+            const message: ToWorker = { type: 'finish' };
+            w.worker.postMessage(message);
+          }),
+        ),
+      ),
+    );
   }
 
   #send(bytes: Uint8Array): Promise<Buffer> {

@@ -1,7 +1,8 @@
-import type { DatabaseSchema, ErrorCode, ErrorDetails, TableRef } from '../core/index.js';
+import type { DatabaseSchema, ErrorCode, ErrorDetails, SharedFingerprints, TableRef } from '../core/index.js';
 import type { SharedKnownEntities } from '../detection/index.js';
 import type { SharedBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
+import type { TargetScanState, VerifiedTable } from '../verify/index.js';
 
 /**
  * Messages between the pipeline and its transform workers (node:worker_threads). The main thread moves
@@ -22,6 +23,14 @@ export interface WorkerSetup {
   readonly knownEntities: SharedKnownEntities | undefined;
   /** Where the worker imports the source's and sink's row codec from (`EncodedRowFormat.codecModule`). */
   readonly codecModule: string;
+  /** Set when the run's leak scan searches this table's rows as they are written (see InStreamLeakScan). */
+  readonly leakScan?: {
+    readonly table: VerifiedTable;
+    /** The source's identifying values as keyed fingerprints (shared memory, read-only). */
+    readonly index: SharedFingerprints;
+    /** Where each of `table.targetColumns` sits in a written row. */
+    readonly positions: readonly number[];
+  };
 }
 
 /** A failure, by code and message (messages name things, never values). */
@@ -31,10 +40,13 @@ export interface WorkerFailure {
   readonly details: ErrorDetails;
 }
 
-/** Encoded whole rows of the table being copied, to transform. */
-export type ToWorker = { readonly type: 'slab'; readonly seq: number; readonly bytes: Uint8Array };
+/** Encoded whole rows of the table being copied, to transform; then `finish`, after the last slab. */
+export type ToWorker =
+  { readonly type: 'slab'; readonly seq: number; readonly bytes: Uint8Array } | { readonly type: 'finish' };
 
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'slab_done'; readonly seq: number; readonly bytes: Uint8Array; readonly rows: number }
+  /** The answer to `finish`: what the worker's leak scan found in the rows it wrote (counts only). */
+  | { readonly type: 'finished'; readonly scan: TargetScanState | null }
   | { readonly type: 'failed'; readonly failure: WorkerFailure };

@@ -11,6 +11,7 @@ import {
   type RowCodec,
 } from '../core/index.js';
 import { createKeyedSeeder, ValueBloomFilter } from '../fake-values/index.js';
+import { LeakIndex, TargetTableScanner } from '../verify/index.js';
 import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './parallel-protocol.js';
 import { spanFinderOf } from './span-finder.js';
 import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
@@ -89,9 +90,21 @@ try {
   );
   const fields = transform.columns.length;
   const table = qualifiedName(setup.table);
+  const scanner =
+    setup.leakScan === undefined
+      ? undefined
+      : new TargetTableScanner(
+          setup.leakScan.table,
+          LeakIndex.fromShared(setup.leakScan.index),
+          setup.leakScan.positions,
+        );
   post({ type: 'ready' });
   for (;;) {
     const slab = await slabs.take();
+    if (slab.type === 'finish') {
+      post({ type: 'finished', scan: scanner?.state() ?? null });
+      continue;
+    }
     const rows = codec.decodeRows(slab.bytes);
     for (const row of rows) {
       if (row.length !== fields)
@@ -99,7 +112,9 @@ try {
           table,
         });
     }
-    const bytes = codec.encodeRows(transform.apply(rows));
+    transform.apply(rows);
+    scanner?.scanBatch(rows);
+    const bytes = codec.encodeRows(rows);
     post({ type: 'slab_done', seq: slab.seq, bytes, rows: rows.length }, [bytes.buffer as ArrayBuffer]);
   }
 } catch (error) {

@@ -27,7 +27,15 @@ import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
 import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
 import { copyTableInParallel, parallelFormat, transformWorkersFor } from './parallel-copy.js';
 import type { VerificationResult } from '../verify/index.js';
-import { verifyBeforeCommit, verificationError } from './verify-snapshot.js';
+import {
+  inStreamScanOf,
+  keptPersonalFor,
+  prepareLeakScan,
+  readerOf,
+  verifyBeforeCommit,
+  verificationError,
+  type PreparedLeakScan,
+} from './verify-snapshot.js';
 
 export interface SnapshotRequest {
   readonly source: SourceConnector;
@@ -143,6 +151,20 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     if (subset !== null) logger.info('subset_computed', { rows: subset.totalRows, bytes: subset.totalBytes });
     checkAbort();
 
+    // The leak scan's source side, over the rows the load will read: indexed now when one pass holds it,
+    // so the load searches rows as it writes them instead of verification reading them back.
+    phase('index_values');
+    const keptPersonal = await keptPersonalFor(source, plan, request);
+    const prepared = await prepareLeakScan({
+      source,
+      plan,
+      schema,
+      keptPersonal,
+      batchRows: request.batchRows,
+      signal,
+    });
+    checkAbort();
+
     sink = await request.target.openSink(signal);
     await sink.assertEmpty();
     await sink.begin();
@@ -150,6 +172,10 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     await sink.applyDdl(preData, 'the schema (pre-data)');
     const droppedColumns = await dropColumns(sink, plan);
     logger.info('schema_created', { tables: schema.tables.length, droppedColumns });
+    const leakScan =
+      prepared === undefined
+        ? undefined
+        : { prepared, targetSchema: await readerOf(sink).introspect(request.selection) };
 
     const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
     phase('load');
@@ -166,7 +192,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           sink,
           planned,
           info,
-          { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema },
+          { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
           request,
           emit,
         ),
@@ -200,7 +226,11 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       }
     }
     // Leak scan and integrity on the uncommitted target: a snapshot that fails them is rolled back.
-    const verification = await verifyBeforeCommit(source, sink, plan, schema, tables, request);
+    const verification = await verifyBeforeCommit(source, sink, plan, schema, tables, {
+      ...request,
+      keptPersonal,
+      ...(prepared === undefined ? {} : { prepared }),
+    });
     if (verification.status !== 'clean') throw verificationError(verification);
 
     phase('commit');
@@ -273,6 +303,9 @@ interface SharedTransformState {
   readonly knownEntities: KnownEntityIndex | undefined;
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
+  /** Set when the leak scan searches rows as they are written: its index and the target's columns. */
+  readonly leakScan:
+    { readonly prepared: PreparedLeakScan; readonly targetSchema: DatabaseSchema } | undefined;
 }
 
 async function copyTable(
@@ -287,6 +320,18 @@ async function copyTable(
   const started = performance.now();
   const { seeder, uniqueScopes, sourceValues, findSpans } = shared;
   const transform = compileTableTransform(planned, info, seeder, uniqueScopes, sourceValues, findSpans);
+  // Tables copied unchanged stream bytes that are never decoded: verification reads those back instead.
+  const scan =
+    transform.transformedColumns === 0 || shared.leakScan === undefined
+      ? undefined
+      : inStreamScanOf(
+          shared.leakScan.prepared,
+          shared.plan,
+          shared.schema,
+          shared.leakScan.targetSchema,
+          planned.table,
+          transform.columns,
+        );
   emit({ type: 'table_started', table: planned.table, estimatedRows: info.estimatedRows });
   const read = {
     table: planned.table,
@@ -321,6 +366,7 @@ async function copyTable(
       workers,
       signal: request.signal,
       onRows: (rowsSoFar) => emit({ type: 'table_progress', table: planned.table, rows: rowsSoFar }),
+      ...(scan === undefined ? {} : { leakScan: scan }),
     });
   } else if (
     transform.transformedColumns === 0 &&
@@ -340,7 +386,9 @@ async function copyTable(
     let rows = 0;
     async function* transformed(): AsyncGenerator<RowBatch> {
       for await (const batch of batches) {
-        yield transform.apply(batch);
+        transform.apply(batch);
+        scan?.scanner.scanBatch(batch);
+        yield batch;
         rows += batch.length;
         emit({ type: 'table_progress', table: planned.table, rows });
       }

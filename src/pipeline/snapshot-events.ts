@@ -19,6 +19,7 @@ export type SnapshotPhase =
   | 'create_schema'
   | 'scan_values'
   | 'subset'
+  | 'index_values'
   | 'load'
   | 'sequences'
   | 'constraints'

@@ -63,6 +63,98 @@ export interface VerifySnapshotInput {
   readonly logger?: Logger;
   /** Values one pass indexes at most (default: what the 128 MB index holds); tests force passes with it. */
   readonly leakScanCapacity?: number;
+  /** The source side, indexed before the load, and the tables whose rows were scanned as they were written. */
+  readonly prepared?: PreparedLeakScan;
+}
+
+/**
+ * A one-pass leak scan begun before the load (see prepareLeakScan): the source's identifying values are
+ * indexed, and tables the load writes through a transform are searched in the data path, row batch by row
+ * batch as they are written (by the transform workers where there are any), rather than read back after.
+ */
+export interface PreparedLeakScan {
+  readonly index: LeakIndex;
+  /** The source side's readers, by table (`schema.table`): row counts and figures. */
+  readonly indexers: ReadonlyMap<string, SourceTableIndexer>;
+  /** The source-side verification plan: which columns were indexed and, per table, which target columns. */
+  readonly tables: readonly VerifiedTable[];
+  /** Milliseconds the source pass took. */
+  readonly sourceMs: number;
+  /** Tables searched as they were written (filled during the load): their scanner and searched columns. */
+  readonly scanned: Map<string, { readonly scanner: TargetTableScanner; readonly columns: string }>;
+}
+
+/**
+ * Indexes the source's identifying values before the load when one pass holds them all (the usual case: up
+ * to ~11.7 M values in 128 MB), so the load can search rows as it writes them and verification need not
+ * read them back. Undefined when more than one pass is needed: then the target is read back in passes.
+ * Reads the same rows the load will (call it after the subset is computed).
+ */
+export async function prepareLeakScan(input: {
+  readonly source: SourceSession;
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
+  readonly keptPersonal: KeptPersonalColumns;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  readonly leakScanCapacity?: number;
+}): Promise<PreparedLeakScan | undefined> {
+  const started = performance.now();
+  // The source side only: target columns are decided per table when its copy starts (inStreamScanOf).
+  const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
+  const capacity = input.leakScanCapacity ?? LEAK_SCAN_CAPACITY;
+  if (leakScanPasses(tables, input.schema, capacity) !== 1) return undefined;
+  const index = new LeakIndex({ maxSlots: Math.max(1024, Math.ceil(capacity / 0.7)) });
+  const indexers = new Map<string, SourceTableIndexer>();
+  for (const table of tables) {
+    if (table.sourceColumns.length === 0) continue;
+    const indexer = new SourceTableIndexer(table, index);
+    for await (const batch of input.source.readRows(
+      readOf(table, table.sourceColumns, input.batchRows),
+      input.signal,
+    )) {
+      indexer.addBatch(batch);
+    }
+    indexers.set(table.name, indexer);
+  }
+  // An estimate that fell short: the read-back scan in passes covers it.
+  if (index.stats().dropped > 0) return undefined;
+  return { index, indexers, tables, sourceMs: performance.now() - started, scanned: new Map() };
+}
+
+/**
+ * How the load searches one table's written rows: the table's verification (its target columns as the
+ * target now holds them) and where each sits in a written row. Undefined when some target column is not
+ * in the written rows (a generated column): that table is read back after the load.
+ */
+export function inStreamScanOf(
+  prepared: PreparedLeakScan,
+  plan: Plan,
+  schema: DatabaseSchema,
+  targetSchema: DatabaseSchema,
+  table: TableRef,
+  writtenColumns: readonly string[],
+): { table: VerifiedTable; positions: number[]; scanner: TargetTableScanner; index: LeakIndex } | undefined {
+  const planned = plan.tables.find((t) => sameTable(t.table, table));
+  if (planned === undefined) return undefined;
+  const verified = planVerification(
+    { ...plan, tables: [planned] },
+    schema,
+    targetSchema,
+    new Map(
+      prepared.tables
+        .filter((t) => sameTable(t.table, table))
+        .flatMap((t) =>
+          t.sourceColumns.filter((c) => c.keptPersonal).map((c) => [`${t.name}.${c.name}`, c.role]),
+        ),
+    ),
+  ).tables[0];
+  if (verified === undefined || verified.targetColumns.length === 0) return undefined;
+  const positions = verified.targetColumns.map((c) => writtenColumns.indexOf(c.name));
+  if (positions.some((p) => p < 0)) return undefined;
+  const scanner = new TargetTableScanner(verified, prepared.index, positions);
+  prepared.scanned.set(verified.name, { scanner, columns: columnNames(verified) });
+  return { table: verified, positions, scanner, index: prepared.index };
 }
 
 /**
@@ -82,7 +174,11 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   // each holding one keyed share of them. A pass that still overflows starts the scan again with more.
   const capacity = input.leakScanCapacity ?? LEAK_SCAN_CAPACITY;
   let passes = leakScanPasses(verification.tables, schema, capacity);
-  let scan = await leakScan(input, verification.tables, passes, capacity);
+  let scan =
+    input.prepared === undefined
+      ? await leakScan(input, verification.tables, passes, capacity)
+      : await finishPreparedScan(input, input.prepared, verification.tables);
+  if (input.prepared !== undefined) passes = 1;
   while (scan.stats.dropped > 0 && passes < MAX_LEAK_SCAN_PASSES) {
     passes = Math.min(MAX_LEAK_SCAN_PASSES, passes * 2);
     input.logger?.info('leak_scan_repartitioned', { passes });
@@ -96,6 +192,8 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   const kAnonymity = await kAnonymityFigures(input);
   const done = performance.now();
   const seconds = (from: number, to: number): number => Math.round(to - from) / 1000;
+  // A prepared scan indexed the source before the load: that pass counts as verification's source time.
+  const sourceMs = scan.sourceMs ?? scan.sourceDone - started;
   return {
     status: verificationStatus(leaks, checks, kAnonymity),
     leakScan: {
@@ -104,6 +202,9 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
       sourceColumns: verification.tables.reduce((n, t) => n + t.sourceColumns.length, 0),
       targetColumns: verification.tables.reduce((n, t) => n + t.targetColumns.length, 0),
       targetRows: scan.targetRows,
+      ...(scan.scannedWhileWriting === undefined
+        ? {}
+        : { tablesScannedWhileWriting: scan.scannedWhileWriting }),
       lookups: scan.lookups,
       totalLeaks: leaks.reduce((n, l) => n + l.count, 0),
       leaks,
@@ -113,10 +214,10 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
     utility,
     kAnonymity,
     seconds: {
-      source: seconds(started, scan.sourceDone),
+      source: seconds(0, sourceMs),
       target: seconds(scan.sourceDone, targetDone),
       integrity: seconds(targetDone, done),
-      total: seconds(started, done),
+      total: seconds(0, sourceMs + (done - scan.sourceDone)),
     },
   };
 }
@@ -198,6 +299,10 @@ interface LeakScan {
   readonly lookups: number;
   readonly targetRows: number;
   readonly sourceDone: number;
+  /** Prepared scans: the source pass ran before the load and took this long. */
+  readonly sourceMs?: number;
+  /** Prepared scans: tables searched as they were written, not read back. */
+  readonly scannedWhileWriting?: number;
 }
 
 /** Indexes the source and searches the target once per partition; leak counts add up over the passes. */
@@ -227,7 +332,10 @@ async function leakScan(
     for (const table of tables) {
       if (table.sourceColumns.length === 0) continue;
       const indexer = new SourceTableIndexer(table, index);
-      for await (const batch of source.readRows(readOf(table, table.sourceColumns, input), signal)) {
+      for await (const batch of source.readRows(
+        readOf(table, table.sourceColumns, input.batchRows),
+        signal,
+      )) {
         indexer.addBatch(batch);
       }
       if (pass === 0) indexers.set(table.name, indexer);
@@ -264,16 +372,68 @@ async function leakScan(
   return { leaks: [...counts.values()], indexers, scanners, stats, lookups, targetRows, sourceDone };
 }
 
+/**
+ * The rest of a prepared scan: tables searched as they were written give their findings; every other
+ * table with columns to search (copied unchanged, or holding a generated column) is read back.
+ */
+async function finishPreparedScan(
+  input: VerifySnapshotInput,
+  prepared: PreparedLeakScan,
+  tables: readonly VerifiedTable[],
+): Promise<LeakScan> {
+  const started = performance.now();
+  const leaks: LeakCount[] = [];
+  const scanners = new Map<string, TargetTableScanner>();
+  let lookups = 0;
+  let targetRows = 0;
+  for (const table of tables) {
+    if (table.targetColumns.length === 0) continue;
+    const scanned = prepared.scanned.get(table.name);
+    // Scanned while written only if the columns searched then are the ones verification plans now.
+    let scanner = scanned?.columns === columnNames(table) ? scanned.scanner : undefined;
+    if (scanner === undefined) {
+      scanner = new TargetTableScanner(table, prepared.index);
+      const read = {
+        table: table.table,
+        columns: table.targetColumns.map((c) => c.name),
+        batchRows: input.batchRows,
+      };
+      for await (const batch of input.target.readRows(read, input.signal)) scanner.scanBatch(batch);
+    }
+    leaks.push(...scanner.leaks());
+    lookups += scanner.lookups;
+    targetRows += scanner.rows;
+    scanners.set(table.name, scanner);
+  }
+  return {
+    leaks,
+    indexers: new Map(prepared.indexers),
+    scanners,
+    stats: prepared.index.stats(),
+    lookups,
+    targetRows,
+    sourceDone: started,
+    sourceMs: prepared.sourceMs,
+    scannedWhileWriting: [...scanners.keys()].filter(
+      (name) => scanners.get(name) === prepared.scanned.get(name)?.scanner,
+    ).length,
+  };
+}
+
+function columnNames(table: VerifiedTable): string {
+  return table.targetColumns.map((c) => c.name).join('\u0000');
+}
+
 function readOf(
   table: VerifiedTable,
   columns: readonly { readonly name: string }[],
-  input: VerifySnapshotInput,
+  batchRows: number,
 ): { table: TableRef; columns: string[]; where?: string; batchRows: number } {
   return {
     table: table.table,
     columns: columns.map((c) => c.name),
     ...(table.where === null ? {} : { where: table.where }),
-    batchRows: input.batchRows,
+    batchRows,
   };
 }
 
@@ -570,6 +730,27 @@ export function verificationError(result: VerificationResult): GatewayError {
 }
 
 /**
+ * Kept columns to check as personal: with a policy or a saved plan, a scan of the source finds kept columns
+ * that hold identifying values (`email: keep` is refused); a plan made from a scan has none by construction.
+ */
+export async function keptPersonalFor(
+  source: SourceSession,
+  plan: Plan,
+  request: {
+    readonly policy?: Policy;
+    readonly plan?: Plan;
+    readonly detection?: Detection;
+    readonly selection: Selection;
+    readonly signal: AbortSignal;
+  },
+): Promise<KeptPersonalColumns> {
+  const fromScan = request.plan === undefined && request.policy === undefined;
+  return fromScan || request.detection === undefined
+    ? new Map<string, ColumnRole>()
+    : await findKeptPersonalColumns(source, plan, request.selection, request.detection, request.signal);
+}
+
+/**
  * The snapshot's own verification, on the sink's open transaction: the source session reads the same rows
  * the load read (filters and subset included), so counts compare exactly. With a policy or a saved plan,
  * a scan of the source first finds kept columns that hold identifying values (`email: keep` is refused).
@@ -581,21 +762,17 @@ export async function verifyBeforeCommit(
   schema: DatabaseSchema,
   tables: readonly { readonly table: string; readonly rows: number }[],
   request: {
-    readonly policy?: Policy;
-    readonly plan?: Plan;
-    readonly detection?: Detection;
     readonly selection: Selection;
     readonly batchRows: number;
     readonly signal: AbortSignal;
     readonly logger: Logger;
+    /** See keptPersonalFor. */
+    readonly keptPersonal: KeptPersonalColumns;
+    readonly prepared?: PreparedLeakScan;
   },
 ): Promise<VerificationResult> {
   const started = performance.now();
-  const fromScan = request.plan === undefined && request.policy === undefined;
-  const keptPersonal =
-    fromScan || request.detection === undefined
-      ? new Map<string, ColumnRole>()
-      : await findKeptPersonalColumns(source, plan, request.selection, request.detection, request.signal);
+  const { keptPersonal } = request;
   const result = await verifySnapshot({
     source,
     target: readerOf(sink),
@@ -608,6 +785,7 @@ export async function verifyBeforeCommit(
     sameRows: true,
     sourceRows: new Map(tables.map((t) => [t.table, t.rows])),
     logger: request.logger,
+    ...(request.prepared === undefined ? {} : { prepared: request.prepared }),
   });
   request.logger.info('verification_completed', {
     status: result.status,

@@ -86,6 +86,16 @@ export function domainKind(email: string): keyof DomainMix {
 const LENGTH_BUCKETS = 65;
 const MAX_GROUPS = 100_000;
 
+/** SideFigures as plain data (counts and 32-bit hashes only), to move between threads and add up. */
+export interface SideFiguresState {
+  readonly rows: number;
+  readonly nulls: number;
+  readonly lengths: readonly number[];
+  readonly domains: DomainMix;
+  readonly groups: readonly (readonly [number, number])[] | null;
+  readonly groupsCapped: boolean;
+}
+
 /** One side's running figures for one column: lengths, nulls, domain kinds, group sizes (by hash). */
 export class SideFigures {
   rows = 0;
@@ -113,6 +123,35 @@ export class SideFigures {
       const seen = this.groups.get(key);
       if (seen !== undefined) this.groups.set(key, seen + 1);
       else if (this.groups.size < MAX_GROUPS) this.groups.set(key, 1);
+      else this.groupsCapped = true;
+    }
+  }
+
+  state(): SideFiguresState {
+    return {
+      rows: this.rows,
+      nulls: this.nulls,
+      lengths: [...this.lengths],
+      domains: { ...this.domains },
+      groups: this.groups === null ? null : [...this.groups],
+      groupsCapped: this.groupsCapped,
+    };
+  }
+
+  /** Adds another reader's figures of the same column (e.g. a worker thread's share of the rows). */
+  absorb(other: SideFiguresState): void {
+    this.rows += other.rows;
+    this.nulls += other.nulls;
+    other.lengths.forEach((n, i) => (this.lengths[i] = (this.lengths[i] ?? 0) + n));
+    this.domains.free_mail += other.domains.free_mail;
+    this.domains.organisation += other.domains.organisation;
+    this.domains.reserved += other.domains.reserved;
+    if (other.groupsCapped) this.groupsCapped = true;
+    if (this.groups === null || other.groups === null) return;
+    for (const [key, count] of other.groups) {
+      const seen = this.groups.get(key);
+      if (seen !== undefined) this.groups.set(key, seen + count);
+      else if (this.groups.size < MAX_GROUPS) this.groups.set(key, count);
       else this.groupsCapped = true;
     }
   }

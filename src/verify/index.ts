@@ -2,6 +2,7 @@ export {
   domainKind,
   SideFigures,
   utilityFigure,
+  type SideFiguresState,
   type DomainMix,
   type UtilityFigure,
 } from './column-figures.js';
@@ -23,7 +24,12 @@ export {
   type KAnonymityFigure,
 } from './k-anonymity.js';
 export { LeakIndex, type LeakIndexStats, type LeakKind } from './leak-index.js';
-export { SourceTableIndexer, TargetTableScanner, type LeakCount } from './table-scanners.js';
+export {
+  SourceTableIndexer,
+  TargetTableScanner,
+  type LeakCount,
+  type TargetScanState,
+} from './table-scanners.js';
 export { probeText } from './text-probes.js';
 export {
   planVerification,

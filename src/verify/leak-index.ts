@@ -1,4 +1,4 @@
-import { FingerprintSet, type FingerprintSetOptions } from '../core/index.js';
+import { FingerprintSet, type FingerprintSetOptions, type SharedFingerprints } from '../core/index.js';
 
 /**
  * What a leaked value is, for reporting: an email, a phone number, a person's name (a full name, or a first
@@ -74,13 +74,26 @@ export interface LeakIndexStats {
  * The source's identifying values as keyed fingerprints, by kind. Nothing that could be read back is kept.
  */
 export class LeakIndex {
-  readonly #set: FingerprintSet;
+  #set: FingerprintSet;
   /** Only a partitioned index needs a phrase's first word to find it (see `add`'s `share`). */
   readonly #partitioned: boolean;
 
   constructor(options: FingerprintSetOptions = {}) {
     this.#set = new FingerprintSet(options);
     this.#partitioned = (options.partition?.count ?? 1) > 1;
+  }
+
+  /** The same index over the same memory, for worker threads (read-only by contract; one pass only). */
+  static fromShared(shared: SharedFingerprints): LeakIndex {
+    const index = new LeakIndex({ initialSlots: 1024, maxSlots: 1024 });
+    index.#set = FingerprintSet.fromShared(shared);
+    return index;
+  }
+
+  /** Hands an unpartitioned index to worker threads without a copy. */
+  share(): SharedFingerprints {
+    if (this.#partitioned) throw new RangeError('a partitioned leak index is not shared');
+    return this.#set.share();
   }
 
   stats(): LeakIndexStats {

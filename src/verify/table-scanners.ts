@@ -1,5 +1,5 @@
 import type { RowBatch } from '../core/index.js';
-import { SideFigures } from './column-figures.js';
+import { SideFigures, type SideFiguresState } from './column-figures.js';
 import { forEachJsonString } from './json-leaves.js';
 import { foldValue, type LeakIndex, type LeakKind } from './leak-index.js';
 import { indexByShape, indexTextTokens, KIND_BIT, probeText } from './text-probes.js';
@@ -93,11 +93,61 @@ function indexValue(index: LeakIndex, role: ColumnRole, value: string, json?: Js
   }
 }
 
-/** Searches one table's target rows (the plan's `targetColumns`, in order) for indexed values. */
+/** Distinct values a column's probe memo holds; past it, values are probed without being remembered. */
+const MEMO_ENTRIES = 8192;
+/** Longer values (prose) are almost never repeated: they are probed, not remembered. */
+const MEMO_MAX_LENGTH = 256;
+/** Lookups after which a memo that answered fewer than one in MEMO_MIN_HIT_SHARE is dropped. */
+const MEMO_TRIAL = 4096;
+const MEMO_MIN_HIT_SHARE = 8;
+
+/**
+ * Remembers one column's probe results: what a value holds depends only on the value and the index, and
+ * target columns repeat their values (kept statuses and cities, fakes drawn from word lists), so a repeated
+ * value costs one map lookup instead of a probe. A column whose values do not repeat (emails, notes) drops
+ * its memo after a trial.
+ */
+class ProbeMemo {
+  readonly #results = new Map<string, number>();
+  #lookups = 0;
+  #hits = 0;
+  active = true;
+
+  get(value: string): number | undefined {
+    if (value.length > MEMO_MAX_LENGTH) return undefined;
+    this.#lookups++;
+    const found = this.#results.get(value);
+    if (found !== undefined) this.#hits++;
+    else if (this.#lookups === MEMO_TRIAL && this.#hits * MEMO_MIN_HIT_SHARE < this.#lookups) {
+      this.active = false;
+      this.#results.clear();
+    }
+    return found;
+  }
+
+  set(value: string, bits: number): void {
+    if (value.length <= MEMO_MAX_LENGTH && this.#results.size < MEMO_ENTRIES) this.#results.set(value, bits);
+  }
+}
+
+/** What a TargetTableScanner found, as plain data: counts, never values. */
+export interface TargetScanState {
+  readonly rows: number;
+  readonly lookups: number;
+  readonly counts: readonly { column: string; path: string | null; kind: LeakKind; count: number }[];
+  readonly figures: readonly (SideFiguresState | null)[];
+}
+
+/**
+ * Searches one table's target rows for indexed values. Rows hold the plan's `targetColumns` in order, or,
+ * with `positions`, hold target column i at `row[positions[i]]` (rows as the load writes them).
+ */
 export class TargetTableScanner {
   readonly figures: (SideFigures | null)[];
   rows = 0;
   lookups = 0;
+  readonly #memos: (ProbeMemo | null)[];
+  readonly #positions: readonly number[];
   readonly #counts = new Map<
     string,
     { column: string; path: string | null; kind: LeakKind; count: number }
@@ -106,18 +156,22 @@ export class TargetTableScanner {
   constructor(
     private readonly table: VerifiedTable,
     private readonly index: LeakIndex,
+    positions?: readonly number[],
   ) {
     this.figures = table.targetColumns.map(figuresFor);
+    this.#positions = positions ?? table.targetColumns.map((_, i) => i);
+    this.#memos = table.targetColumns.map((c) => (c.role === 'json' ? null : new ProbeMemo()));
   }
 
   scanBatch(batch: RowBatch): void {
     const columns = this.table.targetColumns;
+    const positions = this.#positions;
     const pair = this.table.targetPair;
     for (const row of batch) {
       this.rows++;
       for (let i = 0; i < columns.length; i++) {
         const column = columns[i] as VerifiedColumn;
-        const value = row[i] ?? null;
+        const value = row[positions[i] as number] ?? null;
         this.figures[i]?.add(value, column.role === 'email');
         if (value === null || value === '') continue;
         if (column.role === 'json') {
@@ -128,12 +182,12 @@ export class TargetTableScanner {
             this.#record(column.name, path, this.#check(leafRole ?? 'text', leaf));
           });
         } else {
-          this.#record(column.name, null, this.#check(column.role, value));
+          this.#record(column.name, null, this.#checkRemembered(i, column.role, value));
         }
       }
       if (pair !== null) {
-        const first = row[pair[0]];
-        const last = row[pair[1]];
+        const first = row[positions[pair[0]] as number];
+        const last = row[positions[pair[1]] as number];
         if (first != null && last != null && first !== '' && last !== '') {
           this.lookups++;
           if (this.index.hasFoldedName(foldValue(`${first} ${last}`))) {
@@ -143,6 +197,19 @@ export class TargetTableScanner {
         }
       }
     }
+  }
+
+  #checkRemembered(column: number, role: ColumnRole, value: string): number {
+    const memo = this.#memos[column];
+    if (memo === null || memo === undefined || !memo.active) return this.#check(role, value);
+    const known = memo.get(value);
+    if (known !== undefined) {
+      this.lookups++;
+      return known;
+    }
+    const bits = this.#check(role, value);
+    memo.set(value, bits);
+    return bits;
   }
 
   #check(role: ColumnRole, value: string): number {
@@ -172,6 +239,30 @@ export class TargetTableScanner {
       if (entry !== undefined) entry.count++;
       else this.#counts.set(key, { column, path, kind, count: 1 });
     }
+  }
+
+  state(): TargetScanState {
+    return {
+      rows: this.rows,
+      lookups: this.lookups,
+      counts: [...this.#counts.values()].map((c) => ({ ...c })),
+      figures: this.figures.map((f) => f?.state() ?? null),
+    };
+  }
+
+  /** Adds another scanner's findings over other rows of the same table (e.g. a worker thread's). */
+  absorb(other: TargetScanState): void {
+    this.rows += other.rows;
+    this.lookups += other.lookups;
+    for (const entry of other.counts) {
+      const key = `${entry.column}\u0000${entry.path ?? ''}\u0000${entry.kind}`;
+      const mine = this.#counts.get(key);
+      if (mine !== undefined) mine.count += entry.count;
+      else this.#counts.set(key, { ...entry });
+    }
+    other.figures.forEach((figures, i) => {
+      if (figures !== null) this.figures[i]?.absorb(figures);
+    });
   }
 
   leaks(): LeakCount[] {

@@ -229,6 +229,32 @@ describe('table scanners', () => {
     expect(indexer.figures[4]?.nulls).toBe(1);
     expect(scanner.figures[6]?.nulls).toBe(2);
   });
+
+  it('counts a repeated value every time it appears, remembered or not', () => {
+    const verification = planVerification(plan, schema, schema, new Map([['public.people.email', 'email']]));
+    const table = verification.tables[0];
+    if (table === undefined) throw new Error('no table');
+    const index = new LeakIndex();
+    new SourceTableIndexer(table, index).addBatch([
+      ['Ann', 'Lee', 'ann@corp.example', 'Paris', 'call 020 7946 0958', null, null],
+    ]);
+    const scanner = new TargetTableScanner(table, index);
+    // 20,000 rows: the note repeats two texts (one quotes the real phone), the email never repeats except
+    // the real one every 1,000th row — past the memo's trial, so that column probes without it.
+    const rows = Array.from({ length: 20_000 }, (_, i) => [
+      'Cy',
+      'Ng',
+      i % 1000 === 0 ? 'ann@corp.example' : `fake${i}@example.net`,
+      'Paris',
+      i % 2 === 0 ? 'ring 020 7946 0958 today' : 'nothing here',
+      null,
+      null,
+    ]);
+    scanner.scanBatch(rows);
+    const leaks = scanner.leaks().map((l) => `${l.column} ${l.kind} ${l.count}`);
+    expect(leaks.sort()).toEqual(['email email 20', 'note phone 10000']);
+    expect(scanner.rows).toBe(20_000);
+  });
 });
 
 describe('planIntegrity', () => {

@@ -24,6 +24,11 @@ export interface VerificationResult {
     readonly sourceColumns: number;
     readonly targetColumns: number;
     readonly targetRows: number;
+    /**
+     * Tables whose rows were searched in the data path as the snapshot wrote them (the source indexed
+     * before the load), rather than read back afterwards. Absent when every table was read back.
+     */
+    readonly tablesScannedWhileWriting?: number;
     readonly lookups: number;
     readonly totalLeaks: number;
     readonly leaks: readonly LeakCount[];
