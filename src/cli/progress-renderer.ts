@@ -6,7 +6,7 @@ const PHASE_LABEL: Readonly<Record<SnapshotPhase, string>> = {
   plan: 'planning',
   read_schema: 'reading the schema (pg_dump)',
   create_schema: 'creating the schema in the target',
-  scan_values: 'reading substituted columns (so no real value is reused as a fake)',
+  scan_values: 'reading personal columns (so no real value is reused as a fake; leak-scan index)',
   subset: 'computing the subset in the source (referential closure, budget)',
   index_values: "indexing the source's identifying values for the leak scan",
   load: 'loading rows',

@@ -1,8 +1,10 @@
 import {
+  qualifiedName,
   sameTable,
   type DatabaseSchema,
   type EntityKind,
   type Logger,
+  type RowBatch,
   type SourceSession,
 } from '../core/index.js';
 import { KnownEntityIndex } from '../detection/index.js';
@@ -25,6 +27,15 @@ export interface SourceValues {
   readonly filters: Map<string, ValueBloomFilter>;
   /** The source's names, emails, phones and usernames, found verbatim in text; only when text is redacted. */
   readonly knownEntities: KnownEntityIndex | undefined;
+}
+
+/**
+ * Another consumer of the same pass (the leak scan's source side, see startLeakScan): per table
+ * (`schema.table`), the columns it needs; it gets each batch with where they sit in the rows.
+ */
+export interface AlsoRead {
+  readonly reads: ReadonlyMap<string, { readonly columns: readonly string[] }>;
+  addBatch(table: string, batch: RowBatch, positions: readonly number[]): void;
 }
 
 /** What one table's read feeds: a column per filter, a column per known-entity type, a first + last pair. */
@@ -52,7 +63,12 @@ export async function collectSourceValues(
   source: SourceSession,
   plan: Plan,
   schema: DatabaseSchema,
-  { batchRows, signal, logger }: { batchRows: number; signal: AbortSignal; logger: Logger },
+  {
+    batchRows,
+    signal,
+    logger,
+    alsoRead,
+  }: { batchRows: number; signal: AbortSignal; logger: Logger; alsoRead?: AlsoRead },
 ): Promise<SourceValues> {
   const redactsText = plan.tables.some(
     (t) =>
@@ -88,7 +104,8 @@ export async function collectSourceValues(
       if (filtered)
         expectedByScope.set(scope, (expectedByScope.get(scope) ?? 0) + (info?.estimatedRows ?? 0));
     }
-    if (columns.length > 0) plannedReads.push({ table: planned, columns, scopes });
+    if (columns.length > 0 || alsoRead?.reads.has(qualifiedName(planned.table)) === true)
+      plannedReads.push({ table: planned, columns, scopes });
   }
   const knownEntities = redactsText
     ? new KnownEntityIndex({ expectedEntries: Math.max(0, expectedKnown) })
@@ -116,6 +133,13 @@ export async function collectSourceValues(
       if (entity === 'first_name' && read.first < 0) read.first = at;
       if (entity === 'last_name' && read.last < 0) read.last = at;
     });
+    // The other consumer's columns join the read; it learns where they sit in the rows.
+    const name = qualifiedName(table.table);
+    const also = alsoRead?.reads.get(name)?.columns ?? [];
+    const alsoPositions = also.map((column) => {
+      const at = read.columns.indexOf(column);
+      return at >= 0 ? at : read.columns.push(column) - 1;
+    });
     const batches = source.readRows(
       {
         table: table.table,
@@ -126,6 +150,7 @@ export async function collectSourceValues(
       signal,
     );
     for await (const batch of batches) {
+      if (also.length > 0) alsoRead?.addBatch(name, batch, alsoPositions);
       for (const row of batch) {
         for (const { at, filter } of read.filters) {
           const value = row[at];

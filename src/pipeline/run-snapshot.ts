@@ -32,6 +32,7 @@ import {
   keptPersonalFor,
   prepareLeakScan,
   readerOf,
+  startLeakScan,
   verifyBeforeCommit,
   verificationError,
   type PreparedLeakScan,
@@ -128,6 +129,12 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     // Everything that only reads the source happens before the target is touched.
     phase('scan_values');
+    // The leak scan's source side reads the rows the load will read: in this pass when every row is
+    // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
+    // searches rows as it writes them instead of verification reading them back.
+    const subsetting = plan.subset !== undefined || request.subset !== undefined;
+    const keptPersonal = await keptPersonalFor(source, plan, request);
+    const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal });
     // knownEntities is released after the load: verification needs the memory more. (One declaration:
     // a second name for the index would keep it alive.)
     // eslint-disable-next-line prefer-const
@@ -135,6 +142,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       batchRows: request.batchRows,
       signal,
       logger,
+      ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart }),
     });
     // Text spans are found only where the plan redacts text (collectSourceValues indexes them then).
     let findSpans =
@@ -146,23 +154,15 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     // After the value scan (fakes must avoid every real value, not only the kept ones): from here on,
     // reads return only the subset's rows.
-    if (plan.subset !== undefined || request.subset !== undefined) phase('subset');
+    if (subsetting) phase('subset');
     const subset = await computeSubset(source, schema, plan, request.subset, request.secret, signal);
     if (subset !== null) logger.info('subset_computed', { rows: subset.totalRows, bytes: subset.totalBytes });
     checkAbort();
 
-    // The leak scan's source side, over the rows the load will read: indexed now when one pass holds it,
-    // so the load searches rows as it writes them instead of verification reading them back.
-    phase('index_values');
-    const keptPersonal = await keptPersonalFor(source, plan, request);
-    const prepared = await prepareLeakScan({
-      source,
-      plan,
-      schema,
-      keptPersonal,
-      batchRows: request.batchRows,
-      signal,
-    });
+    if (subsetting) phase('index_values');
+    const prepared = subsetting
+      ? await prepareLeakScan({ source, plan, schema, keptPersonal, batchRows: request.batchRows, signal })
+      : leakScanStart?.finish();
     checkAbort();
 
     sink = await request.target.openSink(signal);

@@ -5,6 +5,7 @@ import {
   sameTable,
   type DatabaseSchema,
   type Logger,
+  type RowBatch,
   type Selection,
   type SinkConnector,
   type SinkSession,
@@ -85,11 +86,64 @@ export interface PreparedLeakScan {
 }
 
 /**
- * Indexes the source's identifying values before the load when one pass holds them all (the usual case: up
- * to ~11.7 M values in 128 MB), so the load can search rows as it writes them and verification need not
- * read them back. Undefined when more than one pass is needed: then the target is read back in passes.
- * Reads the same rows the load will (call it after the subset is computed).
+ * The source side of a one-pass leak scan, fed by whoever reads the source: `reads` names, per table
+ * (`schema.table`), the columns it needs and the rows to read; `addBatch` takes rows holding them at
+ * `positions`. `finish` gives the prepared scan, or undefined when the index overflowed its estimate.
  */
+export interface LeakScanStart {
+  readonly reads: ReadonlyMap<
+    string,
+    { readonly table: TableRef; readonly where: string | null; readonly columns: readonly string[] }
+  >;
+  addBatch(table: string, batch: RowBatch, positions?: readonly number[]): void;
+  finish(): PreparedLeakScan | undefined;
+}
+
+/**
+ * Begins the leak scan before the load when one pass holds the source's identifying values (the usual
+ * case: up to ~11.7 M values in 128 MB), so the load can search rows as it writes them and verification
+ * need not read them back. Undefined when more than one pass is needed: the target is then read back in
+ * passes after the load.
+ */
+export function startLeakScan(input: {
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
+  readonly keptPersonal: KeptPersonalColumns;
+  readonly leakScanCapacity?: number;
+}): LeakScanStart | undefined {
+  // The source side only: target columns are decided per table when its copy starts (inStreamScanOf).
+  const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
+  const capacity = input.leakScanCapacity ?? LEAK_SCAN_CAPACITY;
+  if (leakScanPasses(tables, input.schema, capacity) !== 1) return undefined;
+  const index = new LeakIndex({ maxSlots: Math.max(1024, Math.ceil(capacity / 0.7)) });
+  const indexers = new Map<string, SourceTableIndexer>();
+  const reads = new Map<string, { table: TableRef; where: string | null; columns: string[] }>();
+  for (const table of tables) {
+    if (table.sourceColumns.length === 0) continue;
+    indexers.set(table.name, new SourceTableIndexer(table, index));
+    reads.set(table.name, {
+      table: table.table,
+      where: table.where,
+      columns: table.sourceColumns.map((c) => c.name),
+    });
+  }
+  let ms = 0;
+  return {
+    reads,
+    addBatch(table, batch, positions) {
+      const started = performance.now();
+      indexers.get(table)?.addBatch(batch, positions);
+      ms += performance.now() - started;
+    },
+    finish() {
+      // An estimate that fell short: the read-back scan in passes covers it.
+      if (index.stats().dropped > 0) return undefined;
+      return { index, indexers, tables, sourceMs: ms, scanned: new Map() };
+    },
+  };
+}
+
+/** startLeakScan with its own read of the source (the rows the load will read: call it after a subset). */
 export async function prepareLeakScan(input: {
   readonly source: SourceSession;
   readonly plan: Plan;
@@ -99,27 +153,18 @@ export async function prepareLeakScan(input: {
   readonly signal: AbortSignal;
   readonly leakScanCapacity?: number;
 }): Promise<PreparedLeakScan | undefined> {
-  const started = performance.now();
-  // The source side only: target columns are decided per table when its copy starts (inStreamScanOf).
-  const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
-  const capacity = input.leakScanCapacity ?? LEAK_SCAN_CAPACITY;
-  if (leakScanPasses(tables, input.schema, capacity) !== 1) return undefined;
-  const index = new LeakIndex({ maxSlots: Math.max(1024, Math.ceil(capacity / 0.7)) });
-  const indexers = new Map<string, SourceTableIndexer>();
-  for (const table of tables) {
-    if (table.sourceColumns.length === 0) continue;
-    const indexer = new SourceTableIndexer(table, index);
-    for await (const batch of input.source.readRows(
-      readOf(table, table.sourceColumns, input.batchRows),
-      input.signal,
-    )) {
-      indexer.addBatch(batch);
-    }
-    indexers.set(table.name, indexer);
+  const scan = startLeakScan(input);
+  if (scan === undefined) return undefined;
+  for (const [name, read] of scan.reads) {
+    const request = {
+      table: read.table,
+      columns: [...read.columns],
+      ...(read.where === null ? {} : { where: read.where }),
+      batchRows: input.batchRows,
+    };
+    for await (const batch of input.source.readRows(request, input.signal)) scan.addBatch(name, batch);
   }
-  // An estimate that fell short: the read-back scan in passes covers it.
-  if (index.stats().dropped > 0) return undefined;
-  return { index, indexers, tables, sourceMs: performance.now() - started, scanned: new Map() };
+  return scan.finish();
 }
 
 /**

@@ -35,21 +35,23 @@ export class SourceTableIndexer {
     this.figures = table.sourceColumns.map(figuresFor);
   }
 
-  addBatch(batch: RowBatch): void {
+  /** Rows hold `sourceColumns` in order, or, with `positions`, source column i at `row[positions[i]]`. */
+  addBatch(batch: RowBatch, positions?: readonly number[]): void {
     const columns = this.table.sourceColumns;
+    const at = positions ?? columns.map((_, i) => i);
     const pair = this.table.sourcePair;
     for (const row of batch) {
       this.rows++;
       for (let i = 0; i < columns.length; i++) {
         const column = columns[i] as VerifiedColumn;
-        const value = row[i] ?? null;
+        const value = row[at[i] as number] ?? null;
         this.figures[i]?.add(value, column.role === 'email');
         if (value === null || value === '') continue;
         indexValue(this.index, column.role, value, column.json);
       }
       if (pair !== null) {
-        const first = row[pair[0]];
-        const last = row[pair[1]];
+        const first = row[at[pair[0]] as number];
+        const last = row[at[pair[1]] as number];
         if (first != null && last != null && first !== '' && last !== '') {
           this.index.addName(`${first} ${last}`);
         }
