@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import {
   GatewayError,
   qualifiedName,
@@ -19,8 +18,17 @@ import { quoteIdent, quoteTable } from './catalog.js';
  * enter the process: only counts come back. Reads then filter each table by its kept keys.
  *
  * The connection must be in a REPEATABLE READ transaction that may create temporary tables and that
- * imported the exporting session's snapshot, so the closure and the copy see the same rows.
+ * holds the snapshot the copy reads (a server connection importing the exporting session's snapshot, or
+ * the PGlite session's own transaction), so the closure and the copy see the same rows.
  */
+
+/**
+ * What the closure needs of a connection: SQL with positional parameters, rows back. node-postgres'
+ * `Client` and PGlite both have this `query`, so one closure serves both sources.
+ */
+export interface SubsetConnection {
+  query<T extends object>(sql: string, params?: unknown[]): Promise<{ readonly rows: T[] }>;
+}
 
 /** Rounds after which a graph is assumed not to converge (a chain of self-references this deep). */
 const MAX_ROUNDS = 100_000;
@@ -36,7 +44,7 @@ interface Node {
 }
 
 export class PgSubset {
-  readonly #client: pg.Client;
+  readonly #client: SubsetConnection;
   readonly #label: string;
   #nodes = new Map<string, Node>();
   /** Partition or table name → the node whose kept keys filter it. */
@@ -46,7 +54,7 @@ export class PgSubset {
   #excluded: SubsetClosure['excluded'] = [];
   #banned = new Set<number>();
 
-  constructor(client: pg.Client, label: string) {
+  constructor(client: SubsetConnection, label: string) {
     this.#client = client;
     this.#label = label;
   }
@@ -384,7 +392,7 @@ export class PgSubset {
   }
 
   async #query<T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.#client.query<T>(sql, params as unknown[])).rows;
+    return (await this.#client.query<T>(sql, [...params])).rows;
   }
 }
 

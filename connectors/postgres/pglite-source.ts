@@ -12,6 +12,8 @@ import {
   type Selection,
   type SourceConnector,
   type SourceSession,
+  type SubsetClosure,
+  type SubsetRequest,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
 import { selectRowsSql } from './select-rows-sql.js';
@@ -26,17 +28,23 @@ import {
 import { translateDatabaseError } from './pg-errors.js';
 import { pgliteQueryable } from './pglite-queryable.js';
 import { queryEquivalenceClasses } from './equivalence-classes-sql.js';
+import { PgSubset } from './pg-subset.js';
 
 const LABEL = 'PGlite source';
 /** Slice of a table's COPY output decoded at a time, so rows are materialised one batch at a time. */
 const DECODE_CHUNK_BYTES = 256 * 1024;
+/** The savepoint whose subtransaction is read-only: everything but a subset's closure runs inside it. */
+const READ_ONLY = 'lk_read_only';
+/** Makes the rest of the transaction read-only again, in a subtransaction that can be rolled back. */
+const ENTER_READ_ONLY = `SAVEPOINT ${READ_ONLY}; SET TRANSACTION READ ONLY;`;
 
 /**
  * A PostgreSQL source over an in-process PGlite instance (the caller owns it and closes it). PGlite has a
- * single connection, so the session holds one REPEATABLE READ READ ONLY transaction: every read, and
- * pg_dump too, sees the same snapshot, and a write through the same instance fails while the session is
- * open. Uses PGlite's own API (COPY through `/dev/blob`), not a socket: over pglite-socket, COPY FROM STDIN
- * lost protocol sync.
+ * single connection, so the session holds one REPEATABLE READ transaction: every read, pg_dump and a
+ * subset's closure see the same snapshot. The transaction itself may write (a subset's temporary key
+ * tables), but everything else runs in a READ ONLY subtransaction, so a write through the same instance
+ * fails while the session is open. Uses PGlite's own API (COPY through `/dev/blob`), not a socket: over
+ * pglite-socket, COPY FROM STDIN lost protocol sync.
  */
 export function createPgliteSource(db: PGlite): SourceConnector {
   return { kind: 'pglite', openSource: (signal) => openPgliteSource(db, signal) };
@@ -58,12 +66,17 @@ async function openPgliteSource(db: PGlite, signal: AbortSignal): Promise<Source
     // pg_dump's own BEGIN and SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY are accepted
     // inside this transaction (same level), so the dump runs in the same snapshot. Run outside one,
     // pgDump leaves its transaction open on the shared connection (measured with pglite-tools 0.4.8).
-    await db.exec(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+    // The top level is read-write only so that a subset can create its temporary key tables: this is our
+    // own embedded database, opened for this run, and close() always rolls the transaction back, so
+    // nothing written in it persists. Everything else runs in the read-only subtransaction entered below;
+    // what is set in there (pg_dump's SET TRANSACTION READ ONLY and session settings) ends with it.
+    await db.exec(`BEGIN ISOLATION LEVEL REPEATABLE READ;
       SET LOCAL DateStyle = 'ISO, MDY';
       SET LOCAL IntervalStyle = 'postgres';
       SET LOCAL extra_float_digits = 3;
       SET LOCAL bytea_output = 'hex';
-      SELECT 1;`);
+      SELECT 1;
+      ${ENTER_READ_ONLY}`);
   } catch (error) {
     // Best-effort cleanup of a half-opened transaction; the error worth reporting is the one above.
     await db.exec('ROLLBACK').catch(() => undefined);
@@ -80,6 +93,8 @@ class PgliteSourceSession implements SourceSession {
   #broken = false;
   /** pg_dump talks to PGlite below its query lock; our own queue keeps it from interleaving with reads. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** The closure's temporary key tables, once a subset was computed: reads then return only kept rows. */
+  #subset: PgSubset | undefined;
 
   constructor(db: PGlite) {
     this.#db = db;
@@ -129,7 +144,8 @@ class PgliteSourceSession implements SourceSession {
     }
     if (signal.aborted) throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
     const columns = request.columns.map(quoteIdent).join(', ');
-    const select = selectRowsSql(request) ?? `SELECT ${columns} FROM ONLY ${quoteTable(request.table)}`;
+    const restricted = this.#subset?.restrict(request) ?? request;
+    const select = selectRowsSql(restricted) ?? `SELECT ${columns} FROM ONLY ${quoteTable(request.table)}`;
     const sql = `COPY (${select}) TO '/dev/blob'`;
     const blob = await this.#exclusive(
       `reading ${table} failed`,
@@ -165,11 +181,48 @@ class PgliteSourceSession implements SourceSession {
     if (batch.length > 0) yield batch;
   }
 
+  /**
+   * The closure (the same code as the server connector's) runs in the snapshot transaction itself, outside
+   * the read-only subtransaction: leave that subtransaction (rolling back only what pg_dump set in it),
+   * compute at the top level, where temporary tables may be created and emptied, then enter a read-only
+   * one again. PGlite locks per statement, so another caller of the instance could slip a statement in
+   * between the closure's and write: the instance is this run's own, and close() rolls that back too.
+   */
+  computeSubset(request: SubsetRequest, signal: AbortSignal): Promise<SubsetClosure> {
+    return this.#exclusive('computing the subset failed', async () => {
+      await this.#db.exec(`ROLLBACK TO SAVEPOINT ${READ_ONLY}; RELEASE SAVEPOINT ${READ_ONLY};`);
+      this.#subset ??= new PgSubset(this.#db, LABEL);
+      let closure: SubsetClosure;
+      try {
+        closure = await this.#subset.compute(request, signal);
+      } catch (error) {
+        // A cancelled closure leaves the transaction usable: read-only again. A failed statement aborted
+        // it; the session is over, and the statement's error is the one to report.
+        if (error instanceof GatewayError) await this.#db.exec(ENTER_READ_ONLY);
+        throw error;
+      }
+      await this.#db.exec(ENTER_READ_ONLY);
+      return closure;
+    });
+  }
+
+  /** Counted in the snapshot, over the rows reads return (a computed subset's included). */
   countEquivalenceClasses(request: EquivalenceClassRequest): Promise<EquivalenceClassCounts> {
     const table = qualifiedName(request.table);
+    const read = {
+      table: request.table,
+      columns: request.columns,
+      batchRows: 1,
+      ...(request.where === undefined ? {} : { where: request.where }),
+    };
+    const restricted = this.#subset?.restrict(read) ?? read;
     return this.#exclusive(
       `counting equivalence classes of ${table}`,
-      () => queryEquivalenceClasses(this.#queryable, request),
+      () =>
+        queryEquivalenceClasses(this.#queryable, {
+          ...request,
+          ...(restricted.where === undefined ? {} : { where: restricted.where }),
+        }),
       { table },
     );
   }
@@ -178,7 +231,8 @@ class PgliteSourceSession implements SourceSession {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue.catch(() => undefined);
-    // Read-only, so nothing is lost; ROLLBACK also undoes the session settings pg_dump changed.
+    // Nothing is lost: reads only, and the subset's temporary tables (dropped with the transaction). ROLLBACK
+    // also undoes the session settings pg_dump changed.
     if (!this.#db.closed && this.#db.isInTransaction()) {
       try {
         await this.#db.exec('ROLLBACK');

@@ -27,7 +27,7 @@ export async function computeSubset(
   if (source.computeSubset === undefined) {
     throw new GatewayError(
       'usage',
-      'this source cannot compute a subset (the PostgreSQL server connector can; the embedded one cannot yet)',
+      'this source cannot compute a subset (the PostgreSQL connectors, server and embedded, can)',
     );
   }
   const compute = source.computeSubset.bind(source);
