@@ -5,6 +5,7 @@
  * training set, and scores the result with the report's metrics. Prints one JSON line per size.
  *
  *   node --import tsx bench/synthesis/run.ts [rows…]      (default: 10000 100000)
+ *   node --import tsx bench/synthesis/run.ts pagila        (pagila in PostgreSQL: bench/synthesis/pagila.ts)
  */
 import {
   Secret,
@@ -271,7 +272,13 @@ function round(value: number | null | undefined): number | null {
   return value === null || value === undefined ? null : Math.round(value * 1000) / 1000;
 }
 
-const sizes = process.argv.slice(2).map(Number);
-for (const rows of sizes.length > 0 ? sizes : [10_000, 100_000]) {
-  process.stdout.write(`${JSON.stringify(run(rows))}\n`);
+const args = process.argv.slice(2);
+if (args[0] === 'pagila') {
+  // Pagila in PostgreSQL, with its lookup tables copied as they are (see bench/synthesis/pagila.ts).
+  await (await import('./pagila.js')).runPagilaBench();
+} else {
+  const sizes = args.map(Number);
+  for (const rows of sizes.length > 0 ? sizes : [10_000, 100_000]) {
+    process.stdout.write(`${JSON.stringify(run(rows))}\n`);
+  }
 }

@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readSettings, type Settings } from '../config/index.js';
-import { toGatewayError, type Logger } from '../core/index.js';
+import { ENCRYPT_ALPHABETS, toGatewayError, type Logger } from '../core/index.js';
 import { reportError, type CliIo } from './cli-output.js';
+import type { DecryptOptions } from './commands/decrypt-command.js';
 import type { DemoOptions } from './commands/demo-command.js';
 import type { DetectOptions } from './commands/detect-command.js';
 import type { ScanOptions } from './commands/scan-command.js';
@@ -545,12 +546,32 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     });
 
   program
+    .command('decrypt')
+    .description('values an encrypt column wrote, one per line on stdin → the original identifiers on stdout')
+    .option('--scope <scope>', "the column's encrypt scope", 'encrypt')
+    .addOption(
+      new Option('--alphabet <alphabet>', "the column's encrypt alphabet")
+        .choices([...ENCRYPT_ALPHABETS])
+        .default('auto'),
+    )
+    .option('--secret-file <file>', 'file holding the key (≥ 32 bytes); wins over LOOKALIKE_SECRET')
+    .action(async (options: DecryptOptions) => {
+      await run(async () =>
+        (await import('./commands/decrypt-command.js')).decryptCommand(options, io, readSettings(io.env)),
+      );
+    });
+
+  program
     .command('demo')
     .description('generate an embedded "production" database, plan and snapshot it, show before/after')
     .addOption(
       new Option('--format <format>', 'output: text or json').choices(['text', 'json']).default('text'),
     )
     .option('--customers <n>', 'customers to generate', '200')
+    .option(
+      '--subset-percent <n>',
+      'copy only this share of the customers (0–100), with what they reference and what references them',
+    )
     .action(async (options: DemoOptions) => {
       format = options.format ?? 'text';
       await run(async () => (await import('./commands/demo-command.js')).demoCommand(options, io, signal));

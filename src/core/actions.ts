@@ -37,6 +37,7 @@ export const ACTION_KINDS = [
   'substitute',
   'mask',
   'hash',
+  'encrypt',
   'nullify',
   'generalize',
   'shift_date',
@@ -47,6 +48,14 @@ export const ACTION_KINDS = [
 
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
+/**
+ * What `encrypt` enciphers: `digits` only digits; `alphanumeric` digits and ASCII letters; `auto` digits
+ * when a value has at least six of them (letters such as an `INV-` prefix stay), else digits and letters.
+ */
+export const ENCRYPT_ALPHABETS = ['auto', 'digits', 'alphanumeric'] as const;
+
+export type EncryptAlphabet = (typeof ENCRYPT_ALPHABETS)[number];
+
 export type ActionSpec =
   | { readonly kind: 'keep' }
   /** Deterministic keyed fake. `scope` defaults to the entity kind, so one person is one fake everywhere. */
@@ -55,6 +64,13 @@ export type ActionSpec =
   | { readonly kind: 'mask'; readonly keep_first: number; readonly keep_last: number; readonly char: string }
   /** Keyed HMAC, hex, truncated to `length` (or to the column). Same input, same hash: joins survive. */
   | { readonly kind: 'hash'; readonly length?: number }
+  /**
+   * Keyed format-preserving encryption (FF1, NIST SP 800-38G): reversible with the key (`lookalike decrypt`).
+   * Only the characters of `alphabet` change, each within its class (digit, lower- or upper-case letter);
+   * separators, case pattern and length stay. `scope` (default `encrypt`) is the tweak: columns that must
+   * stay joinable share it. Injective, so unique columns stay unique.
+   */
+  | { readonly kind: 'encrypt'; readonly alphabet: EncryptAlphabet; readonly scope?: string }
   | { readonly kind: 'nullify' }
   /**
    * Coarsen: dates/timestamps to `to` (year, month, day, hour); numbers to a multiple of `bucket`;

@@ -1,5 +1,5 @@
-export type { ActionKind, ActionSpec, EntityKind, LeafActionSpec } from './actions.js';
-export { ACTION_KINDS, ENTITY_KINDS, JSON_PATH_PATTERN } from './actions.js';
+export type { ActionKind, ActionSpec, EncryptAlphabet, EntityKind, LeafActionSpec } from './actions.js';
+export { ACTION_KINDS, ENCRYPT_ALPHABETS, ENTITY_KINDS, JSON_PATH_PATTERN } from './actions.js';
 export type {
   DdlSection,
   EncodedRowFormat,

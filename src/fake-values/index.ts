@@ -8,6 +8,13 @@ export type { EntityOutput } from './kind-generator.js';
 export { UNIQUE_BITS_TARGET } from './kind-generator.js';
 export type { KeyedSeeder } from './keyed-seeder.js';
 export { createKeyedSeeder, SEED_BYTES, SEEDER_KEY_LABEL } from './keyed-seeder.js';
+export type { FormatCipher } from './format-cipher.js';
+export {
+  createFormatCipher,
+  DomainTooSmallError,
+  MIN_ALPHANUMERIC_CHARS,
+  MIN_DIGITS,
+} from './format-cipher.js';
 export { ValueBloomFilter, type SharedBloomFilter } from './value-bloom-filter.js';
 export { mayCoincideWithRealValues } from './may-coincide.js';
 export type { NamePartKind, NamePartOptions } from './fake-name-part.js';

@@ -52,6 +52,6 @@ describe('createKeyedSeeder', () => {
     expect(printed).toContain(secret.keyId);
     expect(printed).not.toContain(keyBytes.toString('hex'));
     expect(printed).not.toContain('0, 1, 2, 3, 4');
-    expect(Object.keys(seeder).sort()).toEqual(['keyId', 'seed']);
+    expect(Object.keys(seeder).sort()).toEqual(['formatCipher', 'keyId', 'seed']);
   });
 });

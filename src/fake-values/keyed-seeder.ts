@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 
 import { GatewayError, MIN_SECRET_BYTES } from '../core/index.js';
 import type { Secret } from '../core/index.js';
+import { createFormatCipher, type FormatCipher } from './format-cipher.js';
 import { createScopedHmac } from './hmac-sha256.js';
 
 /** HKDF `info` for the substitution subkey: changing it changes every fake, so it carries a version. */
@@ -19,9 +20,14 @@ export interface KeyedSeeder {
   /** Public fingerprint of the secret, for manifests; never the key. */
   readonly keyId: string;
   seed(scope: string, input: string): Uint8Array;
+  /** Format-preserving encryption (`encrypt`) under its own subkey derived from the same secret. */
+  readonly formatCipher: FormatCipher;
 }
 
-/** Derives the subkey once; only the HMAC pad states derived from it stay in memory. */
+/**
+ * Derives the subkey once; only the HMAC pad states derived from it stay in memory (and the FF1 key of
+ * `formatCipher`, held as a KeyObject inside the cipher).
+ */
 export function createKeyedSeeder(secret: Secret): KeyedSeeder {
   if (secret.byteLength < MIN_SECRET_BYTES) {
     throw new GatewayError(
@@ -32,5 +38,5 @@ export function createKeyedSeeder(secret: Secret): KeyedSeeder {
   const subkey = new Uint8Array(hkdfSync('sha256', secret.reveal(), new Uint8Array(0), SEEDER_KEY_LABEL, 32));
   const seed = createScopedHmac(subkey);
   subkey.fill(0);
-  return Object.freeze({ keyId: secret.keyId, seed });
+  return Object.freeze({ keyId: secret.keyId, seed, formatCipher: createFormatCipher(secret) });
 }

@@ -136,6 +136,7 @@ function leafAction(action: ActionSpec): LeafActionSpec | null {
     case 'redact_text':
       return action;
     case 'shift_date':
+    case 'encrypt':
     case 'drop':
     case 'json':
       return { kind: 'nullify' };

@@ -17,6 +17,7 @@ import { schemaFingerprint } from '../introspection/index.js';
 import type { Policy } from '../policy/index.js';
 import {
   fitSynthesisModel,
+  MAX_COPIED_ROWS,
   privatizeModel,
   resolveScenario,
   seededRandom,
@@ -32,6 +33,7 @@ import { computeSubset } from './compute-subset.js';
 import { assertPlanRunnable, planFromScan, planSnapshot } from './plan-snapshot.js';
 import {
   collectPersonalValues,
+  copiedTables,
   readSynthSample,
   realTuplesFromSamples,
   synthesisTables,
@@ -117,6 +119,8 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
           ...(request.advisor === undefined ? {} : { advisor: request.advisor }),
         });
   assertPlanRunnable(plan, request.policy === undefined ? 'scan' : 'policy');
+  // Reference tables the policy marks `synth: copy`: read whole, their rows go into the model as they are.
+  const copied = copiedTables(request.policy, plan, schema);
   // A subset (the policy's `subset:`): computed in the source, after which this session reads only its
   // rows, so the model learns from a referentially complete slice (suppressed people never reach it).
   const subset = await computeSubset(source, schema, plan, request.subset, request.secret ?? null, signal);
@@ -131,10 +135,15 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
     if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
     const name = qualifiedName(table.ref);
     const counted = subset === null ? table : { ...table, estimatedRows: subsetRows.get(name) ?? 0 };
-    samples.set(
-      name,
-      await readSynthSample(source, counted, request.maxSampleRows, request.batchRows, signal),
-    );
+    const maxRows = copied.has(name) ? MAX_COPIED_ROWS : request.maxSampleRows;
+    const sample = await readSynthSample(source, counted, maxRows, request.batchRows, signal);
+    if (copied.has(name) && sample.rows !== (sample.values[0]?.length ?? 0))
+      throw new GatewayError(
+        'policy_invalid',
+        `${name}: synth: copy is for small reference tables; this one has more than ${MAX_COPIED_ROWS} rows`,
+        { table: name },
+      );
+    samples.set(name, sample);
   }
   const fitted = fitSynthesisModel({
     schema,
@@ -144,7 +153,9 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
     seed: request.seed,
     schemaFingerprint: schemaFingerprint(schema),
     ddl: { preData, postData },
+    copied,
   });
+  if (copied.size > 0) request.logger.info('synth_tables_copied', { tables: copied.size });
   // The noise is drawn from fresh random bytes, never from the (public, repeatable) seed.
   const model =
     request.epsilon === undefined
@@ -310,7 +321,7 @@ async function sampleIntoTarget(
       logger.info('synth_table_loaded', { table: name, rows: written });
     }
     for (const sequence of model.sequences) {
-      const last = sampler.lastSerial(qualifiedName(sequence.table));
+      const last = sampler.lastSerial(qualifiedName(sequence.table), sequence.column);
       if (last > 0) await sink.setSequence(sequence.sequence, String(last), true);
     }
     await sink.applyDdl(model.ddl.postData, 'indexes, constraints and triggers (post-data)');

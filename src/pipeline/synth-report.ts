@@ -14,6 +14,7 @@ import {
   numericKindOf,
   parseNumeric,
   writtenColumns,
+  type CopiedTableReport,
   type JoinedRows,
   type QualityReport,
   type ReportColumn,
@@ -23,7 +24,7 @@ import {
 } from '../synthesis/index.js';
 import type { Policy } from '../policy/index.js';
 import { planSnapshot } from './plan-snapshot.js';
-import { treatmentsFromPlan } from './synth-source.js';
+import { copiedTables, treatmentsFromPlan } from './synth-source.js';
 
 export interface SynthReportRequest {
   readonly real: SourceConnector;
@@ -65,10 +66,12 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
     const synthetic = await open(request.synthetic);
     const holdout = request.holdout === undefined ? undefined : await open(request.holdout);
     const schema = await real.introspect(SELECT_ALL);
-    const treatment =
-      request.policy === undefined
-        ? undefined
-        : treatmentsFromPlan((await planSnapshot(real, request.policy, SELECT_ALL)).plan);
+    const planned =
+      request.policy === undefined ? undefined : await planSnapshot(real, request.policy, SELECT_ALL);
+    const treatment = planned === undefined ? undefined : treatmentsFromPlan(planned.plan);
+    // Reference tables the policy has synthesis copy as they are: listed, not scored.
+    const copied =
+      planned === undefined ? new Set<string>() : copiedTables(request.policy, planned.plan, planned.schema);
     const syntheticSchema = await synthetic.introspect(SELECT_ALL);
     const tables = schema.tables
       .filter((t) => t.kind !== 'partitioned')
@@ -173,10 +176,26 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
           : { rowKeys: { real: keysOf(rows?.real), synthetic: keysOf(rows?.synthetic) } }),
       };
     });
+    const copiedReports: CopiedTableReport[] = tables
+      .filter((t) => copied.has(qualifiedName(t.ref)))
+      .map((t) => {
+        const rows = data.get(qualifiedName(t.ref));
+        const realRows = rowCount(rows?.real);
+        const syntheticRows = rowCount(rows?.synthetic);
+        const whole = realRows < request.maxRows && syntheticRows < request.maxRows;
+        return {
+          table: qualifiedName(t.ref),
+          realRows,
+          syntheticRows,
+          identical: whole ? sameRows(rows?.real, rows?.synthetic) : null,
+        };
+      });
     const scoredColumns = new Map(inputs.map((t) => [t.table, t.columns]));
     const relations: ReportRelationInput[] = [];
     const intertable: ReportIntertableInput[] = [];
     for (const table of tables) {
+      // A copied table's references are the source's own: nothing synthesized to score.
+      if (copied.has(qualifiedName(table.ref))) continue;
       for (const fk of foreignKeys(table, schema.tables)) {
         const parent = fk.references;
         if (parent === null) continue;
@@ -206,15 +225,32 @@ export async function runSynthReport(request: SynthReportRequest): Promise<Quali
       }
     }
     return buildQualityReport(
-      inputs.filter((t) => t.columns.length > 0 || t.rowKeys !== undefined),
+      inputs.filter((t) => !copied.has(t.table) && (t.columns.length > 0 || t.rowKeys !== undefined)),
       relations,
       intertable,
       undefined,
-      { includeBookkeeping: request.includeBookkeeping === true },
+      { includeBookkeeping: request.includeBookkeeping === true, copiedTables: copiedReports },
     );
   } finally {
     for (const session of sessions) await session.close().catch(() => undefined);
   }
+}
+
+function rowCount(rows: Rows | undefined): number {
+  return rows === undefined ? 0 : ([...rows.values()][0]?.length ?? 0);
+}
+
+/** Whether two samples hold the same rows, as multisets (order aside). */
+function sameRows(a: Rows | undefined, b: Rows | undefined): boolean {
+  const texts = (rows: Rows | undefined): string[] => {
+    const columns = [...(rows?.values() ?? [])];
+    return Array.from({ length: rowCount(rows) }, (_, i) =>
+      JSON.stringify(columns.map((c) => c[i] ?? null)),
+    ).sort();
+  };
+  const left = texts(a);
+  const right = texts(b);
+  return left.length === right.length && left.every((text, i) => text === right[i]);
 }
 
 const bookkeeping = <T>(reason: T | null): { bookkeeping?: T } =>

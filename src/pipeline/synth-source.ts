@@ -1,4 +1,6 @@
 import {
+  GatewayError,
+  parseTableName,
   qualifiedName,
   sameTable,
   type ActionSpec,
@@ -9,7 +11,7 @@ import {
   type TableRef,
 } from '../core/index.js';
 import { mayCoincideWithRealValues, ValueBloomFilter } from '../fake-values/index.js';
-import type { Plan } from '../policy/index.js';
+import { formatAction, type Plan, type Policy } from '../policy/index.js';
 import {
   comparedColumns,
   forEachStringLeaf,
@@ -57,6 +59,59 @@ export async function readSynthSample(
   };
 }
 
+/**
+ * Reference tables the policy marks `synth: copy` among the tables being synthesized (qualified names),
+ * checked: a plain table (not skipped, not partitioned), every column kept by the plan — a reference table
+ * must not carry personal data — and every table it references copied too (its keys are real). Throws
+ * `policy_invalid` naming the table and the column otherwise.
+ */
+export function copiedTables(policy: Policy | undefined, plan: Plan, schema: DatabaseSchema): Set<string> {
+  const out = new Set<string>();
+  if (policy === undefined) return out;
+  for (const [key, entry] of Object.entries(policy.tables)) {
+    if (entry.synth !== 'copy') continue;
+    const name = qualifiedName(parseTableName(key));
+    const info = schema.tables.find((t) => qualifiedName(t.ref) === name);
+    const planned = plan.tables.find((t) => qualifiedName(t.table) === name);
+    if (info === undefined || planned === undefined) continue; // not selected (an unknown table is the plan's error)
+    if (info.kind !== 'table')
+      throw refusal(
+        name,
+        `${name}: synth: copy applies to plain tables, not to partitioned tables or partitions`,
+      );
+    if (!planned.copyRows)
+      throw refusal(name, `${name}: synth: copy contradicts skip: true (a copied table keeps its rows)`);
+    for (const column of planned.columns) {
+      if (column.action.kind === 'keep') continue;
+      throw new GatewayError(
+        'policy_invalid',
+        `${name}.${column.name}: synth: copy needs every column of ${name} kept — a reference table must not carry personal data — but the plan gives it ${formatAction(column.action)} (${column.rule}); synthesize the table (remove synth: copy) or keep the column`,
+        { table: name, column: column.name },
+      );
+    }
+    out.add(name);
+  }
+  for (const name of out) {
+    const info = schema.tables.find((t) => qualifiedName(t.ref) === name) as TableInfo;
+    for (const fk of info.constraints) {
+      if (fk.kind !== 'foreign_key' || fk.references === null) continue;
+      const parent = qualifiedName(fk.references.table);
+      const synthesized = schema.tables.some((t) => qualifiedName(t.ref) === parent);
+      if (!synthesized || out.has(parent)) continue;
+      throw new GatewayError(
+        'policy_invalid',
+        `${name}.${fk.columns.join(', ')}: synth: copy needs the tables ${name} references copied too, but ${parent} is synthesized (its keys are new); mark ${parent} synth: copy or synthesize ${name}`,
+        { table: name, column: fk.columns.join(', '), constraint: fk.name },
+      );
+    }
+  }
+  return out;
+}
+
+function refusal(table: string, message: string): GatewayError {
+  return new GatewayError('policy_invalid', message, { table });
+}
+
 /** Tables whose rows synthesis generates: plain tables and leaf partitions, in name order. */
 export function synthesisTables(schema: DatabaseSchema): TableInfo[] {
   return schema.tables
@@ -65,8 +120,8 @@ export function synthesisTables(schema: DatabaseSchema): TableInfo[] {
 }
 
 /**
- * What the plan's actions mean for synthesis: substituted, redacted, masked and hashed columns are
- * personal (generated as fakes, never learnt); nullify and json become blank; drop drops; keep,
+ * What the plan's actions mean for synthesis: substituted, redacted, masked, hashed and encrypted columns
+ * are personal (generated as fakes, never learnt); nullify and json become blank; drop drops; keep,
  * shift_date and generalize are modelled from their statistics.
  */
 export function treatmentsFromPlan(plan: Plan): (table: TableRef, column: string) => ColumnTreatment {
@@ -88,6 +143,7 @@ export function treatmentsFromPlan(plan: Plan): (table: TableRef, column: string
         return personal('free_text', 'free_text');
       case 'mask':
       case 'hash':
+      case 'encrypt':
         return personal('string', `${qualifiedName(table)}.${column}`);
       case 'nullify':
         return { kind: 'blank' };
@@ -140,6 +196,7 @@ export function realTuplesFromSamples(
     const name = qualifiedName(table.table);
     const sample = samples.get(name);
     const compared = comparedColumns(table);
+    if (table.copy !== undefined) continue; // copied as it is: no synthetic row to compare
     if (sample === undefined || compared.length < 2) continue;
     const columns = compared.map((c) => sample.values[sample.columns.indexOf(c)] ?? []);
     const tuples = new Set<string>();

@@ -315,6 +315,7 @@ const VALUES_PER_CELL: Readonly<Record<ColumnRole, number>> = {
   full_name: 2,
   identifier: 2,
   shape: 1,
+  encrypted: 2,
   text: 1,
   json: 4,
   first_name: 0,

@@ -122,7 +122,7 @@ tables:
   it('names file, line:column, path and the expected actions for an unknown action, without the value', () => {
     const error = policyError(customerEmail(`{ action: ${SECRET} }`));
     expect(error.message).toBe(
-      'invalid policy file: policies/shop.yaml:5:24: tables."public.customer".columns.email.action: expected one of: keep, substitute, mask, hash, nullify, generalize, shift_date, redact_text, drop, json',
+      'invalid policy file: policies/shop.yaml:5:24: tables."public.customer".columns.email.action: expected one of: keep, substitute, mask, hash, encrypt, nullify, generalize, shift_date, redact_text, drop, json',
     );
     expect(error.details).toEqual({
       file: 'policies/shop.yaml',
@@ -135,7 +135,7 @@ tables:
     for (const entry of [SECRET, 'substitute']) {
       const error = policyError(customerEmail(entry));
       expect(error.message).toContain(
-        'policies/shop.yaml:5:14: tables."public.customer".columns.email: expected an action name (keep, nullify, drop, hash, mask, redact_text)',
+        'policies/shop.yaml:5:14: tables."public.customer".columns.email: expected an action name (keep, nullify, drop, hash, mask, redact_text, encrypt)',
       );
       expect(error.message).toContain('substitute, generalize and shift_date need the mapping form');
     }

@@ -19,7 +19,7 @@ describe('rules/policy.schema.json', () => {
     expect(schema.required).toEqual(['version']);
     expect(schema.additionalProperties).toBe(false);
     const text = JSON.stringify(schema);
-    expect(text).toContain('"enum":["keep","nullify","drop","hash","mask","redact_text"]');
+    expect(text).toContain('"enum":["keep","nullify","drop","hash","mask","redact_text","encrypt"]');
     expect(text).toContain('"const":"shift_date"');
     expect(text).toContain('"street_address"');
   });

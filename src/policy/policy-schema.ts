@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { ENTITY_KINDS, JSON_PATH_PATTERN, parseTableName, qualifiedName } from '../core/index.js';
+import {
+  ENCRYPT_ALPHABETS,
+  ENTITY_KINDS,
+  JSON_PATH_PATTERN,
+  parseTableName,
+  qualifiedName,
+} from '../core/index.js';
 import type { ActionSpec, LeafActionSpec } from '../core/index.js';
 import { PolicyReferenceSchema } from './references-schema.js';
 import { K_ANONYMITY_OPTIONS, refineKAnonymity } from './k-anonymity-schema.js';
@@ -12,7 +18,15 @@ import { SubsetSchema } from './subset-schema.js';
  */
 
 /** Actions written as a bare name (`email: hash`): those whose options are all optional. */
-export const SHORTHAND_ACTIONS = ['keep', 'nullify', 'drop', 'hash', 'mask', 'redact_text'] as const;
+export const SHORTHAND_ACTIONS = [
+  'keep',
+  'nullify',
+  'drop',
+  'hash',
+  'mask',
+  'redact_text',
+  'encrypt',
+] as const;
 
 const reason = z
   .string()
@@ -40,6 +54,26 @@ const actionOptions = {
   hash: {
     action: z.literal('hash').describe('Keyed HMAC in hex: same input, same output, so joins survive.'),
     length: z.int().min(1).optional().describe('Truncate the hex digest to this many characters.'),
+  },
+  encrypt: {
+    action: z
+      .literal('encrypt')
+      .describe(
+        'Format-preserving encryption (FF1, NIST SP 800-38G) of a text identifier: reversible with the key (`lookalike decrypt`); separators, case pattern and length kept; distinct values stay distinct.',
+      ),
+    alphabet: z
+      .enum(ENCRYPT_ALPHABETS)
+      .default('auto')
+      .describe(
+        'Characters enciphered, each within its class: digits; alphanumeric (digits and ASCII letters, case kept); auto (digits when a value has at least 6, so letter prefixes stay; else digits and letters).',
+      ),
+    scope: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'The tweak: columns holding the same identifiers (keys and their references) share a scope to stay joinable. Defaults to `encrypt`.',
+      ),
   },
   nullify: { action: z.literal('nullify').describe('Write NULL.') },
   generalize: {
@@ -135,6 +169,7 @@ function actionMappings<Extra extends z.core.$ZodLooseShape>(extra: Extra) {
     z.strictObject({ ...actionOptions.substitute, ...extra }),
     z.strictObject({ ...actionOptions.mask, ...extra }),
     z.strictObject({ ...actionOptions.hash, ...extra }),
+    z.strictObject({ ...actionOptions.encrypt, ...extra }),
     z.strictObject({ ...actionOptions.nullify, ...extra }),
     z.strictObject({ ...actionOptions.generalize, ...extra }).refine(exactlyOneTarget, {
       message: 'generalize needs exactly one of: to, bucket, prefix',
@@ -167,6 +202,10 @@ function toActionSpec(m: ParsedMapping): ActionSpec {
       return { kind: 'mask', keep_first: m.keep_first, keep_last: m.keep_last, char: m.char };
     case 'hash':
       return m.length === undefined ? { kind: 'hash' } : { kind: 'hash', length: m.length };
+    case 'encrypt':
+      return m.scope === undefined
+        ? { kind: 'encrypt', alphabet: m.alphabet }
+        : { kind: 'encrypt', alphabet: m.alphabet, scope: m.scope };
     case 'generalize':
       if (m.to !== undefined) return { kind: 'generalize', to: m.to };
       if (m.bucket !== undefined) return { kind: 'generalize', bucket: m.bucket };
@@ -198,6 +237,7 @@ const SHORTHAND_DEFAULTS: { readonly [K in (typeof SHORTHAND_ACTIONS)[number]]: 
   hash: { action: 'hash' },
   mask: { action: 'mask', keep_first: 0, keep_last: 0, char: '*' },
   redact_text: { action: 'redact_text', mode: 'fake' },
+  encrypt: { action: 'encrypt', alphabet: 'auto' },
 };
 
 function toColumnAction(m: ParsedMapping & { reason?: string | undefined }): ColumnAction {
@@ -254,6 +294,12 @@ export const TablePolicySchema = z
       .optional()
       .describe('Row filter: an SQL predicate over this table’s columns. Only matching rows are copied.'),
     skip: z.boolean().default(false).describe('Create the table but copy no rows.'),
+    synth: z
+      .enum(['generate', 'copy'])
+      .optional()
+      .describe(
+        'Synthesis only. generate (default): rows are synthesized. copy: a non-personal reference table (countries, categories, currencies, status codes) is copied as it is, into the model file and the target, and other tables reference its real keys; every column must be kept, and it may only reference other copied tables.',
+      ),
     coherent_rows: z
       .boolean()
       .optional()

@@ -26,9 +26,11 @@ import { seededRandom } from './seeded-random.js';
 import {
   MODEL_FORMAT_VERSION,
   MODEL_NOTICE,
+  MODEL_NOTICE_WITH_COPIES,
   type ChildCountModel,
   type ColumnModel,
   type Conditional,
+  type CopiedRows,
   type FeatureRef,
   type ForeignKeyModel,
   type SequenceModel,
@@ -70,6 +72,11 @@ export interface FitOptions {
   readonly seed: string;
   readonly schemaFingerprint: string;
   readonly ddl: SynthesisModel['ddl'];
+  /**
+   * Reference tables copied as they are (`synth: copy`, qualified names): their samples must be whole
+   * tables; their rows go into the model with their statistics. The caller checks they hold nothing personal.
+   */
+  readonly copied?: ReadonlySet<string>;
 }
 
 /** Below this mutual information (nats) a feature is not worth conditioning on. */
@@ -124,9 +131,13 @@ export function fitSynthesisModel(options: FitOptions): SynthesisModel {
       fitTable(info, sample, fks, (fk) => deferredNames.has(`${name}\u0000${fk.name}`), fitted, options),
     );
   }
+  const copiedTables = order.flatMap((ref) =>
+    fitted.get(qualifiedName(ref))?.model.copy === undefined ? [] : [qualifiedName(ref)],
+  );
   return {
     formatVersion: MODEL_FORMAT_VERSION,
-    notice: MODEL_NOTICE,
+    notice: copiedTables.length === 0 ? MODEL_NOTICE : MODEL_NOTICE_WITH_COPIES,
+    ...(copiedTables.length === 0 ? {} : { copiedTables }),
     schemaFingerprint: options.schemaFingerprint,
     rareCategoryMin: options.rareCategoryMin,
     ddl: options.ddl,
@@ -448,6 +459,11 @@ function fitTable(
             }),
             parentSample.values[0]?.length ?? 0,
           );
+    // Into a copied table (whose rows stay as they are): how many children each real key has.
+    const keyCounts =
+      options.copied?.has(parentName) === true && !options.copied.has(name) && !isDeferred(fk)
+        ? countsPerKey(childKeys, parentKeys, k)
+        : null;
     return {
       name: fk.name,
       columns: fk.columns,
@@ -460,6 +476,7 @@ function fitTable(
       nullShare: rowCount === 0 ? 0 : nulls / rowCount,
       childCounts: childCountModel(childKeys, parentKeys, parentFit, k),
       ...(hierarchy === null ? {} : { hierarchy }),
+      ...(keyCounts === null ? {} : { keyCounts }),
     };
   });
 
@@ -480,6 +497,9 @@ function fitTable(
     checks: info.constraints
       .filter((c) => c.kind === 'check')
       .map((c) => ({ name: c.name, columns: c.columns, definition: c.definition })),
+    ...(options.copied?.has(name) === true
+      ? { copy: copiedRows(name, sample, writtenNames(columns, dropped), modelled, ownCoarse) }
+      : {}),
   };
   return {
     model,
@@ -487,6 +507,34 @@ function fitTable(
     coarse: ownCoarse,
     coarseSizes: own.map((f) => f.size),
     rowByKey,
+  };
+}
+
+/** Names of the columns a table model writes (its `columns`, in order). */
+function writtenNames(columns: readonly ColumnInfo[], dropped: readonly string[]): string[] {
+  return columns.filter((c) => !dropped.includes(c.name)).map((c) => c.name);
+}
+
+/** A copied table's rows in write order, with each row's coarse code per modelled column (children condition on them). */
+function copiedRows(
+  name: string,
+  sample: TableSample,
+  columns: readonly string[],
+  modelled: readonly ColumnInfo[],
+  coarse: readonly Uint8Array[],
+): CopiedRows {
+  const rowCount = sample.values[0]?.length ?? 0;
+  if (sample.rows !== rowCount)
+    throw new GatewayError(
+      'internal',
+      `${name}: a copied table must be read whole (${rowCount} of ${sample.rows} rows)`,
+    );
+  const indexes = columns.map((c) => sample.columns.indexOf(c));
+  const rows: (string | null)[][] = [];
+  for (let i = 0; i < rowCount; i++) rows.push(indexes.map((j) => sample.values[j]?.[i] ?? null));
+  return {
+    rows,
+    coarse: Object.fromEntries(modelled.map((c, j) => [c.name, Array.from(coarse[j] ?? [])])),
   };
 }
 
@@ -631,6 +679,20 @@ function conditionalCounts(
     byBoth:
       first === undefined || second === undefined ? {} : cells((i) => `${first.codes[i]},${second.codes[i]}`),
   };
+}
+
+/** Children per parent key (parent rows' order) where at least `minRows`, else -1 (a count never stored). */
+function countsPerKey(
+  childKeys: readonly (string | null)[],
+  parentKeys: readonly (string | null)[],
+  minRows: number,
+): number[] {
+  const perKey = new Map<string, number>();
+  for (const key of childKeys) if (key !== null) perKey.set(key, (perKey.get(key) ?? 0) + 1);
+  return parentKeys.map((key) => {
+    const n = key === null ? 0 : (perKey.get(key) ?? 0);
+    return n >= minRows ? n : -1;
+  });
 }
 
 /** Children per sampled parent key (zero included), conditioned on the parent column that tells most. */

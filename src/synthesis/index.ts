@@ -32,10 +32,13 @@ export {
 } from './sample-model.js';
 export { seededRandom, type SeededRandom } from './seeded-random.js';
 export {
+  MAX_COPIED_ROWS,
   MODEL_FORMAT_VERSION,
   MODEL_NOTICE,
+  MODEL_NOTICE_WITH_COPIES,
   type ColumnModel,
   type ColumnStats,
+  type CopiedRows,
   type ForeignKeyModel,
   type JsonShape,
   type PrivacyHeader,
@@ -56,6 +59,7 @@ export {
   renderReportHtml,
   rowDistance,
   tvComplement,
+  type CopiedTableReport,
   type QualityReport,
   type JoinedRows,
   type ReportColumn,

@@ -40,14 +40,16 @@ export function laplaceNoise(scale: number, random: SeededRandom): number {
  * the budget ε split evenly over the Q tables (sequential composition). Noisy counts are clamped at 0;
  * counts that are 0 stay 0 (which codes, types and keys occur is structure, decided on exact data).
  * Rare-category suppression (k) stays as fitted; the word models of rare text are replaced by made-up
- * strings (their counts are per word, not per row). Not covered by ε (see README): which categories and
+ * strings (their counts are per word, not per row). Reference tables copied as they are (`synth: copy`,
+ * non-personal by the policy) are left as they are. Not covered by ε (see README): which categories and
  * cells pass k, which counts are zero, quantile knots of numbers and dates, which columns condition which.
  */
 export function privatizeModel(model: SynthesisModel, options: PrivacyOptions): SynthesisModel {
   const { epsilon, random } = options;
   if (!(epsilon > 0) || !Number.isFinite(epsilon))
     throw new GatewayError('usage', '--epsilon must be a positive number');
-  const countTables = model.tables.reduce((sum, t) => sum + tableCount(t), 0);
+  // Copied reference tables (`synth: copy`) hold their rows as they are: no count of theirs is noised.
+  const countTables = model.tables.reduce((sum, t) => sum + (t.copy === undefined ? tableCount(t) : 0), 0);
   const epsilonPerTable = epsilon / Math.max(1, countTables);
   const scale = (fanOut = 1): number => (SENSITIVITY * fanOut) / epsilonPerTable;
   // Which counts are zero is structure (like which categories pass k): those stay 0, the others get noise.
@@ -122,6 +124,9 @@ export function privatizeModel(model: SynthesisModel, options: PrivacyOptions): 
       marginal: noisySparse(fk.childCounts.marginal),
       byCode: noisyRecord(fk.childCounts.byCode),
     },
+    ...(fk.keyCounts === undefined
+      ? {}
+      : { keyCounts: fk.keyCounts.map((n) => (n < 0 ? n : Math.round(noisy(n)))) }),
     ...(fk.hierarchy === undefined
       ? {}
       : {
@@ -132,6 +137,7 @@ export function privatizeModel(model: SynthesisModel, options: PrivacyOptions): 
         }),
   });
   const tables = model.tables.map((t): TableModel => {
+    if (t.copy !== undefined) return t;
     const rows = t.rows === 0 ? 0 : Math.max(1, Math.round(noisy(t.rows)));
     return {
       ...t,
@@ -187,6 +193,7 @@ function tableCount(t: TableModel): number {
     n += 2; // null share, child-count marginal
     if (Object.keys(fk.childCounts.byCode).length > 0) n++;
     if (fk.hierarchy !== undefined) n += 2;
+    if (fk.keyCounts !== undefined) n++;
   }
   return n;
 }

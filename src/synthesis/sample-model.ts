@@ -10,6 +10,7 @@ import { seededRandom, type SeededRandom } from './seeded-random.js';
 import type {
   ColumnModel,
   ColumnStats,
+  CopiedRows,
   ForeignKeyModel,
   SynthesisModel,
   TableModel,
@@ -51,6 +52,8 @@ export interface TableOutcome {
    * vary (e.g. a two-column table with one column fixed). Unconditioned rows are never kept so.
    */
   readonly exactMatchesKept: number;
+  /** Set for a reference table copied as it is (the policy's `synth: copy`): its rows are the source's. */
+  readonly copied?: true;
 }
 
 /** Redraws of one row before it is dropped (or, in a table others already point at, kept). */
@@ -143,7 +146,12 @@ export class SynthesisSampler {
     for (const table of model.tables) {
       this.#planned.set(
         qualifiedName(table.table),
-        table.rows === 0 ? 0 : Math.max(1, Math.round(table.rows * options.scale)),
+        // A copied table keeps its rows at any scale.
+        table.copy !== undefined
+          ? table.copy.rows.length
+          : table.rows === 0
+            ? 0
+            : Math.max(1, Math.round(table.rows * options.scale)),
       );
       for (const fk of table.foreignKeys) {
         const parent = qualifiedName(fk.parent);
@@ -157,6 +165,7 @@ export class SynthesisSampler {
     for (let round = 0; round < 2; round++) {
       for (const table of model.tables) {
         const name = qualifiedName(table.table);
+        if (table.copy !== undefined) continue;
         for (const fk of table.foreignKeys) {
           if (fk.nullShare > 0) continue;
           const parentRows = this.#planned.get(qualifiedName(fk.parent)) ?? 0;
@@ -173,7 +182,16 @@ export class SynthesisSampler {
   #planScenario(scenario: ResolvedScenario): void {
     for (const table of this.#model.tables) {
       const name = qualifiedName(table.table);
-      if (scenario.tables.get(name)?.excluded === true) this.#planned.set(name, 0);
+      const entry = scenario.tables.get(name);
+      if (table.copy !== undefined && entry !== undefined) {
+        if (entry.restriction !== null || entry.slices.length > 0 || entry.excluded)
+          throw new GatewayError(
+            'usage',
+            `${name} is copied as it is (policy synth: copy): conditions cannot add or restrict its rows; put them on the tables that reference it`,
+            { table: name },
+          );
+      }
+      if (entry?.excluded === true) this.#planned.set(name, 0);
     }
     for (const table of this.#model.tables) {
       const name = qualifiedName(table.table);
@@ -205,8 +223,13 @@ export class SynthesisSampler {
     }
   }
 
-  /** The largest serial key a table's rows can hold (for its sequence), or 0. */
-  lastSerial(table: string): number {
+  /**
+   * The largest serial key a table's rows can hold (for its sequence), or 0. A copied table: the largest
+   * integer in `column` (or its serial columns).
+   */
+  lastSerial(table: string, column?: string): number {
+    const model = this.#model.tables.find((t) => qualifiedName(t.table) === table);
+    if (model?.copy !== undefined) return largestKey(model, model.copy, column);
     return (this.#serialStart.get(table) ?? 0) + this.plannedRows(table);
   }
 
@@ -239,6 +262,10 @@ export class SynthesisSampler {
   *generate(table: TableModel): Generator<RowBatch> {
     const name = qualifiedName(table.table);
     this.#current = name;
+    if (table.copy !== undefined) {
+      yield* this.#copied(table, table.copy);
+      return;
+    }
     const planned = this.plannedRows(name);
     const random = seededRandom(`${this.#options.seed}\u0000rows\u0000${name}`);
     this.#startOf(table);
@@ -410,6 +437,72 @@ export class SynthesisSampler {
     });
   }
 
+  /**
+   * A reference table copied as it is: its rows unchanged, recorded like generated rows (keys, coarse codes,
+   * which rows honour the conditions children ask of it) so children reference its real keys with their
+   * learnt child counts. Conditions cannot add rows to it: a child whose condition no row honours is dropped.
+   */
+  *#copied(table: TableModel, copy: CopiedRows): Generator<RowBatch> {
+    const name = qualifiedName(table.table);
+    const rows = copy.rows;
+    const position = (column: string): number => table.columns.findIndex((c) => c.name === column);
+    const keyOf = (row: readonly (string | null)[], positions: readonly number[]): string =>
+      positions.map((p) => row[p] ?? '').join('\u0001');
+    const demands = [...(this.#demands.get(name)?.values() ?? [])];
+    const state: GeneratedTable = {
+      model: table,
+      count: rows.length,
+      coarse: new Map(table.order.map((c) => [c, Uint8Array.from(copy.coarse[c] ?? [])])),
+      keys: new Map(
+        [...(this.#referencedSets.get(name) ?? [])].map((set) => {
+          const positions = set.split('\u0001').map(position);
+          return [set, rows.map((row) => keyOf(row, positions))];
+        }),
+      ),
+      matches: new Map(),
+    };
+    if (demands.length > 0) {
+      // Which parent row each row references (its foreign keys point into copied tables only).
+      const assignments = table.foreignKeys.map((fk) => {
+        const parentName = qualifiedName(fk.parent);
+        const parentKeys =
+          parentName === name
+            ? state.keys.get(fk.parentColumns.join('\u0001'))
+            : this.#generated.get(parentName)?.keys.get(fk.parentColumns.join('\u0001'));
+        const index = new Map((parentKeys ?? []).map((key, j) => [key, j]));
+        const positions = fk.columns.map(position);
+        return Int32Array.from(rows, (row) =>
+          positions.some((p) => row[p] === null) ? -1 : (index.get(keyOf(row, positions)) ?? -1),
+        );
+      });
+      this.#generated.set(name, state); // a self-reference reads its own matches
+      const compiled = this.#compile(table, assignments);
+      for (const demand of demands) {
+        const condition = this.#compileCondition(table, compiled, demand.condition);
+        const matches = new Uint8Array(rows.length);
+        rows.forEach((row, i) => {
+          if (this.#honours(table, condition, [...row], i, assignments)) matches[i] = 1;
+        });
+        state.matches.set(demand.condition.key, matches);
+      }
+    }
+    const batchRows = Math.max(1, this.#options.batchRows);
+    for (let start = 0; start < rows.length; start += batchRows)
+      yield rows.slice(start, start + batchRows).map((row) => [...row]);
+    this.#generated.set(name, state);
+    this.#outcomes.set(name, {
+      table: name,
+      plannedRows: rows.length,
+      rows: rows.length,
+      exactMatchFilter: 'not_applicable',
+      exactMatchesRedrawn: 0,
+      droppedRows: 0,
+      conditionedRows: 0,
+      exactMatchesKept: 0,
+      copied: true,
+    });
+  }
+
   /** Resolves a table condition to draw-order indexes and positions. */
   #compileCondition(
     table: TableModel,
@@ -504,11 +597,21 @@ export class SynthesisSampler {
     const model = fk.childCounts;
     const conditionCodes = model.condition === null ? undefined : parent?.coarse.get(model.condition);
     const counts = new Int32Array(parentRows);
+    // Into a copied table: each real key's own count where the model has one (at least k children), else
+    // a count below k from the marginal.
+    const keyCounts = fk.keyCounts?.length === parentRows ? fk.keyCounts : undefined;
+    const belowK = keyCounts === undefined ? [] : pairsBelow(model.marginal, this.#model.rareCategoryMin);
     let sum = 0;
     for (let j = 0; j < parentRows; j++) {
       const code = conditionCodes?.[j];
       const histogram = (code === undefined ? undefined : model.byCode[String(code)]) ?? model.marginal;
-      let c = drawSparse(histogram, random) ?? 1;
+      const own = keyCounts?.[j] ?? -1;
+      let c =
+        own >= 0
+          ? own
+          : keyCounts !== undefined
+            ? (drawSparse(belowK, random) ?? 0)
+            : (drawSparse(histogram, random) ?? 1);
       if (fk.unique) c = Math.min(c, 1);
       counts[j] = c;
       sum += c;
@@ -863,6 +966,29 @@ export class SynthesisSampler {
         return null;
     }
   }
+}
+
+/** The `[count, parents, …]` pairs of a child-count histogram with counts below `limit`. */
+function pairsBelow(pairs: readonly number[], limit: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2)
+    if ((pairs[i] as number) < limit) out.push(pairs[i] as number, pairs[i + 1] as number);
+  return out;
+}
+
+/** The largest integer held in a copied table's `column` (or, without one, its serial columns), or 0. */
+function largestKey(table: TableModel, copy: CopiedRows, column: string | undefined): number {
+  const positions = table.columns.flatMap((c, i) =>
+    (column === undefined ? c.role === 'serial' : c.name === column) ? [i] : [],
+  );
+  let largest = 0;
+  for (const row of copy.rows) {
+    for (const p of positions) {
+      const value = Number(row[p] ?? Number.NaN);
+      if (Number.isSafeInteger(value) && value > largest) largest = value;
+    }
+  }
+  return largest;
 }
 
 /** Children per parent among parents that have any (the child-count model's marginal). */

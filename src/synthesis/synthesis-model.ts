@@ -17,6 +17,22 @@ export const MODEL_NOTICE =
   'conditional count tables over cells of at least k rows and child-count histograms; no rows, no ' +
   'values of personal columns (they are generated as fakes), no categories rarer than k rows.';
 
+/**
+ * The notice of a model that holds reference tables the policy marks `synth: copy`: the statistics as
+ * above, and the rows of those tables as they are (every column of them is kept by the policy, so none is
+ * personal). `copiedTables` names them.
+ */
+export const MODEL_NOTICE_WITH_COPIES =
+  'lookalike synthesis model: statistics, and the rows of the reference tables listed in copiedTables. ' +
+  'It holds quantile knots of non-personal numeric and date columns (tails clipped at the k-th value), ' +
+  'frequencies of categories seen in at least k rows, conditional count tables over cells of at least k ' +
+  'rows and child-count histograms; no values of personal columns (they are generated as fakes). The ' +
+  'tables in copiedTables are non-personal reference data (every column kept by the policy, synth: copy): ' +
+  'their rows are held as they are, rare values included, and written to the target unchanged.';
+
+/** Rows a reference table may have to be copied into the model (`synth: copy`): reference data is small. */
+export const MAX_COPIED_ROWS = 100_000;
+
 /** Categories of a parent column are folded to this many (plus other and null) when conditioning. */
 export const PARENT_CATEGORIES = 15;
 /** Numeric and date columns are cut into this many quantile bins for conditioning. */
@@ -30,6 +46,11 @@ export interface SynthesisModel {
   readonly rareCategoryMin: number;
   /** The source's schema as DDL (names and definitions, no data): lets `synth sample` build the target. */
   readonly ddl: { readonly preData: string; readonly postData: string } | null;
+  /**
+   * Reference tables copied as they are (the policy's `synth: copy`), qualified names; absent when none.
+   * Their rows are in their table's `copy`; the notice is then `MODEL_NOTICE_WITH_COPIES`.
+   */
+  readonly copiedTables?: readonly string[];
   /**
    * Set when the counts were noised for differential privacy (`--epsilon`): see `privatizeModel`. Absent:
    * exact counts (k-suppressed).
@@ -82,6 +103,18 @@ export interface TableModel {
   readonly nullableColumns?: readonly string[];
   /** The table's CHECK constraints (schema text), for checking conditions; absent in older model files. */
   readonly checks?: readonly CheckModel[];
+  /**
+   * A reference table copied as it is (`synth: copy`): its rows, written unchanged at any scale. The
+   * statistics above are still fitted, so children condition on its columns as on a generated parent.
+   */
+  readonly copy?: CopiedRows;
+}
+
+/** A copied table's rows (text form, in `columns` order) and, per modelled column, each row's coarse code. */
+export interface CopiedRows {
+  readonly rows: readonly (readonly (string | null)[])[];
+  /** Coarse code (as children condition on them) per row, by modelled column name. */
+  readonly coarse: Readonly<Record<string, readonly number[]>>;
 }
 
 export type ColumnModel =
@@ -204,6 +237,12 @@ export interface ForeignKeyModel {
   readonly childCounts: ChildCountModel;
   /** A self-reference without cycles in the source: generated as a forest (absent otherwise). */
   readonly hierarchy?: HierarchyModel;
+  /**
+   * A foreign key into a copied table (`synth: copy`), whose rows are the real ones: children per parent
+   * row, in the copied rows' order, where at least k (rareCategoryMin); -1 where fewer — those draw their
+   * count from the marginal's counts below k, so no small count is tied to a real key.
+   */
+  readonly keyCounts?: readonly number[];
 }
 
 /**

@@ -29,6 +29,7 @@ const SPECS: readonly ActionSpec[] = [
   { kind: 'substitute', entity: 'email' },
   { kind: 'mask', keep_first: 1, keep_last: 0, char: '*' },
   { kind: 'hash' },
+  { kind: 'encrypt', alphabet: 'auto' },
   { kind: 'nullify' },
   { kind: 'generalize', prefix: 2 },
   { kind: 'redact_text' },

@@ -1,6 +1,7 @@
 import type { ActionSpec } from '../core/index.js';
 import { GatewayError } from '../core/index.js';
 import { describeColumn } from './column-shape.js';
+import { compileEncrypt } from './compile-encrypt.js';
 import { compileGeneralize } from './compile-generalize.js';
 import { compileHash } from './compile-hash.js';
 import { compileJson } from './compile-json.js';
@@ -49,6 +50,8 @@ export function compileTransform(action: ActionSpec, context: ColumnContext): Va
       return compileMask(action, context);
     case 'hash':
       return compileHash(action, context);
+    case 'encrypt':
+      return compileEncrypt(action, context);
     case 'nullify':
       return compileNullify();
     case 'generalize':

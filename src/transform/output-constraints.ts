@@ -1,4 +1,5 @@
 import type { ActionSpec, ColumnInfo } from '../core/index.js';
+import { fitEncrypt } from './compile-encrypt.js';
 import { fitGeneralize } from './compile-generalize.js';
 import { fitHash } from './compile-hash.js';
 import { fitJson } from './compile-json.js';
@@ -26,6 +27,8 @@ export function outputConstraints(action: ActionSpec, column: ColumnInfo, isUniq
       return fitMask(action, column);
     case 'hash':
       return fitHash(action, column);
+    case 'encrypt':
+      return fitEncrypt(action, column);
     case 'nullify':
       return fitNullify(column);
     case 'generalize':

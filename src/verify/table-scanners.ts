@@ -78,6 +78,7 @@ function indexValue(index: LeakIndex, role: ColumnRole, value: string, json?: Js
       indexTextTokens(index, value);
       return;
     case 'shape':
+    case 'encrypted':
       indexByShape(index, value);
       return;
     case 'json':
@@ -227,6 +228,10 @@ export class TargetTableScanner {
         return this.index.hasFoldedIdentifier(foldValue(value))
           ? KIND_BIT.identifier
           : probeText(this.index, value);
+      case 'encrypted':
+        // Ciphertexts of this column's own values: not looked up (see roleOfAction); other columns' target
+        // values are still searched for these real identifiers.
+        return 0;
       default:
         return probeText(this.index, value);
     }

@@ -20,6 +20,9 @@ import type { Plan, PlannedTable } from '../policy/index.js';
  *    indexed email, phone, name and identifier (tokens and 1–4-word n-grams);
  *  - `shape`: an action that keeps some form of the value (mask, hash, generalize, …): indexed by the
  *    value's own shape (email-, phone- or identifier-like); target values searched like text;
+ *  - `encrypted`: format-preserving encryption (`encrypt`): source values indexed by their shape, so a real
+ *    identifier found anywhere else in the target is a leak; the column's own target values are not
+ *    looked up (see `roleOfAction`);
  *  - `quiet`: low-entropy kinds (city, country, postal code, birth date, company, …): not indexed, target
  *    values searched like text;
  *  - `json`: leaves, each with the role of its path.
@@ -33,6 +36,7 @@ export type ColumnRole =
   | 'identifier'
   | 'text'
   | 'shape'
+  | 'encrypted'
   | 'quiet'
   | 'json';
 
@@ -98,6 +102,12 @@ export function roleOfEntity(entity: EntityKind): ColumnRole {
 /** The role of a planned action on a column of this category, or null when the column is not personal. */
 export function roleOfAction(action: ActionSpec, category: TypeCategory): ColumnRole | null {
   if (action.kind === 'keep' || action.kind === 'drop') return null;
+  // An encrypted column's target values are ciphertexts, not real values of their rows: FF1 permutes the
+  // value's own format domain (same length, separators, classes), so in a dense identifier space a
+  // ciphertext often equals some other row's real identifier — a keyed pseudonym that landed there by
+  // construction, not a copy of anyone's data — and the cipher is built with no fixed point, so it never
+  // equals its own row's value. Looking the column's values up would report that permutation as leaks.
+  if (action.kind === 'encrypt') return 'encrypted';
   if (category === 'array' || category === 'text_search') return 'text';
   if (action.kind === 'json') return 'json';
   if (action.kind === 'redact_text') return 'text';

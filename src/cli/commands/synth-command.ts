@@ -173,7 +173,10 @@ export async function synthFitCommand(
   await writeFile(out, `${JSON.stringify(model, null, 1)}\n`, { mode: 0o600 });
   say(
     io,
-    `model written: ${model.tables.length} tables (statistics only${model.privacy === undefined ? '' : `, counts with ε = ${model.privacy.epsilon}`})`,
+    `model written: ${model.tables.length} tables (statistics only${model.privacy === undefined ? '' : `, counts with ε = ${model.privacy.epsilon}`})` +
+      (model.copiedTables === undefined
+        ? ''
+        : `; reference tables copied as they are (policy synth: copy), their rows in the model: ${model.copiedTables.join(', ')}`),
   );
   if (outputFormat(options) === 'json') writeJson(io, { status: 'completed', tables: model.tables.length });
   return EXIT_OK;
@@ -239,6 +242,11 @@ export async function synthReportCommand(
         `overall ${fmt(result.overall)} (all pairs: ${fmt(result.overallAllPairs)})`,
         `  column shapes ${fmt(result.columnShapes)}, pair trends ${fmt(result.columnPairTrends)} (all pairs ${fmt(result.columnPairTrendsAllPairs)}), cardinality ${fmt(result.cardinality)}, intertable trends ${fmt(result.intertableTrends)} (all pairs ${fmt(result.intertableTrendsAllPairs)})`,
         `  exact-match rate ${fmt(result.privacy.exactMatchRate)}, closer-to-training share ${fmt(result.privacy.closerToTrainingShare)}`,
+        ...(result.copiedTables.length === 0
+          ? []
+          : [
+              `  copied as they are (policy synth: copy), not scored: ${result.copiedTables.map((t) => `${t.table} (${t.identical === null ? 'read in part' : t.identical ? 'identical' : 'differs'})`).join(', ')}`,
+            ]),
         ...(result.bookkeeping.excluded.length === 0
           ? []
           : [
@@ -269,6 +277,14 @@ function report(io: CliIo, format: 'text' | 'json', summary: SynthSummary): void
         : [
             `  learned from a subset: ${summary.subset.totalRows.toLocaleString('en-US')} source rows (policy subset:)`,
           ]),
+      ...(summary.tables.some((t) => t.copied === true)
+        ? [
+            `  copied as they are (policy synth: copy): ${summary.tables
+              .filter((t) => t.copied === true)
+              .map((t) => `${t.table} (${t.rows} rows)`)
+              .join(', ')}`,
+          ]
+        : []),
       ...summary.tables
         .filter((t) => t.conditionedRows > 0)
         .map(

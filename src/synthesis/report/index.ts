@@ -21,6 +21,7 @@ export {
   type PairTrend,
   type PrivacyReport,
   type QualityReport,
+  type CopiedTableReport,
   type ExcludedColumn,
   type ReportColumn,
   type ReportOptions,

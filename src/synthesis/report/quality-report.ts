@@ -107,6 +107,20 @@ export interface ExcludedColumn {
 export interface ReportOptions {
   /** Score bookkeeping columns in Intertable Trends too (default: left out, and listed). */
   readonly includeBookkeeping?: boolean;
+  /** Reference tables copied as they are (`synth: copy`): listed, never scored. */
+  readonly copiedTables?: readonly CopiedTableReport[];
+}
+
+/**
+ * A reference table the policy has synthesis copy as it is (`synth: copy`): not synthesized, so not scored
+ * (a perfect score would flatter the synthesis); listed with whether the two samples hold the same rows.
+ */
+export interface CopiedTableReport {
+  readonly table: string;
+  readonly realRows: number;
+  readonly syntheticRows: number;
+  /** The same rows on both sides (as multisets); null when a side was read only in part (`--sample-rows`). */
+  readonly identical: boolean | null;
 }
 
 export const CORRELATION_THRESHOLD = 0.5;
@@ -132,6 +146,8 @@ export interface QualityReport {
   readonly intertableTrends: number | null;
   readonly intertableTrendsAllPairs: number | null;
   readonly tables: readonly TableReport[];
+  /** Reference tables copied as they are (`synth: copy`): not in the scores above. */
+  readonly copiedTables: readonly CopiedTableReport[];
   readonly relations: readonly { name: string; child: string; parent: string; score: number | null }[];
   readonly intertable: readonly IntertableReport[];
   /**
@@ -261,6 +277,7 @@ export function buildQualityReport(
     intertableTrends: intertableTrendsScore,
     intertableTrendsAllPairs,
     tables: tableReports,
+    copiedTables: options.copiedTables ?? [],
     relations: relationScores,
     intertable: intertableReports,
     bookkeeping: {

@@ -82,6 +82,18 @@ function bookkeepingNote(report: QualityReport): string {
   return `<p id="bookkeeping">Bookkeeping columns left out of these pairs (they say when rows were loaded, not what they hold; <code>--include-bookkeeping</code> scores them):</p><ul>${items}</ul>`;
 }
 
+/** Reference tables copied as they are: named, with row counts, outside the scores. */
+function copiedSection(report: QualityReport): string {
+  if (report.copiedTables.length === 0) return '';
+  const rows = report.copiedTables
+    .map(
+      (t) =>
+        `<tr><td>${escape(t.table)}</td><td>${t.realRows} / ${t.syntheticRows}</td><td>${t.identical === null ? 'not compared (read in part)' : t.identical ? 'yes' : 'no'}</td></tr>`,
+    )
+    .join('');
+  return `<h2 id="copied-tables">Copied reference tables (not scored)</h2><p>The policy marks these tables <code>synth: copy</code>: non-personal reference data written to the target as it is, so they are left out of every score above (foreign keys from synthesized tables into them are scored).</p><table><thead><tr><th>table</th><th>rows real / synthetic</th><th>identical</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 /** The report as one self-contained HTML page: inline CSS and SVG, no scripts, no external assets. */
 export function renderReportHtml(report: QualityReport): string {
   const summary = [
@@ -116,6 +128,7 @@ export function renderReportHtml(report: QualityReport): string {
 <tr><th>Median distance to closest held-out row</th><td>${fmt(p.medianDcrToHoldout)}</td><td></td></tr>
 <tr><th>Synthetic rows compared</th><td>${p.syntheticRowsCompared}</td><td></td></tr>
 </tbody></table>
+${copiedSection(report)}
 ${relations === '' ? '' : `<h2>Cardinality Shape per foreign key</h2><table><tbody>${relations}</tbody></table>`}
 ${report.intertable.length === 0 ? '' : `<h2>Intertable Trends per foreign key</h2><p>Parent column × child column pairs over the join (child rows whose parent is in the sample).</p>${bookkeepingNote(report)}<table><thead><tr><th>foreign key</th><th>parent → child</th><th>joined rows real / synthetic</th><th>score (real-trend pairs)</th><th></th><th>all pairs</th><th></th></tr></thead><tbody>${report.intertable.map(intertableRow).join('')}</tbody></table>`}
 ${report.tables.map(tableSection).join('\n')}
