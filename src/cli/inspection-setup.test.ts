@@ -24,7 +24,7 @@ const inspector = (maxWaiting: number) =>
       targets: new Map(),
       state: null,
     },
-    policies: new Map(),
+    policyOf: () => Promise.resolve(undefined),
     env: {},
     logger: silentLogger,
     isolation: 'this_process',

@@ -9,7 +9,8 @@ import { settingsEnvOf } from './snapshot-job.js';
 export interface SourceInspectorDeps {
   readonly config: GatewayConfig;
   readonly connections: GatewayConnections;
-  readonly policies: ReadonlyMap<string, Policy>;
+  /** A configured policy's current version (see CurrentPolicies): uploads through any replica count. */
+  readonly policyOf: (name: string) => Promise<Policy | undefined>;
   /** The environment whose `LOOKALIKE_*` settings scans use (pg_dump path, LLM assist). */
   readonly env: NodeJS.ProcessEnv;
   readonly logger: Logger;
@@ -64,11 +65,11 @@ export function createSourceInspector(deps: SourceInspectorDeps): SourceInspecti
   return {
     scan: (source, signal) =>
       run<SourceScan>({ kind: 'scan', source, sourceUrl: sourceUrl(source), settingsEnv }, signal),
-    plan: (source, policyName, signal) => {
-      const policy = policyName === null ? null : deps.policies.get(policyName);
+    plan: async (source, policyName, signal) => {
+      const policy = policyName === null ? null : await deps.policyOf(policyName);
       if (policy === undefined)
         throw new GatewayError('config_invalid', `policy "${policyName}" is not loaded`);
-      return run<SourcePlan>(
+      return await run<SourcePlan>(
         { kind: 'plan', source, sourceUrl: sourceUrl(source), policyName, policy, settingsEnv },
         signal,
       );

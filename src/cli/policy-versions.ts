@@ -58,3 +58,40 @@ export function createPolicyCatalog(
     },
   };
 }
+
+/**
+ * Each configured policy's current version, asked of the state store at the moment it is needed: an admin's
+ * upload through any replica is what every replica plans and records with from then on, with no restart.
+ * Parsed policies are kept by digest (a version's text never changes). Falls back to this process's copy
+ * when the store has no version (a policy configured after this process recorded the others).
+ */
+export interface CurrentPolicies {
+  readonly policy: (name: string) => Promise<Policy | undefined>;
+  readonly digest: (name: string) => Promise<string | null>;
+}
+
+export function currentPoliciesOf(
+  store: StateStore,
+  policies: ReadonlyMap<string, Policy>,
+  digests: ReadonlyMap<string, string>,
+): CurrentPolicies {
+  const parsed = new Map<string, Policy>();
+  const current = async (name: string): Promise<{ policy: Policy; digest: string } | undefined> => {
+    if (!policies.has(name)) return undefined;
+    const stored = await store.getPolicyVersion(name);
+    if (stored === null) {
+      const policy = policies.get(name) as Policy;
+      return { policy, digest: digests.get(name) ?? policyDigest(policy) };
+    }
+    let policy = parsed.get(stored.digest);
+    if (policy === undefined) {
+      policy = JSON.parse(stored.policyJson) as Policy;
+      parsed.set(stored.digest, policy);
+    }
+    return { policy, digest: stored.digest };
+  };
+  return {
+    policy: async (name) => (await current(name))?.policy,
+    digest: async (name) => (await current(name))?.digest ?? null,
+  };
+}

@@ -40,7 +40,7 @@ function app(now: () => number) {
     // The routes exercised here never reach the store or the runner.
     store: {} as StateStore,
     runner: {} as JobRunner,
-    policyDigests: new Map(),
+    policyDigestOf: () => Promise.resolve(null),
     logger: silentLogger,
     version: 'test',
     now,

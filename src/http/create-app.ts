@@ -55,7 +55,8 @@ export interface AppDeps {
   /** Checks uploaded policies (PUT /v1/policies/{name}); that endpoint answers 503 without it. */
   readonly policyCatalog?: PolicyCatalog;
   /** Policy name → digest of the loaded policy (recorded in audit events). */
-  readonly policyDigests: ReadonlyMap<string, string>;
+  /** A configured policy's current digest, as the state store holds it (any replica's upload counts). */
+  readonly policyDigestOf: (name: string) => Promise<string | null>;
   readonly logger: Logger;
   readonly version: string;
   /** False while draining (SIGTERM): /readyz answers 503 so no new traffic arrives. */
@@ -288,7 +289,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       {
         source,
         policy,
-        policy_digest: policy === null ? null : (deps.policyDigests.get(policy) ?? null),
+        policy_digest: policy === null ? null : await deps.policyDigestOf(policy),
       },
       () => inspector().plan(source, policy, c.req.raw.signal),
       (r) => ({
@@ -467,7 +468,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
           : { cron: refresh.expression, nextAt: refreshNextAt },
       audit: {
         http_request_id: c.get('requestId'),
-        policy_digest: deps.policyDigests.get(body.policy) ?? null,
+        policy_digest: await deps.policyDigestOf(body.policy),
       },
     });
     if (record.state === 'queued' && record.job !== null) runner.enqueue(record.job.id);

@@ -24,7 +24,7 @@ import {
 } from '../job-setup.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { createSourceInspector } from '../inspection-setup.js';
-import { createPolicyCatalog, recordConfiguredPolicies } from '../policy-versions.js';
+import { createPolicyCatalog, currentPoliciesOf, recordConfiguredPolicies } from '../policy-versions.js';
 import { loadSigningKey } from './manifest-command.js';
 
 export interface ServeOptions {
@@ -153,11 +153,14 @@ export async function startGateway(
     logger,
   });
 
+  // What plans and audit events use: each policy's current version in the state store, so an upload
+  // through another replica counts here at once.
+  const current = currentPoliciesOf(store, policies, policyDigests);
   // Scans, plans and text detection run in inspection processes, never on the API's event loop.
   const inspector = createSourceInspector({
     config,
     connections,
-    policies,
+    policyOf: current.policy,
     env: options.env,
     logger,
     isolation: 'child_process',
@@ -174,7 +177,7 @@ export async function startGateway(
     notifier,
     inspector,
     policyCatalog: createPolicyCatalog(policies, policyDigests),
-    policyDigests,
+    policyDigestOf: current.digest,
     logger,
     version: options.version,
     isAccepting: () => accepting,
