@@ -1,8 +1,8 @@
 import { bitsOf, fitLength, itemsFitting, longest, pickFitting, shortest } from './fit-length.js';
 import type { KindGenerator } from './kind-generator.js';
+import { GAZETTEER, US_CITY_NAMES, type CountryCode } from './places.js';
 import { SeedStream } from './seed-stream.js';
 import {
-  CITY_NAMES,
   COUNTRIES,
   COUNTRY_ALPHA2,
   COUNTRY_ALPHA3,
@@ -52,15 +52,16 @@ export const fakeSecondaryAddress: KindGenerator = {
   uniqueCapacityBits: () => bitsOf(UNIT_KINDS.length * 900),
 };
 
+/** A US city of the gazetteer (`places.ts`); columns beside a state or postal code get a coherent one. */
 export const fakeCity: KindGenerator = {
   output: {
     categories: ['string'],
-    minLength: shortest(CITY_NAMES),
-    typicalMaxLength: longest(CITY_NAMES),
+    minLength: shortest(US_CITY_NAMES),
+    typicalMaxLength: longest(US_CITY_NAMES),
     canBeUnique: false,
   },
-  generate: (seed, maxLength) => pickFitting(new SeedStream(seed), CITY_NAMES, maxLength),
-  uniqueCapacityBits: () => bitsOf(CITY_NAMES.length),
+  generate: (seed, maxLength) => pickFitting(new SeedStream(seed), US_CITY_NAMES, maxLength),
+  uniqueCapacityBits: () => bitsOf(US_CITY_NAMES.length),
 };
 
 /** A US state name, or its two-letter code when the original was that short or the column is. */
@@ -77,17 +78,23 @@ export const fakeState: KindGenerator = {
   uniqueCapacityBits: () => bitsOf(STATES.length),
 };
 
-/** A US ZIP code, `02139`; ZIP+4 `02139-4307` when the original had 10 characters or more. */
+const US_ZIP_PREFIXES = GAZETTEER[0]!.regions.flatMap((r) => r.postalPrefixes);
+
+/**
+ * A US ZIP code with a state's 3-digit prefix, `02139`; ZIP+4 `02139-4307` when the original had 10
+ * characters or more.
+ */
 export const fakePostalCode: KindGenerator = {
   output: { categories: ['string'], minLength: 5, typicalMaxLength: 10, canBeUnique: false },
   generate(seed, maxLength, _unique, sourceLength) {
     const stream = new SeedStream(seed);
-    const zip = String(stream.between(1001, 99950)).padStart(5, '0');
+    const zip = `${stream.pick(US_ZIP_PREFIXES)}${String(stream.between(1, 99)).padStart(2, '0')}`;
     if (sourceLength !== undefined && sourceLength >= 10 && maxLength >= 10)
       return `${zip}-${stream.digits(4)}`;
     return fitLength(zip, maxLength);
   },
-  uniqueCapacityBits: (maxLength) => bitsOf(98_950 * (maxLength === null || maxLength >= 10 ? 10_000 : 1)),
+  uniqueCapacityBits: (maxLength) =>
+    bitsOf(US_ZIP_PREFIXES.length * 99 * (maxLength === null || maxLength >= 10 ? 10_000 : 1)),
 };
 
 /** A country name; ISO 3166 alpha-2 or alpha-3 when the original (or the column) is 2 or 3 characters. */
@@ -102,3 +109,82 @@ export const fakeCountry: KindGenerator = {
   },
   uniqueCapacityBits: () => bitsOf(COUNTRY_ALPHA2.length),
 };
+
+/** Street names of the other gazetteer countries, written as there: `Hauptstraße 12`, `12 rue Pasteur`. */
+const LOCAL_STREETS: Readonly<Record<Exclude<CountryCode, 'US' | 'CA'>, readonly string[]>> = {
+  GB: [
+    'High Street',
+    'Station Road',
+    'Church Lane',
+    'Park Road',
+    'Victoria Road',
+    'Green Lane',
+    'Manor Road',
+    'Church Street',
+    'Mill Lane',
+    'Queens Road',
+    'King Street',
+    'London Road',
+    'The Crescent',
+    'Albert Road',
+  ],
+  DE: [
+    'Hauptstraße',
+    'Bahnhofstraße',
+    'Schulstraße',
+    'Gartenstraße',
+    'Dorfstraße',
+    'Bergstraße',
+    'Lindenstraße',
+    'Kirchstraße',
+    'Waldstraße',
+    'Ringstraße',
+    'Goethestraße',
+    'Schillerstraße',
+    'Mozartstraße',
+    'Birkenweg',
+    'Am Markt',
+  ],
+  FR: [
+    'rue de la République',
+    'rue Victor Hugo',
+    'avenue Jean Jaurès',
+    'rue Pasteur',
+    'rue de la Gare',
+    'place de la Mairie',
+    'boulevard Gambetta',
+    'rue du Moulin',
+    "rue de l'Église",
+    'avenue Foch',
+    'rue des Écoles',
+    'rue Nationale',
+  ],
+};
+
+/**
+ * A street line in the custom of `country`: the US (and Canadian) one is `fakeStreetAddress` itself (same
+ * seed, same fake); GB `12 High Street`, DE `Hauptstraße 12`, FR `12 rue Pasteur`.
+ */
+export function fakeStreetIn(country: CountryCode, seed: Uint8Array, maxLength: number): string {
+  if (country === 'US' || country === 'CA')
+    return fakeStreetAddress.generate(seed, maxLength, false, undefined);
+  const stream = new SeedStream(seed);
+  const number = String(stream.between(1, 250));
+  // Half the streets are named after a surname, so a real street line is rarely drawn (and redrawn then).
+  const street =
+    stream.below(2) === 0
+      ? stream.pick(LOCAL_STREETS[country])
+      : namedStreet(country, stream.pick(LAST_NAMES), stream);
+  return fitLength(country === 'DE' ? `${street} ${number}` : `${number} ${street}`, maxLength);
+}
+
+function namedStreet(country: Exclude<CountryCode, 'US' | 'CA'>, name: string, stream: SeedStream): string {
+  switch (country) {
+    case 'GB':
+      return `${name} ${stream.pick(['Road', 'Street', 'Lane', 'Close', 'Avenue'])}`;
+    case 'DE':
+      return `${name}${stream.pick(['straße', 'weg', 'allee'])}`;
+    case 'FR':
+      return `${stream.pick(['rue', 'avenue', 'allée'])} ${name}`;
+  }
+}

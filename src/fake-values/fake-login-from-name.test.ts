@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
 import { Secret } from '../core/index.js';
-import { fakeEmailFromName, fakeNameShapedLogin, fakeUsernameFromName } from './fake-login-from-name.js';
+import {
+  fakeEmailFromName,
+  fakeNameShapedLogin,
+  fakeUsernameFromName,
+  splitRunTogetherName,
+} from './fake-login-from-name.js';
 import type { NameFakes } from './fake-login-from-name.js';
 import { fakeNamePart } from './fake-name-part.js';
 import { createKeyedSeeder } from './keyed-seeder.js';
@@ -58,6 +63,49 @@ describe('fakeNameShapedLogin', () => {
     expect(fakeNameShapedLogin('grady.isabelle', names, seed('x'), () => true)).toBe(
       `${first('Grady').toLowerCase()}.${last('Isabelle').toLowerCase()}`,
     );
+  });
+});
+
+describe('splitRunTogetherName', () => {
+  const firsts = new Set(['mary', 'ann', 'anna', 'jo']);
+  const lasts = new Set(['smith', 'lee', 'alee', 'nguyen']);
+  const split = (run: string) =>
+    splitRunTogetherName(
+      run,
+      (n) => firsts.has(n.toLowerCase()),
+      (n) => lasts.has(n.toLowerCase()),
+    );
+
+  it('reads a first name or an initial followed by a last name, the longest first name first', () => {
+    expect(split('marysmith')).toEqual(['mary', 'smith']);
+    expect(split('jsmith')).toEqual(['j', 'smith']);
+    expect(split('JNguyen')).toEqual(['J', 'Nguyen']);
+    expect(split('annalee')).toEqual(['anna', 'lee']);
+  });
+
+  it('leaves names, short runs and words that split into no first + last name alone', () => {
+    expect(split('smith')).toBeNull();
+    expect(split('jolee')).toEqual(['jo', 'lee']);
+    expect(split('jlee')).toBeNull(); // shorter than five letters: one name
+    expect(split('dragonslayer')).toBeNull();
+    expect(split('marybrown')).toBeNull();
+  });
+
+  it('makes a run-together login from the fakes of its parts, so it follows the person’s fake name', () => {
+    const splitter = (run: string) =>
+      splitRunTogetherName(
+        run,
+        (n) => firsts.has(n.toLowerCase()),
+        (n) => lasts.has(n.toLowerCase()),
+      );
+    expect(fakeNameShapedLogin('marysmith77', names, seed('x'), undefined, splitter)).toMatch(
+      new RegExp(`^${first('mary')}${last('smith')}\\d\\d$`),
+    );
+    expect(fakeNameShapedLogin('jsmith', names, seed('x'), undefined, splitter)).toBe(
+      `${first('j').charAt(0)}${last('smith')}`,
+    );
+    // Without the source's names, the run is one first name, as before.
+    expect(fakeNameShapedLogin('marysmith', names, seed('x'))).toBe(first('marysmith'));
   });
 });
 

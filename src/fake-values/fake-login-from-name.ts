@@ -8,6 +8,34 @@ export type NameFakes = (kind: NamePartKind, name: string) => string;
 /** Whether a lone name (`schneider84@…`) is a last name rather than a first name, when that is known. */
 export type IsLastName = (name: string) => boolean;
 
+/** A run of letters read as a first name (or an initial) and a last name written together, or null. */
+export type SplitRunTogether = (letters: string) => readonly [string, string] | null;
+
+/**
+ * Splits `jsmith` into `j` + `smith` and `marysmith` into `mary` + `smith` when the parts may be a first
+ * name (any initial may) and a last name of the source (`mayBeFirst`, `mayBeLast`: its Bloom filters),
+ * preferring the longest first name; null for a run that is a name itself or splits no such way. A word
+ * that happens to split into two of the source's names (`dragonslayer`) becomes two fake names: still a
+ * fake, only less tidy.
+ */
+export function splitRunTogetherName(
+  letters: string,
+  mayBeFirst: (name: string) => boolean,
+  mayBeLast: (name: string) => boolean,
+): readonly [string, string] | null {
+  if (letters.length < MIN_RUN_TOGETHER || mayBeFirst(letters) || mayBeLast(letters)) return null;
+  for (let at = letters.length - MIN_PART; at >= MIN_PART; at--) {
+    const last = letters.slice(at);
+    if (mayBeLast(last) && mayBeFirst(letters.slice(0, at))) return [letters.slice(0, at), last];
+  }
+  const afterInitial = letters.slice(1);
+  return mayBeLast(afterInitial) ? [letters.charAt(0), afterInitial] : null;
+}
+
+/** Shorter runs (`ann`, `leo`) are read as one name; parts shorter than two letters are initials only. */
+const MIN_RUN_TOGETHER = 5;
+const MIN_PART = 2;
+
 /** Reserved domains (RFC 2606 / 6761) standing for a company's own domain, and for a free-mail provider. */
 const COMPANY_DOMAINS: readonly string[] = ['example.com', 'example.net', 'example.org'];
 const FREE_MAIL_DOMAINS: readonly string[] = ['mail.example', 'inbox.test', 'mail.test'];
@@ -55,6 +83,7 @@ export function fakeNameShapedLogin(
   names: NameFakes,
   seed: Uint8Array,
   isLastName?: IsLastName,
+  splitRunTogether?: SplitRunTogether,
 ): string | null {
   const tokens = local.match(TOKEN);
   if (tokens === null || tokens.join('') !== local) return null;
@@ -68,10 +97,16 @@ export function fakeNameShapedLogin(
     isLastName !== undefined &&
     isLastName(letters[0] ?? '') &&
     !isLastName(letters[1] ?? '');
+  // `jsmith`, `marysmith`: one run holding a first name (or an initial) and a last name.
+  const parts = nameTokens === 1 ? splitRunTogether?.(letters[0] ?? '') : null;
   let seen = 0;
   let out = '';
   for (const token of tokens) {
-    if (isLetters(token)) {
+    if (isLetters(token) && parts != null) {
+      const [given, family] = parts;
+      const fakeGiven = names('first_name', given);
+      out += (given.length === 1 ? fakeGiven.charAt(0) : fakeGiven) + names('last_name', family);
+    } else if (isLetters(token)) {
       seen++;
       const isLast =
         nameTokens >= 2 ? (lastFirst ? seen === 1 : seen === nameTokens) : isLastName?.(token) === true;
@@ -92,6 +127,7 @@ export interface LoginOptions {
   /** Embed the keyed discriminator (the column, or its scope, is unique). */
   readonly unique: boolean;
   readonly isLastName?: IsLastName | undefined;
+  readonly splitRunTogether?: SplitRunTogether | undefined;
 }
 
 /**
@@ -110,7 +146,13 @@ export function fakeEmailFromName(
 ): string | null {
   const at = email.lastIndexOf('@');
   if (at <= 0 || at === email.length - 1) return null;
-  const handle = fakeNameShapedLogin(email.slice(0, at), names, seed, options.isLastName);
+  const handle = fakeNameShapedLogin(
+    email.slice(0, at),
+    names,
+    seed,
+    options.isLastName,
+    options.splitRunTogether,
+  );
   if (handle === null) return null;
   const provider =
     email
@@ -131,7 +173,7 @@ export function fakeUsernameFromName(
   seed: Uint8Array,
   options: LoginOptions,
 ): string | null {
-  const handle = fakeNameShapedLogin(username, names, seed, options.isLastName);
+  const handle = fakeNameShapedLogin(username, names, seed, options.isLastName, options.splitRunTogether);
   if (handle === null) return null;
   return fits(options.unique ? `${handle}_${discriminatorFor(handle, seed)}` : handle, options.maxLength);
 }

@@ -8,14 +8,8 @@ import { EMAIL_DOMAINS } from './email-domains.js';
 import { entityOutput } from './entity-output.js';
 import { fakeValue } from './fake-value.js';
 import { createKeyedSeeder } from './keyed-seeder.js';
-import {
-  CITY_NAMES,
-  COUNTRIES,
-  COUNTRY_ALPHA2,
-  COUNTRY_ALPHA3,
-  STATE_ABBREVIATIONS,
-  STATES,
-} from './word-lists.js';
+import { US_CITY_NAMES } from './places.js';
+import { COUNTRIES, COUNTRY_ALPHA2, COUNTRY_ALPHA3, STATE_ABBREVIATIONS, STATES } from './word-lists.js';
 
 const TEST_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
 const seeder = createKeyedSeeder(new Secret(TEST_KEY));
@@ -75,7 +69,7 @@ const VALID: { readonly [K in EntityKind]: (value: string) => boolean } = {
     ),
   street_address: (v) => /^[1-9]\d{2,4} [A-Z0-9][A-Za-z0-9' .-]*[A-Za-z0-9]$/.test(v),
   secondary_address: (v) => /^(?:Apt\.|Suite) [1-9]\d\d$/.test(v),
-  city: (v) => CITY_NAMES.includes(v),
+  city: (v) => US_CITY_NAMES.includes(v),
   state: (v) => STATES.includes(v) || STATE_ABBREVIATIONS.includes(v),
   postal_code: (v) => /^\d{5}(?:-\d{4})?$/.test(v) && v !== '00000',
   country: (v) => COUNTRIES.includes(v) || COUNTRY_ALPHA2.includes(v) || COUNTRY_ALPHA3.includes(v),
@@ -170,9 +164,9 @@ const PINNED: { readonly [K in EntityKind]: readonly [string, string, string] } 
   phone: ['(553) 555-0182', '(854) 555-0146', '(339) 555-0152'],
   street_address: ['805 West Lane', '76686 Cross Street', '8807 Ottonello Row'],
   secondary_address: ['Apt. 985', 'Suite 781', 'Apt. 931'],
-  city: ['Levittown', 'Aspen Hill', 'Pembroke Pines'],
+  city: ['Tallahassee', 'Independence', 'North Platte'],
   state: ['Michigan', 'Georgia', 'New Jersey'],
-  postal_code: ['37183', '21189', '29753'],
+  postal_code: ['25007', '89493', '17091'],
   country: ['Venezuela', 'Nepal', 'Qatar'],
   date_of_birth: ['1967-07-18', '2006-12-29', '1936-10-24'],
   username: ['szordan', 'mads1998', 'zsteuber'],

@@ -21,6 +21,22 @@ export type { NamePartKind, NamePartOptions } from './fake-name-part.js';
 export { fakeNamePart } from './fake-name-part.js';
 export { firstNameGender } from './first-name-gender.js';
 export { fakeFullNameFromParts } from './fake-full-name-from-parts.js';
-export type { IsLastName, LoginOptions, NameFakes } from './fake-login-from-name.js';
-export { fakeEmailFromName, fakeNameShapedLogin, fakeUsernameFromName } from './fake-login-from-name.js';
+export type { IsLastName, LoginOptions, NameFakes, SplitRunTogether } from './fake-login-from-name.js';
+export {
+  fakeEmailFromName,
+  fakeNameShapedLogin,
+  fakeUsernameFromName,
+  splitRunTogetherName,
+} from './fake-login-from-name.js';
 export { canonicalNameCase, matchNameCase } from './name-case.js';
+export type { FakePlace, IsRealPlaceValue, PlaceKind, PlaceMemo, RealLocation } from './fake-place.js';
+export {
+  fakePlace,
+  isKnownCountry,
+  placeMemo,
+  formatCity,
+  formatCountry,
+  formatPostalCode,
+  formatState,
+} from './fake-place.js';
+export { fakeStreetIn } from './fake-address.js';

@@ -82,7 +82,6 @@ export const LAST_NAMES = stringList(
   'person.last_name.generic',
   LETTERS,
 );
-export const CITY_NAMES = stringList(location?.city_name, 'location.city_name');
 export const STREET_NAMES = stringList(location?.street_name, 'location.street_name');
 export const STREET_SUFFIXES = stringList(location?.street_suffix, 'location.street_suffix');
 /** `STATES[i]` and `STATE_ABBREVIATIONS[i]` name the same state. */

@@ -38,6 +38,16 @@ export function compileTableTransform(
     table.uniqueColumnSets.filter((set) => set.length === 1).map((set) => set[0]),
   );
 
+  // Substituted scalar columns of the row: address parts among them take one fake place.
+  const rowSubstitutions = new Map(
+    copied.flatMap((c) =>
+      c.action.kind === 'substitute' && table.columns.find((t) => t.name === c.name)?.category !== 'array'
+        ? [[c.name, { entity: c.action.entity, scope: c.action.scope ?? c.action.entity }] as const]
+        : [],
+    ),
+  );
+  const keptColumns = new Set(copied.filter((c) => c.action.kind === 'keep').map((c) => c.name));
+
   const isScopeValue = (scope: string, value: string): boolean =>
     sourceValues.get(scope)?.has(value) === true;
 
@@ -59,6 +69,8 @@ export function compileTableTransform(
         rowKeyIndexes,
         ...(filter === undefined ? {} : { isSourceValue: (value: string) => filter.has(value) }),
         isScopeValue,
+        rowSubstitutions,
+        keptColumns,
         ...(planned.coherentRows === false ? { buildsFromNames: false } : {}),
         ...(findSpans === undefined ? {} : { findSpans }),
       }),

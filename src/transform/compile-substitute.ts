@@ -8,6 +8,7 @@ import {
   fakeNumberLike,
   fakeUsernameFromName,
   fakeValue,
+  splitRunTogetherName,
   UNIQUE_BITS_TARGET,
   uniqueCapacityBits,
   type KeyedSeeder,
@@ -16,6 +17,7 @@ import {
   type NamePartOptions,
 } from '../fake-values/index.js';
 import { boundedMemo } from './bounded-memo.js';
+import { compileLocation } from './compile-location.js';
 import {
   describeColumn,
   fitting,
@@ -60,6 +62,9 @@ export function compileSubstitute(action: ActionOf<'substitute'>, context: Colum
   const scope = action.scope ?? action.entity;
   const kind = action.entity;
   const keepsEmpty = valueCategory(column) === 'string';
+  // Address parts take their fakes from one fake place (compileLocation); null: not an address part here.
+  const located = compileLocation(action, context);
+  if (located !== null) return located;
   if ((kind === 'first_name' || kind === 'last_name') && keepsEmpty) {
     const options = { maxLength: column.maxLength, isRealValue: isSourceValue };
     return perValue(
@@ -139,7 +144,14 @@ function nameShapedFake(
     );
   // A lone name is a last name when the source's last names may hold it and its first names may not.
   const isLastName = (name: string): boolean => mayBe('last_name', name) && !mayBe('first_name', name);
-  const options = { maxLength: column.maxLength, unique: isUnique, isLastName };
+  // `jsmith`, `marysmith`: a first name (or an initial) and a last name of the source written together.
+  const splitRunTogether = (letters: string): readonly [string, string] | null =>
+    splitRunTogetherName(
+      letters,
+      (name) => mayBe('first_name', name),
+      (name) => mayBe('last_name', name),
+    );
+  const options = { maxLength: column.maxLength, unique: isUnique, isLastName, splitRunTogether };
   const names = nameFakes(seeder, isScopeValue);
   // One fake domain per real domain and scope: one company's people share it.
   const domainSeeds = new Map<string, Uint8Array>();

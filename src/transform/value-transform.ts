@@ -35,10 +35,23 @@ export interface ColumnContext {
    */
   readonly buildsFromNames?: boolean;
   /**
+   * The row's substituted scalar columns (name → kind and scope), so that address parts substituted in
+   * one row (street, city, state, postal code, country) take their fakes from one fake place.
+   */
+  readonly rowSubstitutions?: ReadonlyMap<string, RowSubstitution>;
+  /** Columns of the row the table keeps as they are (a kept country column sets the address's locale). */
+  readonly keptColumns?: ReadonlySet<string>;
+  /**
    * Finds the personal spans of a text (detection, built by the pipeline). With it, `redact_text`
    * replaces only those spans; without it, the whole value.
    */
   readonly findSpans?: SpanFinder;
+}
+
+/** One substituted column of a row, for the columns it must agree with. */
+export interface RowSubstitution {
+  readonly entity: EntityKind;
+  readonly scope: string;
 }
 
 /** A personal span in a text and the fake kind that replaces it (null: a typed placeholder does). */
