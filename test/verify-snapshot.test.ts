@@ -319,7 +319,9 @@ describe('verify on the demo shop (real PostgreSQL)', () => {
     target = await createDatabase('verify_demo_dst');
     await withClient(source, async (c) => {
       await c.query(demoSchemaSql());
-      for (const statement of demoDataSql({ customers: 120 })) await c.query(statement);
+      // Enough customers for the ticket templates' rarer shapes (a two-letter first name typed in lower
+      // case, street lines without a suffix) that once slipped past redaction.
+      for (const statement of demoDataSql({ customers: 3000 })) await c.query(statement);
     });
   });
   afterAll(async () => {
@@ -327,7 +329,7 @@ describe('verify on the demo shop (real PostgreSQL)', () => {
     await dropDatabase(target);
   });
 
-  it('snapshot with examples/demo.policy.yaml: delivered only when the verification is clean', async () => {
+  it('snapshot with examples/demo.policy.yaml of 3,000 demo customers: verified clean and delivered', async () => {
     const result = await runLookalike(
       [
         'snapshot',
@@ -346,16 +348,10 @@ describe('verify on the demo shop (real PostgreSQL)', () => {
       verification?: Verification;
       error?: { code: string; details: { items?: string[] } };
     };
-    if (result.exitCode === 0) {
-      expect(output.verification?.status).toBe('clean');
-      expect(await userTables(target)).toBeGreaterThan(0);
-    } else {
-      // Refused: every problem is named with counts only, and nothing was delivered.
-      expect(output.error?.code).toBe('leak_found');
-      expect(
-        output.error?.details.items?.every((i) => /^leak: public\.[a-z_]+\.[a-z_]+.*: \d+ real/.test(i)),
-      ).toBe(true);
-      expect(await userTables(target)).toBe(0);
-    }
+    // The demo's own data and policy deliver clean: a leak here is a detection or substitution defect.
+    expect(output.error).toBeUndefined();
+    expect(result.exitCode).toBe(0);
+    expect(output.verification?.status).toBe('clean');
+    expect(await userTables(target)).toBeGreaterThan(0);
   });
 });

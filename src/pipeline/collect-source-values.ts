@@ -20,6 +20,9 @@ const KNOWN_TYPES: Partial<Record<EntityKind, string>> = {
   email: 'EMAIL_ADDRESS',
   phone: 'PHONE_NUMBER',
   username: 'USERNAME',
+  // A customer's own street line quoted in a ticket ("34557 The Glebe"): street shapes vary too much for
+  // patterns alone, and a street line identifies a household.
+  street_address: 'STREET_ADDRESS',
 };
 
 export interface SourceValues {
@@ -53,8 +56,8 @@ interface TableRead {
  *   so substitution never emits a fake equal to a real value of the scope — a real name, address or email
  *   cannot reappear in the target, not even as someone else's. Each filter is capped, so memory stays flat
  *   however large the tables are: beyond the cap it over-reports, which only costs redraws;
- * - when the plan redacts text (`redact_text`, `json`), the known-entity index: the names, emails, phones and
- *   usernames of substituted columns and the first + last name pairs of one row, as keyed fingerprints, so a
+ * - when the plan redacts text (`redact_text`, `json`), the known-entity index: the names, emails, phones,
+ *   usernames and street lines of substituted columns and the first + last name pairs of one row, as keyed fingerprints, so a
  *   customer quoted in a ticket is found even when no pattern or lexicon would find them.
  * Array columns are substituted per element and are not read. Both structures live in shared memory:
  * transform workers receive them without a copy.

@@ -26,6 +26,17 @@ describe('KnownEntityIndex', () => {
     ]);
   });
 
+  it('finds a short first name typed in lower case, and a street line quoted in a ticket', () => {
+    const index = new KnownEntityIndex({ key: KEY });
+    index.add('Jo Gutmann', 'PERSON', 'name');
+    index.add('34557 The Glebe', 'STREET_ADDRESS');
+    const text = 'Customer: hi its jo Gutmann, i moved to 34557 The Glebe, Brayanhaven.';
+    expect(index.find(text).map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual([
+      'PERSON:jo Gutmann',
+      'STREET_ADDRESS:34557 The Glebe',
+    ]);
+  });
+
   it('does not report values that were never added', () => {
     expect(build().find('Zephyrine Smith wrote from other@example.org, phone 555-010-9999')).toEqual([]);
   });

@@ -281,7 +281,8 @@ function isShortGap(text: string, from: number, to: number): boolean {
   return true;
 }
 
-// Only long words, capitalised ones, or words holding @ or digits can start a personal value worth a lookup.
+// A lone lower-case letter never starts a personal value worth a lookup; two letters may (a chat's
+// "hi its jo gutmann": short first names typed in lower case).
 function worthHashing(word: string): boolean {
-  return word.length > 2 || /^[\p{Lu}]/u.test(word) || /[@\d]/.test(word);
+  return word.length > 1 || /^[\p{Lu}]/u.test(word) || /[@\d]/.test(word);
 }
