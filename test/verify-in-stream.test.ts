@@ -126,6 +126,13 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     // Both tables were searched: people as written, orders (its status column) read back.
     expect(scan.targetRows).toBe(2 * PEOPLE);
     expect(scan.passes).toBe(1);
+    // The search done by the workers is counted in the verification's own time.
+    const seconds = summary.verification.seconds;
+    expect(seconds.whileWriting).toBeGreaterThan(0);
+    expect(seconds.total).toBeCloseTo(
+      seconds.source + seconds.target + seconds.integrity + (seconds.whileWriting ?? 0),
+      2,
+    );
     expect(scan.indexedValues).toBeGreaterThanOrEqual(PEOPLE);
   }, 120_000);
 });

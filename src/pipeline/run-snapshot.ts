@@ -133,7 +133,9 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
     // searches rows as it writes them instead of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
+    const keptScanStarted = performance.now();
     const keptPersonal = await keptPersonalFor(source, plan, request);
+    const keptScanMs = performance.now() - keptScanStarted;
     const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal });
     // knownEntities is released after the load: verification needs the memory more. (One declaration:
     // a second name for the index would keep it alive.)
@@ -229,6 +231,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const verification = await verifyBeforeCommit(source, sink, plan, schema, tables, {
       ...request,
       keptPersonal,
+      keptScanMs,
       ...(prepared === undefined ? {} : { prepared }),
     });
     if (verification.status !== 'clean') throw verificationError(verification);

@@ -137,6 +137,8 @@ class ProbeMemo {
 export interface TargetScanState {
   readonly rows: number;
   readonly lookups: number;
+  /** Milliseconds spent in scanBatch. */
+  readonly ms: number;
   readonly counts: readonly { column: string; path: string | null; kind: LeakKind; count: number }[];
   readonly figures: readonly (SideFiguresState | null)[];
 }
@@ -149,6 +151,8 @@ export class TargetTableScanner {
   readonly figures: (SideFigures | null)[];
   rows = 0;
   lookups = 0;
+  /** Milliseconds spent in scanBatch (the leak scan's own cost, wherever it ran). */
+  ms = 0;
   readonly #memos: (ProbeMemo | null)[];
   readonly #positions: readonly number[];
   readonly #counts = new Map<
@@ -167,6 +171,12 @@ export class TargetTableScanner {
   }
 
   scanBatch(batch: RowBatch): void {
+    const started = performance.now();
+    this.#scan(batch);
+    this.ms += performance.now() - started;
+  }
+
+  #scan(batch: RowBatch): void {
     const columns = this.table.targetColumns;
     const positions = this.#positions;
     const pair = this.table.targetPair;
@@ -252,6 +262,7 @@ export class TargetTableScanner {
     return {
       rows: this.rows,
       lookups: this.lookups,
+      ms: this.ms,
       counts: [...this.#counts.values()].map((c) => ({ ...c })),
       figures: this.figures.map((f) => f?.state() ?? null),
     };
@@ -261,6 +272,7 @@ export class TargetTableScanner {
   absorb(other: TargetScanState): void {
     this.rows += other.rows;
     this.lookups += other.lookups;
+    this.ms += other.ms;
     for (const entry of other.counts) {
       const key = `${entry.column}\u0000${entry.path ?? ''}\u0000${entry.kind}`;
       const mine = this.#counts.get(key);

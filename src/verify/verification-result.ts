@@ -44,8 +44,15 @@ export interface VerificationResult {
   readonly kAnonymity?: readonly KAnonymityFigure[];
   readonly seconds: {
     readonly source: number;
+    /** Reading back and searching what was not searched while written. */
     readonly target: number;
     readonly integrity: number;
+    /**
+     * Searching rows as the load wrote them, summed over the threads that did it (CPU seconds, not wall
+     * time: with transform workers it overlaps the load). Absent when every table was read back.
+     */
+    readonly whileWriting?: number;
+    /** source + target + integrity + whileWriting. */
     readonly total: number;
   };
 }
