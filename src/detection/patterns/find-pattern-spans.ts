@@ -1,6 +1,7 @@
 import type { CatalogueEntity, CompiledPattern, EntityCatalogue } from '../catalogue/index.js';
 import type { ContextTerms } from '../catalogue/index.js';
 import type { TextSpan } from '../detection-types.js';
+import { characterRuns, requiredRuns, runsSuffice } from './character-runs.js';
 import { wordsAfter, wordsBefore } from './context-window.js';
 import { LiteralPresence } from './literal-presence.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
@@ -133,6 +134,8 @@ function digitRunsOf(text: string, re: RegExp): { start: number; end: number; te
 interface PatternStep {
   readonly pattern: CompiledPattern;
   readonly literals: readonly number[] | undefined;
+  /** The character runs every match holds (character-runs.ts); undefined when the rule needs none. */
+  readonly runs: readonly number[] | undefined;
 }
 
 /** One wanted entity: where its candidates come from and what is constant across calls. */
@@ -193,6 +196,7 @@ function planOf(catalogue: EntityCatalogue, entities: readonly string[] | undefi
       sources.push(
         source.patterns.map((pattern) => ({
           pattern,
+          runs: runsOf(pattern),
           literals: pattern.anyOfLiterals?.map((literal) => {
             let at = literalIndex.get(literal);
             if (at === undefined) {
@@ -226,6 +230,12 @@ function planOf(catalogue: EntityCatalogue, entities: readonly string[] | undefi
   if (entities === undefined) cached.all = plan;
   else cached.byOption.set(entities, plan);
   return plan;
+}
+
+/** What `pattern` needs of a text's character runs, or undefined when it needs nothing. */
+function runsOf(pattern: CompiledPattern): readonly number[] | undefined {
+  const needs = requiredRuns(pattern.scan.source, pattern.scan.flags);
+  return needs.some((n) => n > 0) ? needs : undefined;
 }
 
 /** The best score a candidate of `pattern` can reach for this entity (validator passed, context found). */
@@ -293,17 +303,62 @@ class ContextCache {
   }
 }
 
-/** `matchesTerms` on `words[from, to)`, without copying that part of the window. */
+/** Per context terms: its phrases by their first word (phrases have two words or more). */
+const phrasesByFirstWord = new WeakMap<ContextTerms, ReadonlyMap<string, readonly (readonly string[])[]>>();
+
+function phrasesStartingWith(terms: ContextTerms): ReadonlyMap<string, readonly (readonly string[])[]> {
+  let index = phrasesByFirstWord.get(terms);
+  if (index === undefined) {
+    const byFirst = new Map<string, (readonly string[])[]>();
+    for (const phrase of terms.phrases) {
+      const first = phrase[0] ?? '';
+      const list = byFirst.get(first);
+      if (list === undefined) byFirst.set(first, [phrase]);
+      else list.push(phrase);
+    }
+    index = byFirst;
+    phrasesByFirstWord.set(terms, index);
+  }
+  return index;
+}
+
+/**
+ * `matchesTerms` on `words[from, to)`, without copying that part of the window. Phrases are tried only
+ * where a window word begins one (one map lookup per word instead of every phrase at every position).
+ */
 function matchesTermsIn(words: readonly string[], from: number, to: number, terms: ContextTerms): boolean {
   for (let i = from; i < to; i++) if (terms.words.has(words[i] ?? '')) return true;
-  for (const phrase of terms.phrases) {
-    for (let i = from; i + phrase.length <= to; i++) {
+  if (terms.phrases.length === 0) return false;
+  const byFirst = phrasesStartingWith(terms);
+  for (let i = from; i < to; i++) {
+    const phrases = byFirst.get(words[i] ?? '');
+    if (phrases === undefined) continue;
+    for (const phrase of phrases) {
+      if (i + phrase.length > to) continue;
       let all = true;
-      for (let j = 0; j < phrase.length && all; j++) all = words[i + j] === phrase[j];
+      for (let j = 1; j < phrase.length && all; j++) all = words[i + j] === phrase[j];
       if (all) return true;
     }
   }
   return false;
+}
+
+/**
+ * Context for candidate `c` of `entity`: its words around the span, or a neighbour of a kind it accepts
+ * right before it. A function rather than a closure per candidate (one fewer allocation in the hot loop).
+ */
+function inContext(
+  text: string,
+  c: Candidate,
+  entity: CatalogueEntity,
+  hasContext: boolean,
+  context: ContextCache,
+  neighbours: readonly TextSpan[] | undefined,
+): boolean {
+  return (
+    (hasContext && context.has(c.start, c.end, entity.window, entity.context)) ||
+    follows(text, c.start, entity.contextEntities, neighbours)
+  );
 }
 
 /**
@@ -316,7 +371,15 @@ export function findPatternSpans(
   catalogue: EntityCatalogue,
   options: PatternSpanOptions = {},
 ): TextSpan[] {
-  return findScoredPatternSpans(text, catalogue, options).map(({ validated: _v, ...span }) => span);
+  // Fields copied by name, in TextSpan order: an object rest (`{ validated, ...span }`) costs a property
+  // enumeration per span.
+  return findScoredPatternSpans(text, catalogue, options).map((s) => ({
+    type: s.type,
+    start: s.start,
+    end: s.end,
+    score: s.score,
+    detector: s.detector,
+  }));
 }
 
 /** As `findPatternSpans`, keeping whether each span's validator passed. */
@@ -334,6 +397,7 @@ export function findScoredPatternSpans(
   const context = new ContextCache(text, plan.widest);
   const hits: (Candidate[] | undefined)[] = new Array<Candidate[] | undefined>(plan.sources.length);
   let literalsMarked = false;
+  let textRuns: number[] | undefined;
   let runs: { start: number; end: number; text: string }[] | undefined;
   const spans: ScoredSpan[] = [];
   for (const step of plan.steps) {
@@ -343,10 +407,14 @@ export function findScoredPatternSpans(
       const rules = plan.sources[step.source] ?? [];
       const deadHere = dead[step.source] ?? [];
       for (let r = 0; r < rules.length; r++) {
-        const { pattern: p, literals } = rules[r] as PatternStep;
+        const { pattern: p, literals, runs: needs } = rules[r] as PatternStep;
         if (deadHere[r] === true) continue;
         if (digits < p.minDigits) continue;
         if (p.runLength > 0 && (runLengths & (1 << p.runLength)) === 0) continue;
+        if (needs !== undefined) {
+          textRuns ??= characterRuns(text);
+          if (!runsSuffice(textRuns, needs)) continue;
+        }
         if (literals !== undefined) {
           if (!literalsMarked) {
             plan.presence.mark(text, plan.seen);
@@ -366,7 +434,8 @@ export function findScoredPatternSpans(
           continue;
         }
         runs ??= digitRunsOf(text, catalogue.digitRuns);
-        for (const run of runs) if (p.digitRun.test(run.text)) candidates.push({ ...run, pattern: p });
+        for (const run of runs)
+          if (p.digitRun.test(run.text)) candidates.push({ start: run.start, end: run.end, pattern: p });
       }
       hits[step.source] = candidates;
     }
@@ -384,18 +453,17 @@ export function findScoredPatternSpans(
         unvalidated?.score ?? 0,
       );
       if (ceiling < minScore) continue;
-      const inContext = (): boolean =>
-        (hasContext && context.has(c.start, c.end, entity.window, entity.context)) ||
-        follows(text, c.start, entity.contextEntities, options.neighbours);
       let validated = false;
       if (entity.validate !== undefined) {
         if (entity.validate(text.slice(c.start, c.end))) {
           validated = true;
-          score = validatedScore + (inContext() ? entity.contextBoost : 0);
+          score =
+            validatedScore +
+            (inContext(text, c, entity, hasContext, context, options.neighbours) ? entity.contextBoost : 0);
         } else if (
           unvalidated !== undefined &&
           digitsIn(text, c.start, c.end) >= unvalidated.minDigits &&
-          inContext()
+          inContext(text, c, entity, hasContext, context, options.neighbours)
         ) {
           // "Callback number: 56 50 31 42": a number in a plan the validator does not know is still one.
           score = unvalidated.score;
@@ -403,9 +471,11 @@ export function findScoredPatternSpans(
           continue;
         } else {
           score *= d.failed_validation_factor;
-          if (inContext()) score += entity.contextBoost;
+          if (inContext(text, c, entity, hasContext, context, options.neighbours))
+            score += entity.contextBoost;
         }
-      } else if (inContext()) score += entity.contextBoost;
+      } else if (inContext(text, c, entity, hasContext, context, options.neighbours))
+        score += entity.contextBoost;
       if (score < minScore) continue;
       if (context.has(c.start, c.end, entity.negativeWindow, entity.negativeContext))
         score -= d.negative_context_penalty;

@@ -21,6 +21,19 @@ const ASCII = /^[\x20-\x7e]*$/;
  * ASCII tokens (the common case) skip normalisation, which is the expensive part.
  */
 export function foldToken(token: string): string {
+  // Printable ASCII (nearly every token): lower-casing is all there is to do, and a token with no capital
+  // is its own folded form. One pass over the code units instead of a copy and a regex test.
+  let upper = false;
+  let printable = true;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) {
+      printable = false;
+      break;
+    }
+    if (c >= 65 && c <= 90) upper = true;
+  }
+  if (printable) return upper ? token.toLowerCase() : token;
   const lower = token.toLowerCase();
   if (ASCII.test(lower)) return lower;
   return lower

@@ -1,6 +1,7 @@
 import { COMMON_WORDS, NAME_PARTICLES } from './common-words.js';
 import { type LocaleDefinitions, latinStrings, loadFakerLocales } from './faker-locales.js';
 import { foldToken } from './fold-token.js';
+import { filteredLookup } from './key-filter.js';
 
 /** Bits of `NameLexicon.flagsOf`: every fact about a folded word in one lookup. */
 export const NAME_FIRST = 1;
@@ -52,7 +53,7 @@ export function buildNameLexicon(locales: LocaleDefinitions): NameLexicon {
   return {
     firstNameCount,
     lastNameCount,
-    flagsOf: (folded) => flags.get(folded) ?? 0,
+    flagsOf: filteredLookup(flags),
     isFirstName: (folded) => ((names.get(folded) ?? 0) & FIRST) !== 0,
     isLastName: (folded) => ((names.get(folded) ?? 0) & LAST) !== 0,
     isCommonWord: (folded) => COMMON_WORDS.has(folded),

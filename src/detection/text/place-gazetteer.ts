@@ -1,5 +1,6 @@
 import { type LocaleDefinitions, latinStrings, loadFakerLocales, localeStrings } from './faker-locales.js';
 import { foldToken } from './fold-token.js';
+import { filteredLookup } from './key-filter.js';
 
 export const PLACE_CITY = 1;
 export const PLACE_STATE = 2;
@@ -78,7 +79,7 @@ export function buildPlaceGazetteer(locales: LocaleDefinitions): PlaceGazetteer 
   }
   let size = 0;
   for (const flags of places.values()) if ((flags & ~PLACE_PREFIX) !== 0) size++;
-  return { maxTokens, size, lookup: (phrase) => places.get(phrase) ?? 0 };
+  return { maxTokens, size, lookup: filteredLookup(places) };
 }
 
 let gazetteer: Promise<PlaceGazetteer> | undefined;

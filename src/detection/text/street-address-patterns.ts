@@ -229,19 +229,52 @@ function gluedEnding(scan: Scan, i: number): boolean {
   return !scan.ctx.resources.names.isCommonWord(folded);
 }
 
-const endingSets = new WeakMap<readonly string[], { set: Set<string>; lengths: number[] }>();
+interface Endings {
+  readonly set: ReadonlySet<string>;
+  /** Distinct lengths, in the order of the list. */
+  readonly lengths: readonly number[];
+  /** The last two code units of every ending (`a * 65536 + b`): most words end otherwise, and are done. */
+  readonly lastTwo: ReadonlySet<number>;
+  /** Some ending is shorter than two code units: the `lastTwo` gate does not apply. */
+  readonly short: boolean;
+}
+
+const endingSets = new WeakMap<readonly string[], Endings>();
+
+function endingsOf(endings: readonly string[]): Endings {
+  let entry = endingSets.get(endings);
+  if (entry === undefined) {
+    entry = {
+      set: new Set(endings),
+      lengths: [...new Set(endings.map((e) => e.length))],
+      lastTwo: new Set(
+        endings
+          .filter((e) => e.length >= 2)
+          .map((e) => e.charCodeAt(e.length - 2) * 65536 + e.charCodeAt(e.length - 1)),
+      ),
+      short: endings.some((e) => e.length < 2),
+    };
+    endingSets.set(endings, entry);
+  }
+  return entry;
+}
 
 /** `word` ends with one of `endings` and keeps at least three letters before it (set lookups, no scan). */
 export function endsWithAny(word: string, endings: readonly string[]): boolean {
-  let entry = endingSets.get(endings);
-  if (entry === undefined) {
-    entry = { set: new Set(endings), lengths: [...new Set(endings.map((e) => e.length))] };
-    endingSets.set(endings, entry);
-  }
+  const entry = endingsOf(endings);
+  const n = word.length;
+  // Every ending is at least two long (and the word at least five): its last two characters decide first.
+  if (!entry.short && (n < 2 || !entry.lastTwo.has(word.charCodeAt(n - 2) * 65536 + word.charCodeAt(n - 1))))
+    return false;
   for (const length of entry.lengths) {
-    if (word.length >= length + 3 && entry.set.has(word.slice(-length))) return true;
+    if (n >= length + 3 && entry.set.has(word.slice(-length))) return true;
   }
   return false;
+}
+
+/** `word` is one of `endings` (a set lookup instead of a scan of the list). */
+function isEnding(word: string, endings: readonly string[]): boolean {
+  return endingsOf(endings).set.has(word);
 }
 
 /** "Hauptstraße 5", "Rostocker Str. 1", "Calle Mayor, 3", "Via Roma", "Im Kalkfeld 78c, 50018 …". */
@@ -276,7 +309,7 @@ function nameFirst(scan: Scan, i: number): AddressMatch | undefined {
     const next = k + 1;
     if (!joined(scan, next) || !isNameWord(scan, next)) break;
     const f = scan.ctx.folded(next);
-    if (scan.vocab.gluedStreetEndings.includes(f) || f === 'str') {
+    if (isEnding(f, scan.vocab.gluedStreetEndings) || f === 'str') {
       k = next;
       typed = true;
       break;

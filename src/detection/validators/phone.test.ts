@@ -60,3 +60,21 @@ describe('isPhone: North American layout', () => {
     for (const p of ['2024-02-04', '10.20.30.40', '1992345616']) expect(isPhone(p), p).toBe(false);
   });
 });
+
+describe('isPhone: region hints', () => {
+  it('gives the same verdicts whatever order numbers of one shape come in', () => {
+    // National numbers of one shape (ten digits from 0) valid in different regions (FR, GB, NL/AU) and
+    // in none; each written two ways, so that the second is parsed again after hints were left.
+    const numbers = ['01 42 68 53 00', '020 7946 0958', '06 12 34 56 78', '0000000000', '0123456789'];
+    const written = [...numbers, ...numbers.map((n) => n.replace(/ /g, '.'))];
+    const fresh = written.map((n) => {
+      clearPhoneMemo();
+      return isPhone(n);
+    });
+    clearPhoneMemo();
+    expect(written.map((n) => isPhone(n))).toEqual(fresh);
+    clearPhoneMemo();
+    expect([...written].reverse().map((n) => isPhone(n))).toEqual([...fresh].reverse());
+    expect(fresh.slice(0, 3)).toEqual([true, true, true]);
+  });
+});
