@@ -27,15 +27,25 @@ interface SnapshotJson {
 const targets: string[] = [];
 
 async function plan(policy: string, flags: readonly string[] = []): Promise<SubsetEstimate> {
+  return (await planJson(policy, flags)).estimate;
+}
+
+async function planJson(
+  policy: string,
+  flags: readonly string[] = [],
+): Promise<{ estimate: SubsetEstimate; stdout: string; suppress: unknown }> {
   const result = await runLookalike(
     ['plan', '--source', source, '--policy', policy, '--format', 'json', ...flags],
     { LOOKALIKE_SECRET: SECRET },
   );
   expect(result.stderr).not.toContain('lookalike:');
   expect(result.exitCode).toBe(0);
-  const parsed = JSON.parse(result.stdout) as { subsetEstimate?: SubsetEstimate };
+  const parsed = JSON.parse(result.stdout) as {
+    subsetEstimate?: SubsetEstimate;
+    subset?: { suppress?: unknown };
+  };
   if (parsed.subsetEstimate === undefined) throw new Error('plan printed no subset estimate');
-  return parsed.subsetEstimate;
+  return { estimate: parsed.subsetEstimate, stdout: result.stdout, suppress: parsed.subset?.suppress };
 }
 
 async function snapshot(
@@ -225,7 +235,14 @@ describe('subset of pagila (real PostgreSQL)', () => {
         '',
       ].join('\n'),
     );
-    const estimate = await plan(policy);
+    const { estimate, stdout, suppress } = await planJson(policy);
+    // The printed plan counts the suppression list; the people on it are not shown.
+    const hash = suppressionHash(key, email ?? '');
+    expect(stdout).not.toContain(hash);
+    expect(suppress).toEqual([
+      { table: 'public.customer', column: 'email', values: 0, hashes: 1 },
+      { table: 'public.customer', column: 'customer_id', values: 1, hashes: 0 },
+    ]);
     const { database } = await snapshot(policy);
     await expectEveryForeignKeyJoins(database);
     expect(await customerIds(database)).toEqual([1, 3]);

@@ -5,7 +5,7 @@ import { computeSubset, planFromScan, planSnapshot } from '../../pipeline/index.
 import { advisorOption, loadDetection } from '../detection-setup.js';
 import { formatSubsetText, subsetSettings } from '../../subset/index.js';
 import { subsetOverrides, type SubsetFlags } from '../subset-options.js';
-import { formatPlanText, loadPolicy, planErrors } from '../../policy/index.js';
+import { formatPlanText, loadPolicy, planErrors, type Plan } from '../../policy/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
 import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
 import { EXIT_NEEDS_DECISION, EXIT_OK } from '../exit-codes.js';
@@ -50,7 +50,8 @@ export async function planCommand(
       await writeFile(options.out, savePlanFile(plan, selection));
       say(io, `plan written to ${options.out}`);
     }
-    if (format === 'json') writeJson(io, subset === null ? plan : { ...plan, subsetEstimate: subset });
+    const shown = withoutSuppressedValues(plan);
+    if (format === 'json') writeJson(io, subset === null ? shown : { ...shown, subsetEstimate: subset });
     else
       say(
         io,
@@ -67,4 +68,23 @@ export async function planCommand(
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The plan as printed: a suppression list's values (the people who asked to be erased) and keyed hashes
+ * are counted, not shown — the saved plan file (`--out`) keeps them, since a run needs them.
+ */
+function withoutSuppressedValues(plan: Plan): object {
+  if (plan.subset === undefined) return plan;
+  return {
+    ...plan,
+    subset: {
+      ...plan.subset,
+      suppress: plan.subset.suppress.map(({ values, hashes, ...entry }) => ({
+        ...entry,
+        values: values.length,
+        hashes: hashes.length,
+      })),
+    },
+  };
 }
