@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { endsWithAny } from './street-address-patterns.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { endsWithAny, findStreetAddresses } from './street-address-patterns.js';
+import { loadTextResources, type TextResources } from './text-resources.js';
+
+describe('findStreetAddresses', () => {
+  let resources: TextResources;
+  beforeAll(async () => {
+    resources = await loadTextResources();
+  });
+  const streets = (text: string): string[] =>
+    findStreetAddresses(text, resources).map((m) => text.slice(m.start, m.end));
+
+  it('reads a direction word before a street type as the street name, and as a prefix otherwise', () => {
+    expect(streets('The courier left it at 454 South Road without asking me.')).toEqual(['454 South Road']);
+    expect(streets('I live at 12 North Street, Leeds.')).toEqual(['12 North Street']);
+    expect(streets('Send it to 1600 N Pennsylvania Ave NW please.')).toEqual(['1600 N Pennsylvania Ave NW']);
+  });
+});
 
 describe('endsWithAny', () => {
   const endings = ['strasse', 'weg', 'gracht', 'laan'];

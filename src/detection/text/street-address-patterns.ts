@@ -138,7 +138,8 @@ function numberFirst(scan: Scan, i: number): AddressMatch | undefined {
     isNameWord(scan, j)
   ) {
     const d = withDot(scan, j);
-    if (joined(scan, d.next)) j = d.next;
+    // "1600 N Pennsylvania Ave": a prefix. "454 South Road", "12 North Street": the street's own name.
+    if (joined(scan, d.next) && !scan.vocab.trailingTypes.has(ctx.folded(d.next))) j = d.next;
   }
   const head = ctx.folded(j);
   if (
