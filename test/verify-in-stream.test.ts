@@ -70,7 +70,11 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  async function snapshot(transformWorkers: number, from = source): Promise<SnapshotSummary> {
+  async function snapshot(
+    transformWorkers: number,
+    from = source,
+    leakScanCapacity?: number,
+  ): Promise<SnapshotSummary> {
     const target = await createDatabase('instream_dst');
     targets.push(target);
     return runSnapshot({
@@ -84,11 +88,12 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       signal: new AbortController().signal,
       logger: silentLogger,
       transformWorkers,
+      ...(leakScanCapacity === undefined ? {} : { leakScanCapacity }),
     });
   }
 
-  async function leakOf(transformWorkers: number): Promise<GatewayError> {
-    const error = await snapshot(transformWorkers).then(
+  async function leakOf(transformWorkers: number, leakScanCapacity?: number): Promise<GatewayError> {
+    const error = await snapshot(transformWorkers, source, leakScanCapacity).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -113,12 +118,24 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     120_000,
   );
 
+  it('falls back to reading the target back in keyed passes when one index cannot hold the source', async () => {
+    // 24,000 emails + the remarks' emails: more than a 10,000-value index, so nothing is scanned while
+    // written; the same planted emails are found by the passes.
+    const error = await leakOf(2, 10_000);
+    expect(error.code).toBe('leak_found');
+    expect(error.details.items).toEqual([`leak: public.people.remark: ${planted} real email value(s)`]);
+  }, 120_000);
+
   it('scans the transformed table while writing and reads back only the table copied unchanged', async () => {
     const cleanSource = await createDatabase('instream_clean');
     targets.push(cleanSource);
     await dropDatabase(cleanSource);
     await withClient('postgres', (c) => c.query(`CREATE DATABASE "${cleanSource}" TEMPLATE "${source}"`));
     await withClient(cleanSource, (c) => c.query(`UPDATE people SET remark = 'no remark'`));
+    // In this thread, as in the workers: the transformed table is searched while written.
+    const single = await snapshot(0, cleanSource);
+    expect(single.verification.status).toBe('clean');
+    expect(single.verification.leakScan.tablesScannedWhileWriting).toBe(1);
     const summary = await snapshot(2, cleanSource);
     const scan = summary.verification.leakScan;
     expect(summary.verification.status).toBe('clean');

@@ -64,6 +64,11 @@ export interface SnapshotRequest {
    * (see parallel-copy.ts).
    */
   readonly transformWorkers?: number;
+  /**
+   * Values one leak-index pass holds at most (default: what 128 MB holds). Tests set it low to force the
+   * read-back in keyed passes that larger sources take.
+   */
+  readonly leakScanCapacity?: number;
 }
 
 export interface TableSummary {
@@ -136,9 +141,11 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const keptScanStarted = performance.now();
     const keptPersonal = await keptPersonalFor(source, plan, request);
     const keptScanMs = performance.now() - keptScanStarted;
-    const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal });
-    // knownEntities is released after the load: verification needs the memory more. (One declaration:
-    // a second name for the index would keep it alive.)
+    const capacity =
+      request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity };
+    const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal, ...capacity });
+    // knownEntities is released after the load (the leak index, when one was prepared, lives on into
+    // verification). One declaration: a second name for the index would keep it alive.
     // eslint-disable-next-line prefer-const
     let { filters: sourceValues, knownEntities } = await collectSourceValues(source, plan, schema, {
       batchRows: request.batchRows,
@@ -163,8 +170,18 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     if (subsetting) phase('index_values');
     const prepared = subsetting
-      ? await prepareLeakScan({ source, plan, schema, keptPersonal, batchRows: request.batchRows, signal })
+      ? await prepareLeakScan({
+          source,
+          plan,
+          schema,
+          keptPersonal,
+          batchRows: request.batchRows,
+          signal,
+          ...capacity,
+        })
       : leakScanStart?.finish();
+    if (prepared === undefined)
+      logger.info('leak_scan_read_back', { reason: 'the source holds more values than one index' });
     checkAbort();
 
     sink = await request.target.openSink(signal);
@@ -232,6 +249,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...request,
       keptPersonal,
       keptScanMs,
+      ...capacity,
       ...(prepared === undefined ? {} : { prepared }),
     });
     if (verification.status !== 'clean') throw verificationError(verification);

@@ -128,17 +128,24 @@ export function startLeakScan(input: {
     });
   }
   let ms = 0;
+  // Held here until `finish`; an overflowing index is let go there, so memory stays one index.
+  let state: { index: LeakIndex; indexers: Map<string, SourceTableIndexer> } | undefined = {
+    index,
+    indexers,
+  };
   return {
     reads,
     addBatch(table, batch, positions) {
       const started = performance.now();
-      indexers.get(table)?.addBatch(batch, positions);
+      state?.indexers.get(table)?.addBatch(batch, positions);
       ms += performance.now() - started;
     },
     finish() {
+      const built = state;
+      state = undefined;
       // An estimate that fell short: the read-back scan in passes covers it.
-      if (index.stats().dropped > 0) return undefined;
-      return { index, indexers, tables, sourceMs: ms, scanned: new Map() };
+      if (built === undefined || built.index.stats().dropped > 0) return undefined;
+      return { ...built, tables, sourceMs: ms, scanned: new Map() };
     },
   };
 }
@@ -821,6 +828,7 @@ export async function verifyBeforeCommit(
     /** How long finding them took (reported with the verification's own time). */
     readonly keptScanMs?: number;
     readonly prepared?: PreparedLeakScan;
+    readonly leakScanCapacity?: number;
   },
 ): Promise<VerificationResult> {
   const { keptPersonal } = request;
@@ -837,6 +845,7 @@ export async function verifyBeforeCommit(
     sourceRows: new Map(tables.map((t) => [t.table, t.rows])),
     logger: request.logger,
     ...(request.prepared === undefined ? {} : { prepared: request.prepared }),
+    ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
   });
   request.logger.info('verification_completed', {
     status: result.status,

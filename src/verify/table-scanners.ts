@@ -121,7 +121,7 @@ class ProbeMemo {
     this.#lookups++;
     const found = this.#results.get(value);
     if (found !== undefined) this.#hits++;
-    else if (this.#lookups === MEMO_TRIAL && this.#hits * MEMO_MIN_HIT_SHARE < this.#lookups) {
+    if (this.#lookups === MEMO_TRIAL && this.#hits * MEMO_MIN_HIT_SHARE < this.#lookups) {
       this.active = false;
       this.#results.clear();
     }
