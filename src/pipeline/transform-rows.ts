@@ -40,11 +40,13 @@ export function compileTableTransform(
 
   // Substituted scalar columns of the row: address parts among them take one fake place.
   const rowSubstitutions = new Map(
-    copied.flatMap((c) =>
-      c.action.kind === 'substitute' && table.columns.find((t) => t.name === c.name)?.category !== 'array'
-        ? [[c.name, { entity: c.action.entity, scope: c.action.scope ?? c.action.entity }] as const]
-        : [],
-    ),
+    copied.flatMap((c) => {
+      if (c.action.kind !== 'substitute') return [];
+      if (table.columns.find((t) => t.name === c.name)?.category === 'array') return [];
+      const scope = c.action.scope ?? c.action.entity;
+      const unique = uniqueSingles.has(c.name) || uniqueScopes.has(scope);
+      return [[c.name, { entity: c.action.entity, scope, ...(unique ? { unique } : {}) }] as const];
+    }),
   );
   const keptColumns = new Set(copied.filter((c) => c.action.kind === 'keep').map((c) => c.name));
 

@@ -268,3 +268,28 @@ describe('coherent address rows (substitute)', () => {
     expect(unique(['Austin', 'CA']).city).toBe(a);
   });
 });
+
+describe('a country column alone', () => {
+  it('follows the rule it follows beside a city: a known country is kept, another is the same fake everywhere', () => {
+    const alone = table({ country: 'country' });
+    const beside = table({ city: 'city', country: 'country' });
+    expect(alone(['Germany']).country).toBe('Germany');
+    expect(beside(['Berlin', 'Germany']).country).toBe('Germany');
+    const unknown = alone(['Atlantis']).country;
+    expect(unknown).not.toBe('Atlantis');
+    expect(beside(['Poseidonia', 'Atlantis']).country).toBe(unknown);
+    expect(beside(['Other Town', 'Atlantis']).country).toBe(unknown);
+  });
+
+  it('leaves a unique country column to its value-only fake and keys no place on it', () => {
+    const columnIndexByName = new Map([
+      ['city', 0],
+      ['country', 1],
+    ]);
+    const rowSubstitutions = new Map<string, RowSubstitution>([
+      ['city', { entity: 'city', scope: 'city' }],
+      ['country', { entity: 'country', scope: 'country', unique: true }],
+    ]);
+    expect(addressGroup('city', rowSubstitutions, columnIndexByName)).toEqual({});
+  });
+});

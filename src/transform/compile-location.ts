@@ -63,8 +63,9 @@ export function addressGroup(
   columnIndexByName: ReadonlyMap<string, number>,
   keptColumns: ReadonlySet<string> = new Set(),
 ): Partial<Record<LocationPart, GroupColumn>> {
+  // A unique part keeps its value-only fake (compileLocation leaves it alone): no place is keyed on it.
   const parts = [...rowSubstitutions].filter(
-    ([name, s]) => columnIndexByName.has(name) && isAddressPart(s.entity),
+    ([name, s]) => columnIndexByName.has(name) && isAddressPart(s.entity) && s.unique !== true,
   );
   const kinds = parts.map(([, s]) => s.entity);
   const repeated = new Set(kinds).size < kinds.length;
@@ -94,10 +95,10 @@ export function addressGroup(
  * Address parts that agree (see `fakePlace`): a city, state, postal code or country column substituted
  * beside other parts of the same address takes its fake from one fake place keyed by the row's real
  * parts, so `Austin, TX 78701` becomes e.g. `Rochester, NY 14621` wherever it occurs; a street beside
- * them is written in that place's custom. A city, state or postal code column alone takes the fake place
- * of its value alone (`TX` → the state `Austin, TX` gets); a country or street alone, and unique
- * columns (keys and their references must depend on the value alone), are left to `compileSubstitute`
- * (null).
+ * them is written in that place's custom. A city, state, postal code or country column alone takes the
+ * fake place of its value alone (`TX` → the state `Austin, TX` gets; `Germany` stays `Germany`, as beside
+ * a city); a street alone, and unique columns (keys and their references must depend on the value alone),
+ * are left to `compileSubstitute` (null).
  */
 export function compileLocation(
   action: ActionOf<'substitute'>,
@@ -112,7 +113,10 @@ export function compileLocation(
       ? {}
       : addressGroup(column.name, context.rowSubstitutions, context.columnIndexByName, context.keptColumns);
   const others = LOCATION_PARTS.filter((part) => group[part] !== undefined);
-  if (others.length === 0 && (kind === 'country' || kind === 'street_address')) return null;
+  // A street alone keeps compileSubstitute's fake. A country alone takes the gazetteer's rule, as beside
+  // other parts (a known country is kept, another becomes the fake its value alone gives), so one real
+  // country is one fake country in every table.
+  if (others.length === 0 && kind === 'street_address') return null;
 
   const scopeOf = (part: PlaceKind): string => group[part]?.scope ?? (part === kind ? ownScope : part);
   const { isScopeValue, isSourceValue } = context;

@@ -52,6 +52,8 @@ export interface ColumnContext {
 export interface RowSubstitution {
   readonly entity: EntityKind;
   readonly scope: string;
+  /** A unique column's fake depends on its value alone (keys must keep matching): no place is keyed on it. */
+  readonly unique?: boolean;
 }
 
 /** A personal span in a text and the fake kind that replaces it (null: a typed placeholder does). */
