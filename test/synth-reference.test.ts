@@ -274,6 +274,46 @@ describe('synth: copy — reference tables copied as they are (real PostgreSQL)'
     }
   });
 
+  it('refuses to copy a kept column that holds personal values, and a table larger than a copy may be', async () => {
+    const other = await database('synref_kept');
+    await withClient(other, (c) =>
+      c.query(`
+        CREATE TABLE store (store_id integer PRIMARY KEY, city text NOT NULL, manager_email text NOT NULL);
+        INSERT INTO store SELECT g, (ARRAY['Oslo','Graz','Split'])[1 + g % 3], 'manager' || g || '@shop-mail.example'
+          FROM generate_series(1, 40) g;
+        CREATE TABLE big_ref (id integer PRIMARY KEY, label text NOT NULL);
+        INSERT INTO big_ref SELECT g, 'label ' || (g % 50) FROM generate_series(1, 100005) g;
+        -- Never analysed: the planner's estimate (0) must not make a cut read look whole.`),
+    );
+    const keptFile = `${dir}-kept.yaml`;
+    const bigFile = `${dir}-big.yaml`;
+    const out = `${dir}-kept-model.json`;
+    await writeFile(
+      keptFile,
+      "version: 1\ntables:\n  public.store: { synth: copy, columns: { '*': keep } }\n  public.big_ref: { skip: true, columns: { '*': keep } }\n",
+    );
+    await writeFile(
+      bigFile,
+      "version: 1\ntables:\n  public.big_ref: { synth: copy, columns: { '*': keep } }\n  public.store: { skip: true, columns: { '*': keep } }\n",
+    );
+    try {
+      const fit = (policy: string) =>
+        runLookalike(['synth', 'fit', '--source', databaseUrl(other), '--policy', policy, '--out', out]);
+      const kept = await fit(keptFile);
+      expect(kept.exitCode).toBe(2);
+      expect(kept.stderr).toContain('public.store.manager_email: synth: copy would put');
+      expect(kept.stderr).not.toContain('@shop-mail.example');
+      const big = await fit(bigFile);
+      expect(big.exitCode).toBe(2);
+      expect(big.stderr).toContain('public.big_ref: synth: copy is for small reference tables');
+      await expect(readFile(out, 'utf8')).rejects.toThrow();
+    } finally {
+      await rm(keptFile, { force: true });
+      await rm(bigFile, { force: true });
+      await rm(out, { force: true });
+    }
+  }, 120_000);
+
   it('refuses to copy a table that references a synthesized one (its keys would not exist)', async () => {
     const bad = `${dir}-bad-ref.yaml`;
     await writeFile(

@@ -35,6 +35,7 @@ async function runSynthJob(
   signal: AbortSignal,
   onEvent: SnapshotListener,
   logger: Logger,
+  detection: Detection | undefined,
 ): Promise<SnapshotJobResult> {
   const [{ createSource, createTarget }, { runSynthesis }] = await Promise.all([
     import('../compose.js'),
@@ -54,6 +55,10 @@ async function runSynthJob(
     maxSampleRows: 100_000,
     batchRows: payload.batchRows,
     ...(needsKey ? { secret: new Secret(Buffer.from(payload.secret)) } : {}),
+    // Copied reference tables are scanned for personal values before their rows enter the model.
+    ...(Object.values(payload.policy.tables).some((t) => t.synth === 'copy')
+      ? { detection: detection ?? (await (await import('./detection-setup.js')).loadDetection()) }
+      : {}),
     signal,
     logger,
   });
@@ -72,7 +77,7 @@ export async function runSnapshotJob(
   detection?: Detection,
 ): Promise<SnapshotJobResult> {
   if (payload.synth !== undefined)
-    return runSynthJob({ ...payload, synth: payload.synth }, signal, onEvent, logger);
+    return runSynthJob({ ...payload, synth: payload.synth }, signal, onEvent, logger, detection);
   const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }, manifests] = await Promise.all([
     import('../compose.js'),
     import('../pipeline/index.js'),

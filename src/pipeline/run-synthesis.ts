@@ -14,7 +14,7 @@ import {
 import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
 import type { ColumnAdvisor, Detection } from '../detection/index.js';
 import { schemaFingerprint } from '../introspection/index.js';
-import type { Policy } from '../policy/index.js';
+import type { Plan, Policy } from '../policy/index.js';
 import {
   fitSynthesisModel,
   MAX_COPIED_ROWS,
@@ -30,6 +30,7 @@ import {
 } from '../synthesis/index.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
 import { computeSubset } from './compute-subset.js';
+import { findKeptPersonalColumns } from './verify-snapshot.js';
 import { assertPlanRunnable, planFromScan, planSnapshot } from './plan-snapshot.js';
 import {
   collectPersonalValues,
@@ -121,6 +122,7 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
   assertPlanRunnable(plan, request.policy === undefined ? 'scan' : 'policy');
   // Reference tables the policy marks `synth: copy`: read whole, their rows go into the model as they are.
   const copied = copiedTables(request.policy, plan, schema);
+  if (copied.size > 0) await refuseCopiedPersonalColumns(source, plan, selection, copied, request, signal);
   // A subset (the policy's `subset:`): computed in the source, after which this session reads only its
   // rows, so the model learns from a referentially complete slice (suppressed people never reach it).
   const subset = await computeSubset(source, schema, plan, request.subset, request.secret ?? null, signal);
@@ -137,7 +139,7 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
     const counted = subset === null ? table : { ...table, estimatedRows: subsetRows.get(name) ?? 0 };
     const maxRows = copied.has(name) ? MAX_COPIED_ROWS : request.maxSampleRows;
     const sample = await readSynthSample(source, counted, maxRows, request.batchRows, signal);
-    if (copied.has(name) && sample.rows !== (sample.values[0]?.length ?? 0))
+    if (copied.has(name) && sample.complete === false)
       throw new GatewayError(
         'policy_invalid',
         `${name}: synth: copy is for small reference tables; this one has more than ${MAX_COPIED_ROWS} rows`,
@@ -364,6 +366,35 @@ async function sampleIntoTarget(
   } finally {
     await sink?.close().catch(() => undefined);
   }
+}
+
+/**
+ * A copied table's rows go into the model file as they are, so a column the policy keeps must not hold
+ * personal values: the source scan that snapshots use for `keep` (emails, phones, full names, identifiers)
+ * looks at the copied tables, and one such column refuses the run, naming it.
+ */
+async function refuseCopiedPersonalColumns(
+  source: SourceSession,
+  plan: Plan,
+  selection: Selection,
+  copied: ReadonlySet<string>,
+  request: { readonly detection?: Detection },
+  signal: AbortSignal,
+): Promise<void> {
+  if (request.detection === undefined)
+    throw new GatewayError(
+      'usage',
+      'synth: copy needs detection to check that the copied tables hold no personal values',
+    );
+  const copiedPlan = { ...plan, tables: plan.tables.filter((t) => copied.has(qualifiedName(t.table))) };
+  const kept = await findKeptPersonalColumns(source, copiedPlan, selection, request.detection, signal);
+  const [column] = [...kept.keys()];
+  if (column !== undefined)
+    throw new GatewayError(
+      'policy_invalid',
+      `${column}: synth: copy would put this column's values into the model file, but a scan finds personal values in it (${kept.get(column) ?? 'identifying'}); substitute it, or synthesize the table`,
+      { column },
+    );
 }
 
 function requireDetection(detection: Detection | undefined): Detection {

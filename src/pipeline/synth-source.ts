@@ -54,6 +54,8 @@ export async function readSynthSample(
   return {
     table: table.ref,
     rows: rows > maxRows ? Math.max(maxRows, Math.round(table.estimatedRows)) : rows,
+    // Said outright: a stale estimate (0 for a table never analysed) would make a cut sample look whole.
+    complete: rows <= maxRows,
     columns,
     values,
   };

@@ -59,6 +59,8 @@ export interface TableSample {
   readonly table: TableRef;
   /** Rows in the source (exact when the sample is the whole table). */
   readonly rows: number;
+  /** False when the table had more rows than were read (then `rows` is the planner's estimate). */
+  readonly complete?: boolean;
   readonly columns: readonly string[];
   readonly values: readonly (readonly (string | null)[])[];
 }
@@ -524,7 +526,7 @@ function copiedRows(
   coarse: readonly Uint8Array[],
 ): CopiedRows {
   const rowCount = sample.values[0]?.length ?? 0;
-  if (sample.rows !== rowCount)
+  if (sample.rows !== rowCount || sample.complete === false)
     throw new GatewayError(
       'internal',
       `${name}: a copied table must be read whole (${rowCount} of ${sample.rows} rows)`,

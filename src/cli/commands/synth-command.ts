@@ -9,7 +9,7 @@ import {
   sampleSynthesis,
   type SynthSummary,
 } from '../../pipeline/index.js';
-import { loadPolicy } from '../../policy/index.js';
+import { loadPolicy, type Policy } from '../../policy/index.js';
 import {
   parseScenario,
   parseSynthesisModel,
@@ -95,6 +95,8 @@ async function planInputs(options: SynthOptions, settings: Settings) {
   const needsKey = policy?.subset?.suppress.some((s) => s.hashes.length > 0) === true;
   return {
     ...(policy === undefined ? { detection: await loadDetection(), ...advisorOption(settings) } : { policy }),
+    // Copied reference tables are scanned for personal values before their rows enter the model.
+    ...(policy !== undefined && copiesTables(policy) ? { detection: await loadDetection() } : {}),
     ...(needsKey
       ? { secret: await loadSecret({ secretFile: options.secretFile, environmentValue: settings.secret }) }
       : {}),
@@ -306,4 +308,8 @@ function report(io: CliIo, format: 'text' | 'json', summary: SynthSummary): void
         ),
     ].join('\n'),
   );
+}
+
+function copiesTables(policy: Policy): boolean {
+  return Object.values(policy.tables).some((table) => table.synth === 'copy');
 }
