@@ -1,8 +1,8 @@
-import type { DatabaseSchema, ErrorCode, ErrorDetails, SharedFingerprints, TableRef } from '../core/index.js';
+import type { DatabaseSchema, ErrorCode, ErrorDetails, TableRef } from '../core/index.js';
 import type { SharedKnownEntities } from '../detection/index.js';
 import type { SharedBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
-import type { TargetScanState, VerifiedTable } from '../verify/index.js';
+import type { SharedLeakIndex, TargetScanState, VerifiedTable } from '../verify/index.js';
 
 /**
  * Messages between the pipeline and its transform workers (node:worker_threads). The main thread moves
@@ -27,7 +27,7 @@ export interface WorkerSetup {
   readonly leakScan?: {
     readonly table: VerifiedTable;
     /** The source's identifying values as keyed fingerprints (shared memory, read-only). */
-    readonly index: SharedFingerprints;
+    readonly index: SharedLeakIndex;
     /** Where each of `table.targetColumns` sits in a written row. */
     readonly positions: readonly number[];
   };

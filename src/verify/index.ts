@@ -23,7 +23,7 @@ export {
   type ClassFigures,
   type KAnonymityFigure,
 } from './k-anonymity.js';
-export { LeakIndex, type LeakIndexStats, type LeakKind } from './leak-index.js';
+export { LeakIndex, type LeakIndexStats, type LeakKind, type SharedLeakIndex } from './leak-index.js';
 export {
   SourceTableIndexer,
   TargetTableScanner,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { FingerprintSet, type FingerprintSetOptions, type SharedFingerprints } from '../core/index.js';
 
 /**
@@ -63,6 +64,17 @@ export function isIdentifierLike(value: string): boolean {
   return (letters && DIGIT.test(value)) || (letters && JOINER.test(value)) || /^\d{9,}$/.test(value);
 }
 
+/** A built leak index as worker threads receive it (shared memory, read-only by contract). */
+export interface SharedLeakIndex {
+  readonly set: SharedFingerprints;
+  /** The first-word bitmap (see LeakIndex), and its seed. */
+  readonly heads: SharedArrayBuffer;
+  readonly headSeed: number;
+}
+
+/** Bits of the first-word bitmap: 2^20 = 128 KB, within a core's cache; first words are few. */
+const HEAD_BITS = 1 << 20;
+
 export interface LeakIndexStats {
   readonly values: number;
   readonly dropped: number;
@@ -77,23 +89,48 @@ export class LeakIndex {
   #set: FingerprintSet;
   /** Only a partitioned index needs a phrase's first word to find it (see `add`'s `share`). */
   readonly #partitioned: boolean;
+  /**
+   * One bit per cheap (seeded FNV) hash of every first word added: text probes ask for every word of a
+   * text whether it starts an indexed phrase, and almost none does — the bitmap answers most of them
+   * without the keyed fingerprint and its random read of the large set. A set bit only means "look".
+   */
+  #heads: Uint32Array;
+  #headSeed: number;
 
   constructor(options: FingerprintSetOptions = {}) {
     this.#set = new FingerprintSet(options);
     this.#partitioned = (options.partition?.count ?? 1) > 1;
+    this.#heads = new Uint32Array(new SharedArrayBuffer(HEAD_BITS / 8));
+    this.#headSeed = Buffer.from(options.key ?? randomBytes(4)).readUInt32LE(0);
   }
 
   /** The same index over the same memory, for worker threads (read-only by contract; one pass only). */
-  static fromShared(shared: SharedFingerprints): LeakIndex {
+  static fromShared(shared: SharedLeakIndex): LeakIndex {
     const index = new LeakIndex({ initialSlots: 1024, maxSlots: 1024 });
-    index.#set = FingerprintSet.fromShared(shared);
+    index.#set = FingerprintSet.fromShared(shared.set);
+    index.#heads = new Uint32Array(shared.heads);
+    index.#headSeed = shared.headSeed;
     return index;
   }
 
   /** Hands an unpartitioned index to worker threads without a copy. */
-  share(): SharedFingerprints {
+  share(): SharedLeakIndex {
     if (this.#partitioned) throw new RangeError('a partitioned leak index is not shared');
-    return this.#set.share();
+    return {
+      set: this.#set.share(),
+      heads: this.#heads.buffer as SharedArrayBuffer,
+      headSeed: this.#headSeed,
+    };
+  }
+
+  #markHead(word: string): void {
+    const bit = headHash(word, this.#headSeed) & (HEAD_BITS - 1);
+    this.#heads[bit >>> 5] = (this.#heads[bit >>> 5] as number) | (1 << (bit & 31));
+  }
+
+  #mayBeHead(word: string): boolean {
+    const bit = headHash(word, this.#headSeed) & (HEAD_BITS - 1);
+    return ((this.#heads[bit >>> 5] as number) & (1 << (bit & 31))) !== 0;
   }
 
   stats(): LeakIndexStats {
@@ -127,6 +164,7 @@ export class LeakIndex {
     const head = firstWord(folded);
     this.#set.add(folded, SALT.name, head);
     this.#set.add(head, SALT.first_word, head);
+    this.#markHead(head);
   }
 
   addIdentifier(value: string): void {
@@ -134,7 +172,10 @@ export class LeakIndex {
     if (folded.length < 3) return;
     const head = firstWord(folded);
     this.#set.add(folded, SALT.identifier, head);
-    if (folded.includes(' ')) this.#set.add(head, SALT.first_word, head);
+    if (folded.includes(' ')) {
+      this.#set.add(head, SALT.first_word, head);
+      this.#markHead(head);
+    }
   }
 
   hasEmail(value: string): boolean {
@@ -156,11 +197,18 @@ export class LeakIndex {
   }
 
   startsIndexedPhrase(foldedWord: string): boolean {
-    return this.#set.has(foldedWord, SALT.first_word, foldedWord);
+    return this.#mayBeHead(foldedWord) && this.#set.has(foldedWord, SALT.first_word, foldedWord);
   }
 }
 
 function firstWord(folded: string): string {
   const space = folded.indexOf(' ');
   return space < 0 ? folded : folded.slice(0, space);
+}
+
+/** FNV-1a with a seed, over UTF-16 code units: cheap, for the first-word bitmap only. */
+function headHash(word: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return (h ^ (h >>> 15)) >>> 0;
 }

@@ -23,6 +23,14 @@ describe('probeText', () => {
     expect(probeText(leaks, 'Mary Smith, mary.smith@corp.example')).toBe(KIND_BIT.name | KIND_BIT.email);
   });
 
+  it('finds the same in a worker thread’s copy (shared memory, first-word bitmap included)', () => {
+    const worker = LeakIndex.fromShared(index().share());
+    expect(probeText(worker, 'Spoke with MARY  SMITH yesterday')).toBe(KIND_BIT.name);
+    expect(probeText(worker, 'ship to 47 MySakila Drive, please')).toBe(KIND_BIT.identifier);
+    expect(worker.startsIndexedPhrase('mary')).toBe(true);
+    expect(worker.startsIndexedPhrase('yesterday')).toBe(false);
+  });
+
   it('does not report a shared first name, a name split by punctuation, or other values', () => {
     const leaks = index();
     expect(probeText(leaks, 'Mary called about her order')).toBe(0);

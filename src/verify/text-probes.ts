@@ -14,6 +14,20 @@ const PHONE_IN_TEXT = /(?<![\p{L}\p{N}])\+?\(?\d[\d\s().-]{5,20}\d(?![\p{L}\p{N}
 const BARE_DIGITS = /^\d+$/;
 const GAP = /^\s{1,3}$/;
 const MAX_WORDS = 4;
+/**
+ * Longest value looked up whole: an identifier is at most 200 characters (isIdentifierLike), an email 254
+ * (isEmailShaped); a street line or full name is shorter. Longer text is searched word by word only.
+ */
+const MAX_WHOLE_VALUE = 254;
+/** A spaced IBAN has seven groups; a sentence has more words than any identifier. */
+const MAX_WHOLE_SPACES = 8;
+
+/** Spaces in `text`, counting no further than `limit`. */
+function spacesUpTo(text: string, limit: number): number {
+  let spaces = 0;
+  for (let at = text.indexOf(' '); at >= 0 && spaces < limit; at = text.indexOf(' ', at + 1)) spaces++;
+  return spaces;
+}
 
 /** Bit per kind, so one cell with several leaks of a kind counts once for it. */
 export const KIND_BIT: Readonly<Record<LeakKind, number>> = { email: 1, phone: 2, name: 4, identifier: 8 };
@@ -26,11 +40,14 @@ export const KIND_BIT: Readonly<Record<LeakKind, number>> = { email: 1, phone: 2
 export function probeText(index: LeakIndex, text: string): number {
   if (text.length < 3) return 0;
   let found = 0;
-  const whole = foldValue(text);
-  // The whole value first: identifiers with characters the word pattern splits on (URLs, spaced IBANs).
-  if (whole.length >= 6 && index.hasFoldedIdentifier(whole)) found |= KIND_BIT.identifier;
-  if (isEmailShaped(whole) && index.hasEmail(whole)) found |= KIND_BIT.email;
-  else if (isPhoneShaped(whole) && index.hasPhone(whole)) found |= KIND_BIT.phone;
+  // The whole value first: identifiers with characters the word pattern splits on (URLs, spaced IBANs,
+  // street lines), emails and phones. Prose is longer than any of them: its words are searched below.
+  if (text.length <= MAX_WHOLE_VALUE && spacesUpTo(text, MAX_WHOLE_SPACES + 1) <= MAX_WHOLE_SPACES) {
+    const whole = foldValue(text);
+    if (whole.length >= 6 && index.hasFoldedIdentifier(whole)) found |= KIND_BIT.identifier;
+    if (isEmailShaped(whole) && index.hasEmail(whole)) found |= KIND_BIT.email;
+    else if (isPhoneShaped(whole) && index.hasPhone(whole)) found |= KIND_BIT.phone;
+  }
   if (text.includes('@')) {
     for (const match of text.matchAll(EMAIL_IN_TEXT)) {
       if (index.hasEmail(match[0])) found |= KIND_BIT.email;
