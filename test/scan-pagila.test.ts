@@ -134,4 +134,16 @@ describe('lookalike scan on pagila (real PostgreSQL)', () => {
     const undecided = report.columns.filter((c) => c.decision === 'undecided' && c.path === null);
     for (const c of undecided) expect(text).toContain(`# ${c.column}: ?`);
   });
+
+  it('drafts the lookup tables synth: copy (language, category, country), never customer or film', async () => {
+    const text = await readFile(join(dir, 'draft.yaml'), 'utf8');
+    const policy = parsePolicy(text, 'draft.yaml');
+    for (const table of ['language', 'category', 'country'])
+      expect(policy.tables[`public.${table}`]?.synth, table).toBe('copy');
+    for (const table of ['customer', 'film', 'address', 'rental', 'payment'])
+      expect(policy.tables[`public.${table}`]?.synth, table).toBeUndefined();
+    expect(text).toMatch(
+      / {2}public\.language:\n {4}# lookup table \(about \d+ rows, nothing personal, referenced by public\.film\)/,
+    );
+  });
 });

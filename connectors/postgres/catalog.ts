@@ -49,6 +49,7 @@ interface ColumnRow {
   element_category: string | null;
   element_typtype: string | null;
   enum_labels: string[] | null;
+  domain_checks: { domain: string; name: string; definition: string }[] | null;
   comment: string | null;
 }
 
@@ -114,6 +115,20 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
            CASE WHEN bt.typtype = 'e' THEN
              ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = bt.oid ORDER BY e.enumsortorder)
            END AS enum_labels,
+           CASE WHEN t.typtype = 'd' THEN (
+             WITH RECURSIVE chain(oid, depth) AS (
+               SELECT t.oid, 0
+               UNION ALL
+               SELECT d.typbasetype, chain.depth + 1 FROM pg_type d JOIN chain ON d.oid = chain.oid
+                WHERE d.typtype = 'd')
+             SELECT json_agg(json_build_object('domain', dn.nspname || '.' || dt.typname, 'name', dc.conname,
+                                               'definition', pg_get_constraintdef(dc.oid))
+                             ORDER BY chain.depth, dc.conname)
+               FROM chain
+               JOIN pg_constraint dc ON dc.contypid = chain.oid AND dc.contype = 'c'
+               JOIN pg_type dt ON dt.oid = chain.oid
+               JOIN pg_namespace dn ON dn.oid = dt.typnamespace)
+           END AS domain_checks,
            col_description(a.attrelid, a.attnum) AS comment
       FROM pg_attribute a
       JOIN pg_type t ON t.oid = a.atttypid
@@ -259,6 +274,9 @@ function toColumnInfo(row: ColumnRow): ColumnInfo {
     identity: row.identity === 'a' ? 'always' : row.identity === 'd' ? 'by_default' : null,
     hasDefault: row.has_default,
     enumLabels: row.enum_labels,
+    ...(row.domain_checks === null || row.domain_checks.length === 0
+      ? {}
+      : { domainChecks: row.domain_checks }),
     ...(row.comment === null ? {} : { comment: row.comment }),
   };
 }

@@ -61,6 +61,16 @@ export interface ColumnInfo {
   readonly enumLabels: readonly string[] | null;
   /** `COMMENT ON COLUMN`, a hint for detection; absent when there is none. */
   readonly comment?: string;
+  /** CHECK constraints of the column's domain and of the domains it is built on; absent when there are none. */
+  readonly domainChecks?: readonly DomainCheck[];
+}
+
+/** A domain's CHECK constraint, as the store prints it (`CHECK ((VALUE ~ '^[0-9]{5}$'::text))`): `VALUE` is the column. */
+export interface DomainCheck {
+  /** The domain, `schema.name`. */
+  readonly domain: string;
+  readonly name: string;
+  readonly definition: string;
 }
 
 export type ConstraintKind = 'primary_key' | 'unique' | 'check' | 'foreign_key' | 'exclusion';

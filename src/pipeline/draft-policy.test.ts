@@ -11,6 +11,7 @@ const ACTIONS: Record<string, ActionSpec> = {
   PERSON: { kind: 'substitute', entity: 'full_name' },
   PHONE_NUMBER: { kind: 'substitute', entity: 'phone' },
   US_SSN: { kind: 'substitute', entity: 'national_id' },
+  COUNTRY: { kind: 'substitute', entity: 'country' },
 };
 
 // Only the catalogue lookups are used by draftPolicy; the classifications are given directly.
@@ -135,5 +136,91 @@ describe('draftPolicy', () => {
       outputConstraints,
     });
     expect(plan.uncovered).toEqual([{ table: 'public.customers', column: 'mystery' }]);
+  });
+});
+
+describe('draftPolicy: lookup tables drafted synth: copy', () => {
+  const fk = (table: string, column: string, parent: string) => ({
+    name: `${table}_${column}_fkey`,
+    kind: 'foreign_key' as const,
+    columns: [column],
+    definition: '',
+    references: { table: { schema: 'public', name: parent }, columns: ['id'] },
+  });
+  const table = (
+    name: string,
+    rows: number,
+    columns: string[],
+    constraints: TableInfo['constraints'] = [],
+  ): TableInfo => ({
+    ref: { schema: 'public', name },
+    kind: 'table',
+    parent: null,
+    columns: columns.map((c) => columnInfo({ name: c })),
+    constraints,
+    uniqueColumnSets: [['id']],
+    estimatedRows: rows,
+  });
+  const tables = [
+    table('country', 109, ['id', 'name']),
+    table('region', 40, ['id', 'name', 'country_id'], [fk('region', 'country_id', 'country')]),
+    table('huge_lookup', 5000, ['id', 'name']),
+    table('unused_lookup', 5, ['id', 'name']),
+    table('unanalysed', 0, ['id', 'name']),
+    table('team', 20, ['id', 'owner_id'], [fk('team', 'owner_id', 'member')]),
+    table(
+      'member',
+      800,
+      ['id', 'email', 'region_id', 'huge_id', 'unanalysed_id'],
+      [
+        fk('member', 'region_id', 'region'),
+        fk('member', 'huge_id', 'huge_lookup'),
+        fk('member', 'unanalysed_id', 'unanalysed'),
+      ],
+    ),
+    table('badge', 30, ['id', 'team_id'], [fk('badge', 'team_id', 'team')]),
+    table('member_badge', 900, ['id', 'badge_id'], [fk('member_badge', 'badge_id', 'badge')]),
+  ];
+  const lookupSchema: DatabaseSchema = { tables, sequences: [] };
+  const entries: ClassifiedColumn[] = tables.flatMap((t) =>
+    t.columns.map((c) => ({
+      table: t.ref,
+      column: c.name,
+      classification:
+        c.name === 'email'
+          ? decided('EMAIL_ADDRESS', 0.99)
+          : t.ref.name === 'country' && c.name === 'name'
+            ? decided('COUNTRY', 0.95)
+            : decided(null, 0.97),
+    })),
+  );
+  const text = draftPolicy(lookupSchema, entries, detection, 'lookups');
+  const policy = parsePolicy(text, 'draft.yaml');
+  const copied = Object.entries(policy.tables)
+    .filter(([, t]) => t.synth === 'copy')
+    .map(([name]) => name)
+    .sort();
+
+  it('marks small, referenced, all-kept tables that reference only marked tables, and says why', () => {
+    expect(copied).toEqual(['public.country', 'public.region']);
+    expect(text).toContain(
+      '  public.country:\n    # lookup table (about 109 rows, nothing personal, referenced by public.region): synthesis copies it as it is; snapshot ignores synth\n    synth: copy\n    columns:',
+    );
+    // The country names of a lookup table are kept (copy needs every column kept), with the reason.
+    expect(policy.tables['public.country']?.columns.name?.action).toEqual({ kind: 'keep' });
+    expect(text).toContain('reason: "lookup table: a country name alone identifies nobody"');
+    // team references member (synthesized: personal), so neither team nor badge is a lookup table.
+    expect(policy.tables['public.team']?.synth).toBeUndefined();
+    expect(policy.tables['public.badge']?.synth).toBeUndefined();
+  });
+
+  it('snapshot ignores it: the plan is the same as without the synth lines', () => {
+    const without = parsePolicy(text.replace(/^ {4}(# lookup table.*|synth: copy)\n/gm, ''), 'plain.yaml');
+    expect(Object.values(without.tables).some((t) => t.synth !== undefined)).toBe(false);
+    const options = { selection: { schemas: [], tables: [] }, outputConstraints };
+    // Everything but the digest of the policy text.
+    const { policyDigest: _drafted, ...drafted } = planTransforms(lookupSchema, policy, options);
+    const { policyDigest: _plain, ...plain } = planTransforms(lookupSchema, without, options);
+    expect(drafted).toEqual(plain);
   });
 });

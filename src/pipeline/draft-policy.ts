@@ -32,6 +32,7 @@ export function draftPolicy(
     decided.set(key(qualifiedName(table.ref), column.name), decideColumn(entry, table, column, detection));
   }
   followForeignKeys(schema, decided);
+  const lookups = lookupTables(schema, decided);
 
   const lines = [
     ...header.split('\n').map((l) => (l === '' ? '#' : `# ${l}`)),
@@ -47,7 +48,10 @@ export function draftPolicy(
     byTable.set(name, [...(byTable.get(name) ?? []), entry]);
   }
   for (const [table, entries] of byTable) {
-    lines.push(`  ${yamlKey(table)}:`, '    columns:');
+    const lookup = lookups.get(table);
+    lines.push(`  ${yamlKey(table)}:`);
+    if (lookup !== undefined) lines.push(`    # ${lookup}`, '    synth: copy');
+    lines.push('    columns:');
     for (const entry of entries) {
       const d = decided.get(key(table, entry.column));
       if (d === undefined) continue;
@@ -57,6 +61,73 @@ export function draftPolicy(
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Tables at most this big (planner estimate) may be drafted as lookup tables. */
+const LOOKUP_MAX_ROWS = 1000;
+
+/**
+ * Lookup tables drafted `synth: copy` (synthesis copies them as they are; snapshot ignores it), with the
+ * comment saying why: plain tables of at most LOOKUP_MAX_ROWS rows by the planner's estimate (an
+ * unanalysed table, estimated 0, is not drafted), every column kept (nothing personal; a country name is
+ * then kept too), referenced by another table, and referencing only tables drafted so too.
+ */
+function lookupTables(schema: DatabaseSchema, decided: Map<string, Decided>): Map<string, string> {
+  const referencedBy = new Map<string, Set<string>>();
+  for (const table of schema.tables) {
+    for (const c of table.constraints) {
+      if (c.kind !== 'foreign_key' || c.references === null || sameTable(c.references.table, table.ref))
+        continue;
+      const parent = qualifiedName(c.references.table);
+      referencedBy.set(parent, (referencedBy.get(parent) ?? new Set()).add(qualifiedName(table.ref)));
+    }
+  }
+  const candidates = new Map<string, TableInfo>();
+  for (const table of schema.tables) {
+    const name = qualifiedName(table.ref);
+    if (table.kind !== 'table' || table.estimatedRows <= 0 || table.estimatedRows > LOOKUP_MAX_ROWS) continue;
+    if ((referencedBy.get(name)?.size ?? 0) === 0) continue;
+    if (!table.columns.every((c) => keepable(decided.get(key(name, c.name))?.action))) continue;
+    candidates.set(name, table);
+  }
+  // A table referencing one that is synthesized cannot be copied (its keys would point at new rows).
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [name, table] of candidates) {
+      const references = table.constraints.flatMap((c) =>
+        c.kind === 'foreign_key' && c.references !== null ? [qualifiedName(c.references.table)] : [],
+      );
+      if (references.every((r) => r === name || candidates.has(r))) continue;
+      candidates.delete(name);
+      changed = true;
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [name, table] of candidates) {
+    for (const column of table.columns) {
+      const current = decided.get(key(name, column.name));
+      if (current === undefined || current.action?.kind === 'keep') continue;
+      decided.set(key(name, column.name), {
+        action: { kind: 'keep' },
+        reason: 'lookup table: a country name alone identifies nobody',
+        comments: [...current.comments, 'kept: synth: copy needs every column kept'],
+      });
+    }
+    const by = [...(referencedBy.get(name) ?? [])].sort();
+    out.set(
+      name,
+      `lookup table (about ${table.estimatedRows} rows, nothing personal, referenced by ${by.slice(0, 3).join(', ')}${by.length > 3 ? ', …' : ''}): synthesis copies it as it is; snapshot ignores synth`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Whether a column may be kept in a lookup table: kept already, or a country name (a country alone
+ * identifies nobody; substitution keeps the countries it knows too).
+ */
+function keepable(action: ActionSpec | null | undefined): boolean {
+  return action?.kind === 'keep' || (action?.kind === 'substitute' && action.entity === 'country');
 }
 
 interface Decided {

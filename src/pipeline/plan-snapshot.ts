@@ -9,6 +9,8 @@ import { outputConstraints } from '../transform/index.js';
 export interface PlannedSnapshot {
   readonly schema: DatabaseSchema;
   readonly plan: Plan;
+  /** The policy a scan drafted, when planned from one (synthesis reads its `synth: copy`). */
+  readonly drafted?: Policy;
 }
 
 /** Introspects the source and plans it with the policy. Pure apart from the catalog read. */
@@ -56,7 +58,7 @@ export async function planFromScan(
     '(scan)',
   );
   const plan = planTransforms(schema, policy, { selection, outputConstraints });
-  return { schema, plan };
+  return { schema, plan, drafted: policy };
 }
 
 /**

@@ -113,15 +113,16 @@ export async function fitSynthesis(request: SynthFitRequest): Promise<SynthesisM
 
 async function fitFromSession(source: SourceSession, request: SynthFitRequest): Promise<FitResult> {
   const { signal, selection } = request;
-  const { schema, plan } =
+  const { schema, plan, drafted } =
     request.policy !== undefined
       ? await planSnapshot(source, request.policy, selection)
       : await planFromScan(source, requireDetection(request.detection), selection, signal, {
           ...(request.advisor === undefined ? {} : { advisor: request.advisor }),
         });
   assertPlanRunnable(plan, request.policy === undefined ? 'scan' : 'policy');
-  // Reference tables the policy marks `synth: copy`: read whole, their rows go into the model as they are.
-  const copied = copiedTables(request.policy, plan, schema);
+  // Reference tables the policy (or the scan's draft) marks `synth: copy`: read whole, their rows go into
+  // the model as they are.
+  const copied = copiedTables(request.policy ?? drafted, plan, schema);
   if (copied.size > 0) await refuseCopiedPersonalColumns(source, plan, selection, copied, request, signal);
   // A subset (the policy's `subset:`): computed in the source, after which this session reads only its
   // rows, so the model learns from a referentially complete slice (suppressed people never reach it).

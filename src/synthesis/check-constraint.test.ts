@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkedValues, parseCheckConstraint } from './check-constraint.js';
+import { checkedValues, compileCheckTest, parseCheck, parseCheckConstraint } from './check-constraint.js';
 
 describe('parseCheckConstraint (definitions as pg_get_constraintdef prints them)', () => {
   it('reads comparisons with constants, either way round, through casts and parentheses', () => {
@@ -87,5 +87,60 @@ describe('checkedValues', () => {
     expect(checkedValues(checks, 'status')).toEqual(['b', 'c']);
     expect(checkedValues(checks, 'kind')).toBeNull();
     expect(checkedValues(checks, 'other')).toBeNull();
+  });
+});
+
+describe('domain CHECKs (VALUE is the column)', () => {
+  it('parses a domain CHECK as clauses on its column', () => {
+    expect(
+      parseCheck({
+        columns: ['release_year'],
+        definition: 'CHECK (((VALUE >= 1901) AND (VALUE <= 2155)))',
+        domain: 'public.year',
+      }),
+    ).toEqual({
+      clauses: [
+        { path: ['release_year'], op: 'gte', values: ['1901'] },
+        { path: ['release_year'], op: 'lte', values: ['2155'] },
+      ],
+      complete: true,
+    });
+    expect(
+      checkedValues(
+        [
+          {
+            columns: ['g'],
+            definition: "CHECK ((VALUE = ANY (ARRAY['A'::text, 'B'::text])))",
+            domain: 'public.grade',
+          },
+        ],
+        'g',
+      ),
+    ).toEqual(['A', 'B']);
+  });
+
+  it('compileCheckTest: comparisons, lists, regular expressions, LIKE, length, OR and NOT; NULL passes unless IS NOT NULL', () => {
+    const test = (definition: string) => compileCheckTest({ definition, domain: 'public.d' }, 'c');
+    const year = test('CHECK (((VALUE >= 1901) AND (VALUE <= 2155)))');
+    expect([year?.('1901'), year?.('2155'), year?.('1900'), year?.('10000'), year?.(null)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      true,
+    ]);
+    const zip = test("CHECK ((VALUE ~ '^[[:digit:]]{5}$'::text))");
+    expect([zip?.('02139'), zip?.('2139'), zip?.('abcde')]).toEqual([true, false, false]);
+    const mail = test("CHECK (((VALUE)::text ~* '@x\\.(com|org)$'::text))");
+    expect([mail?.('a@X.COM'), mail?.('a@x.net')]).toEqual([true, false]);
+    const like = test("CHECK ((VALUE ~~ 'A\\_%'::text))");
+    expect([like?.('A_1'), like?.('AB1')]).toEqual([true, false]);
+    const either = test("CHECK (((length(VALUE) >= 3) OR (VALUE = 'x'::text)))");
+    expect([either?.('abc'), either?.('x'), either?.('ab')]).toEqual([true, true, false]);
+    const not = test("CHECK ((NOT (VALUE = ANY (ARRAY['a'::text]))))");
+    expect([not?.('a'), not?.('b')]).toEqual([false, true]);
+    expect(test('CHECK ((VALUE IS NOT NULL))')?.(null)).toBe(false);
+    expect(test('CHECK (is_even(VALUE))')).toBeNull();
+    expect(test("CHECK ((VALUE ~ '\\mword'::text))")).toBeNull();
   });
 });

@@ -9,6 +9,16 @@ export interface CheckModel {
   readonly name: string;
   readonly columns: readonly string[];
   readonly definition: string;
+  /**
+   * Set for a CHECK of the column's domain (`schema.name`): `columns` is that one column, and `VALUE` in the
+   * definition stands for it. Absent for a table's own CHECK (and in older model files).
+   */
+  readonly domain?: string;
+}
+
+/** How messages name a CHECK: its name, and its domain when it is a domain's. */
+export function checkLabel(check: Pick<CheckModel, 'name' | 'domain'>): string {
+  return check.domain === undefined ? check.name : `${check.name} of domain ${check.domain}`;
 }
 
 /**
@@ -41,7 +51,16 @@ const OPS: Readonly<Record<string, ClauseOp>> = {
   '>=': 'gte',
 };
 
-function tokenize(text: string): Token[] | null {
+/** Tokens of a definition; with `valueColumn`, a domain's `VALUE` reads as that column. */
+function tokenize(text: string, valueColumn?: string): Token[] | null {
+  const tokens = tokenizeText(text);
+  if (tokens === null || valueColumn === undefined) return tokens;
+  return tokens.map((t) =>
+    t.kind === 'ident' && t.text === 'value' ? { kind: 'quoted', text: valueColumn } : t,
+  );
+}
+
+function tokenizeText(text: string): Token[] | null {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -319,17 +338,28 @@ function clausesOf(tokens: readonly Token[], out: Clause[]): boolean {
  * (ARRAY['a'::text, 'b'::text])))`) into clauses on its columns. Pure; anything it does not recognise
  * leaves `complete` false and is left to the database.
  */
-export function parseCheckConstraint(definition: string): ParsedCheck {
+export function parseCheckConstraint(definition: string, valueColumn?: string): ParsedCheck {
+  const tokens = checkTokens(definition, valueColumn);
+  if (tokens === null) return { clauses: [], complete: false };
+  const clauses: Clause[] = [];
+  const complete = clausesOf(tokens, clauses);
+  return { clauses, complete };
+}
+
+/** A model's CHECK parsed: a domain's `VALUE` reads as its column. */
+export function parseCheck(check: Pick<CheckModel, 'columns' | 'definition' | 'domain'>): ParsedCheck {
+  return parseCheckConstraint(check.definition, check.domain === undefined ? undefined : check.columns[0]);
+}
+
+/** The tokens after `CHECK`, or null when the text is not a CHECK. */
+function checkTokens(definition: string, valueColumn?: string): Token[] | null {
   const text = definition
     .trim()
     .replace(/\s+NOT\s+VALID\s*$/i, '')
     .replace(/\s+NO\s+INHERIT\s*$/i, '');
-  const tokens = tokenize(text);
-  if (tokens === null || tokens[0]?.kind !== 'ident' || tokens[0].text !== 'check')
-    return { clauses: [], complete: false };
-  const clauses: Clause[] = [];
-  const complete = clausesOf(tokens.slice(1), clauses);
-  return { clauses, complete };
+  const tokens = tokenize(text, valueColumn);
+  if (tokens === null || tokens[0]?.kind !== 'ident' || tokens[0].text !== 'check') return null;
+  return tokens.slice(1);
 }
 
 /**
@@ -337,17 +367,233 @@ export function parseCheckConstraint(definition: string): ParsedCheck {
  * intersect), or null when none does. NULL is not a value: it always passes a CHECK.
  */
 export function checkedValues(
-  checks: readonly { readonly columns: readonly string[]; readonly definition: string }[],
+  checks: readonly Pick<CheckModel, 'columns' | 'definition' | 'domain'>[],
   column: string,
 ): string[] | null {
   let values: string[] | null = null;
   for (const check of checks) {
     if (!check.columns.includes(column)) continue;
-    for (const clause of parseCheckConstraint(check.definition).clauses) {
+    for (const clause of parseCheck(check).clauses) {
       if (clause.op !== 'in' || clause.path.length !== 1 || clause.path[0] !== column) continue;
       const list = clause.values.filter((v): v is string => v !== null);
       values = values === null ? list : values.filter((v) => list.includes(v));
     }
   }
   return values;
+}
+
+/** Whether a value passes a CHECK (SQL's three-valued logic: a CHECK that yields NULL passes). */
+export type ValueTest = (value: string | null) => boolean;
+
+type Truth = boolean | null;
+type Predicate = (value: string | null) => Truth;
+
+/**
+ * A test of one column's values against a CHECK that reads that column alone (a domain's CHECK, or a
+ * table's single-column CHECK): the forms `parseCheckConstraint` reads, plus OR, NOT, regular
+ * expressions (`~`, `~*`, `!~`, `!~*`), LIKE (`~~`, `~~*`, `!~~`, `!~~*`) and `length(x)` compared with a
+ * number. Null when any part is anything else: synthesis then cannot tell which values pass. Comparisons
+ * are numeric when both sides read as numbers, else by code point (not the database's collation); POSIX
+ * regular expressions are read as JavaScript ones where they mean the same (bracket classes such as
+ * `[[:digit:]]` included; word-boundary escapes and embedded options are not read).
+ */
+export function compileCheckTest(
+  check: Pick<CheckModel, 'definition' | 'domain'>,
+  column: string,
+): ValueTest | null {
+  const tokens = checkTokens(check.definition, check.domain === undefined ? undefined : column);
+  if (tokens === null) return null;
+  const predicate = predicateOf(tokens, column);
+  return predicate === null ? null : (value) => predicate(value) !== false;
+}
+
+function all(truths: readonly Truth[]): Truth {
+  if (truths.includes(false)) return false;
+  return truths.includes(null) ? null : true;
+}
+
+function any(truths: readonly Truth[]): Truth {
+  if (truths.includes(true)) return true;
+  return truths.includes(null) ? null : false;
+}
+
+/** Splits at a top-level keyword (outside parentheses and brackets). */
+function splitAt(tokens: readonly Token[], word: string): (readonly Token[])[] {
+  const out: (readonly Token[])[] = [];
+  let depth = 0;
+  let start = 0;
+  tokens.forEach((t, i) => {
+    if (t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
+    else if (t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    else if (depth === 0 && t.kind === 'ident' && t.text === word) {
+      out.push(tokens.slice(start, i));
+      start = i + 1;
+    }
+  });
+  out.push(tokens.slice(start));
+  return out;
+}
+
+function predicateOf(tokens: readonly Token[], column: string): Predicate | null {
+  const inner = unwrap(tokens);
+  if (inner.length === 0) return null;
+  const combine = (
+    parts: readonly (readonly Token[])[],
+    join: (truths: readonly Truth[]) => Truth,
+  ): Predicate | null => {
+    const predicates: Predicate[] = [];
+    for (const part of parts) {
+      const p = predicateOf(part, column);
+      if (p === null) return null;
+      predicates.push(p);
+    }
+    return (value) => join(predicates.map((p) => p(value)));
+  };
+  const alternatives = splitAt(inner, 'or');
+  if (alternatives.length > 1) return combine(alternatives, any);
+  const parts = conjuncts(inner);
+  if (parts.length > 1) return combine(parts, all);
+  if (inner[0]?.kind === 'ident' && inner[0].text === 'not') {
+    const negated = predicateOf(inner.slice(1), column);
+    if (negated === null) return null;
+    return (value) => {
+      const truth = negated(value);
+      return truth === null ? null : !truth;
+    };
+  }
+  const clauses = atom(inner);
+  if (clauses !== null) {
+    if (clauses.some((c) => c.path.length !== 1 || c.path[0] !== column)) return null;
+    return (value) => all(clauses.map((c) => clauseTruth(c, value)));
+  }
+  return matchAtom(inner, column) ?? lengthAtom(inner, column);
+}
+
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+function compare(a: string, b: string): number {
+  if (NUMBER.test(a) && NUMBER.test(b)) return Math.sign(Number(a) - Number(b));
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function clauseTruth(clause: Clause, value: string | null): Truth {
+  if (clause.op === 'null') return value === null;
+  if (clause.op === 'not_null') return value !== null;
+  if (value === null) return null;
+  if (clause.op === 'in' || clause.op === 'not_in') {
+    let unknown = false;
+    for (const v of clause.values) {
+      if (v === null) unknown = true;
+      else if (compare(value, v) === 0) return clause.op === 'in';
+    }
+    return unknown ? null : clause.op === 'not_in';
+  }
+  const constant = clause.values[0];
+  if (constant == null) return null;
+  const c = compare(value, constant);
+  switch (clause.op) {
+    case 'eq':
+      return c === 0;
+    case 'ne':
+      return c !== 0;
+    case 'lt':
+      return c < 0;
+    case 'lte':
+      return c <= 0;
+    case 'gt':
+      return c > 0;
+    case 'gte':
+      return c >= 0;
+  }
+}
+
+const MATCH_OPS: Readonly<Record<string, { like: boolean; negated: boolean; insensitive: boolean }>> = {
+  '~': { like: false, negated: false, insensitive: false },
+  '~*': { like: false, negated: false, insensitive: true },
+  '!~': { like: false, negated: true, insensitive: false },
+  '!~*': { like: false, negated: true, insensitive: true },
+  '~~': { like: true, negated: false, insensitive: false },
+  '~~*': { like: true, negated: false, insensitive: true },
+  '!~~': { like: true, negated: true, insensitive: false },
+  '!~~*': { like: true, negated: true, insensitive: true },
+};
+
+/** `x ~ 'pattern'` and its kin, `x ~~ 'like pattern'` (LIKE as PostgreSQL prints it). */
+function matchAtom(tokens: readonly Token[], column: string): Predicate | null {
+  const p = new Parser(tokens);
+  const left = p.operand();
+  const op = p.take();
+  const right = p.operand();
+  if (left === null || !('column' in left) || left.column !== column || op?.kind !== 'op') return null;
+  const kind = MATCH_OPS[op.text];
+  if (kind === undefined || right === null || !('constant' in right) || right.constant === null || !p.done)
+    return null;
+  const source = kind.like ? likeToRegex(right.constant) : posixToRegex(right.constant);
+  if (source === null) return null;
+  let regex: RegExp;
+  try {
+    regex = new RegExp(source, `s${kind.insensitive ? 'i' : ''}`);
+  } catch {
+    return null;
+  }
+  return (value) => (value === null ? null : regex.test(value) !== kind.negated);
+}
+
+/** `length(x) <op> n` (also `char_length`, `character_length`). */
+function lengthAtom(tokens: readonly Token[], column: string): Predicate | null {
+  const p = new Parser(tokens);
+  const fn = p.take();
+  if (fn?.kind !== 'ident' || !['length', 'char_length', 'character_length'].includes(fn.text)) return null;
+  if (!p.accept('(', 'punct')) return null;
+  const argument = p.operand();
+  if (argument === null || !('column' in argument) || argument.column !== column) return null;
+  if (!p.accept(')', 'punct') || !p.casts()) return null;
+  const op = p.take();
+  const bound = p.operand();
+  if (op?.kind !== 'op' || OPS[op.text] === undefined || bound === null || !('constant' in bound))
+    return null;
+  if (bound.constant === null || !NUMBER.test(bound.constant) || !p.done) return null;
+  const clause: Clause = { path: [column], op: OPS[op.text] as ClauseOp, values: [bound.constant] };
+  return (value) => (value === null ? null : clauseTruth(clause, String([...value].length)));
+}
+
+const POSIX_CLASSES: Readonly<Record<string, string>> = {
+  digit: '0-9',
+  alpha: 'A-Za-z',
+  alnum: 'A-Za-z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: '\\s',
+  xdigit: '0-9A-Fa-f',
+  word: '\\w',
+};
+
+/** A POSIX (ARE) pattern as a JavaScript one, or null when it uses what the two read differently. */
+function posixToRegex(pattern: string): string | null {
+  if (/\\[mMyYZ]/.test(pattern) || pattern.startsWith('***') || pattern.startsWith('(?')) return null;
+  let out = pattern.replace(/\\A/g, '^');
+  let unknown = false;
+  out = out.replace(/\[:([a-z]+):\]/g, (_, name: string) => {
+    const range = POSIX_CLASSES[name];
+    if (range === undefined) unknown = true;
+    return range ?? '';
+  });
+  return unknown ? null : out;
+}
+
+function likeToRegex(pattern: string): string {
+  let out = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] as string;
+    if (ch === '\\' && i + 1 < pattern.length) {
+      out += escapeRegex(pattern[++i] as string);
+    } else if (ch === '%') out += '.*';
+    else if (ch === '_') out += '.';
+    else out += escapeRegex(ch);
+  }
+  return `${out}$`;
+}
+
+function escapeRegex(ch: string): string {
+  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? `\\${ch}` : ch;
 }

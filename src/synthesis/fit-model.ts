@@ -18,7 +18,7 @@ import {
   parseColumn,
   type FittedColumn,
 } from './column-stats.js';
-import { checkedValues } from './check-constraint.js';
+import { checkedValues, type CheckModel } from './check-constraint.js';
 import { fitHierarchy } from './hierarchy.js';
 import { fitJsonShape, type JsonLeafTreatment } from './json-shape.js';
 import { exactMatchColumns } from './match-columns.js';
@@ -496,9 +496,7 @@ function fitTable(
       (c) => !dropped.includes(c),
     ),
     nullableColumns: columns.filter((c) => c.isNullable && !dropped.includes(c.name)).map((c) => c.name),
-    checks: info.constraints
-      .filter((c) => c.kind === 'check')
-      .map((c) => ({ name: c.name, columns: c.columns, definition: c.definition })),
+    checks: checksOf(info).filter((c) => c.domain === undefined || !dropped.includes(c.columns[0] ?? '')),
     ...(options.copied?.has(name) === true
       ? { copy: copiedRows(name, sample, writtenNames(columns, dropped), modelled, ownCoarse) }
       : {}),
@@ -546,11 +544,25 @@ function copiedRows(
  */
 function enumLike(column: ColumnInfo, info: TableInfo): ColumnInfo {
   if (column.enumLabels !== null) return column;
-  const labels = checkedValues(
-    info.constraints.filter((c) => c.kind === 'check'),
-    column.name,
-  );
+  const labels = checkedValues(checksOf(info), column.name);
   return labels === null || labels.length === 0 ? column : { ...column, enumLabels: labels };
+}
+
+/** The table's CHECK constraints, then each column's domain CHECKs (`VALUE` is the column). */
+function checksOf(info: TableInfo): CheckModel[] {
+  return [
+    ...info.constraints
+      .filter((c) => c.kind === 'check')
+      .map((c) => ({ name: c.name, columns: c.columns, definition: c.definition })),
+    ...writtenColumns(info).flatMap((column) =>
+      (column.domainChecks ?? []).map((d) => ({
+        name: d.name,
+        columns: [column.name],
+        definition: d.definition,
+        domain: d.domain,
+      })),
+    ),
+  ];
 }
 
 function blankValue(column: ColumnInfo): string | null {

@@ -1,5 +1,5 @@
 import { GatewayError, qualifiedName } from '../core/index.js';
-import { parseCheckConstraint } from './check-constraint.js';
+import { checkLabel, parseCheck } from './check-constraint.js';
 import { describeClause, type Clause } from './condition-grammar.js';
 import type { LocatedClause, ScenarioSpec, SliceSpec } from './parse-scenario.js';
 import type { ColumnModel, ColumnStats, SynthesisModel, TableModel } from './synthesis-model.js';
@@ -671,10 +671,10 @@ function checksOn(
   const out: { name: string; clauses: Clause[] }[] = [];
   for (const check of table.checks ?? []) {
     if (!check.columns.includes(column)) continue;
-    const parsed = parseCheckConstraint(check.definition);
-    if (!parsed.complete) unchecked.add(`${qualifiedName(table.table)}\u0000${check.name}`);
+    const parsed = parseCheck(check);
+    if (!parsed.complete) unchecked.add(`${qualifiedName(table.table)}\u0000${checkLabel(check)}`);
     const clauses = parsed.clauses.filter((c) => c.path.length === 1 && c.path[0] === column);
-    if (clauses.length > 0) out.push({ name: check.name, clauses });
+    if (clauses.length > 0) out.push({ name: checkLabel(check), clauses });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { GatewayError, qualifiedName, type RowBatch, type Row } from '../core/in
 import { EMAIL_DOMAINS, fakeValue, type KeyedSeeder } from '../fake-values/index.js';
 import { coarseCode, coarseCount, drawValue, type DrawContext } from './column-stats.js';
 import { conditionedDraw, valueHonours } from './conditional-draw.js';
+import { domainTests, failedCheck, MAX_CHECK_REDRAWS, type ColumnTest } from './domain-tests.js';
 import { drawForest } from './hierarchy.js';
 import { drawJsonDocument } from './json-shape.js';
 import { ParentPicker, type ParentRows } from './parent-picker.js';
@@ -137,12 +138,16 @@ export class SynthesisSampler {
   readonly #demands = new Map<string, Map<string, Demand>>();
   /** The table being generated (a self-reference's parent). */
   #current = '';
+  /** Per table: its columns' domain CHECKs, by column position (see `domainTests`). */
+  readonly #tests = new Map<string, Map<number, ColumnTest>>();
 
   constructor(model: SynthesisModel, options: SampleOptions) {
     if (!(options.scale > 0) || !Number.isFinite(options.scale))
       throw new GatewayError('usage', '--scale must be a positive number');
     this.#model = model;
     this.#options = options;
+    // Domain CHECKs synthesis cannot evaluate are refused here, before the target opens.
+    for (const table of model.tables) this.#tests.set(qualifiedName(table.table), domainTests(table));
     for (const table of model.tables) {
       this.#planned.set(
         qualifiedName(table.table),
@@ -329,6 +334,7 @@ export class SynthesisSampler {
         [list, set.split('\u0001').map((c) => table.columns.findIndex((x) => x.name === c))] as const,
     );
     const mayDrop = !this.#deferredTargets.has(name);
+    const tests = this.#tests.get(name) ?? new Map<number, ColumnTest>();
     let redrawn = 0;
     let dropped = 0;
     let conditioned = 0;
@@ -374,6 +380,10 @@ export class SynthesisSampler {
       if (accepted === null) {
         dropped++;
         return null;
+      }
+      for (const [position, check] of tests) {
+        if (!check.test(accepted.row[position] ?? null))
+          throw failedCheck(name, table.columns[position]?.name ?? '', check);
       }
       const s = state.count++;
       for (let o = 0; o < orderArrays.length; o++)
@@ -752,7 +762,8 @@ export class SynthesisSampler {
     const personColumns = table.columns.filter(
       (c) => c.role === 'personal' && PERSON_KINDS.has(c.entity),
     ).length;
-    return { columns, foreignKeyColumns, others, orderSize: table.order.length, personColumns };
+    const tests = this.#tests.get(qualifiedName(table.table)) ?? new Map<number, ColumnTest>();
+    return { columns, foreignKeyColumns, others, orderSize: table.order.length, personColumns, tests };
   }
 
   #drawRow(
@@ -823,11 +834,17 @@ export class SynthesisSampler {
       (context as { anchorValue: number | null }).anchorValue =
         c.anchor !== -1 && hasNumber[c.anchor] === 1 ? (numbers[c.anchor] as number) : null;
       const wanted = condition?.columns[k];
+      const check = compiled.tests.get(c.position);
       let code: number;
       let drawn: { text: string | null; number: number | null };
       if (wanted === undefined) {
         code = cell === null ? c.nullCode : drawCumulative(cell, random);
         drawn = drawValue(c.stats, code, context);
+        // A value its domain's CHECK refuses (a made-up rare value, say) is drawn again from the cell.
+        for (let r = 0; check !== undefined && r < MAX_CHECK_REDRAWS && !check.test(drawn.text); r++) {
+          code = cell === null ? c.nullCode : drawCumulative(cell, random);
+          drawn = drawValue(c.stats, code, context);
+        }
       } else {
         let draw = conditionedDraw(c.stats, wanted, denseCell(cell, c.stats), context.anchorValue);
         const dependsOnSegment =
@@ -839,8 +856,21 @@ export class SynthesisSampler {
         }
         if (draw.mass === 0) draw = conditionedDraw(c.stats, wanted, c.stats.counts, context.anchorValue);
         ({ code, value: drawn } = draw.draw(context));
+        for (let r = 0; check !== undefined && r < MAX_CHECK_REDRAWS && !check.test(drawn.text); r++)
+          ({ code, value: drawn } = draw.draw(context));
         segmentStart = k + 1;
         tries = 0;
+      }
+      if (check !== undefined && !check.test(drawn.text)) {
+        // Still refused: a kept category the CHECK accepts, in proportion to its count (else the row fails).
+        const kept = keptPassing(c.stats, check, random);
+        if (kept !== null) {
+          code = kept;
+          drawn = {
+            text: (c.stats as { categories: readonly string[] }).categories[kept] ?? null,
+            number: null,
+          };
+        }
       }
       row[c.position] = drawn.text;
       written[c.position] = 1;
@@ -860,6 +890,19 @@ export class SynthesisSampler {
         person,
         condition?.others.get(i),
       );
+      const check = compiled.tests.get(i);
+      const column = table.columns[i] as ColumnModel;
+      if (check !== undefined && column.role === 'personal' && !check.test(row[i] ?? null)) {
+        // A fake its domain's CHECK refuses: independent fakes of the kind, redrawn (bounded).
+        const input = column.unique ? `${name}\u0000${index}` : rowLabel;
+        for (let r = 1; r <= MAX_CHECK_REDRAWS && !check.test(row[i] ?? null); r++) {
+          const value = fakeValue(column.entity, seeder.seed(column.scope, `${input}\u0000check\u0000${r}`), {
+            maxLength: column.maxLength,
+            unique: column.unique,
+          });
+          if (this.#options.isRealValue?.(column.scope, value) !== true) row[i] = value;
+        }
+      }
     }
     return { row, coarse };
   }
@@ -968,6 +1011,14 @@ export class SynthesisSampler {
   }
 }
 
+/** A kept category whose value passes the test, drawn in proportion to its count; null when none does. */
+function keptPassing(stats: ColumnStats, check: ColumnTest, random: SeededRandom): number | null {
+  if (stats.type !== 'categorical') return null;
+  const weights = stats.categories.map((value, i) => (check.test(value) ? (stats.counts[i] as number) : 0));
+  const pairs = weights.flatMap((w, i) => (w > 0 ? [i, w] : []));
+  return drawSparse(pairs, random) ?? null;
+}
+
 /** The `[count, parents, …]` pairs of a child-count histogram with counts below `limit`. */
 function pairsBelow(pairs: readonly number[], limit: number): number[] {
   const out: number[] = [];
@@ -1057,6 +1108,8 @@ interface CompiledTable {
   readonly orderSize: number;
   /** Personal name, email and username columns: two or more share one fake person per row. */
   readonly personColumns: number;
+  /** Domain CHECKs by column position. */
+  readonly tests: ReadonlyMap<number, ColumnTest>;
 }
 
 /** Entity kinds drawn from one fake person per row, so a row's name, email and username agree. */
