@@ -4,7 +4,10 @@
  * CLIENTS concurrent clients poll its status (GET /v1/snapshots/{id}) in a closed loop until it ends.
  * Reports p50/p99/max of the status reads and both snapshots' rows/s. Not a test: nothing is asserted.
  *
- *   npx tsx bench/gateway/run.ts [--rows 100000] [--clients 200]
+ *   npx tsx bench/gateway/run.ts [--rows 100000] [--clients 200] [--interval-ms 0]
+ * With --interval-ms N each client waits N ms between polls (a UI polling once a second is 1000), starting
+ * at a random point of the first interval; 0 is a closed loop: throughput at saturation, where latency is
+ * mostly queueing (Little's law: clients ÷ requests per second).
  *
  * Uses LOOKALIKE_TEST_PG_URL's server (default postgres://postgres@127.0.0.1:5432/postgres): creates and
  * drops its own source, state and delivered databases.
@@ -24,6 +27,8 @@ const flag = (name: string, fallback: number): number => {
 };
 const ROWS = flag('rows', 100_000);
 const CLIENTS = flag('clients', 200);
+/** Pause of each client between a response and its next request (0: closed loop, the saturation case). */
+const INTERVAL_MS = flag('interval-ms', 0);
 const SERVER = process.env.LOOKALIKE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const urlFor = (db: string): string => {
   const u = new URL(SERVER);
@@ -31,6 +36,7 @@ const urlFor = (db: string): string => {
   return u.toString();
 };
 const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function admin<T>(db: string, use: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: urlFor(db) });
@@ -180,6 +186,7 @@ jobs: { concurrency: 1, batch_rows: 2000 }
     const started = performance.now();
     await Promise.all(
       tokens.map(async (t) => {
+        if (INTERVAL_MS > 0) await sleep(Math.random() * INTERVAL_MS);
         while (!done) {
           const sent = performance.now();
           try {
@@ -191,6 +198,7 @@ jobs: { concurrency: 1, batch_rows: 2000 }
           } catch {
             errors++;
           }
+          if (INTERVAL_MS > 0 && !done) await sleep(INTERVAL_MS);
         }
       }),
     );
@@ -209,9 +217,11 @@ jobs: { concurrency: 1, batch_rows: 2000 }
   out(
     `machine: ${cpus().length} CPU (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
       .map((n) => n.toFixed(1))
-      .join(' ')} — shared with other sessions`,
+      .join(' ')} at the end (2 CPUs: above ~2, other work shared them)`,
   );
-  out(`source rows: ${ROWS}; status clients: ${CLIENTS} (closed loop, loopback, separate process)`);
+  out(
+    `source rows: ${ROWS}; status clients: ${CLIENTS} (${INTERVAL_MS > 0 ? `each polling every ${INTERVAL_MS} ms` : 'closed loop'}, loopback, separate process)`,
+  );
   out(
     `baseline snapshot: ${b.rows} rows in ${b.seconds.toFixed(2)} s = ${Math.round(b.rows / b.seconds)} rows/s`,
   );
