@@ -77,8 +77,8 @@ export interface PreparedLeakScan {
   readonly index: LeakIndex;
   /** The source side's readers, by table (`schema.table`): row counts and figures. */
   readonly indexers: ReadonlyMap<string, SourceTableIndexer>;
-  /** The source-side verification plan: which columns were indexed and, per table, which target columns. */
-  readonly tables: readonly VerifiedTable[];
+  /** Kept columns a scan found personal: checked like substituted ones on the target side too. */
+  readonly keptPersonal: KeptPersonalColumns;
   /** Milliseconds the source pass took. */
   readonly sourceMs: number;
   /** Tables searched as they were written (filled during the load): their scanner and searched columns. */
@@ -145,7 +145,7 @@ export function startLeakScan(input: {
       state = undefined;
       // An estimate that fell short: the read-back scan in passes covers it.
       if (built === undefined || built.index.stats().dropped > 0) return undefined;
-      return { ...built, tables, sourceMs: ms, scanned: new Map() };
+      return { ...built, keptPersonal: input.keptPersonal, sourceMs: ms, scanned: new Map() };
     },
   };
 }
@@ -193,13 +193,7 @@ export function inStreamScanOf(
     { ...plan, tables: [planned] },
     schema,
     targetSchema,
-    new Map(
-      prepared.tables
-        .filter((t) => sameTable(t.table, table))
-        .flatMap((t) =>
-          t.sourceColumns.filter((c) => c.keptPersonal).map((c) => [`${t.name}.${c.name}`, c.role]),
-        ),
-    ),
+    prepared.keptPersonal,
   ).tables[0];
   if (verified === undefined || verified.targetColumns.length === 0) return undefined;
   const positions = verified.targetColumns.map((c) => writtenColumns.indexOf(c.name));
