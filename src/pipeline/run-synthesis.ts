@@ -123,7 +123,7 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
   // Reference tables the policy (or the scan's draft) marks `synth: copy`: read whole, their rows go into
   // the model as they are.
   const copied = copiedTables(request.policy ?? drafted, plan, schema);
-  if (copied.size > 0) await refuseCopiedPersonalColumns(source, plan, selection, copied, request, signal);
+  if (copied.size > 0) await refuseCopiedPersonalColumns(source, plan, copied, request, signal);
   // A subset (the policy's `subset:`): computed in the source, after which this session reads only its
   // rows, so the model learns from a referentially complete slice (suppressed people never reach it).
   const subset = await computeSubset(source, schema, plan, request.subset, request.secret ?? null, signal);
@@ -377,7 +377,6 @@ async function sampleIntoTarget(
 async function refuseCopiedPersonalColumns(
   source: SourceSession,
   plan: Plan,
-  selection: Selection,
   copied: ReadonlySet<string>,
   request: { readonly detection?: Detection },
   signal: AbortSignal,
@@ -388,7 +387,9 @@ async function refuseCopiedPersonalColumns(
       'synth: copy needs detection to check that the copied tables hold no personal values',
     );
   const copiedPlan = { ...plan, tables: plan.tables.filter((t) => copied.has(qualifiedName(t.table))) };
-  const kept = await findKeptPersonalColumns(source, copiedPlan, selection, request.detection, signal);
+  // Only the copied tables are sampled and classified: nothing else is copied.
+  const onlyCopied = { schemas: [], tables: copiedPlan.tables.map((t) => t.table) };
+  const kept = await findKeptPersonalColumns(source, copiedPlan, onlyCopied, request.detection, signal);
   const [column] = [...kept.keys()];
   if (column !== undefined)
     throw new GatewayError(
