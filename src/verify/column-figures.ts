@@ -223,8 +223,9 @@ function round(n: number): number {
   return Math.round(n * 10_000) / 10_000;
 }
 
-function hash32(value: string): number {
-  let h = 0x811c9dc5;
+/** FNV-1a over UTF-16 code units, `seed` mixed into its offset basis: cheap, not keyed, not for lookups of secrets. */
+export function hash32(value: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }

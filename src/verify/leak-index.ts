@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hash32 } from './column-figures.js';
 import { FingerprintSet, type FingerprintSetOptions, type SharedFingerprints } from '../core/index.js';
 
 /**
@@ -206,9 +207,8 @@ function firstWord(folded: string): string {
   return space < 0 ? folded : folded.slice(0, space);
 }
 
-/** FNV-1a with a seed, over UTF-16 code units: cheap, for the first-word bitmap only. */
+/** The first-word bitmap's bit: seeded FNV-1a, its high bits folded into the low ones the mask keeps. */
 function headHash(word: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  const h = hash32(word, seed);
   return (h ^ (h >>> 15)) >>> 0;
 }
