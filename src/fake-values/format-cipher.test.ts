@@ -63,7 +63,8 @@ describe('FormatCipher', () => {
         }
         const letters =
           alphabet === 'alphanumeric' ||
-          (alphabet === 'auto' && shape(value, false).split('d').length - 1 < 6);
+          // Digits counted in the value itself: its shape writes a digit as `d`, like the letter d.
+          (alphabet === 'auto' && value.replace(/[^0-9]/g, '').length < 6);
         expect(encrypted).toHaveLength(value.length);
         expect(shape(encrypted, letters)).toBe(shape(value, letters));
         // Never the value itself: the cipher has no fixed point.
