@@ -6,6 +6,7 @@ import {
   GatewayError,
   qualifiedName,
   type RowBatch,
+  type RunArea,
   type SinkConnector,
   type SinkSession,
   type TableRef,
@@ -39,10 +40,17 @@ const LOAD_WORK_MEM = '128MB';
 
 const NEWLINE = 0x0a;
 
-/** FREEZE: the table was created in this transaction, so rows can be written frozen (no later rewrite). */
-function copyFromSql(table: TableRef, columns: readonly string[]): string {
-  return `COPY ${quoteTable(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (FREEZE)`;
+/**
+ * FREEZE when the table was created in this transaction (rows are written frozen, no later rewrite); a
+ * unit of work writes into tables an earlier transaction created, which FREEZE refuses.
+ */
+function copyFromSql(table: TableRef, columns: readonly string[], freeze: boolean): string {
+  const target = `${quoteTable(table)} (${columns.map(quoteIdent).join(', ')})`;
+  return `COPY ${target} FROM STDIN${freeze ? ' WITH (FREEZE)' : ''}`;
 }
+
+/** The run area of a load split into units of work (see `RunArea`); dropped before delivery. */
+const RUN_AREA = '_lookalike_run';
 
 /** Counts user objects: a target with any is refused rather than mixed into. */
 export const USER_OBJECTS_SQL = `
@@ -64,6 +72,8 @@ class PgSinkSession implements SinkSession {
   readonly #encoder = new CopyTextEncoder();
   #closed = false;
   #inTransaction = false;
+  /** The schema was created in the open transaction: COPY may freeze. */
+  #schemaCreatedHere = false;
 
   constructor(
     private readonly client: pg.Client,
@@ -93,6 +103,7 @@ class PgSinkSession implements SinkSession {
   }
 
   async applyDdl(sql: string, label: string): Promise<void> {
+    if (this.#inTransaction) this.#schemaCreatedHere = true;
     try {
       await this.client.query(sql);
     } catch (error) {
@@ -158,7 +169,7 @@ class PgSinkSession implements SinkSession {
     signal: AbortSignal,
   ): Promise<void> {
     const name = qualifiedName(table);
-    const stream = this.client.query(copyFrom(copyFromSql(table, columns)));
+    const stream = this.client.query(copyFrom(copyFromSql(table, columns, this.#schemaCreatedHere)));
     async function* untilAborted(): AsyncGenerator<string | Buffer> {
       for await (const piece of data) {
         if (signal.aborted)
@@ -218,14 +229,72 @@ class PgSinkSession implements SinkSession {
     return createPgTargetReader(this.client, this.endpoint.label);
   }
 
+  runArea(): RunArea {
+    const query = <T extends object>(sql: string, params: unknown[], context: string): Promise<T[]> =>
+      this.#query<T>(sql, params, context);
+    return {
+      async create() {
+        await query(
+          `CREATE SCHEMA ${RUN_AREA};
+           CREATE TABLE ${RUN_AREA}.blobs (name text PRIMARY KEY, data bytea NOT NULL);
+           CREATE TABLE ${RUN_AREA}.units (unit text PRIMARY KEY, rows bigint NOT NULL)`,
+          [],
+          'creating the run area',
+        );
+      },
+      async putBlob(name, bytes) {
+        await query(
+          `INSERT INTO ${RUN_AREA}.blobs (name, data) VALUES ($1, $2)`,
+          [name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)],
+          'storing run state',
+        );
+      },
+      async getBlob(name) {
+        const rows = await query<{ data: Buffer }>(
+          `SELECT data FROM ${RUN_AREA}.blobs WHERE name = $1`,
+          [name],
+          'reading run state',
+        );
+        const data = rows[0]?.data;
+        if (data === undefined) throw new GatewayError('internal', `the run area holds no ${name}`);
+        return data;
+      },
+      async claimUnit(unit) {
+        await query(
+          `SELECT pg_advisory_xact_lock(hashtextextended('lookalike-unit:' || $1, 0))`,
+          [unit],
+          'locking a unit of work',
+        );
+        const rows = await query<{ rows: string }>(
+          `SELECT rows FROM ${RUN_AREA}.units WHERE unit = $1`,
+          [unit],
+          'reading a unit of work',
+        );
+        return rows[0] === undefined ? null : Number(rows[0].rows);
+      },
+      async markUnitDone(unit, rows) {
+        await query(
+          `INSERT INTO ${RUN_AREA}.units (unit, rows) VALUES ($1, $2)`,
+          [unit, rows],
+          'marking a unit of work done',
+        );
+      },
+      async drop() {
+        await query(`DROP SCHEMA ${RUN_AREA} CASCADE`, [], 'dropping the run area');
+      },
+    };
+  }
+
   async commit(): Promise<void> {
     await this.#query('COMMIT', [], 'committing the load transaction');
     this.#inTransaction = false;
+    this.#schemaCreatedHere = false;
   }
 
   async rollback(): Promise<void> {
     if (!this.#inTransaction) return;
     this.#inTransaction = false;
+    this.#schemaCreatedHere = false;
     await this.client.query('ROLLBACK').catch(() => undefined);
   }
 

@@ -14,6 +14,7 @@ import {
   type SourceSession,
   type SubsetClosure,
   type SubsetRequest,
+  type TableRef,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
 import { COPY_TEXT_FORMAT, decodeBatches } from './copy-text.js';
@@ -34,7 +35,10 @@ export function createPgSource(url: string, options: PgSourceOptions = {}): Sour
   const endpoint = parseEndpoint(url, 'source');
   return {
     kind: 'postgres',
-    openSource: (signal) => openPgSource(endpoint, options, signal),
+    openSource: (signal, join) =>
+      join?.snapshot === undefined
+        ? openPgSource(endpoint, options, signal)
+        : openPgSnapshotSession(endpoint, options, join.snapshot, null, signal),
   };
 }
 
@@ -62,22 +66,38 @@ async function openPgSource(
   return new PgSourceSession(client, endpoint, snapshotId, serverMajor, options);
 }
 
-/** A second read-only session importing an exported snapshot: the same rows the first one sees. */
+/**
+ * A second read-only session importing an exported snapshot (in this process or another): the same rows
+ * the first one sees, for as long as the exporting session stays open.
+ */
 async function openPgSnapshotSession(
   endpoint: PgEndpoint,
   options: PgSourceOptions,
   snapshotId: string,
-  serverMajor: number,
+  knownServerMajor: number | null,
   signal: AbortSignal,
 ): Promise<SourceSession> {
   if (signal.aborted) throw new GatewayError('cancelled', 'cancelled before connecting to the source');
+  if (!/^[0-9A-F]+-[0-9A-F]+-[0-9]+$/i.test(snapshotId))
+    throw new GatewayError('internal', 'not an exported snapshot id');
   const client = await connect(endpoint);
+  let serverMajor = knownServerMajor ?? 0;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query(`SET TRANSACTION SNAPSHOT '${snapshotId.replace(/'/g, "''")}'`);
+    await client.query(`SET TRANSACTION SNAPSHOT '${snapshotId}'`);
+    if (knownServerMajor === null) {
+      const version = await client.query<{ version: string }>('SELECT current_setting($1) AS version', [
+        'server_version_num',
+      ]);
+      serverMajor = Math.floor(Number(version.rows[0]?.version ?? '0') / 10_000);
+    }
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw translateDatabaseError(error, 'source_read_failed', `${endpoint.label}: cannot join the snapshot`);
+    throw translateDatabaseError(
+      error,
+      'source_read_failed',
+      `${endpoint.label}: cannot join the snapshot (the run that exported it may have ended)`,
+    );
   }
   return new PgSourceSession(client, endpoint, snapshotId, serverMajor, options);
 }
@@ -94,7 +114,7 @@ class PgSourceSession implements SourceSession {
   constructor(
     private readonly client: pg.Client,
     private readonly endpoint: PgEndpoint,
-    private readonly snapshotId: string,
+    readonly snapshotId: string,
     private readonly serverMajor: number,
     private readonly options: PgSourceOptions,
   ) {
@@ -162,6 +182,23 @@ class PgSourceSession implements SourceSession {
     }
   }
 
+  async tableBlocks(table: TableRef): Promise<number> {
+    const rows = await this.client
+      .query<{ blocks: string }>(
+        `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS blocks`,
+        [quoteTable(table)],
+      )
+      .catch((error: unknown) => {
+        throw translateDatabaseError(
+          error,
+          'source_read_failed',
+          `${this.endpoint.label}: cannot size ${qualifiedName(table)}`,
+          { table: qualifiedName(table) },
+        );
+      });
+    return Number(rows.rows[0]?.blocks ?? 0);
+  }
+
   /** Parallel readers join this session's exported snapshot; a subset's temporary tables stay here. */
   async forkSession(signal: AbortSignal): Promise<SourceSession> {
     if (this.#closed || this.#broken)
@@ -181,7 +218,7 @@ class PgSourceSession implements SourceSession {
         const client = await connect(this.endpoint);
         try {
           await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-          await client.query(`SET TRANSACTION SNAPSHOT '${this.snapshotId.replace(/'/g, "''")}'`);
+          await client.query(`SET TRANSACTION SNAPSHOT '${this.snapshotId}'`);
         } catch (error) {
           await client.end().catch(() => undefined);
           throw error;

@@ -20,6 +20,14 @@ export interface ReadRequest {
    * at most `rows` rows, from a block sample of about `percent` % of the table when given.
    */
   readonly sample?: { readonly rows: number; readonly percent?: number };
+  /** Only the rows stored in these pages of the table: one unit of work of a large table. */
+  readonly blocks?: BlockRange;
+}
+
+/** Pages `from` (inclusive) to `to` (exclusive; null: to the end of the table) of one table's storage. */
+export interface BlockRange {
+  readonly from: number;
+  readonly to: number | null;
 }
 
 export type DdlSection = 'pre_data' | 'post_data';
@@ -60,6 +68,13 @@ export interface SourceSession {
    * format, the pipeline transforms large tables in worker threads.
    */
   readonly encodedFormat?: EncodedRowFormat;
+  /**
+   * Optional capability: the id under which this session's snapshot is exported while the session is open.
+   * Sessions other processes open with `openSource(signal, { snapshot })` read exactly the same rows.
+   */
+  readonly snapshotId?: string;
+  /** Optional capability: how many pages `table` occupies now (to split it into `BlockRange`s). */
+  tableBlocks?(table: TableRef): Promise<number>;
   /**
    * Optional capability: another read-only session on this session's snapshot (the same rows, without a
    * computed subset). The caller closes it.
@@ -113,6 +128,12 @@ export interface SinkSession {
   ): Promise<number>;
   /** Optional capability: the format `writeEncoded` takes (see `SourceSession.encodedFormat`). */
   readonly encodedFormat?: EncodedRowFormat;
+  /**
+   * Optional capability: a run whose load is split into units of work, each written and committed by its
+   * own session (possibly in another process), keeps its bookkeeping here. Without it a run is one
+   * transaction.
+   */
+  runArea?(): RunArea;
   setSequence(sequence: TableRef, lastValue: string, isCalled: boolean): Promise<void>;
   /** Fills materialized views (created empty by the schema copy) from the loaded data; returns how many. */
   refreshMaterializedViews(): Promise<number>;
@@ -130,12 +151,35 @@ export interface SinkSession {
 
 export interface SourceConnector {
   readonly kind: string;
-  openSource(signal: AbortSignal): Promise<SourceSession>;
+  /** `snapshot`: join the snapshot another session exported (`SourceSession.snapshotId`), which must be open. */
+  openSource(signal: AbortSignal, options?: { readonly snapshot?: string }): Promise<SourceSession>;
 }
 
 export interface SinkConnector {
   readonly kind: string;
   openSink(signal: AbortSignal): Promise<SinkSession>;
+}
+
+/**
+ * The target's private bookkeeping of a run split into units of work: blobs the units need (written once by
+ * the run) and which units have committed. It lives in the target until the run's last transaction drops
+ * it, so a unit's rows and its "done" mark commit together: a unit retried after a crash is never loaded
+ * twice. Blobs hold no value in clear (names, counts, keyed fingerprints, Bloom filters).
+ */
+export interface RunArea {
+  /** Creates the area (in the session's transaction). */
+  create(): Promise<void>;
+  putBlob(name: string, bytes: Uint8Array): Promise<void>;
+  getBlob(name: string): Promise<Uint8Array>;
+  /**
+   * In a unit's transaction: waits until no other session works on `unit` (a crashed attempt whose
+   * transaction the server has not ended yet), then returns the rows its committed attempt wrote, or null.
+   */
+  claimUnit(unit: string): Promise<number | null>;
+  /** In a unit's transaction, after its rows: marks it done, committing with them. */
+  markUnitDone(unit: string, rows: number): Promise<void>;
+  /** Removes the area (in the run's last transaction, before the commit that delivers). */
+  drop(): Promise<void>;
 }
 
 /** What verification reads from a target: its catalog, its rows, and two integrity queries. */

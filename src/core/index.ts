@@ -1,12 +1,14 @@
 export type { ActionKind, ActionSpec, EncryptAlphabet, EntityKind, LeafActionSpec } from './actions.js';
 export { ACTION_KINDS, ENCRYPT_ALPHABETS, ENTITY_KINDS, JSON_PATH_PATTERN } from './actions.js';
 export type {
+  BlockRange,
   DdlSection,
   EncodedRowFormat,
   EquivalenceClassCounts,
   EquivalenceClassRequest,
   ReadRequest,
   RowCodec,
+  RunArea,
   SinkConnector,
   SinkSession,
   SourceConnector,

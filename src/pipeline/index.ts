@@ -5,12 +5,17 @@ export {
   planSnapshot,
   type PlannedSnapshot,
 } from './plan-snapshot.js';
+export { runSnapshot, type SnapshotRequest, type SnapshotSummary } from './run-snapshot.js';
+export type { TableSummary } from './copy-table.js';
 export {
-  runSnapshot,
-  type SnapshotRequest,
-  type SnapshotSummary,
-  type TableSummary,
-} from './run-snapshot.js';
+  planLoadUnits,
+  runLoadUnit,
+  type LoadUnit,
+  type LoadUnitDispatcher,
+  type LoadUnitRequest,
+  type LoadUnitResult,
+  type LoadUnitSettings,
+} from './load-units.js';
 export type { SnapshotEvent, SnapshotListener, SnapshotPhase } from './snapshot-events.js';
 export { computeSubset } from './compute-subset.js';
 export { draftPolicy } from './draft-policy.js';

@@ -4,38 +4,40 @@ import {
   sameTable,
   type DatabaseSchema,
   type Logger,
-  type RowBatch,
   type Secret,
   type Selection,
   type SinkConnector,
   type SinkSession,
   type SourceConnector,
   type SourceSession,
-  type TableInfo,
+  type RunArea,
   type TableRef,
 } from '../core/index.js';
-import { createKeyedSeeder, type KeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
-import type { SpanFinder } from '../transform/index.js';
+import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
 import { collectSourceValues } from './collect-source-values.js';
 import type { ColumnAdvisor, Detection, KnownEntityIndex } from '../detection/index.js';
 import { spanFinderOf } from './span-finder.js';
 import { computeSubset } from './compute-subset.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
-import type { Plan, PlannedTable, Policy } from '../policy/index.js';
+import type { Plan, Policy } from '../policy/index.js';
 import { assertPlanRunnable, checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
-import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
-import { copyTableInParallel, parallelFormat, transformWorkersFor } from './parallel-copy.js';
+import { uniqueSubstitutionScopes } from './transform-rows.js';
+import { copyTable, type TableSummary } from './copy-table.js';
+import {
+  encodeLoadUnitState,
+  LOAD_UNIT_STATE_BLOB,
+  planLoadUnits,
+  type LoadUnitSettings,
+} from './load-units.js';
 import type { VerificationResult } from '../verify/index.js';
 import {
-  inStreamScanOf,
   keptPersonalFor,
   prepareLeakScan,
   readerOf,
   startLeakScan,
   verifyBeforeCommit,
   verificationError,
-  type PreparedLeakScan,
 } from './verify-snapshot.js';
 
 export interface SnapshotRequest {
@@ -69,13 +71,14 @@ export interface SnapshotRequest {
    * read-back in keyed passes that larger sources take.
    */
   readonly leakScanCapacity?: number;
-}
-
-export interface TableSummary {
-  readonly table: string;
-  readonly rows: number;
-  readonly seconds: number;
-  readonly transformedColumns: number;
+  /**
+   * Splits the load into units of work that other processes run (see load-units.ts): the schema and the
+   * run's transform state are committed first, each unit commits its rows, and sequences, post-data and
+   * verification run in a last transaction. The target is then not empty after a failure: the caller
+   * (the gateway, which made it for this run) drops it. Needs a source that exports its snapshot and a
+   * sink with a run area; a subset run loads in one transaction regardless.
+   */
+  readonly units?: LoadUnitSettings;
 }
 
 export interface SnapshotSummary {
@@ -138,12 +141,17 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
     // searches rows as it writes them instead of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
+    const units = subsetting ? undefined : unitSplitOf(source, request.units);
     const keptScanStarted = performance.now();
     const keptPersonal = await keptPersonalFor(source, plan, request);
     const keptScanMs = performance.now() - keptScanStarted;
     const capacity =
       request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity };
-    const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal, ...capacity });
+    // Units are written by other processes: verification reads the target back instead.
+    const leakScanStart =
+      subsetting || units !== undefined
+        ? undefined
+        : startLeakScan({ plan, schema, keptPersonal, ...capacity });
     // knownEntities is released after the load (the leak index, when one was prepared, lives on into
     // verification). One declaration: a second name for the index would keep it alive.
     // eslint-disable-next-line prefer-const
@@ -181,7 +189,12 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         })
       : leakScanStart?.finish();
     if (prepared === undefined)
-      logger.info('leak_scan_read_back', { reason: 'the source holds more values than one index' });
+      logger.info('leak_scan_read_back', {
+        reason:
+          units === undefined
+            ? 'the source holds more values than one index'
+            : 'the load is split into units',
+      });
     checkAbort();
 
     sink = await request.target.openSink(signal);
@@ -196,26 +209,40 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         ? undefined
         : { prepared, targetSchema: await readerOf(sink).introspect(request.selection) };
 
-    const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
     phase('load');
     const tables: TableSummary[] = [];
-    for (const planned of plan.tables) {
-      if (!planned.copyRows) continue;
-      checkAbort();
-      const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
-      if (info === undefined)
-        throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
+    if (units !== undefined) {
       tables.push(
-        await copyTable(
-          source,
-          sink,
-          planned,
-          info,
-          { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
-          request,
+        ...(await loadInUnits(sink, units, {
+          plan,
+          schema,
+          sourceValues,
+          knownEntities,
+          signal,
           emit,
-        ),
+          logger,
+        })),
       );
+    } else {
+      const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
+      for (const planned of plan.tables) {
+        if (!planned.copyRows) continue;
+        checkAbort();
+        const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+        if (info === undefined)
+          throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
+        tables.push(
+          await copyTable(
+            source,
+            sink,
+            planned,
+            info,
+            { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
+            request,
+            emit,
+          ),
+        );
+      }
     }
 
     knownEntities = undefined;
@@ -253,6 +280,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...(prepared === undefined ? {} : { prepared }),
     });
     if (verification.status !== 'clean') throw verificationError(verification);
+    // The units' bookkeeping goes in the transaction that completes the target.
+    if (units !== undefined) await requireRunArea(sink).drop();
 
     phase('commit');
     checkAbort();
@@ -289,6 +318,100 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
   }
 }
 
+/** The split the request asks for, when the source can share its snapshot with other processes. */
+function unitSplitOf(
+  source: SourceSession,
+  settings: LoadUnitSettings | undefined,
+): (LoadUnitSettings & { readonly snapshot: string; readonly source: SourceSession }) | undefined {
+  if (settings === undefined || source.snapshotId === undefined || source.tableBlocks === undefined)
+    return undefined;
+  return { ...settings, snapshot: source.snapshotId, source };
+}
+
+function requireRunArea(sink: SinkSession): RunArea {
+  const area = sink.runArea?.();
+  if (area === undefined)
+    throw new GatewayError('internal', 'this target cannot take a load split into units of work');
+  return area;
+}
+
+/**
+ * The load as units of work: commits the schema and the transform state, has the units run elsewhere,
+ * and opens the run's last transaction. Per table: the rows of its units, and the longest unit's time.
+ */
+async function loadInUnits(
+  sink: SinkSession,
+  units: LoadUnitSettings & { readonly snapshot: string; readonly source: SourceSession },
+  run: {
+    readonly plan: Plan;
+    readonly schema: DatabaseSchema;
+    readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
+    readonly knownEntities: KnownEntityIndex | undefined;
+    readonly signal: AbortSignal;
+    readonly emit: SnapshotListener;
+    readonly logger: Logger;
+  },
+): Promise<TableSummary[]> {
+  const { plan, schema, signal, emit } = run;
+  const area = requireRunArea(sink);
+  await area.create();
+  await area.putBlob(
+    LOAD_UNIT_STATE_BLOB,
+    encodeLoadUnitState({
+      plan,
+      schema,
+      sourceValues: run.sourceValues,
+      knownEntities: run.knownEntities,
+    }),
+  );
+  const blocks = new Map<string, number>();
+  for (const planned of plan.tables)
+    if (planned.copyRows)
+      blocks.set(qualifiedName(planned.table), (await units.source.tableBlocks?.(planned.table)) ?? 0);
+  const work = planLoadUnits(plan, blocks, units.blocksPerUnit);
+  await sink.commit();
+  run.logger.info('load_units', { units: work.length, tables: blocks.size });
+
+  const tables = new Map<
+    string,
+    { rows: number; seconds: number; transformedColumns: number; units: number }
+  >();
+  const unitTable = new Map(work.map((u) => [u.id, qualifiedName(u.table)]));
+  for (const planned of plan.tables) {
+    if (!planned.copyRows) continue;
+    const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+    tables.set(qualifiedName(planned.table), { rows: 0, seconds: 0, transformedColumns: 0, units: 0 });
+    emit({ type: 'table_started', table: planned.table, estimatedRows: info?.estimatedRows ?? 0 });
+  }
+  const refOfName = new Map(work.map((u) => [qualifiedName(u.table), u.table]));
+  const unitsOf = new Map<string, number>();
+  for (const unit of work) {
+    const name = qualifiedName(unit.table);
+    unitsOf.set(name, (unitsOf.get(name) ?? 0) + 1);
+  }
+  await units.dispatch({ snapshot: units.snapshot, units: work }, signal, (result) => {
+    const name = unitTable.get(result.id);
+    const table = name === undefined ? undefined : tables.get(name);
+    const ref = name === undefined ? undefined : refOfName.get(name);
+    if (name === undefined || table === undefined || ref === undefined) return;
+    table.rows += result.rows;
+    table.seconds = Math.max(table.seconds, result.seconds);
+    table.transformedColumns = Math.max(table.transformedColumns, result.transformedColumns);
+    table.units++;
+    if (table.units === unitsOf.get(name))
+      emit({ type: 'table_finished', table: ref, rows: table.rows, seconds: table.seconds });
+    else emit({ type: 'table_progress', table: ref, rows: table.rows });
+  });
+  if (signal.aborted) throw new GatewayError('cancelled', 'snapshot cancelled');
+  await sink.begin();
+  return [...tables].map(([table, t]) => ({
+    table,
+    rows: t.rows,
+    seconds: t.seconds,
+    transformedColumns: t.transformedColumns,
+  }));
+}
+
 function requireDetection(detection: Detection | undefined): Detection {
   if (detection === undefined) throw new GatewayError('usage', 'a snapshot needs --policy or --plan');
   return detection;
@@ -312,116 +435,4 @@ async function dropColumns(sink: SinkSession, plan: Plan): Promise<number> {
     }
   }
   return dropped;
-}
-
-/** What every table's transforms share within one run. */
-interface SharedTransformState {
-  readonly seeder: KeyedSeeder;
-  readonly uniqueScopes: ReadonlySet<string>;
-  readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
-  readonly findSpans: SpanFinder | undefined;
-  /** Shared with transform workers (see parallel-copy.ts), with the filters above. */
-  readonly knownEntities: KnownEntityIndex | undefined;
-  readonly plan: Plan;
-  readonly schema: DatabaseSchema;
-  /** Set when the leak scan searches rows as they are written: its index and the target's columns. */
-  readonly leakScan:
-    { readonly prepared: PreparedLeakScan; readonly targetSchema: DatabaseSchema } | undefined;
-}
-
-async function copyTable(
-  source: SourceSession,
-  sink: SinkSession,
-  planned: PlannedTable,
-  info: TableInfo,
-  shared: SharedTransformState,
-  request: SnapshotRequest,
-  emit: SnapshotListener,
-): Promise<TableSummary> {
-  const started = performance.now();
-  const { seeder, uniqueScopes, sourceValues, findSpans } = shared;
-  const transform = compileTableTransform(planned, info, seeder, uniqueScopes, sourceValues, findSpans);
-  // Tables copied unchanged stream bytes that are never decoded: verification reads those back instead.
-  const scan =
-    transform.transformedColumns === 0 || shared.leakScan === undefined
-      ? undefined
-      : inStreamScanOf(
-          shared.leakScan.prepared,
-          shared.plan,
-          shared.schema,
-          shared.leakScan.targetSchema,
-          planned.table,
-          transform.columns,
-        );
-  emit({ type: 'table_started', table: planned.table, estimatedRows: info.estimatedRows });
-  const read = {
-    table: planned.table,
-    columns: transform.columns,
-    ...(planned.where === null ? {} : { where: planned.where }),
-    batchRows: request.batchRows,
-  };
-  let written: number;
-  const workers =
-    transform.transformedColumns === 0 || parallelFormat(source, sink) === undefined
-      ? 0
-      : transformWorkersFor(
-          info.estimatedRows,
-          request.transformWorkers,
-          shared.findSpans !== undefined &&
-            planned.columns.some(
-              (c) => c.copied && (c.action.kind === 'redact_text' || c.action.kind === 'json'),
-            ),
-        );
-  if (workers > 0) {
-    // Large tables are transformed in worker threads; this thread reads and writes in order.
-    request.logger.info('transform_workers', { table: qualifiedName(planned.table), workers });
-    written = await copyTableInParallel({
-      source,
-      sink,
-      read,
-      plan: shared.plan,
-      schema: shared.schema,
-      secret: request.secret,
-      sourceValues: shared.sourceValues,
-      knownEntities: shared.knownEntities,
-      workers,
-      signal: request.signal,
-      onRows: (rowsSoFar) => emit({ type: 'table_progress', table: planned.table, rows: rowsSoFar }),
-      ...(scan === undefined ? {} : { leakScan: scan }),
-    });
-  } else if (
-    transform.transformedColumns === 0 &&
-    source.readEncoded !== undefined &&
-    sink.writeEncoded !== undefined
-  ) {
-    // Nothing to change in this table: its encoded bytes go straight through, never decoded.
-    written = await sink.writeEncoded(
-      planned.table,
-      transform.columns,
-      source.readEncoded(read, request.signal),
-      request.signal,
-      (rowsSoFar) => emit({ type: 'table_progress', table: planned.table, rows: rowsSoFar }),
-    );
-  } else {
-    const batches = source.readRows(read, request.signal);
-    let rows = 0;
-    async function* transformed(): AsyncGenerator<RowBatch> {
-      for await (const batch of batches) {
-        transform.apply(batch);
-        scan?.scanner.scanBatch(batch);
-        yield batch;
-        rows += batch.length;
-        emit({ type: 'table_progress', table: planned.table, rows });
-      }
-    }
-    written = await sink.writeRows(planned.table, transform.columns, transformed(), request.signal);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  emit({ type: 'table_finished', table: planned.table, rows: written, seconds });
-  return {
-    table: qualifiedName(planned.table),
-    rows: written,
-    seconds,
-    transformedColumns: transform.transformedColumns,
-  };
 }

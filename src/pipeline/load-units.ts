@@ -1,0 +1,248 @@
+import { deserialize, serialize } from 'node:v8';
+import {
+  GatewayError,
+  qualifiedName,
+  sameTable,
+  type BlockRange,
+  type DatabaseSchema,
+  type SinkConnector,
+  type SourceConnector,
+  type TableRef,
+} from '../core/index.js';
+import { createKeyedSeeder, ValueBloomFilter, type SharedBloomFilter } from '../fake-values/index.js';
+import type { Detection, KnownEntityIndex, SharedKnownEntities } from '../detection/index.js';
+import type { Plan } from '../policy/index.js';
+import { copyTable, type CopySettings } from './copy-table.js';
+import type { SnapshotListener } from './snapshot-events.js';
+import { spanFinderOf } from './span-finder.js';
+import { uniqueSubstitutionScopes } from './transform-rows.js';
+
+/**
+ * A load split into units of work. The run that owns the snapshot plans it, builds the transform state
+ * once (Bloom filters of real values, known entities), stores that state in the target's run area and
+ * commits the empty schema; any process then runs any unit: it joins the run's exported source snapshot,
+ * loads one table or one range of a large table's pages through the same transforms, and commits the rows
+ * with the unit's "done" mark. Keyed determinism keeps every unit consistent with every other without
+ * coordination: the same input and key give the same fake in whichever process runs it.
+ */
+
+/** One table, or the rows in a range of its pages. Ids are unique within a run. */
+export interface LoadUnit {
+  readonly id: string;
+  readonly table: TableRef;
+  readonly blocks?: BlockRange;
+}
+
+export interface LoadUnitResult {
+  readonly id: string;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly transformedColumns: number;
+  /** An earlier attempt had committed the unit: nothing was loaded this time. */
+  readonly alreadyLoaded: boolean;
+}
+
+/** Where the units of one run are run: by other processes, which join `snapshot` and write the target. */
+export type LoadUnitDispatcher = (
+  work: { readonly snapshot: string; readonly units: readonly LoadUnit[] },
+  signal: AbortSignal,
+  onUnitDone: (result: LoadUnitResult) => void,
+) => Promise<readonly LoadUnitResult[]>;
+
+/** A run's choice to split its load (see SnapshotRequest.units). */
+export interface LoadUnitSettings {
+  /** Tables larger than this many pages are split into ranges of about this many pages. */
+  readonly blocksPerUnit: number;
+  readonly dispatch: LoadUnitDispatcher;
+}
+
+/**
+ * The units of a plan's load: every copied table one unit, tables of more than `blocksPerUnit` pages one
+ * unit per range (the last range open-ended: pages added since the sizing are read too, under the same
+ * snapshot). Largest first, so that the longest units start first. Pure.
+ */
+export function planLoadUnits(
+  plan: Plan,
+  blocksOf: ReadonlyMap<string, number>,
+  blocksPerUnit: number,
+): LoadUnit[] {
+  if (!Number.isSafeInteger(blocksPerUnit) || blocksPerUnit < 1)
+    throw new GatewayError('internal', 'a unit of work needs at least one page');
+  const sized: { unit: LoadUnit; blocks: number }[] = [];
+  for (const planned of plan.tables) {
+    if (!planned.copyRows) continue;
+    const name = qualifiedName(planned.table);
+    const blocks = blocksOf.get(name) ?? 0;
+    const ranges = Math.ceil(blocks / blocksPerUnit);
+    if (ranges <= 1) {
+      sized.push({ unit: { id: name, table: planned.table }, blocks });
+      continue;
+    }
+    const size = Math.ceil(blocks / ranges);
+    for (let i = 0; i < ranges; i++) {
+      const from = i * size;
+      const to = i === ranges - 1 ? null : (i + 1) * size;
+      sized.push({
+        unit: { id: `${name}@${from}`, table: planned.table, blocks: { from, to } },
+        blocks: (to ?? blocks) - from,
+      });
+    }
+  }
+  return sized.sort((a, b) => b.blocks - a.blocks).map((s) => s.unit);
+}
+
+/** What every unit of a run transforms with: built once by the run, stored in the target's run area. */
+export interface LoadUnitState {
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
+  readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
+  readonly knownEntities: KnownEntityIndex | undefined;
+}
+
+interface StoredState {
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
+  readonly sourceValues: readonly (readonly [string, SharedBloomFilter])[];
+  readonly knownEntities: SharedKnownEntities | undefined;
+}
+
+export const LOAD_UNIT_STATE_BLOB = 'load-unit-state';
+
+/** The state as bytes (structured clone; shared buffers copied out). */
+export function encodeLoadUnitState(state: LoadUnitState): Uint8Array {
+  const stored: StoredState = {
+    plan: state.plan,
+    schema: state.schema,
+    sourceValues: [...state.sourceValues].map(([scope, filter]) => [scope, filter.share()] as const),
+    knownEntities: state.knownEntities?.share(),
+  };
+  return serialize(mapBuffers(stored, (shared) => ({ [SHARED]: new Uint8Array(shared) })));
+}
+
+export async function decodeLoadUnitState(bytes: Uint8Array): Promise<LoadUnitState> {
+  const stored = mapBuffers(deserialize(bytes) as unknown, undefined) as StoredState;
+  // Detection's modules load only for runs that find spans in text.
+  const { KnownEntityIndex } =
+    stored.knownEntities === undefined
+      ? { KnownEntityIndex: undefined }
+      : await import('../detection/index.js');
+  return {
+    plan: stored.plan,
+    schema: stored.schema,
+    sourceValues: new Map(
+      stored.sourceValues.map(([scope, shared]) => [scope, ValueBloomFilter.fromShared(shared)] as const),
+    ),
+    knownEntities:
+      stored.knownEntities === undefined || KnownEntityIndex === undefined
+        ? undefined
+        : KnownEntityIndex.fromShared(stored.knownEntities),
+  };
+}
+
+const SHARED = '__sharedArrayBuffer';
+
+/**
+ * Walks plain data: with `out`, replaces each SharedArrayBuffer (which a structured clone to bytes refuses)
+ * by what `out` makes of it; without, turns those back into SharedArrayBuffers.
+ */
+function mapBuffers(value: unknown, out: ((shared: SharedArrayBuffer) => unknown) | undefined): unknown {
+  if (value instanceof SharedArrayBuffer) return out === undefined ? value : out(value);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) return value.map((item) => mapBuffers(item, out));
+  const record = value as Record<string, unknown>;
+  const copied = record[SHARED];
+  if (out === undefined && copied instanceof Uint8Array) {
+    const shared = new SharedArrayBuffer(copied.byteLength);
+    new Uint8Array(shared).set(copied);
+    return shared;
+  }
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, mapBuffers(v, out)]));
+}
+
+export interface LoadUnitRequest extends CopySettings {
+  readonly source: SourceConnector;
+  readonly target: SinkConnector;
+  /** The run's exported source snapshot. */
+  readonly snapshot: string;
+  readonly unit: LoadUnit;
+  /** Needed when the run finds spans in text (its state holds known entities). */
+  readonly detection?: Detection;
+  readonly onEvent?: SnapshotListener;
+}
+
+/** The last run's state decoded in this process: units of one run mostly follow one another. */
+let cachedState: { readonly snapshot: string; readonly state: LoadUnitState } | undefined;
+
+/**
+ * Runs one unit in one target transaction: waits out any earlier attempt still holding the unit, returns
+ * at once if one committed it, else loads its rows and commits them with the unit's "done" mark.
+ */
+export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitResult> {
+  const { unit, signal } = request;
+  const started = performance.now();
+  const source = await request.source.openSource(signal, { snapshot: request.snapshot });
+  try {
+    const sink = await request.target.openSink(signal);
+    try {
+      const area = sink.runArea?.();
+      if (area === undefined)
+        throw new GatewayError('internal', 'this target cannot take a load split into units of work');
+      await sink.begin();
+      const committed = await area.claimUnit(unit.id);
+      if (committed !== null) {
+        await sink.commit();
+        request.logger.info('unit_already_loaded', { unit: unit.id });
+        return { id: unit.id, rows: committed, seconds: 0, transformedColumns: 0, alreadyLoaded: true };
+      }
+      if (cachedState?.snapshot !== request.snapshot)
+        cachedState = {
+          snapshot: request.snapshot,
+          state: await decodeLoadUnitState(await area.getBlob(LOAD_UNIT_STATE_BLOB)),
+        };
+      const { plan, schema, sourceValues, knownEntities } = cachedState.state;
+      const planned = plan.tables.find((t) => sameTable(t.table, unit.table));
+      const info = schema.tables.find((t) => sameTable(t.ref, unit.table));
+      if (planned === undefined || info === undefined)
+        throw new GatewayError('plan_invalid', `the run's plan names no table ${qualifiedName(unit.table)}`);
+      const findSpans =
+        request.detection === undefined || knownEntities === undefined
+          ? undefined
+          : spanFinderOf(request.detection, knownEntities);
+      const summary = await copyTable(
+        source,
+        sink,
+        planned,
+        info,
+        {
+          seeder: createKeyedSeeder(request.secret),
+          uniqueScopes: uniqueSubstitutionScopes(plan, schema),
+          sourceValues,
+          findSpans,
+          knownEntities,
+          plan,
+          schema,
+          leakScan: undefined,
+        },
+        request,
+        request.onEvent ?? (() => undefined),
+        unit.blocks,
+      );
+      await area.markUnitDone(unit.id, summary.rows);
+      await sink.commit();
+      return {
+        id: unit.id,
+        rows: summary.rows,
+        seconds: (performance.now() - started) / 1000,
+        transformedColumns: summary.transformedColumns,
+        alreadyLoaded: false,
+      };
+    } catch (error) {
+      await sink.rollback().catch(() => undefined);
+      throw error;
+    } finally {
+      await sink.close().catch(() => undefined);
+    }
+  } finally {
+    await source.close().catch(() => undefined);
+  }
+}
