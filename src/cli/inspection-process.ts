@@ -17,7 +17,7 @@ process.on('disconnect', () => process.exit(current === undefined ? 0 : 1));
 
 process.on('message', (message: ToJobProcess) => {
   if (message.type === 'abort') current?.abort();
-  else void run(message.payload as InspectionPayload);
+  else if (message.type === 'run') void run(message.payload as InspectionPayload);
 });
 
 async function run(payload: InspectionPayload): Promise<void> {

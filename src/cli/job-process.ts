@@ -1,9 +1,10 @@
 // The entry of a job process (see createJobProcessPool): the gateway runs each snapshot in one, so that the
 // data work never shares the API's event loop. It answers each `run` message with one outcome, one run at a
 // time, and exits when its parent disconnects (idle, or the parent died).
-import { toGatewayError, type Logger, type LogFields } from '../core/index.js';
+import { GatewayError, toGatewayError, type ErrorCode, type Logger, type LogFields } from '../core/index.js';
 import type { FromJobProcess, ToJobProcess } from '../jobs/index.js';
-import { runSnapshotJob, type SnapshotJobPayload } from './snapshot-job.js';
+import type { LoadUnitDispatcher, LoadUnitResult } from '../pipeline/index.js';
+import { runJobPayload, type JobPayload } from './snapshot-job.js';
 
 let current: AbortController | undefined;
 
@@ -22,21 +23,63 @@ const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn
 // Mid-run, the parent is gone (killed): stop at once; the target transaction dies with this process.
 process.on('disconnect', () => process.exit(current === undefined ? 0 : 1));
 
+/** The run's dispatch in flight (a split load): the parent answers with unit results, then an end. */
+let dispatching:
+  | {
+      readonly onUnitDone: (result: LoadUnitResult) => void;
+      readonly resolve: () => void;
+      readonly reject: (error: Error) => void;
+    }
+  | undefined;
+
 process.on('message', (message: ToJobProcess) => {
-  if (message.type === 'abort') current?.abort();
-  else void run(message.payload as SnapshotJobPayload);
+  switch (message.type) {
+    case 'abort':
+      current?.abort();
+      return;
+    case 'run':
+      void run(message.payload as JobPayload);
+      return;
+    case 'unit_done':
+      dispatching?.onUnitDone(message.result as LoadUnitResult);
+      return;
+    case 'dispatched':
+      dispatching?.resolve();
+      dispatching = undefined;
+      return;
+    case 'dispatch_failed':
+      dispatching?.reject(new GatewayError(message.code as ErrorCode, message.message, message.details));
+      dispatching = undefined;
+      return;
+  }
 });
 
-async function run(payload: SnapshotJobPayload): Promise<void> {
+/** Units of work run wherever the parent's queue sends them; their results come back here. */
+const dispatchThroughParent: LoadUnitDispatcher = (work, _signal, onUnitDone) =>
+  new Promise((resolve, reject) => {
+    const results: LoadUnitResult[] = [];
+    dispatching = {
+      onUnitDone: (result) => {
+        results.push(result);
+        onUnitDone(result);
+      },
+      resolve: () => resolve(results),
+      reject,
+    };
+    void post({ type: 'dispatch', work });
+  });
+
+async function run(payload: JobPayload): Promise<void> {
   const controller = new AbortController();
   current = controller;
   let outcome: FromJobProcess;
   try {
-    const summary = await runSnapshotJob(
+    const summary = await runJobPayload(
       payload,
       controller.signal,
       (event) => void post({ type: 'event', event }),
       logger,
+      { dispatchUnits: dispatchThroughParent },
     );
     outcome = { type: 'done', result: JSON.parse(JSON.stringify(summary)) as unknown };
   } catch (error) {

@@ -11,16 +11,19 @@ import {
   type JobRunner,
   type SnapshotExecutor,
   type TargetServer,
+  type UnitExecutor,
   type WebhookNotifier,
 } from '../jobs/index.js';
-import type { SnapshotEvent } from '../pipeline/index.js';
+import type { LoadUnit, LoadUnitDispatcher, LoadUnitResult, SnapshotEvent } from '../pipeline/index.js';
 import type { Policy } from '../policy/index.js';
 import type { SnapshotRequestRecord, StateStore } from '../state/index.js';
 import {
   runSnapshotJob,
+  runUnitJob,
   settingsEnvOf,
   type SnapshotJobPayload,
   type SnapshotJobResult,
+  type UnitJobPayload,
 } from './snapshot-job.js';
 import { withLogFields } from './stderr-logger.js';
 
@@ -93,6 +96,8 @@ export interface SnapshotExecutorDeps {
 
 export interface SnapshotExecution {
   readonly execute: SnapshotExecutor;
+  /** Runs one unit of a split run, in a job process or here (as `isolation` says). */
+  readonly executeUnit: UnitExecutor;
   /** Ends idle job processes (after the runner has stopped). */
   close(): void;
 }
@@ -116,7 +121,10 @@ export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExec
     versions.set(key, policy);
     return policy;
   };
-  const execute: SnapshotExecutor = async (request, signal, onEvent) => {
+  // Pages are 8 kB on any PostgreSQL built with defaults.
+  const blocksPerUnit = Math.max(1, Math.round((deps.config.jobs.unit_mb * 1024 * 1024) / 8192));
+  const execute: SnapshotExecutor = async (request, signal, onEvent, context) => {
+    const dispatchUnits = deps.config.jobs.unit_mb > 0 ? context?.dispatchUnits : undefined;
     const sourceUrl = deps.connections.sources.get(request.source);
     const target = deps.targets.get(request.target);
     const policy = await policyOf(request);
@@ -138,13 +146,25 @@ export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExec
         batchRows: deps.config.jobs.batch_rows,
         settingsEnv,
         ...(request.synth === null ? {} : { synth: request.synth }),
+        ...(dispatchUnits === undefined || request.synth !== null ? {} : { units: { blocksPerUnit } }),
       };
       // The run's own events name the request they serve.
       const runLogger = withLogFields(logger, { request_id: request.id });
       const result =
         pool === null
-          ? await runSnapshotJob(payload, signal, onEvent, runLogger, deps.detection)
-          : await pool.run<SnapshotEvent, SnapshotJobResult>({ payload, signal, onEvent, logger: runLogger });
+          ? await runSnapshotJob(payload, signal, onEvent, runLogger, deps.detection, dispatchUnits)
+          : await pool.run<SnapshotEvent, SnapshotJobResult>({
+              payload,
+              signal,
+              onEvent,
+              logger: runLogger,
+              ...(dispatchUnits === undefined
+                ? {}
+                : {
+                    onDispatch: (work, dispatchSignal, onUnitDone) =>
+                      dispatchUnits(work as Parameters<LoadUnitDispatcher>[0], dispatchSignal, onUnitDone),
+                  }),
+            });
       await target.grantRead(names);
       // Kept before the success is recorded: the success's audit event names the manifest id.
       if (request.job !== null && result.manifest !== null)
@@ -158,7 +178,32 @@ export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExec
       throw error;
     }
   };
-  return { execute, close: () => pool?.close() };
+  const executeUnit: UnitExecutor = async (unit, signal) => {
+    const request = await store.getSnapshotRequest(unit.requestId);
+    const sourceUrl = request === null ? undefined : deps.connections.sources.get(request.source);
+    const target = request === null ? undefined : deps.targets.get(request.target);
+    if (request === null || sourceUrl === undefined || target === undefined)
+      throw new GatewayError('config_invalid', 'the unit names a source or target no longer configured');
+    const payload: UnitJobPayload = {
+      sourceUrl: sourceUrl.reveal().toString('utf8'),
+      sinkUrl: target.urlFor(target.namesFor(request.id)).reveal().toString('utf8'),
+      snapshot: unit.snapshot,
+      unit: unit.spec as LoadUnit,
+      secret: new Uint8Array(deps.connections.secret.reveal()),
+      batchRows: deps.config.jobs.batch_rows,
+      settingsEnv,
+    };
+    const unitLogger = withLogFields(logger, { request_id: request.id, unit: unit.unitId });
+    return pool === null
+      ? runUnitJob(payload, signal, unitLogger, deps.detection)
+      : pool.run<SnapshotEvent, LoadUnitResult>({
+          payload,
+          signal,
+          onEvent: () => undefined,
+          logger: unitLogger,
+        });
+  };
+  return { execute, executeUnit, close: () => pool?.close() };
 }
 
 export interface JobRunnerDeps {
@@ -166,6 +211,8 @@ export interface JobRunnerDeps {
   readonly connections: GatewayConnections;
   readonly store: StateStore;
   readonly execute: SnapshotExecutor;
+  /** Units of work of split runs (PostgreSQL state store; see `jobs.unit_mb`). */
+  readonly executeUnit?: UnitExecutor;
   /** Jobs run at once here (0: this process only enqueues). */
   readonly concurrency: number;
   readonly workerId: string;
@@ -201,6 +248,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   return createPgBossRunner({
     ...common,
     stateUrl: deps.connections.state,
+    ...(deps.executeUnit === undefined ? {} : { executeUnit: deps.executeUnit }),
+    ...(deps.config.jobs.unit_concurrency === undefined
+      ? {}
+      : { unitConcurrency: deps.config.jobs.unit_concurrency }),
     ...(deps.onLivenessLost === undefined ? {} : { onLivenessLost: deps.onLivenessLost }),
   });
 }

@@ -2,7 +2,14 @@ import { readSettings } from '../config/index.js';
 import { GatewayError, Secret, SELECT_ALL, type Logger } from '../core/index.js';
 import type { Detection } from '../detection/index.js';
 import type { SnapshotManifest } from '../manifest/index.js';
-import type { SnapshotListener, SnapshotSummary, SynthSummary } from '../pipeline/index.js';
+import type {
+  LoadUnit,
+  LoadUnitDispatcher,
+  LoadUnitResult,
+  SnapshotListener,
+  SnapshotSummary,
+  SynthSummary,
+} from '../pipeline/index.js';
 import type { Plan, Policy } from '../policy/index.js';
 
 /** What one gateway snapshot run needs, all of it cloneable (it crosses to a job process over IPC). */
@@ -17,6 +24,60 @@ export interface SnapshotJobPayload {
   readonly settingsEnv: Readonly<Record<string, string>>;
   /** Present for a synth request: synthetic rows fitted on the source (policy marks what is personal). */
   readonly synth?: { readonly scale: number; readonly seed: string };
+  /** Split the load into units of work of about this many pages (when the run can dispatch them). */
+  readonly units?: { readonly blocksPerUnit: number };
+}
+
+/** One unit of work of a split snapshot run (see runLoadUnit), as a job process receives it. */
+export interface UnitJobPayload {
+  readonly sourceUrl: string;
+  readonly sinkUrl: string;
+  /** The run's exported source snapshot, which the unit joins. */
+  readonly snapshot: string;
+  readonly unit: LoadUnit;
+  readonly secret: Uint8Array;
+  readonly batchRows: number;
+  readonly settingsEnv: Readonly<Record<string, string>>;
+}
+
+export type JobPayload = SnapshotJobPayload | UnitJobPayload;
+
+/** What a job process runs: a run (snapshot or synth), or one unit of a split run. */
+export async function runJobPayload(
+  payload: JobPayload,
+  signal: AbortSignal,
+  onEvent: SnapshotListener,
+  logger: Logger,
+  options: { readonly dispatchUnits?: LoadUnitDispatcher; readonly detection?: Detection } = {},
+): Promise<SnapshotJobResult | LoadUnitResult> {
+  if ('unit' in payload) return runUnitJob(payload, signal, logger, options.detection);
+  return runSnapshotJob(payload, signal, onEvent, logger, options.detection, options.dispatchUnits);
+}
+
+/** One unit of a split run, in whichever process claimed it. */
+export async function runUnitJob(
+  payload: UnitJobPayload,
+  signal: AbortSignal,
+  logger: Logger,
+  detection?: Detection,
+): Promise<LoadUnitResult> {
+  const [{ createSource, createTarget }, { runLoadUnit }, { loadDetection }] = await Promise.all([
+    import('../compose.js'),
+    import('../pipeline/index.js'),
+    import('./detection-setup.js'),
+  ]);
+  const settings = readSettings(payload.settingsEnv);
+  return runLoadUnit({
+    source: createSource(payload.sourceUrl, settings),
+    target: createTarget(payload.sinkUrl),
+    snapshot: payload.snapshot,
+    unit: payload.unit,
+    detection: detection ?? loadDetection,
+    secret: new Secret(Buffer.from(payload.secret)),
+    batchRows: payload.batchRows,
+    signal,
+    logger,
+  });
 }
 
 /** What a gateway run hands back: its summary, and the manifest file of what it delivered. */
@@ -75,6 +136,7 @@ export async function runSnapshotJob(
   onEvent: SnapshotListener,
   logger: Logger,
   detection?: Detection,
+  dispatchUnits?: LoadUnitDispatcher,
 ): Promise<SnapshotJobResult> {
   if (payload.synth !== undefined)
     return runSynthJob({ ...payload, synth: payload.synth }, signal, onEvent, logger, detection);
@@ -103,6 +165,9 @@ export async function runSnapshotJob(
     onPlan: (p) => {
       plan = p;
     },
+    ...(payload.units === undefined || dispatchUnits === undefined
+      ? {}
+      : { units: { blocksPerUnit: payload.units.blocksPerUnit, dispatch: dispatchUnits } }),
   });
   if (plan === undefined) throw new GatewayError('internal', 'the run finished without a plan');
   const { text, manifest } = await manifests.snapshotManifest(

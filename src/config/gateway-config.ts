@@ -216,6 +216,14 @@ export const GatewayConfigSchema = z
         /** false: this gateway only enqueues; `lookalike worker` processes on the same state database run jobs. */
         run_in_process: z.boolean().default(true),
         batch_rows: z.int().min(1).max(1_000_000).default(2000),
+        /**
+         * With a PostgreSQL state store, a snapshot's load is split into units of work — each table, and
+         * tables larger than this many MB in ranges of pages of about this size — that any gateway or worker
+         * sharing the state database runs. 0: each snapshot loads in one process and one transaction.
+         */
+        unit_mb: z.int().min(0).max(1_000_000).default(64),
+        /** Units of work this process runs at once (default: `concurrency`; 0: it runs none, workers do). */
+        unit_concurrency: z.int().min(0).max(64).optional(),
       })
       .prefault({}),
     /** Named environments requests may target instead of a target (none by default). */

@@ -28,7 +28,14 @@ export {
   type WebhookNotifier,
   type WebhookNotifierOptions,
 } from './webhook-notifier.js';
-export { createPgBossRunner, SNAPSHOT_QUEUE, type PgBossRunnerOptions } from './pg-boss-runner.js';
+export {
+  createPgBossRunner,
+  SNAPSHOT_QUEUE,
+  UNIT_QUEUE,
+  type PgBossRunnerOptions,
+  type UnitExecutor,
+} from './pg-boss-runner.js';
+export type { JobUnitDispatcher, RunContext } from './job-runs.js';
 export {
   createJobProcessPool,
   type FromJobProcess,

@@ -5,7 +5,18 @@ import { ERROR_CODES, GatewayError, type ErrorCode, type ErrorDetails } from '..
 import type { Logger, LogFields } from '../core/index.js';
 
 /** Parent → job process. */
-export type ToJobProcess = { readonly type: 'run'; readonly payload: unknown } | { readonly type: 'abort' };
+export type ToJobProcess =
+  | { readonly type: 'run'; readonly payload: unknown }
+  | { readonly type: 'abort' }
+  // Answers to a run's `dispatch`: each unit's result as it is done, then how the dispatch ended.
+  | { readonly type: 'unit_done'; readonly result: unknown }
+  | { readonly type: 'dispatched' }
+  | {
+      readonly type: 'dispatch_failed';
+      readonly code: string;
+      readonly message: string;
+      readonly details?: ErrorDetails;
+    };
 
 /** Job process → parent: events and log lines (identifiers and counts only), then one outcome per run. */
 export type FromJobProcess =
@@ -17,6 +28,8 @@ export type FromJobProcess =
       readonly fields?: LogFields;
     }
   | { readonly type: 'done'; readonly result: unknown }
+  /** The run splits its load: its units are to run on the queue's workers (see LoadUnitDispatcher). */
+  | { readonly type: 'dispatch'; readonly work: unknown }
   | {
       readonly type: 'failed';
       readonly code: string;
@@ -30,6 +43,12 @@ export interface JobProcessRun<E> {
   readonly signal: AbortSignal;
   readonly onEvent: (event: E) => void;
   readonly logger: Logger;
+  /** Answers the run's `dispatch` (a split load); a run that dispatches without it fails. */
+  readonly onDispatch?: (
+    work: unknown,
+    signal: AbortSignal,
+    onUnitDone: (result: unknown) => void,
+  ) => Promise<unknown>;
 }
 
 export interface JobProcessPoolOptions {
@@ -140,6 +159,9 @@ export function createJobProcessPool(options: JobProcessPoolOptions): JobProcess
             case 'done':
               settle(() => resolve(message.result as R), true);
               return;
+            case 'dispatch':
+              dispatch(message.work);
+              return;
             case 'failed':
               // Not reused: whatever a failed or cancelled run left behind ends with its process.
               settle(
@@ -148,6 +170,30 @@ export function createJobProcessPool(options: JobProcessPoolOptions): JobProcess
               );
               return;
           }
+        };
+        const send = (message: ToJobProcess): void => {
+          if (!settled && child.connected) child.send(message);
+        };
+        const dispatch = (work: unknown): void => {
+          if (run.onDispatch === undefined) {
+            send({ type: 'dispatch_failed', code: 'internal', message: 'this run cannot split its load' });
+            return;
+          }
+          run
+            .onDispatch(work, run.signal, (result) => send({ type: 'unit_done', result }))
+            .then(
+              () => send({ type: 'dispatched' }),
+              (error: unknown) => {
+                const failure =
+                  error instanceof GatewayError ? error : new GatewayError('internal', 'dispatch failed');
+                send({
+                  type: 'dispatch_failed',
+                  code: failure.code,
+                  message: failure.message,
+                  details: failure.details,
+                });
+              },
+            );
         };
         const onError = (): void => {
           child.kill('SIGKILL');

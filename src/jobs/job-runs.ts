@@ -1,4 +1,10 @@
-import type { SnapshotEvent, SnapshotListener, SnapshotSummary, SynthSummary } from '../pipeline/index.js';
+import type {
+  LoadUnitDispatcher,
+  SnapshotEvent,
+  SnapshotListener,
+  SnapshotSummary,
+  SynthSummary,
+} from '../pipeline/index.js';
 import { qualifiedName, toGatewayError, type Logger } from '../core/index.js';
 import type { ClaimedJob, JobProgress, SnapshotRequestRecord, StateStore } from '../state/index.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
@@ -9,7 +15,24 @@ export type SnapshotExecutor = (
   request: SnapshotRequestRecord,
   signal: AbortSignal,
   onEvent: SnapshotListener,
+  context?: RunContext,
 ) => Promise<SnapshotSummary | SynthSummary>;
+
+/** What the queue offers a run beyond its request. */
+export interface RunContext {
+  readonly jobId: string;
+  /**
+   * Present where units of work reach other processes (the PostgreSQL state store): the run may split its
+   * load and have any gateway or worker run the parts.
+   */
+  readonly dispatchUnits?: LoadUnitDispatcher;
+}
+
+/** Runs the units of `jobId` on the queue's workers (see LoadUnitDispatcher). */
+export type JobUnitDispatcher = (
+  jobId: string,
+  ...rest: Parameters<LoadUnitDispatcher>
+) => ReturnType<LoadUnitDispatcher>;
 
 export interface JobRunsOptions {
   readonly store: StateStore;
@@ -20,6 +43,7 @@ export interface JobRunsOptions {
   readonly progressIntervalMs?: number;
   readonly metrics?: GatewayMetrics;
   readonly notifier?: WebhookNotifier;
+  readonly dispatchUnits?: JobUnitDispatcher;
 }
 
 /** The runs of one process: claim → execute → record, with heartbeat, cancel and live progress. */
@@ -87,8 +111,17 @@ export function createJobRuns(options: JobRunsOptions): JobRuns {
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     try {
-      const summary = await options.execute(claimed.request, job.controller.signal, (event) =>
-        applyEvent(job.progress, event),
+      const dispatch = options.dispatchUnits;
+      const summary = await options.execute(
+        claimed.request,
+        job.controller.signal,
+        (event) => applyEvent(job.progress, event),
+        {
+          jobId,
+          ...(dispatch === undefined
+            ? {}
+            : { dispatchUnits: (work, signal, onUnitDone) => dispatch(jobId, work, signal, onUnitDone) }),
+        },
       );
       clearInterval(heartbeat);
       await store.finishJob(

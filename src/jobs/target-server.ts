@@ -25,6 +25,8 @@ export interface TargetServer {
   namesFor(requestId: string): DeliveryNames;
   /** Creates the empty database (PUBLIC may not connect) and its role; returns the sink URL. */
   create(names: DeliveryNames): Promise<Secret>;
+  /** The sink URL of a database `create` made (units of work of a split run write through it). */
+  urlFor(names: DeliveryNames): Secret;
   /** After the load: the role may connect, use every schema and read every table and sequence. */
   grantRead(names: DeliveryNames): Promise<void>;
   /** Drops the database (closing its sessions) and the role; idempotent. */
@@ -79,6 +81,12 @@ export function createTargetServer(options: TargetServerOptions): TargetServer {
     }
   };
 
+  const urlFor = (names: DeliveryNames): Secret => {
+    const url = new URL(adminUrl);
+    url.pathname = `/${names.database}`;
+    return new Secret(Buffer.from(url.toString(), 'utf8'));
+  };
+
   return {
     endpoint,
     scopedRole: options.scopedRole,
@@ -101,10 +109,9 @@ export function createTargetServer(options: TargetServerOptions): TargetServer {
           );
         }
       });
-      const url = new URL(adminUrl);
-      url.pathname = `/${names.database}`;
-      return new Secret(Buffer.from(url.toString(), 'utf8'));
+      return urlFor(names);
     },
+    urlFor,
     async grantRead(names) {
       if (names.role === null) return;
       const role = ident(names.role);

@@ -165,8 +165,8 @@ export interface LoadUnitRequest extends CopySettings {
   /** The run's exported source snapshot. */
   readonly snapshot: string;
   readonly unit: LoadUnit;
-  /** Needed when the run finds spans in text (its state holds known entities). */
-  readonly detection?: Detection;
+  /** Needed when the run finds spans in text (its state holds known entities); a loader is called only then. */
+  readonly detection?: Detection | (() => Promise<Detection>);
   readonly onEvent?: SnapshotListener;
 }
 
@@ -204,10 +204,14 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
       const info = schema.tables.find((t) => sameTable(t.ref, unit.table));
       if (planned === undefined || info === undefined)
         throw new GatewayError('plan_invalid', `the run's plan names no table ${qualifiedName(unit.table)}`);
+      const detection =
+        typeof request.detection === 'function' && knownEntities !== undefined
+          ? await request.detection()
+          : request.detection;
       const findSpans =
-        request.detection === undefined || knownEntities === undefined
+        detection === undefined || typeof detection === 'function' || knownEntities === undefined
           ? undefined
-          : spanFinderOf(request.detection, knownEntities);
+          : spanFinderOf(detection, knownEntities);
       const summary = await copyTable(
         source,
         sink,

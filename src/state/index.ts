@@ -29,3 +29,10 @@ export {
   type StoredManifest,
 } from './state-store.js';
 export { WORKER_LIVENESS_LOCK } from './state-schema.js';
+export {
+  UnitStore,
+  type ClaimedUnit,
+  type UnitOutcome,
+  type UnitRecord,
+  type UnitState,
+} from './unit-store.js';

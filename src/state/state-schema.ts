@@ -88,6 +88,25 @@ ALTER TABLE lookalike_jobs ADD COLUMN IF NOT EXISTS cancel_requested_at timestam
 ALTER TABLE lookalike_jobs ADD COLUMN IF NOT EXISTS manifest text;
 ALTER TABLE lookalike_jobs ADD COLUMN IF NOT EXISTS manifest_id text;
 
+-- The units of work of a run whose load is split (PostgreSQL state store): claimed by any gateway or
+-- worker; a unit's rows commit in the target with its own done mark, so a retried unit never loads twice.
+CREATE TABLE IF NOT EXISTS lookalike_job_units (
+  job_id text NOT NULL REFERENCES lookalike_jobs (id),
+  unit_id text NOT NULL,
+  spec jsonb NOT NULL,
+  snapshot text NOT NULL,
+  state text NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  worker_id text,
+  attempts integer NOT NULL DEFAULT 0,
+  heartbeat_at timestamptz,
+  finished_at timestamptz,
+  result jsonb,
+  error_code text,
+  error_message text,
+  PRIMARY KEY (job_id, unit_id)
+);
+CREATE INDEX IF NOT EXISTS lookalike_job_units_running ON lookalike_job_units (state) WHERE state = 'running';
+
 CREATE TABLE IF NOT EXISTS lookalike_approvals (
   request_id text PRIMARY KEY REFERENCES lookalike_requests (id),
   approver text NOT NULL,

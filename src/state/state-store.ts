@@ -1,3 +1,4 @@
+import { UnitStore } from './unit-store.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { GatewayError } from '../core/index.js';
 import { canonicalJson } from '../introspection/index.js';
@@ -192,9 +193,12 @@ export interface ClaimedJob {
  */
 export class StateStore {
   readonly #sql: SqlClient;
+  /** Units of work of split runs (PostgreSQL only: the embedded store runs every load in one process). */
+  readonly units: UnitStore;
 
   private constructor(sql: SqlClient) {
     this.#sql = sql;
+    this.units = new UnitStore(sql);
   }
 
   /** Creates or updates the tables (idempotent) and returns the store. */
@@ -540,6 +544,12 @@ export class StateStore {
         await tx.query(`UPDATE lookalike_requests SET state = 'failed', updated_at = now() WHERE id = $1`, [
           row.request_id,
         ]);
+        // Its units stop with it (running ones at their next heartbeat).
+        await tx.query(
+          `UPDATE lookalike_job_units SET state = 'cancelled', finished_at = now()
+           WHERE job_id = $1 AND state IN ('queued', 'running')`,
+          [row.id],
+        );
         await appendAudit(tx, {
           actor: 'gateway',
           action: 'snapshot.failed',

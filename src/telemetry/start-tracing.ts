@@ -63,7 +63,7 @@ export async function startTracing(
 
   const traceRun =
     (execute: SnapshotExecutor): SnapshotExecutor =>
-    async (request, signal, onEvent) => {
+    async (request, signal, onEvent, context) => {
       const started = performance.now();
       const job = tracer.startSpan(
         'snapshot run',
@@ -142,14 +142,19 @@ export async function startTracing(
       };
 
       try {
-        const summary = await execute(request, signal, (event) => {
-          onEvent(event);
-          try {
-            observe(event);
-          } catch {
-            // Tracing never fails a run.
-          }
-        });
+        const summary = await execute(
+          request,
+          signal,
+          (event) => {
+            onEvent(event);
+            try {
+              observe(event);
+            } catch {
+              // Tracing never fails a run.
+            }
+          },
+          context,
+        );
         finish({
           'lookalike.job.outcome': 'succeeded',
           'lookalike.rows': summary.totalRows,

@@ -129,6 +129,7 @@ export async function startGateway(
     store,
     // A run's spans are made here from the events its job process sends: the child exports nothing.
     execute: tracing === undefined ? execution.execute : tracing.traceSnapshots(execution.execute),
+    executeUnit: execution.executeUnit,
     concurrency: config.jobs.run_in_process ? config.jobs.concurrency : 0,
     workerId: randomUUID(),
     logger,

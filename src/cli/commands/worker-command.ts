@@ -87,6 +87,7 @@ export async function startWorker(
     connections,
     store,
     execute: tracing === undefined ? execution.execute : tracing.traceSnapshots(execution.execute),
+    executeUnit: execution.executeUnit,
     concurrency: config.jobs.concurrency,
     workerId,
     logger,
