@@ -476,9 +476,14 @@ tables:
       delivery: null,
       job: { state: 'failed', error: { code: 'interrupted' } },
     });
-    // The start-up sweep drops what the dead run left.
+    // The start-up sweep drops what the dead run left, then records that it did (a moment later).
     await until(async () => !(await databaseExists(halfMade)));
     const auditor = await token({ sub: 'audrey', roles: ['auditor'] });
+    const actions = async (): Promise<string[]> =>
+      (
+        (await call('GET', `/v1/audit?subject=${record.id}`, auditor)).json.events as { action: string }[]
+      ).map((e) => e.action);
+    await until(async () => (await actions()).includes('snapshot.discarded'));
     const events = await call('GET', `/v1/audit?subject=${record.id}`, auditor);
     expect((events.json.events as { action: string }[]).map((e) => e.action)).toEqual([
       'snapshot.requested',
