@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import {
   gatewayCaller,
   ISSUER,
   snapshotName,
+  spawnWorker,
   startLocalJwks,
   startTestGateway,
   until,
@@ -32,28 +33,6 @@ interface UnitRow {
   state: string;
   worker_id: string | null;
   attempts: number;
-}
-
-/** `lookalike worker --config <file>` as its own process (units run in it), from source. */
-function spawnWorker(
-  configFile: string,
-  env: NodeJS.ProcessEnv,
-): { child: ChildProcess; id: Promise<string> } {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'worker', '--config', configFile],
-    { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  const id = new Promise<string>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /lookalike worker (\S+) running jobs/.exec(stderr);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${String(code)}) before starting`)));
-  });
-  return { child, id };
 }
 
 describe('a snapshot split into units of work that workers claim from the state database', () => {
@@ -175,7 +154,7 @@ tables:
 
     const first = spawnWorker(workerConfig, env);
     workers.push(first.child);
-    const firstId = await first.id;
+    const firstId = await first.workerId;
     await until(async () => (await units(id)).some((u) => u.state === 'running'), 1200);
     const taken = (await units(id)).find((u) => u.state === 'running');
     expect(taken?.worker_id).toBe(firstId);
@@ -189,7 +168,7 @@ tables:
 
     const second = spawnWorker(workerConfig, env);
     workers.push(second.child);
-    const secondId = await second.id;
+    const secondId = await second.workerId;
     // The run sees the first worker's liveness lock gone and queues its unit again; the second takes it.
     await until(async () => {
       const again = (await units(id)).find((u) => u.unit_id === taken?.unit_id);

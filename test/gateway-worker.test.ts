@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +11,7 @@ import { startWorker } from '../src/cli/commands/worker-command.js';
 import { loadGatewayConfig, resolveGatewayConnections } from '../src/config/index.js';
 import { silentLogger } from '../src/core/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
-import { dropDeliveredSnapshots } from './helpers/gateway.js';
+import { dropDeliveredSnapshots, spawnWorker, type WorkerProcess } from './helpers/gateway.js';
 
 const ISSUER = 'https://idp.test/';
 const AUDIENCE = 'lookalike-gateway';
@@ -58,33 +57,6 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`never happened: ${what}`);
-}
-
-/** `lookalike worker --config <file>` as its own process, from source. */
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  /** The worker id it printed once its queue had started. */
-  readonly workerId: Promise<string>;
-  readonly exited: Promise<number | null>;
-}
-
-function spawnWorker(configFile: string, env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'worker', '--config', configFile],
-    { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  const workerId = new Promise<string>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const match = /lookalike worker (\S+) running jobs/.exec(stderr);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited (${String(code)}) before starting`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, workerId, exited };
 }
 
 describe('jobs through the queue in the PostgreSQL state database: gateways enqueue, workers run', () => {

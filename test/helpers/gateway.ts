@@ -1,5 +1,6 @@
 // What the gateway tests share: a local JWKS server with its signing key (jose), tokens, an HTTP caller for
 // a gateway on loopback, a logger that keeps lines, and polling.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -178,4 +179,31 @@ export async function startTestGateway(
     version: 'test',
     ...options,
   });
+}
+
+/** `lookalike worker --config <file>` as its own process, from source. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  /** The worker id it printed once its queue had started. */
+  readonly workerId: Promise<string>;
+  readonly exited: Promise<number | null>;
+}
+
+export function spawnWorker(configFile: string, env: NodeJS.ProcessEnv): WorkerProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'worker', '--config', configFile],
+    { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  const workerId = new Promise<string>((resolve, reject) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const match = /lookalike worker (\S+) running jobs/.exec(stderr);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${String(code)}) before starting`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, workerId, exited };
 }
