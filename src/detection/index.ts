@@ -25,8 +25,8 @@ export type {
   TableSamples,
 } from './columns/index.js';
 export { UNDECIDED_BELOW } from './columns/index.js';
-export { KnownEntityIndex } from './text/index.js';
-export type { KnownValueKind, SharedKnownEntities } from './text/index.js';
+export { KnownEntityIndex, shareTextResources, useSharedTextResources } from './text/index.js';
+export type { KnownValueKind, SharedKnownEntities, SharedTextResources } from './text/index.js';
 export type { TextDetector, TextDetectorOptions } from './detect-text.js';
 export type { ColumnAdvice, ColumnAdvisor, ColumnQuestion } from './column-advice.js';
 export { valueShape, valueShapes } from './column-advice.js';

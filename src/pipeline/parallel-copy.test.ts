@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { cutRowSlabs, transformWorkersFor, PARALLEL_MIN_ROWS } from './parallel-copy.js';
+import { cutRowSlabs, semiSpaceFlagOf, transformWorkersFor, PARALLEL_MIN_ROWS } from './parallel-copy.js';
 
 async function* chunksOf(text: string, size: number): AsyncGenerator<Buffer> {
   const bytes = Buffer.from(text);
@@ -63,5 +63,16 @@ describe('transformWorkersFor', () => {
     expect(transformWorkersFor(100_000_000, undefined, false)).toBe(0);
     const cores = availableParallelism();
     expect(transformWorkersFor(PARALLEL_MIN_ROWS, undefined, true)).toBe(cores > 1 ? Math.min(cores, 4) : 0);
+  });
+});
+
+describe('semiSpaceFlagOf', () => {
+  it("reads this process's --max-semi-space-size, from the command line over NODE_OPTIONS", () => {
+    expect(semiSpaceFlagOf([], '')).toBeUndefined();
+    expect(semiSpaceFlagOf(['--max-semi-space-size=32'], '')).toBe('32');
+    expect(semiSpaceFlagOf(['--max_semi_space_size', '16'], '')).toBe('16');
+    expect(semiSpaceFlagOf(['--max-old-space-size=512'], '--max-semi-space-size=8')).toBe('8');
+    expect(semiSpaceFlagOf(['--max-semi-space-size=32'], '--max-semi-space-size=8')).toBe('32');
+    expect(semiSpaceFlagOf(['--max-semi-space-size=x'], '')).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import {
   GatewayError,
@@ -13,7 +14,7 @@ import {
   type SinkSession,
   type SourceSession,
 } from '../core/index.js';
-import type { KnownEntityIndex } from '../detection/index.js';
+import type { KnownEntityIndex, SharedTextResources } from '../detection/index.js';
 import type { ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
 import type { LeakIndex, TargetScanState, TargetTableScanner, VerifiedTable } from '../verify/index.js';
@@ -35,12 +36,14 @@ export const SLAB_BYTES = 256 * 1024;
 /** Slabs in flight per worker: one being transformed, one waiting. */
 const SLABS_PER_WORKER = 2;
 const MAX_WORKERS = 16;
-/** Each worker holds its own detection resources (the known-entity index is shared). */
+/** Each worker holds its own modules and heap (detection's tables and the known-entity index are shared). */
 const MAX_DEFAULT_WORKERS = 4;
 /**
- * A worker's heap: its live set is detection (~40 MB) and bounded memos; left alone, V8 lets garbage grow
- * it to several hundred MB. Measured on the 1M-people bench: peak RSS 1,012 → 652 MB, and the table 10%
- * faster (a young generation that fits the caches).
+ * A worker's heap: its live set is its modules (~22 MB after start-up; detection's word tables are shared)
+ * and bounded memos (30-55 MB live while transforming; 64 MB of old generation ran out); left alone, V8 lets
+ * garbage grow it to several hundred MB. Measured on the 1M-people bench: peak RSS 1,012 → 652 MB. The
+ * young generation takes effect only through `withoutSemiSpaceFlag` (see there): with it, a worker's heap
+ * peaked at 60-105 MB instead of 135-163 MB (200k people, 2 workers, --trace-gc).
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
@@ -107,8 +110,15 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
   const table = qualifiedName(read.table);
   const pool = new TransformPool(table, signal);
   try {
-    for (let i = 0; i < request.workers; i++) pool.start(workerSetup(request, format));
-    await pool.ready();
+    // Built once in this thread (which detected the plan's columns with them) and shared with every worker.
+    const textResources =
+      request.knownEntities === undefined
+        ? undefined
+        : await (await import('../detection/index.js')).shareTextResources();
+    await withoutSemiSpaceFlag(async () => {
+      for (let i = 0; i < request.workers; i++) pool.start(workerSetup(request, format, textResources));
+      await pool.ready();
+    });
     const chunks = (source.readEncoded as NonNullable<SourceSession['readEncoded']>).call(
       source,
       read,
@@ -129,7 +139,45 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
   }
 }
 
-function workerSetup(request: ParallelCopyRequest, format: EncodedRowFormat): WorkerSetup {
+/** `--max-semi-space-size=N` of this process (command line or NODE_OPTIONS, the last wins), if given. */
+export function semiSpaceFlagOf(execArgv: readonly string[], nodeOptions: string): string | undefined {
+  let value: string | undefined;
+  const args = [...nodeOptions.split(/\s+/), ...execArgv];
+  for (let i = 0; i < args.length; i++) {
+    const match = /^--max[-_]semi[-_]space[-_]size(?:=(\d+))?$/.exec(args[i] ?? '');
+    if (match === null) continue;
+    const given = match[1] ?? args[i + 1];
+    if (given !== undefined && /^\d+$/.test(given)) value = given;
+  }
+  return value;
+}
+
+let clearedSemiSpaceFlag = 0;
+
+/**
+ * Runs `start` (which starts workers and waits until they run) with V8's `--max-semi-space-size` cleared.
+ * V8 sizes every new isolate's young generation from that flag when it is set, over the worker's
+ * `resourceLimits`: under bin/lookalike.js (which sets 32 for the main thread's throughput) each transform
+ * worker got two 32 MB semi-spaces, 64 MB of young generation, instead of 16 MB (measured: heap limit
+ * 224 MB against 152). V8 flags are process-wide but read when an isolate is created; this thread's heap
+ * was sized at start-up and keeps its semi-spaces. The flag is set back once the workers run.
+ */
+async function withoutSemiSpaceFlag<T>(start: () => Promise<T>): Promise<T> {
+  const flag = semiSpaceFlagOf(process.execArgv, process.env.NODE_OPTIONS ?? '');
+  if (flag === undefined) return await start();
+  if (clearedSemiSpaceFlag++ === 0) setFlagsFromString('--max-semi-space-size=0');
+  try {
+    return await start();
+  } finally {
+    if (--clearedSemiSpaceFlag === 0) setFlagsFromString(`--max-semi-space-size=${flag}`);
+  }
+}
+
+function workerSetup(
+  request: ParallelCopyRequest,
+  format: EncodedRowFormat,
+  textResources: SharedTextResources | undefined,
+): WorkerSetup {
   return {
     // A copy per worker, zeroed by the worker once its seeder is derived.
     key: new Uint8Array(request.secret.reveal()),
@@ -138,6 +186,7 @@ function workerSetup(request: ParallelCopyRequest, format: EncodedRowFormat): Wo
     table: request.read.table,
     sourceValues: [...request.sourceValues].map(([scope, filter]) => [scope, filter.share()] as const),
     knownEntities: request.knownEntities?.share(),
+    textResources,
     codecModule: format.codecModule,
     ...(request.leakScan === undefined
       ? {}

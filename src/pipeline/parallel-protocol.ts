@@ -1,5 +1,5 @@
 import type { DatabaseSchema, ErrorCode, ErrorDetails, TableRef } from '../core/index.js';
-import type { SharedKnownEntities } from '../detection/index.js';
+import type { SharedKnownEntities, SharedTextResources } from '../detection/index.js';
 import type { SharedBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
 import type { SharedLeakIndex, TargetScanState, VerifiedTable } from '../verify/index.js';
@@ -21,6 +21,11 @@ export interface WorkerSetup {
   readonly sourceValues: readonly (readonly [string, SharedBloomFilter])[];
   /** The source's known personal values (shared memory, read-only), when the run finds spans in text. */
   readonly knownEntities: SharedKnownEntities | undefined;
+  /**
+   * Detection's word tables as this thread built them (shared memory, read-only), set with `knownEntities`:
+   * a worker that built its own would import every faker locale (~20 MB and ~0.5 s a worker).
+   */
+  readonly textResources: SharedTextResources | undefined;
   /** Where the worker imports the source's and sink's row codec from (`EncodedRowFormat.codecModule`). */
   readonly codecModule: string;
   /** Set when the run's leak scan searches this table's rows as they are written (see InStreamLeakScan). */

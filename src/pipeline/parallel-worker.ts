@@ -67,8 +67,10 @@ try {
     setup.knownEntities === undefined
       ? undefined
       : await (async () => {
-          // Loaded only when needed: detection's modules and resources are most of a worker's start-up.
+          // Loaded only when needed: detection's modules are most of a worker's start-up. Its word tables are
+          // the main thread's, in shared memory.
           const detection = await import('../detection/index.js');
+          if (setup.textResources !== undefined) detection.useSharedTextResources(setup.textResources);
           return spanFinderOf(
             await detection.createDetection({ packageRoot: packageRoot() }),
             detection.KnownEntityIndex.fromShared(

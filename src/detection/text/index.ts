@@ -3,8 +3,11 @@ export { buildNameLexicon, loadNameLexicon, type NameLexicon } from './name-lexi
 export { buildPlaceGazetteer, loadPlaceGazetteer, type PlaceGazetteer } from './place-gazetteer.js';
 export {
   loadTextResources,
+  shareTextResources,
+  useSharedTextResources,
   type NerFinding,
   type NerFunction,
+  type SharedTextResources,
   type TextResources,
 } from './text-resources.js';
 export { findPersonSpans } from './find-person-spans.js';

@@ -1,7 +1,7 @@
 import { COMMON_WORDS, NAME_PARTICLES } from './common-words.js';
 import { type LocaleDefinitions, latinStrings, loadFakerLocales } from './faker-locales.js';
 import { foldToken } from './fold-token.js';
-import { filteredLookup } from './key-filter.js';
+import { SharedWordTable, type SharedWordTableData } from './shared-word-table.js';
 
 /** Bits of `NameLexicon.flagsOf`: every fact about a folded word in one lookup. */
 export const NAME_FIRST = 1;
@@ -23,6 +23,15 @@ export interface NameLexicon {
   isParticle(folded: string): boolean;
   /** NAME_* bits of a folded word (one map lookup instead of four). */
   flagsOf(folded: string): number;
+  /** Hands the lexicon to worker threads (shared memory, see `nameLexiconFromShared`). */
+  share(): SharedNameLexicon;
+}
+
+/** A name lexicon built in another thread: its table in shared memory, its counts. */
+export interface SharedNameLexicon {
+  readonly table: SharedWordTableData;
+  readonly firstNameCount: number;
+  readonly lastNameCount: number;
 }
 
 function addName(names: Map<string, number>, raw: string, flag: number): void {
@@ -47,17 +56,30 @@ export function buildNameLexicon(locales: LocaleDefinitions): NameLexicon {
     if (flags & FIRST) firstNameCount++;
     if (flags & LAST) lastNameCount++;
   }
-  const flags = new Map(names);
+  // One table for every fact: the common-word and particle bits never change a word's name bits, and every
+  // common word and particle has its bit, so each question below is a bit of the same lookup.
+  const flags = names;
   for (const word of COMMON_WORDS) flags.set(word, (flags.get(word) ?? 0) | NAME_COMMON);
   for (const word of NAME_PARTICLES) flags.set(word, (flags.get(word) ?? 0) | NAME_PARTICLE);
+  return nameLexiconOf({ table: SharedWordTable.build(flags).share(), firstNameCount, lastNameCount });
+}
+
+/** The lexicon over a table built elsewhere (another thread's `share()`), without a copy. */
+export function nameLexiconFromShared(shared: SharedNameLexicon): NameLexicon {
+  return nameLexiconOf(shared);
+}
+
+function nameLexiconOf(shared: SharedNameLexicon): NameLexicon {
+  const table = SharedWordTable.fromShared(shared.table);
   return {
-    firstNameCount,
-    lastNameCount,
-    flagsOf: filteredLookup(flags),
-    isFirstName: (folded) => ((names.get(folded) ?? 0) & FIRST) !== 0,
-    isLastName: (folded) => ((names.get(folded) ?? 0) & LAST) !== 0,
-    isCommonWord: (folded) => COMMON_WORDS.has(folded),
-    isParticle: (folded) => NAME_PARTICLES.has(folded),
+    firstNameCount: shared.firstNameCount,
+    lastNameCount: shared.lastNameCount,
+    flagsOf: (folded) => table.get(folded),
+    isFirstName: (folded) => (table.get(folded) & FIRST) !== 0,
+    isLastName: (folded) => (table.get(folded) & LAST) !== 0,
+    isCommonWord: (folded) => (table.get(folded) & NAME_COMMON) !== 0,
+    isParticle: (folded) => (table.get(folded) & NAME_PARTICLE) !== 0,
+    share: () => shared,
   };
 }
 

@@ -1,6 +1,6 @@
 import { type LocaleDefinitions, latinStrings, loadFakerLocales, localeStrings } from './faker-locales.js';
 import { foldToken } from './fold-token.js';
-import { filteredLookup } from './key-filter.js';
+import { SharedWordTable, type SharedWordTableData } from './shared-word-table.js';
 
 export const PLACE_CITY = 1;
 export const PLACE_STATE = 2;
@@ -36,6 +36,15 @@ export interface PlaceGazetteer {
   /** Bit set of PLACE_* for a folded phrase (tokens joined by one space), 0 when unknown. PLACE_PREFIX
    * alone means only "a longer name starts so". */
   lookup(foldedPhrase: string): number;
+  /** Hands the gazetteer to worker threads (shared memory, see `placeGazetteerFromShared`). */
+  share(): SharedPlaceGazetteer;
+}
+
+/** A gazetteer built in another thread: its table in shared memory, its figures. */
+export interface SharedPlaceGazetteer {
+  readonly table: SharedWordTableData;
+  readonly maxTokens: number;
+  readonly size: number;
 }
 
 function phraseKey(raw: string): string {
@@ -79,7 +88,22 @@ export function buildPlaceGazetteer(locales: LocaleDefinitions): PlaceGazetteer 
   }
   let size = 0;
   for (const flags of places.values()) if ((flags & ~PLACE_PREFIX) !== 0) size++;
-  return { maxTokens, size, lookup: filteredLookup(places) };
+  return placeGazetteerOf({ table: SharedWordTable.build(places).share(), maxTokens, size });
+}
+
+/** The gazetteer over a table built elsewhere (another thread's `share()`), without a copy. */
+export function placeGazetteerFromShared(shared: SharedPlaceGazetteer): PlaceGazetteer {
+  return placeGazetteerOf(shared);
+}
+
+function placeGazetteerOf(shared: SharedPlaceGazetteer): PlaceGazetteer {
+  const table = SharedWordTable.fromShared(shared.table);
+  return {
+    maxTokens: shared.maxTokens,
+    size: shared.size,
+    lookup: (foldedPhrase) => table.get(foldedPhrase),
+    share: () => shared,
+  };
 }
 
 let gazetteer: Promise<PlaceGazetteer> | undefined;

@@ -1,6 +1,18 @@
+import { createRequire } from 'node:module';
+import type nlpOfCompromise from 'compromise';
 import { type AddressVocabulary, loadAddressVocabulary } from './address-vocabulary.js';
-import { loadNameLexicon, type NameLexicon } from './name-lexicon.js';
-import { loadPlaceGazetteer, type PlaceGazetteer } from './place-gazetteer.js';
+import {
+  loadNameLexicon,
+  nameLexiconFromShared,
+  type NameLexicon,
+  type SharedNameLexicon,
+} from './name-lexicon.js';
+import {
+  loadPlaceGazetteer,
+  placeGazetteerFromShared,
+  type PlaceGazetteer,
+  type SharedPlaceGazetteer,
+} from './place-gazetteer.js';
 
 /** One entity that the NLP library found, in offsets of the text it was given. */
 export interface NerFinding {
@@ -26,9 +38,26 @@ interface CompromiseMatch {
 
 const EDGE_PUNCTUATION = /^[\s.,;:!?'"()]+|[\s.,;:!?'"()]+$/g;
 
-async function loadCompromise(): Promise<NerFunction> {
-  const nlp = (await import('compromise')).default;
+/**
+ * Text resources built in another thread, for a worker thread to use without building its own (which would
+ * import all 70 faker locales, ~20 MB a thread): the lexicon and gazetteer tables stay in shared memory;
+ * the address vocabulary (a few hundred words) is copied.
+ */
+export interface SharedTextResources {
+  readonly names: SharedNameLexicon;
+  readonly places: SharedPlaceGazetteer;
+  readonly addresses: AddressVocabulary;
+}
+
+/**
+ * compromise, loaded on the first call: only texts of 16 KB or more ever reach it (see text-context.ts), so
+ * most processes and transform workers never need its ~25 MB and ~0.6 s of loading. Its CommonJS build
+ * (the same release as its ES modules, bundled), because a first call is synchronous.
+ */
+function compromiseNer(): NerFunction {
+  let nlp: typeof nlpOfCompromise | undefined;
   return (text) => {
+    nlp ??= createRequire(import.meta.url)('compromise') as typeof nlpOfCompromise;
     const doc = nlp(text);
     const findings: NerFinding[] = [];
     const views = [
@@ -56,15 +85,32 @@ async function loadCompromise(): Promise<NerFunction> {
 let resources: Promise<TextResources> | undefined;
 
 /**
- * Loads the name lexicon, the place gazetteer and compromise once per process (~0.8 s together, see the
- * bench): callers await this before the first text, then detect synchronously.
+ * Loads the name lexicon, the place gazetteer and the address vocabulary once per process (~0.4 s, see the
+ * bench; compromise loads on first use): callers await this before the first text, then detect
+ * synchronously. After `useSharedTextResources`, the shared ones.
  */
 export function loadTextResources(): Promise<TextResources> {
-  resources ??= Promise.all([
-    loadNameLexicon(),
-    loadPlaceGazetteer(),
-    loadAddressVocabulary(),
-    loadCompromise(),
-  ]).then(([names, places, addresses, ner]) => ({ names, places, addresses, ner }));
+  resources ??= Promise.all([loadNameLexicon(), loadPlaceGazetteer(), loadAddressVocabulary()]).then(
+    ([names, places, addresses]) => ({ names, places, addresses, ner: compromiseNer() }),
+  );
   return resources;
+}
+
+/** This process's text resources (loaded if need be), for worker threads: see `useSharedTextResources`. */
+export async function shareTextResources(): Promise<SharedTextResources> {
+  const { names, places, addresses } = await loadTextResources();
+  return { names: names.share(), places: places.share(), addresses };
+}
+
+/**
+ * Makes `loadTextResources` (and so detection) in this thread use resources another thread built and shared,
+ * instead of building its own; the same lookups, without a copy. No effect once this thread has loaded its own.
+ */
+export function useSharedTextResources(shared: SharedTextResources): void {
+  resources ??= Promise.resolve({
+    names: nameLexiconFromShared(shared.names),
+    places: placeGazetteerFromShared(shared.places),
+    addresses: shared.addresses,
+    ner: compromiseNer(),
+  });
 }
