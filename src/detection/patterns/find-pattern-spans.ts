@@ -5,6 +5,7 @@ import { characterRuns, requiredRuns, runsSuffice } from './character-runs.js';
 import { wordsAfter, wordsBefore } from './context-window.js';
 import { LiteralPresence } from './literal-presence.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
+import { sortSmall } from './sort-small.js';
 import type { ScoredSpan } from './resolve-overlaps.js';
 
 export interface PatternSpanOptions {
@@ -491,6 +492,6 @@ export function findScoredPatternSpans(
     }
   }
   return options.keepOverlaps === true
-    ? spans.sort((a, b) => a.start - b.start)
+    ? sortSmall(spans, (a, b) => a.start - b.start)
     : resolveOverlaps(spans, text.length);
 }

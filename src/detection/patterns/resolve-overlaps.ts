@@ -1,5 +1,6 @@
 import type { TextSpan } from '../detection-types.js';
 import { keepFreeSpans } from '../keep-free-spans.js';
+import { sortSmall } from './sort-small.js';
 
 /** A scored span plus whether a validator passed, before overlap resolution. */
 export interface ScoredSpan extends TextSpan {
@@ -12,7 +13,8 @@ export interface ScoredSpan extends TextSpan {
  */
 export function resolveOverlaps(spans: readonly ScoredSpan[], textLength: number): ScoredSpan[] {
   if (spans.length <= 1) return [...spans];
-  const ranked = [...spans].sort(
+  const ranked = sortSmall(
+    [...spans],
     (a, b) =>
       Number(b.validated) - Number(a.validated) ||
       b.score - a.score ||

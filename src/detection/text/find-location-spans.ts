@@ -1,4 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
+import { sortSmall } from '../patterns/sort-small.js';
 import { NAME_COMMON, NAME_FIRST, NAME_LAST } from './name-lexicon.js';
 import { PLACE_CITY, PLACE_COUNTRY, PLACE_PREFIX, PLACE_STATE, PLACE_STATE_CODE } from './place-gazetteer.js';
 import { endsWithAny, streetAddressesOf } from './street-address-patterns.js';
@@ -63,6 +64,9 @@ interface Found {
   detector: string;
 }
 
+/** Texts shorter than this index their spans in a plain array (longer ones: a typed array, half the memory). */
+const SHORT_TEXT = 2048;
+
 /**
  * Spans found so far, with a per-character owner index so that overlap tests cost O(span length). The
  * index is made on the first span: most texts hold no place, and an off-heap typed array per text costs
@@ -70,10 +74,12 @@ interface Found {
  */
 class SpanIndex {
   readonly list: Found[] = [];
-  private owner: Int32Array | undefined;
+  private owner: Int32Array | number[] | undefined;
   constructor(private readonly length: number) {}
   push(span: Found): void {
-    this.owner ??= new Int32Array(this.length + 1);
+    // A plain array for a short text: a typed array over 64 bytes is allocated off the heap, ~1 µs.
+    this.owner ??=
+      this.length < SHORT_TEXT ? new Array<number>(this.length + 1).fill(0) : new Int32Array(this.length + 1);
     const owner = this.owner;
     this.list.push(span);
     const id = this.list.length;
@@ -560,7 +566,7 @@ export function locationSpansOf(ctx: TextContext): TextSpan[] {
   structuralCities(ctx, found, postals);
   postalCodes(ctx, found, postals);
   shapedCities(ctx, found);
-  return [...found.list].sort((a, b) => a.start - b.start);
+  return sortSmall([...found.list], (a, b) => a.start - b.start);
 }
 
 /** Street addresses, cities, states, countries and postal codes, by lists, word shapes and address structure. */

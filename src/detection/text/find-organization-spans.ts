@@ -1,4 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
+import { sortSmall } from '../patterns/sort-small.js';
 import { NAME_COMMON, NAME_FIRST, NAME_LAST, NAME_PARTICLE } from './name-lexicon.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
@@ -232,7 +233,7 @@ export function organizationSpansOf(ctx: TextContext): TextSpan[] {
         spans[inside] = { ...other, start: firm.start, end: Math.max(other.end, firm.end) };
     }
   }
-  return spans.sort((a, b) => a.start - b.start);
+  return sortSmall(spans, (a, b) => a.start - b.start);
 }
 
 /** Companies by legal-form suffix ("Acme GmbH", "Rossi S.p.A.") and, on candidate sentences, by NLP. */

@@ -1,4 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
+import { sortSmall } from '../patterns/sort-small.js';
 import { NAME_COMMON, NAME_FIRST, NAME_LAST, NAME_PARTICLE } from './name-lexicon.js';
 import { PLACE_CITY, PLACE_COUNTRY, PLACE_STATE } from './place-gazetteer.js';
 import { type TextContext, textContext } from './text-context.js';
@@ -264,10 +265,6 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
     const flags = ctx.nameFlags(i);
     if ((flags & NAMED) === 0) continue;
     if (!freeStanding(ctx.text, token)) continue;
-    const before = contextWordsBefore(ctx, i);
-    const announced = [1, 2, 3].some(
-      (n) => before.length >= n && LOWERCASE_CONTEXT.has(before.slice(-n).join(' ')),
-    );
     let j = i;
     while (j + 1 < ctx.tokens.length && j - i < 3) {
       const next = ctx.tokens[j + 1];
@@ -279,8 +276,15 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
     }
     while (j > i && (ctx.nameFlags(j) & NAME_PARTICLE) !== 0) j--;
     const common = (flags & NAME_COMMON) !== 0;
+    // An everyday word ("to", "may") alone does not start a name, announced or not: no need to read
+    // the words before it (most lower-case words with a name flag are such words).
+    if (common && j === i) continue;
+    const before = contextWordsBefore(ctx, i);
+    const announced = [1, 2, 3].some(
+      (n) => before.length >= n && LOWERCASE_CONTEXT.has(before.slice(-n).join(' ')),
+    );
     // An everyday word ("to", "may") does not start a name: look again from the next word.
-    if (common && !(announced && j > i)) continue;
+    if (common && !announced) continue;
     const end = ctx.tokens[j]?.end ?? token.end;
     if (announced) {
       spans.push({ type: 'PERSON', start: token.start, end, score: 0.8, detector: 'lexicon' });
@@ -297,9 +301,30 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
   }
 }
 
-/** Some character of [start, end) is marked in `mask`. */
-function isClaimed(mask: Uint8Array, start: number, end: number): boolean {
-  for (let c = start; c < end; c++) if (mask[c] === 1) return true;
+/**
+ * Up to this many claimed ranges, overlaps are tested pairwise: no per-text array (a typed array of a short
+ * text's length costs more to allocate than the few comparisons).
+ */
+const PAIRWISE_CLAIMS = 16;
+
+/**
+ * Whether [start, end) touches a claimed character: a character of `claimed` clipped to [0, limit), as one
+ * mark per character would say (`mask`, for many ranges: overlap tests stay linear on long documents).
+ */
+function isClaimed(
+  claimed: readonly Range[],
+  mask: Uint8Array | undefined,
+  limit: number,
+  start: number,
+  end: number,
+): boolean {
+  if (mask !== undefined) {
+    for (let c = start; c < end; c++) if (mask[c] === 1) return true;
+    return false;
+  }
+  for (const r of claimed) {
+    if (Math.max(0, r.start, start) < Math.min(limit, r.end, end)) return true;
+  }
   return false;
 }
 
@@ -309,16 +334,19 @@ function isClaimed(mask: Uint8Array, start: number, end: number): boolean {
  */
 export function personSpansOf(ctx: TextContext, claimed: readonly Range[] = []): TextSpan[] {
   const spans: TextSpan[] = [];
-  // One mark per character: overlap tests stay linear on long documents.
-  const mask = new Uint8Array(claimed.length > 0 ? ctx.text.length + 1 : 0);
-  for (const c of claimed) mask.fill(1, Math.max(0, c.start), Math.min(mask.length, c.end));
+  const limit = ctx.text.length + 1;
+  let mask: Uint8Array | undefined;
+  if (claimed.length > PAIRWISE_CLAIMS) {
+    mask = new Uint8Array(limit);
+    for (const c of claimed) mask.fill(1, Math.max(0, c.start), Math.min(limit, c.end));
+  }
   for (const run of candidateRuns(ctx)) {
     const head = run[0];
     const tail = run[run.length - 1];
     if (head === undefined || tail === undefined) continue;
     const runStart = ctx.tokens[head.index]?.start ?? 0;
     const runEnd = tail.end;
-    if (claimed.length > 0 && isClaimed(mask, runStart, runEnd)) continue;
+    if (claimed.length > 0 && isClaimed(claimed, mask, limit, runStart, runEnd)) continue;
     const context = contextBefore(ctx, head.index);
     const start = ctx.tokens[head.index]?.start ?? 0;
     const end = tail.kind === 'initial' ? (ctx.tokens[tail.index]?.end ?? tail.end) : tail.end;
@@ -338,10 +366,10 @@ export function personSpansOf(ctx: TextContext, claimed: readonly Range[] = []):
   }
   lowercaseNames(ctx, spans);
   if (claimed.length > 0) {
-    const free = spans.filter((s) => !isClaimed(mask, s.start, s.end));
-    return free.sort((a, b) => a.start - b.start);
+    const free = spans.filter((s) => !isClaimed(claimed, mask, limit, s.start, s.end));
+    return sortSmall(free, (a, b) => a.start - b.start);
   }
-  return spans.sort((a, b) => a.start - b.start);
+  return sortSmall(spans, (a, b) => a.start - b.start);
 }
 
 /** Person names in free text: lexicon, titles, greetings and signatures, then NLP on unknown candidates. */

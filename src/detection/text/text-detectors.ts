@@ -1,5 +1,6 @@
 import type { TextSpan } from '../detection-types.js';
 import { keepFreeSpans } from '../keep-free-spans.js';
+import { sortSmall } from '../patterns/sort-small.js';
 import { locationSpansOf } from './find-location-spans.js';
 import { organizationSpansOf } from './find-organization-spans.js';
 import { personSpansOf } from './find-person-spans.js';
@@ -22,7 +23,7 @@ const CLAIM_SCORE = 0.7;
 
 /** Keeps the best of overlapping spans (a surname that is also a city, a person inside a company). */
 export function resolveOverlaps(spans: readonly TextSpan[]): TextSpan[] {
-  const ranked = [...spans].sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start));
+  const ranked = sortSmall([...spans], (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start));
   return keepFreeSpans(
     ranked,
     spans.reduce((n, s) => Math.max(n, s.end), 0),

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
+import { internationalPossibleOrValid, nationalValid } from './phone-parse.js';
 
 /** Regions a national-format number (no `+`) is tried in, most common first. */
 export const PHONE_DEFAULT_REGIONS: readonly CountryCode[] = [
@@ -19,7 +20,7 @@ export const PHONE_DEFAULT_REGIONS: readonly CountryCode[] = [
 
 /**
  * National significant-number shapes per region (digits only, trunk prefix included): a cheap gate that
- * saves a full libphonenumber parse (~20 µs) for regions the digits cannot belong to.
+ * saves a parse (~2 µs in phone-parse.ts, ~20 µs in libphonenumber) for regions the digits cannot belong to.
  */
 const NATIONAL_SHAPES: Readonly<Partial<Record<CountryCode, RegExp>>> = {
   US: /^1?[2-9]\d{2}[2-9]\d{6}$/,
@@ -54,7 +55,7 @@ export function isPhone(candidate: string, regions: readonly CountryCode[] = PHO
 
 /**
  * Verdicts for recent candidates (default regions only), oldest dropped first: real texts repeat numbers
- * (a signature, a hotline), and each full parse costs ~20 µs per region. Bounded, in memory only, never
+ * (a signature, a hotline), and each parse costs ~2 µs per region. Bounded, in memory only, never
  * written or logged; it holds candidate strings the caller already holds in its text.
  */
 const MEMO_SIZE = 2048;
@@ -83,6 +84,9 @@ function checkPhone(s: string, regions: readonly CountryCode[]): boolean {
   // A `+` and a known calling code are what a phone number looks like in text; number ranges move, test and
   // fictional numbers exist, so an international number of a length its country uses counts (isPossible).
   if (international !== undefined) {
+    // The library's own steps with its patterns compiled once (phone-parse.ts); the library for the rest.
+    const fast = internationalPossibleOrValid(international);
+    if (fast !== undefined) return fast;
     const parsed = parsePhoneNumberFromString(international);
     // Possible first: a length check, where validity runs the type patterns — same verdict either way round.
     return parsed !== undefined && (parsed.isPossible() || parsed.isValid());
@@ -104,10 +108,8 @@ function checkPhone(s: string, regions: readonly CountryCode[]): boolean {
 
 /** A national-format number libphonenumber calls valid in `region` (its shape gate first). */
 function validIn(s: string, digits: string, region: CountryCode): boolean {
-  return (
-    NATIONAL_SHAPES[region]?.test(digits) !== false &&
-    parsePhoneNumberFromString(s, region)?.isValid() === true
-  );
+  if (NATIONAL_SHAPES[region]?.test(digits) === false) return false;
+  return nationalValid(s, region) ?? parsePhoneNumberFromString(s, region)?.isValid() === true;
 }
 
 /**
