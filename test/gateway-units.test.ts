@@ -141,7 +141,7 @@ tables:
     await until(async () => (await units(id)).length > 1, 1200);
     const queued = await units(id);
     expect(queued.every((u) => u.state === 'queued')).toBe(true);
-    expect(queued.map((u) => u.unit_id).every((u) => u.startsWith('public.people@'))).toBe(true);
+    expect(queued.map((u) => u.unit_id).every((u) => /^\d+:public\.people@\d+$/.test(u))).toBe(true);
 
     // Hold every unit's lock in the target: an attempt blocks right after its claim, until released.
     const holder = new pg.Client({ connectionString: databaseUrl(snapshotName(id)) });

@@ -28,6 +28,7 @@ tables:
       last_name: { action: substitute, entity: last_name }
       email: { action: substitute, entity: email }
       note: { action: redact_text, reason: free text quoting the person }
+      remark: keep
   public.orders:
     columns:
       id: keep
@@ -42,7 +43,8 @@ function localDispatcher(
     detection: Detection;
     secret: Secret;
     seen?: LoadUnit[];
-    extra?: (u: LoadUnit) => Promise<void>;
+    /** Runs after each unit; a result it returns is reported instead of the unit's own. */
+    extra?: (u: LoadUnit) => Promise<LoadUnitResult | void>;
   },
 ): LoadUnitDispatcher {
   return async ({ snapshot, units }, signal, onUnitDone) => {
@@ -62,9 +64,9 @@ function localDispatcher(
           signal,
           logger: silentLogger,
         });
-        await options.extra?.(unit);
-        results.push(result);
-        onUnitDone(result);
+        const reported = (await options.extra?.(unit)) ?? result;
+        results.push(reported);
+        onUnitDone(reported);
       }
     };
     await Promise.all([slot(), slot()]);
@@ -85,7 +87,8 @@ describe('a load split into units of work (real PostgreSQL)', () => {
     sourceDb = await createDatabase('units_src');
     await withClient(sourceDb, (c) =>
       c.query(`
-        CREATE TABLE people (id int PRIMARY KEY, first_name text, last_name text, email text UNIQUE, note text);
+        CREATE TABLE people (id int PRIMARY KEY, first_name text, last_name text, email text UNIQUE, note text,
+                             remark text);
         INSERT INTO people
         SELECT g, f, l, lower(f || '.' || l || '.' || g || '@example.com'),
                CASE WHEN g % 9 = 0 THEN NULL ELSE 'Spoke with ' || f || ' ' || l || ' about ticket ' || g END
@@ -141,6 +144,8 @@ describe('a load split into units of work (real PostgreSQL)', () => {
     expect(await tableDigests(split.target)).toEqual(await tableDigests(one.target));
     expect(split.summary.totalRows).toBe(PEOPLE * 4);
     expect(split.summary.verification.status).toBe('clean');
+    // Each unit searched its rows as it wrote them; only orders (copied unchanged) was read back.
+    expect(split.summary.verification.leakScan.tablesScannedWhileWriting).toBe(1);
     expect(split.summary.sequences).toBe(1);
     await withClient(split.target, async (c) => {
       // The run area is gone, the constraints and the sequence are there.
@@ -173,6 +178,8 @@ describe('a load split into units of work (real PostgreSQL)', () => {
             logger: silentLogger,
           });
           if (repeat.alreadyLoaded) again.push(unit.id);
+          // As when the first attempt's report was lost: the run hears of the unit from the repeat.
+          return repeat;
         },
       });
       let currentSnapshot = '';
@@ -182,6 +189,9 @@ describe('a load split into units of work (real PostgreSQL)', () => {
       };
     });
     expect(again.length).toBeGreaterThan(2);
+    // The repeats loaded nothing and scanned nothing: people was read back, never counted from nothing.
+    expect(split.summary.verification.leakScan.tablesScannedWhileWriting).toBe(0);
+    expect(split.summary.verification.status).toBe('clean');
     expect(again.length).toBe(new Set(again).size);
     expect(split.summary.totalRows).toBe(PEOPLE * 4);
     const counts = await withClient(split.target, (c) =>
@@ -190,6 +200,20 @@ describe('a load split into units of work (real PostgreSQL)', () => {
       ),
     );
     expect(counts.rows[0]).toEqual({ p: String(PEOPLE), o: String(3 * PEOPLE) });
+  });
+
+  it('finds real values that units wrote (their in-stream scans summed) and fails the run', async () => {
+    await withClient(sourceDb, (c) => c.query(`UPDATE people SET remark = email WHERE id % 500 = 0`));
+    try {
+      await expect(
+        snapshot((target) => localDispatcher(target, { detection, secret })),
+      ).rejects.toMatchObject({
+        code: 'leak_found',
+        details: { items: [`leak: public.people.remark: ${PEOPLE / 500} real email value(s)`] },
+      });
+    } finally {
+      await withClient(sourceDb, (c) => c.query(`UPDATE people SET remark = NULL`));
+    }
   });
 
   it('fails the run when a unit fails; the committed schema stays for the caller to drop', async () => {

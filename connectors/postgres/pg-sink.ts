@@ -259,12 +259,19 @@ class PgSinkSession implements SinkSession {
         if (data === undefined) throw new GatewayError('internal', `the run area holds no ${name}`);
         return data;
       },
-      async claimUnit(unit) {
-        await query(
-          `SELECT pg_advisory_xact_lock(hashtextextended('lookalike-unit:' || $1, 0))`,
-          [unit],
-          'locking a unit of work',
-        );
+      async lockUnit(unit, signal) {
+        // Tried, not waited for in the server: an abort must not wait on a lock held by a stuck attempt.
+        for (;;) {
+          const [lock] = await query<{ held: boolean }>(
+            `SELECT pg_try_advisory_xact_lock(hashtextextended('lookalike-unit:' || $1, 0)) AS held`,
+            [unit],
+            'locking a unit of work',
+          );
+          if (lock?.held === true) break;
+          if (signal.aborted)
+            throw new GatewayError('cancelled', 'cancelled while waiting for a unit of work');
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
         const rows = await query<{ rows: string }>(
           `SELECT rows FROM ${RUN_AREA}.units WHERE unit = $1`,
           [unit],

@@ -52,6 +52,8 @@ async function openPgSource(
   let snapshotId: string;
   let serverMajor: number;
   try {
+    // Other sessions (units of work) may read this snapshot while this one waits idle in its transaction.
+    await client.query('SET idle_in_transaction_session_timeout = 0');
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const exported = await client.query<{ id: string; version: string }>(
       'SELECT pg_export_snapshot() AS id, current_setting($1) AS version',
@@ -182,21 +184,32 @@ class PgSourceSession implements SourceSession {
     }
   }
 
+  /**
+   * Locks the table (ACCESS SHARE, for the session's life, as pg_dump does) so that no VACUUM FULL, CLUSTER
+   * or rewrite moves rows between pages while other sessions read it in page ranges, then sizes it. Before
+   * PostgreSQL 14 (no TID range scans, a range would read the whole table) it answers 0: one unit a table.
+   */
   async tableBlocks(table: TableRef): Promise<number> {
-    const rows = await this.client
-      .query<{ blocks: string }>(
+    const name = qualifiedName(table);
+    try {
+      await this.client.query(`LOCK TABLE ${quoteTable(table)} IN ACCESS SHARE MODE`);
+      if (this.serverMajor < 14) return 0;
+      const rows = await this.client.query<{ blocks: string }>(
         `SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint AS blocks`,
         [quoteTable(table)],
-      )
-      .catch((error: unknown) => {
-        throw translateDatabaseError(
-          error,
-          'source_read_failed',
-          `${this.endpoint.label}: cannot size ${qualifiedName(table)}`,
-          { table: qualifiedName(table) },
-        );
-      });
-    return Number(rows.rows[0]?.blocks ?? 0);
+      );
+      return Number(rows.rows[0]?.blocks ?? 0);
+    } catch (error) {
+      this.#broken = true;
+      throw translateDatabaseError(
+        error,
+        'source_read_failed',
+        `${this.endpoint.label}: cannot size ${name}`,
+        {
+          table: name,
+        },
+      );
+    }
   }
 
   /** Parallel readers join this session's exported snapshot; a subset's temporary tables stay here. */

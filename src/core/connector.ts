@@ -173,9 +173,10 @@ export interface RunArea {
   getBlob(name: string): Promise<Uint8Array>;
   /**
    * In a unit's transaction: waits until no other session works on `unit` (a crashed attempt whose
-   * transaction the server has not ended yet), then returns the rows its committed attempt wrote, or null.
+   * transaction the server has not ended yet; `signal` ends the wait), then returns the rows its committed
+   * attempt wrote, or null.
    */
-  claimUnit(unit: string): Promise<number | null>;
+  lockUnit(unit: string, signal: AbortSignal): Promise<number | null>;
   /** In a unit's transaction, after its rows: marks it done, committing with them. */
   markUnitDone(unit: string, rows: number): Promise<void>;
   /** Removes the area (in the run's last transaction, before the commit that delivers). */

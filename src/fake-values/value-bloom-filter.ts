@@ -8,8 +8,9 @@ export interface SharedBloomFilter {
 /**
  * A Bloom filter of strings: "certainly not seen" or "probably seen". It lets substitution avoid fakes that
  * equal a real source value without holding the values themselves: ~10 bits per value at a 1% false-positive
- * rate (a false positive only costs one extra draw). Held in memory for one run, never written anywhere;
- * the bits are in shared memory so worker threads use the built filter without a copy (`share`).
+ * rate (a false positive only costs one extra draw). Held in memory for one run; written only sealed (a run
+ * split into units of work stores it encrypted under the run's key, see pipeline/load-units.ts). The bits
+ * are in shared memory so worker threads use the built filter without a copy (`share`).
  */
 export class ValueBloomFilter {
   readonly #bits: Uint32Array;

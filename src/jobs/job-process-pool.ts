@@ -126,9 +126,13 @@ export function createJobProcessPool(options: JobProcessPoolOptions): JobProcess
       return new Promise<R>((resolve, reject) => {
         let settled = false;
         let killTimer: NodeJS.Timeout | undefined;
+        // A dispatch ends with its run, however the run ends (its process may die mid-dispatch).
+        const runEnded = new AbortController();
+        const dispatchSignal = AbortSignal.any([run.signal, runEnded.signal]);
         const settle = (finish: () => void, reusable: boolean): void => {
           if (settled) return;
           settled = true;
+          runEnded.abort();
           clearTimeout(killTimer);
           run.signal.removeEventListener('abort', onAbort);
           child.off('message', onMessage);
@@ -180,7 +184,7 @@ export function createJobProcessPool(options: JobProcessPoolOptions): JobProcess
             return;
           }
           run
-            .onDispatch(work, run.signal, (result) => send({ type: 'unit_done', result }))
+            .onDispatch(work, dispatchSignal, (result) => send({ type: 'unit_done', result }))
             .then(
               () => send({ type: 'dispatched' }),
               (error: unknown) => {

@@ -105,6 +105,7 @@ export function createPgBossRunner(options: PgBossRunnerOptions): JobRunner {
     logger.error('worker_liveness_lost', { worker_id: options.workerId });
     stopping = true;
     runs.shutDown();
+    for (const unit of activeUnits) unit.abort();
     for (const wake of wakers) wake();
     options.onLivenessLost?.();
   });
@@ -247,14 +248,9 @@ export function createPgBossRunner(options: PgBossRunnerOptions): JobRunner {
       );
     }, options.progressIntervalMs ?? 2000);
     logger.info('unit_started', { job_id: unit.jobId, unit: unit.unitId, attempt: unit.attempts });
+    let result: LoadUnitResult;
     try {
-      const result = await execute(unit, controller.signal);
-      clearInterval(heartbeat);
-      await store.units.finishUnit(unit.jobId, unit.unitId, options.workerId, {
-        state: 'done',
-        result: { ...result },
-      });
-      logger.info('unit_done', { job_id: unit.jobId, unit: unit.unitId, rows: result.rows });
+      result = await execute(unit, controller.signal);
     } catch (error) {
       clearInterval(heartbeat);
       // A unit this process stops with it stays running in the store: once this process's liveness lock is
@@ -267,10 +263,19 @@ export function createPgBossRunner(options: PgBossRunnerOptions): JobRunner {
         message: controller.signal.aborted ? 'stopped: its run no longer needs it' : failure.message,
       });
       logger.warn('unit_failed', { job_id: unit.jobId, unit: unit.unitId, code: failure.code });
+      return;
     } finally {
       clearInterval(heartbeat);
       activeUnits.delete(controller);
     }
+    // Its rows are committed: a lost record only means the unit is queued again once its heartbeat is stale,
+    // and the next attempt finds it loaded.
+    await store.units
+      .finishUnit(unit.jobId, unit.unitId, options.workerId, { state: 'done', result: { ...result } })
+      .then(
+        () => logger.info('unit_done', { job_id: unit.jobId, unit: unit.unitId, rows: result.rows }),
+        () => logger.warn('unit_done_not_saved', { job_id: unit.jobId, unit: unit.unitId }),
+      );
   };
 
   /** One unit slot: fetch a unit's delivery, claim the unit, complete the delivery, run it; repeat. */

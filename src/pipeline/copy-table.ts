@@ -25,6 +25,11 @@ export interface TableSummary {
   readonly transformedColumns: number;
 }
 
+/** A copy's summary, with the columns it wrote in row order (what its in-stream leak scan saw). */
+export interface CopySummary extends TableSummary {
+  readonly writtenColumns: readonly string[];
+}
+
 /** How a run copies: the settings of its request that every table's copy uses. */
 export interface CopySettings {
   readonly secret: Secret;
@@ -63,7 +68,7 @@ export async function copyTable(
   request: CopySettings,
   emit: SnapshotListener,
   blocks?: BlockRange,
-): Promise<TableSummary> {
+): Promise<CopySummary> {
   const started = performance.now();
   const { seeder, uniqueScopes, sourceValues, findSpans } = shared;
   const transform = compileTableTransform(planned, info, seeder, uniqueScopes, sourceValues, findSpans);
@@ -150,5 +155,6 @@ export async function copyTable(
     rows: written,
     seconds,
     transformedColumns: transform.transformedColumns,
+    writtenColumns: transform.columns,
   };
 }

@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import {
   GatewayError,
@@ -5,6 +6,9 @@ import {
   sameTable,
   type BlockRange,
   type DatabaseSchema,
+  type Secret,
+  type Selection,
+  type RunArea,
   type SinkConnector,
   type SourceConnector,
   type TableRef,
@@ -12,10 +16,17 @@ import {
 import { createKeyedSeeder, ValueBloomFilter, type SharedBloomFilter } from '../fake-values/index.js';
 import type { Detection, KnownEntityIndex, SharedKnownEntities } from '../detection/index.js';
 import type { Plan } from '../policy/index.js';
+import {
+  LeakIndex,
+  type KeptPersonalColumns,
+  type SharedLeakIndex,
+  type TargetScanState,
+} from '../verify/index.js';
 import { copyTable, type CopySettings } from './copy-table.js';
 import type { SnapshotListener } from './snapshot-events.js';
 import { spanFinderOf } from './span-finder.js';
 import { uniqueSubstitutionScopes } from './transform-rows.js';
+import { readerOf, type PreparedLeakScan } from './verify-snapshot.js';
 
 /**
  * A load split into units of work. The run that owns the snapshot plans it, builds the transform state
@@ -40,6 +51,11 @@ export interface LoadUnitResult {
   readonly transformedColumns: number;
   /** An earlier attempt had committed the unit: nothing was loaded this time. */
   readonly alreadyLoaded: boolean;
+  /**
+   * The leak scan of the rows as they were written (counts and figures, no values), when the run searches
+   * rows in the data path: `columns` are the unit's written columns, in order.
+   */
+  readonly scan?: { readonly columns: readonly string[]; readonly state: TargetScanState };
 }
 
 /** Where the units of one run are run: by other processes, which join `snapshot` and write the target. */
@@ -88,39 +104,94 @@ export function planLoadUnits(
       });
     }
   }
-  return sized.sort((a, b) => b.blocks - a.blocks).map((s) => s.unit);
+  // Ids carry their position in plan order: unique whatever a table is called.
+  return sized
+    .map((s, i) => ({ ...s, unit: { ...s.unit, id: `${i + 1}:${s.unit.id}` } }))
+    .sort((a, b) => b.blocks - a.blocks)
+    .map((s) => s.unit);
 }
 
 /** What every unit of a run transforms with: built once by the run, stored in the target's run area. */
 export interface LoadUnitState {
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
+  readonly selection: Selection;
   readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
   readonly knownEntities: KnownEntityIndex | undefined;
+  /** Set when the run's leak scan searches rows as they are written: the index of the source's values. */
+  readonly leakScan?: { readonly index: LeakIndex; readonly keptPersonal: KeptPersonalColumns };
 }
 
 interface StoredState {
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
+  readonly selection: Selection;
   readonly sourceValues: readonly (readonly [string, SharedBloomFilter])[];
   readonly knownEntities: SharedKnownEntities | undefined;
+  readonly leakScan?: { readonly index: SharedLeakIndex; readonly keptPersonal: KeptPersonalColumns };
 }
 
 export const LOAD_UNIT_STATE_BLOB = 'load-unit-state';
 
-/** The state as bytes (structured clone; shared buffers copied out). */
-export function encodeLoadUnitState(state: LoadUnitState): Uint8Array {
+const NONCE_BYTES = 16;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * The state as bytes: a structured clone (shared buffers copied out), sealed with AES-256-GCM under a key
+ * derived from the run's secret and a random nonce. The Bloom filters are unkeyed and the indexes carry
+ * their fingerprint keys, so in clear they would let whoever reads the blob test guessed values; sealed,
+ * only a holder of the secret opens it. The nonce leads the bytes and names the run's state (see `stateId`).
+ */
+export function encodeLoadUnitState(state: LoadUnitState, secret: Secret): Uint8Array {
   const stored: StoredState = {
     plan: state.plan,
     schema: state.schema,
+    selection: state.selection,
     sourceValues: [...state.sourceValues].map(([scope, filter]) => [scope, filter.share()] as const),
     knownEntities: state.knownEntities?.share(),
+    ...(state.leakScan === undefined
+      ? {}
+      : { leakScan: { index: state.leakScan.index.share(), keptPersonal: state.leakScan.keptPersonal } }),
   };
-  return serialize(mapBuffers(stored, (shared) => ({ [SHARED]: new Uint8Array(shared) })));
+  const plain = serialize(mapBuffers(stored, (shared) => ({ [SHARED]: new Uint8Array(shared) })));
+  const nonce = randomBytes(NONCE_BYTES);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', stateKey(secret, nonce), iv);
+  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([nonce, iv, cipher.getAuthTag(), sealed]);
 }
 
-export async function decodeLoadUnitState(bytes: Uint8Array): Promise<LoadUnitState> {
-  const stored = mapBuffers(deserialize(bytes) as unknown, undefined) as StoredState;
+/** The nonce a sealed state starts with: unique per run, so a cache keyed by it never serves another run. */
+export function stateId(bytes: Uint8Array): string {
+  return Buffer.from(bytes.subarray(0, NONCE_BYTES)).toString('hex');
+}
+
+function stateKey(secret: Secret, nonce: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret.reveal(), nonce, 'lookalike load-unit state', 32));
+}
+
+function openState(bytes: Uint8Array, secret: Secret): Buffer {
+  const nonce = bytes.subarray(0, NONCE_BYTES);
+  const iv = bytes.subarray(NONCE_BYTES, NONCE_BYTES + IV_BYTES);
+  const tag = bytes.subarray(NONCE_BYTES + IV_BYTES, NONCE_BYTES + IV_BYTES + TAG_BYTES);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', stateKey(secret, nonce), iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([
+      decipher.update(bytes.subarray(NONCE_BYTES + IV_BYTES + TAG_BYTES)),
+      decipher.final(),
+    ]);
+  } catch {
+    throw new GatewayError(
+      'secret_invalid',
+      "the run's state does not open with this process's key: every gateway and worker must share the key",
+    );
+  }
+}
+
+export async function decodeLoadUnitState(bytes: Uint8Array, secret: Secret): Promise<LoadUnitState> {
+  const stored = mapBuffers(deserialize(openState(bytes, secret)) as unknown, undefined) as StoredState;
   // Detection's modules load only for runs that find spans in text.
   const { KnownEntityIndex } =
     stored.knownEntities === undefined
@@ -129,6 +200,15 @@ export async function decodeLoadUnitState(bytes: Uint8Array): Promise<LoadUnitSt
   return {
     plan: stored.plan,
     schema: stored.schema,
+    selection: stored.selection,
+    ...(stored.leakScan === undefined
+      ? {}
+      : {
+          leakScan: {
+            index: LeakIndex.fromShared(stored.leakScan.index),
+            keptPersonal: stored.leakScan.keptPersonal,
+          },
+        }),
     sourceValues: new Map(
       stored.sourceValues.map(([scope, shared]) => [scope, ValueBloomFilter.fromShared(shared)] as const),
     ),
@@ -142,13 +222,14 @@ export async function decodeLoadUnitState(bytes: Uint8Array): Promise<LoadUnitSt
 const SHARED = '__sharedArrayBuffer';
 
 /**
- * Walks plain data: with `out`, replaces each SharedArrayBuffer (which a structured clone to bytes refuses)
- * by what `out` makes of it; without, turns those back into SharedArrayBuffers.
+ * Walks plain data (objects, arrays, Maps): with `out`, replaces each SharedArrayBuffer (which a structured
+ * clone to bytes refuses) by what `out` makes of it; without, turns those back into SharedArrayBuffers.
  */
 function mapBuffers(value: unknown, out: ((shared: SharedArrayBuffer) => unknown) | undefined): unknown {
   if (value instanceof SharedArrayBuffer) return out === undefined ? value : out(value);
   if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
   if (Array.isArray(value)) return value.map((item) => mapBuffers(item, out));
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, mapBuffers(v, out)] as const));
   const record = value as Record<string, unknown>;
   const copied = record[SHARED];
   if (out === undefined && copied instanceof Uint8Array) {
@@ -170,8 +251,31 @@ export interface LoadUnitRequest extends CopySettings {
   readonly onEvent?: SnapshotListener;
 }
 
-/** The last run's state decoded in this process: units of one run mostly follow one another. */
-let cachedState: { readonly snapshot: string; readonly state: LoadUnitState } | undefined;
+export const LOAD_UNIT_STATE_ID_BLOB = 'load-unit-state-id';
+
+/**
+ * The last run's state opened in this process (units of one run mostly follow one another), by the run's
+ * state id; released when no unit has used it for a while.
+ */
+let cachedState: { readonly id: string; readonly state: LoadUnitState; timer: NodeJS.Timeout } | undefined;
+const CACHED_STATE_IDLE_MS = 30_000;
+
+async function runState(area: RunArea, secret: Secret): Promise<LoadUnitState> {
+  const id = Buffer.from(await area.getBlob(LOAD_UNIT_STATE_ID_BLOB)).toString('utf8');
+  if (cachedState?.id !== id) {
+    if (cachedState !== undefined) clearTimeout(cachedState.timer);
+    cachedState = undefined;
+    const state = await decodeLoadUnitState(await area.getBlob(LOAD_UNIT_STATE_BLOB), secret);
+    cachedState = { id, state, timer: setTimeout(() => undefined, 0) };
+  }
+  const cached = cachedState;
+  clearTimeout(cached.timer);
+  cached.timer = setTimeout(() => {
+    if (cachedState === cached) cachedState = undefined;
+  }, CACHED_STATE_IDLE_MS);
+  cached.timer.unref();
+  return cached.state;
+}
 
 /**
  * Runs one unit in one target transaction: waits out any earlier attempt still holding the unit, returns
@@ -188,18 +292,14 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
       if (area === undefined)
         throw new GatewayError('internal', 'this target cannot take a load split into units of work');
       await sink.begin();
-      const committed = await area.claimUnit(unit.id);
+      const committed = await area.lockUnit(unit.id, signal);
       if (committed !== null) {
         await sink.commit();
         request.logger.info('unit_already_loaded', { unit: unit.id });
         return { id: unit.id, rows: committed, seconds: 0, transformedColumns: 0, alreadyLoaded: true };
       }
-      if (cachedState?.snapshot !== request.snapshot)
-        cachedState = {
-          snapshot: request.snapshot,
-          state: await decodeLoadUnitState(await area.getBlob(LOAD_UNIT_STATE_BLOB)),
-        };
-      const { plan, schema, sourceValues, knownEntities } = cachedState.state;
+      const state = await runState(area, request.secret);
+      const { plan, schema, sourceValues, knownEntities, leakScan } = state;
       const planned = plan.tables.find((t) => sameTable(t.table, unit.table));
       const info = schema.tables.find((t) => sameTable(t.ref, unit.table));
       if (planned === undefined || info === undefined)
@@ -212,6 +312,19 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
         detection === undefined || typeof detection === 'function' || knownEntities === undefined
           ? undefined
           : spanFinderOf(detection, knownEntities);
+      // The unit searches its rows as it writes them, as a one-process run does; the run absorbs the counts.
+      const prepared: PreparedLeakScan | undefined =
+        leakScan === undefined
+          ? undefined
+          : {
+              index: leakScan.index,
+              keptPersonal: leakScan.keptPersonal,
+              indexers: new Map(),
+              sourceMs: 0,
+              scanned: new Map(),
+            };
+      const targetSchema =
+        prepared === undefined ? undefined : await readerOf(sink).introspect(state.selection);
       const summary = await copyTable(
         source,
         sink,
@@ -225,7 +338,8 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
           knownEntities,
           plan,
           schema,
-          leakScan: undefined,
+          leakScan:
+            prepared === undefined || targetSchema === undefined ? undefined : { prepared, targetSchema },
         },
         request,
         request.onEvent ?? (() => undefined),
@@ -233,12 +347,16 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
       );
       await area.markUnitDone(unit.id, summary.rows);
       await sink.commit();
+      const scanned = prepared === undefined ? undefined : [...prepared.scanned.values()][0];
       return {
         id: unit.id,
         rows: summary.rows,
         seconds: (performance.now() - started) / 1000,
         transformedColumns: summary.transformedColumns,
         alreadyLoaded: false,
+        ...(scanned === undefined
+          ? {}
+          : { scan: { columns: summary.writtenColumns, state: scanned.scanner.state() } }),
       };
     } catch (error) {
       await sink.rollback().catch(() => undefined);

@@ -27,17 +27,22 @@ import { copyTable, type TableSummary } from './copy-table.js';
 import {
   encodeLoadUnitState,
   LOAD_UNIT_STATE_BLOB,
+  LOAD_UNIT_STATE_ID_BLOB,
+  stateId,
   planLoadUnits,
   type LoadUnitSettings,
 } from './load-units.js';
 import type { VerificationResult } from '../verify/index.js';
+import type { TargetScanState } from '../verify/index.js';
 import {
+  inStreamScanOf,
   keptPersonalFor,
   prepareLeakScan,
   readerOf,
   startLeakScan,
   verifyBeforeCommit,
   verificationError,
+  type PreparedLeakScan,
 } from './verify-snapshot.js';
 
 export interface SnapshotRequest {
@@ -147,11 +152,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const keptScanMs = performance.now() - keptScanStarted;
     const capacity =
       request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity };
-    // Units are written by other processes: verification reads the target back instead.
-    const leakScanStart =
-      subsetting || units !== undefined
-        ? undefined
-        : startLeakScan({ plan, schema, keptPersonal, ...capacity });
+    const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal, ...capacity });
     // knownEntities is released after the load (the leak index, when one was prepared, lives on into
     // verification). One declaration: a second name for the index would keep it alive.
     // eslint-disable-next-line prefer-const
@@ -216,8 +217,11 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         ...(await loadInUnits(sink, units, {
           plan,
           schema,
+          selection: request.selection,
+          secret: request.secret,
           sourceValues,
           knownEntities,
+          leakScan,
           signal,
           emit,
           logger,
@@ -231,17 +235,16 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
         if (info === undefined)
           throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
-        tables.push(
-          await copyTable(
-            source,
-            sink,
-            planned,
-            info,
-            { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
-            request,
-            emit,
-          ),
+        const { writtenColumns: _written, ...summary } = await copyTable(
+          source,
+          sink,
+          planned,
+          info,
+          { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
+          request,
+          emit,
         );
+        tables.push(summary);
       }
     }
 
@@ -280,8 +283,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...(prepared === undefined ? {} : { prepared }),
     });
     if (verification.status !== 'clean') throw verificationError(verification);
-    // The units' bookkeeping goes in the transaction that completes the target.
-    if (units !== undefined) await requireRunArea(sink).drop();
 
     phase('commit');
     checkAbort();
@@ -347,23 +348,34 @@ async function loadInUnits(
     readonly schema: DatabaseSchema;
     readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
     readonly knownEntities: KnownEntityIndex | undefined;
+    readonly selection: Selection;
+    readonly secret: Secret;
+    /** The in-stream leak scan: units search their rows as they write them, and their counts land here. */
+    readonly leakScan:
+      { readonly prepared: PreparedLeakScan; readonly targetSchema: DatabaseSchema } | undefined;
     readonly signal: AbortSignal;
     readonly emit: SnapshotListener;
     readonly logger: Logger;
   },
 ): Promise<TableSummary[]> {
-  const { plan, schema, signal, emit } = run;
+  const { plan, schema, signal, emit, leakScan } = run;
   const area = requireRunArea(sink);
   await area.create();
-  await area.putBlob(
-    LOAD_UNIT_STATE_BLOB,
-    encodeLoadUnitState({
+  const sealed = encodeLoadUnitState(
+    {
       plan,
       schema,
+      selection: run.selection,
       sourceValues: run.sourceValues,
       knownEntities: run.knownEntities,
-    }),
+      ...(leakScan === undefined
+        ? {}
+        : { leakScan: { index: leakScan.prepared.index, keptPersonal: leakScan.prepared.keptPersonal } }),
+    },
+    run.secret,
   );
+  await area.putBlob(LOAD_UNIT_STATE_BLOB, sealed);
+  await area.putBlob(LOAD_UNIT_STATE_ID_BLOB, Buffer.from(stateId(sealed), 'utf8'));
   const blocks = new Map<string, number>();
   for (const planned of plan.tables)
     if (planned.copyRows)
@@ -389,11 +401,17 @@ async function loadInUnits(
     const name = qualifiedName(unit.table);
     unitsOf.set(name, (unitsOf.get(name) ?? 0) + 1);
   }
+  // Per table, the units' in-stream scans; a table with a unit that brought none (loaded by an earlier
+  // attempt) is read back by verification instead.
+  const scans = new Map<string, { columns: readonly string[]; state: TargetScanState }[] | null>();
   await units.dispatch({ snapshot: units.snapshot, units: work }, signal, (result) => {
     const name = unitTable.get(result.id);
     const table = name === undefined ? undefined : tables.get(name);
     const ref = name === undefined ? undefined : refOfName.get(name);
     if (name === undefined || table === undefined || ref === undefined) return;
+    const scanned = scans.get(name);
+    if (result.scan === undefined) scans.set(name, null);
+    else if (scanned !== null) scans.set(name, [...(scanned ?? []), result.scan]);
     table.rows += result.rows;
     table.seconds = Math.max(table.seconds, result.seconds);
     table.transformedColumns = Math.max(table.transformedColumns, result.transformedColumns);
@@ -403,7 +421,17 @@ async function loadInUnits(
     else emit({ type: 'table_progress', table: ref, rows: table.rows });
   });
   if (signal.aborted) throw new GatewayError('cancelled', 'snapshot cancelled');
+  if (leakScan !== undefined)
+    for (const [name, states] of scans) {
+      const ref = refOfName.get(name);
+      const first = states?.[0];
+      if (ref === undefined || states === null || states === undefined || first === undefined) continue;
+      const scan = inStreamScanOf(leakScan.prepared, plan, schema, leakScan.targetSchema, ref, first.columns);
+      for (const { state } of states) scan?.scanner.absorb(state);
+    }
   await sink.begin();
+  // The units' bookkeeping goes in the transaction that completes the target (verified without it).
+  await area.drop();
   return [...tables].map(([table, t]) => ({
     table,
     rows: t.rows,

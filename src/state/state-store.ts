@@ -448,6 +448,12 @@ export class StateStore {
       );
       const requestId = rows[0]?.request_id;
       if (requestId === undefined) return;
+      if (outcome.state !== 'succeeded')
+        await tx.query(
+          `UPDATE lookalike_job_units SET state = 'cancelled', finished_at = now()
+           WHERE job_id = $1 AND state IN ('queued', 'running')`,
+          [jobId],
+        );
       // The TTL counts from delivery, not from the request.
       const expiry = await tx.query<{
         expires_at: Date | string | null;

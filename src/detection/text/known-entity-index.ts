@@ -79,7 +79,8 @@ export class KnownEntityIndex {
   /*
    * Prefilter, so that `find` looks up fingerprints only for phrases that may be indexed: one bit per
    * indexed value (`t`/`p` + normalised value) and one per first word (`h` + word), at a seeded 32-bit FNV-1a
-   * hash. It leaks nothing useful: the seed is random per index and never leaves the process, each value
+   * hash. It leaks nothing useful: the seed is random per index and leaves the process only sealed under the
+   * run's key (units of work, see pipeline/load-units.ts), each value
    * leaves at most 20 bits that thousands of other strings share (no value can be read back), and testing a
    * guessed value against it needs the seed — whoever holds the seed also holds the fingerprint key beside
    * it, which answers the same question exactly. A bitmap hit only triggers the real lookup.
