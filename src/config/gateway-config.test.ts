@@ -58,7 +58,7 @@ describe('parseGatewayConfig', () => {
     });
     expect(config.state).toEqual({ embedded_path: '/etc/lookalike/lookalike-state' });
     expect(config.auth.roles_claim).toBe('roles');
-    expect(config.jobs).toEqual({ concurrency: 2, batch_rows: 2000, run_in_process: true, unit_mb: 64 });
+    expect(config.jobs).toEqual({ concurrency: 2, batch_rows: 2000, run_in_process: true, unit_mb: 256 });
     expect(Object.isFrozen(config.sources.prod?.allow.roles)).toBe(true);
     expect(() => {
       (config.server as { port: number }).port = 1;

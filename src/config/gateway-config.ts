@@ -221,7 +221,7 @@ export const GatewayConfigSchema = z
          * tables larger than this many MB in ranges of pages of about this size — that any gateway or worker
          * sharing the state database runs. 0: each snapshot loads in one process and one transaction.
          */
-        unit_mb: z.int().min(0).max(1_000_000).default(64),
+        unit_mb: z.int().min(0).max(1_000_000).default(256),
         /** Units of work this process runs at once (default: `concurrency`; 0: it runs none, workers do). */
         unit_concurrency: z.int().min(0).max(64).optional(),
       })
