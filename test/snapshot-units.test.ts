@@ -158,6 +158,19 @@ describe('a load split into units of work (real PostgreSQL)', () => {
     });
   });
 
+  it('loads a source no larger than one unit in one transaction, dispatching nothing', async () => {
+    let dispatched = 0;
+    const whole = await snapshot(
+      () => () => {
+        dispatched++;
+        return Promise.reject(new GatewayError('internal', 'not expected'));
+      },
+      100_000,
+    );
+    expect(dispatched).toBe(0);
+    expect(whole.summary.totalRows).toBe(PEOPLE * 4);
+  });
+
   it('loads a unit once when it is run again after its commit (a retried delivery)', async () => {
     const again: string[] = [];
     const split = await snapshot((target) => {

@@ -4,7 +4,7 @@
  * CLIENTS concurrent clients poll its status (GET /v1/snapshots/{id}) in a closed loop until it ends.
  * Reports p50/p99/max of the status reads and both snapshots' rows/s. Not a test: nothing is asserted.
  *
- *   npx tsx bench/gateway/run.ts [--rows 100000] [--clients 200] [--interval-ms 0]
+ *   npx tsx bench/gateway/run.ts [--rows 100000] [--clients 200] [--interval-ms 0] [--unit-mb 256]
  * With --interval-ms N each client waits N ms between polls (a UI polling once a second is 1000), starting
  * at a random point of the first interval; 0 is a closed loop: throughput at saturation, where latency is
  * mostly queueing (Little's law: clients ÷ requests per second).
@@ -29,6 +29,8 @@ const ROWS = flag('rows', 100_000);
 const CLIENTS = flag('clients', 200);
 /** Pause of each client between a response and its next request (0: closed loop, the saturation case). */
 const INTERVAL_MS = flag('interval-ms', 0);
+/** `jobs.unit_mb` of the gateway (256, the default, splits runs into units of work; 0 runs each in one process). */
+const UNIT_MB = flag('unit-mb', 256);
 const SERVER = process.env.LOOKALIKE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const urlFor = (db: string): string => {
   const u = new URL(SERVER);
@@ -111,7 +113,7 @@ targets: { dev: { connection: { env: TGT } } }
 policies: { people: { file: people.yaml } }
 auth: { issuer: bench, audience: gateway, public_key_files: [idp.pem], algorithms: [ES256] }
 state: { connection: { env: STATE } }
-jobs: { concurrency: 1, batch_rows: 2000 }
+jobs: { concurrency: 1, batch_rows: 2000, unit_mb: ${UNIT_MB} }
 `,
   );
   child = spawn(
@@ -220,7 +222,7 @@ jobs: { concurrency: 1, batch_rows: 2000 }
       .join(' ')} at the end (2 CPUs: above ~2, other work shared them)`,
   );
   out(
-    `source rows: ${ROWS}; status clients: ${CLIENTS} (${INTERVAL_MS > 0 ? `each polling every ${INTERVAL_MS} ms` : 'closed loop'}, loopback, separate process)`,
+    `source rows: ${ROWS}; status clients: ${CLIENTS} (${INTERVAL_MS > 0 ? `each polling every ${INTERVAL_MS} ms` : 'closed loop'}, loopback, separate process); jobs.unit_mb ${UNIT_MB}`,
   );
   out(
     `baseline snapshot: ${b.rows} rows in ${b.seconds.toFixed(2)} s = ${Math.round(b.rows / b.seconds)} rows/s`,

@@ -217,9 +217,9 @@ export const GatewayConfigSchema = z
         run_in_process: z.boolean().default(true),
         batch_rows: z.int().min(1).max(1_000_000).default(2000),
         /**
-         * With a PostgreSQL state store, a snapshot's load is split into units of work — each table, and
-         * tables larger than this many MB in ranges of pages of about this size — that any gateway or worker
-         * sharing the state database runs. 0: each snapshot loads in one process and one transaction.
+         * With a PostgreSQL state store, a snapshot whose copied tables exceed this many MB is split into
+         * units of work — each table, and larger tables in ranges of pages of about this size — that any
+         * gateway or worker sharing the state database runs. 0: each snapshot loads in one process.
          */
         unit_mb: z.int().min(0).max(1_000_000).default(256),
         /** Units of work this process runs at once (default: `concurrency`; 0: it runs none, workers do). */

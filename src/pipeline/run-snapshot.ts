@@ -146,7 +146,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
     // searches rows as it writes them instead of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
-    const units = subsetting ? undefined : unitSplitOf(source, request.units);
+    const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
     const keptScanStarted = performance.now();
     const keptPersonal = await keptPersonalFor(source, plan, request);
     const keptScanMs = performance.now() - keptScanStarted;
@@ -319,14 +319,30 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
   }
 }
 
-/** The split the request asks for, when the source can share its snapshot with other processes. */
-function unitSplitOf(
+/** A split load: its settings, the exported snapshot units join, and the copied tables' sizes in pages. */
+type UnitSplit = LoadUnitSettings & {
+  readonly snapshot: string;
+  readonly blocks: ReadonlyMap<string, number>;
+};
+
+/**
+ * The split the request asks for, when the source can share its snapshot with other processes and the
+ * copied tables together exceed one unit (a smaller source loads faster in one process and transaction).
+ * Sizing locks the tables against rewrites for the rest of the run (see `SourceSession.tableBlocks`).
+ */
+async function unitSplitOf(
   source: SourceSession,
+  plan: Plan,
   settings: LoadUnitSettings | undefined,
-): (LoadUnitSettings & { readonly snapshot: string; readonly source: SourceSession }) | undefined {
-  if (settings === undefined || source.snapshotId === undefined || source.tableBlocks === undefined)
+): Promise<UnitSplit | undefined> {
+  const { snapshotId } = source;
+  if (settings === undefined || snapshotId === undefined || source.tableBlocks === undefined)
     return undefined;
-  return { ...settings, snapshot: source.snapshotId, source };
+  const blocks = new Map<string, number>();
+  for (const planned of plan.tables)
+    if (planned.copyRows) blocks.set(qualifiedName(planned.table), await source.tableBlocks(planned.table));
+  const total = [...blocks.values()].reduce((sum, n) => sum + n, 0);
+  return total <= settings.blocksPerUnit ? undefined : { ...settings, snapshot: snapshotId, blocks };
 }
 
 function requireRunArea(sink: SinkSession): RunArea {
@@ -342,7 +358,7 @@ function requireRunArea(sink: SinkSession): RunArea {
  */
 async function loadInUnits(
   sink: SinkSession,
-  units: LoadUnitSettings & { readonly snapshot: string; readonly source: SourceSession },
+  units: UnitSplit,
   run: {
     readonly plan: Plan;
     readonly schema: DatabaseSchema;
@@ -376,13 +392,9 @@ async function loadInUnits(
   );
   await area.putBlob(LOAD_UNIT_STATE_BLOB, sealed);
   await area.putBlob(LOAD_UNIT_STATE_ID_BLOB, Buffer.from(stateId(sealed), 'utf8'));
-  const blocks = new Map<string, number>();
-  for (const planned of plan.tables)
-    if (planned.copyRows)
-      blocks.set(qualifiedName(planned.table), (await units.source.tableBlocks?.(planned.table)) ?? 0);
-  const work = planLoadUnits(plan, blocks, units.blocksPerUnit);
+  const work = planLoadUnits(plan, units.blocks, units.blocksPerUnit);
   await sink.commit();
-  run.logger.info('load_units', { units: work.length, tables: blocks.size });
+  run.logger.info('load_units', { units: work.length, tables: units.blocks.size });
 
   const tables = new Map<
     string,
