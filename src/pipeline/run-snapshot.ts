@@ -32,8 +32,7 @@ import {
   planLoadUnits,
   type LoadUnitSettings,
 } from './load-units.js';
-import type { VerificationResult } from '../verify/index.js';
-import type { TargetScanState } from '../verify/index.js';
+import type { TargetScanState, VerificationResult } from '../verify/index.js';
 import {
   inStreamScanOf,
   keptPersonalFor,
@@ -190,12 +189,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         })
       : leakScanStart?.finish();
     if (prepared === undefined)
-      logger.info('leak_scan_read_back', {
-        reason:
-          units === undefined
-            ? 'the source holds more values than one index'
-            : 'the load is split into units',
-      });
+      logger.info('leak_scan_read_back', { reason: 'the source holds more values than one index' });
     checkAbort();
 
     sink = await request.target.openSink(signal);
