@@ -54,7 +54,6 @@ describe('the sealed run state', () => {
   const state = {
     plan: plan(table('people')),
     schema: { tables: [] } as unknown as DatabaseSchema,
-    selection: { schemas: [], tables: [] },
     sourceValues: new Map([['first_name', filter]]),
     knownEntities: undefined,
   };

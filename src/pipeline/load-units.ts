@@ -7,7 +7,6 @@ import {
   type BlockRange,
   type DatabaseSchema,
   type Secret,
-  type Selection,
   type RunArea,
   type SinkConnector,
   type SourceConnector,
@@ -26,7 +25,7 @@ import { copyTable, type CopySettings } from './copy-table.js';
 import type { SnapshotListener } from './snapshot-events.js';
 import { spanFinderOf } from './span-finder.js';
 import { uniqueSubstitutionScopes } from './transform-rows.js';
-import { readerOf, type PreparedLeakScan } from './verify-snapshot.js';
+import type { PreparedLeakScan } from './verify-snapshot.js';
 
 /**
  * A load split into units of work. The run that owns the snapshot plans it, builds the transform state
@@ -115,20 +114,29 @@ export function planLoadUnits(
 export interface LoadUnitState {
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
-  readonly selection: Selection;
   readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
   readonly knownEntities: KnownEntityIndex | undefined;
-  /** Set when the run's leak scan searches rows as they are written: the index of the source's values. */
-  readonly leakScan?: { readonly index: LeakIndex; readonly keptPersonal: KeptPersonalColumns };
+  /**
+   * Set when the run's leak scan searches rows as they are written: the index of the source's values and
+   * the target's schema as the run created it (introspected once by the run, not by every unit).
+   */
+  readonly leakScan?: {
+    readonly index: LeakIndex;
+    readonly keptPersonal: KeptPersonalColumns;
+    readonly targetSchema: DatabaseSchema;
+  };
 }
 
 interface StoredState {
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
-  readonly selection: Selection;
   readonly sourceValues: readonly (readonly [string, SharedBloomFilter])[];
   readonly knownEntities: SharedKnownEntities | undefined;
-  readonly leakScan?: { readonly index: SharedLeakIndex; readonly keptPersonal: KeptPersonalColumns };
+  readonly leakScan?: {
+    readonly index: SharedLeakIndex;
+    readonly keptPersonal: KeptPersonalColumns;
+    readonly targetSchema: DatabaseSchema;
+  };
 }
 
 export const LOAD_UNIT_STATE_BLOB = 'load-unit-state';
@@ -147,12 +155,11 @@ export function encodeLoadUnitState(state: LoadUnitState, secret: Secret): Uint8
   const stored: StoredState = {
     plan: state.plan,
     schema: state.schema,
-    selection: state.selection,
     sourceValues: [...state.sourceValues].map(([scope, filter]) => [scope, filter.share()] as const),
     knownEntities: state.knownEntities?.share(),
     ...(state.leakScan === undefined
       ? {}
-      : { leakScan: { index: state.leakScan.index.share(), keptPersonal: state.leakScan.keptPersonal } }),
+      : { leakScan: { ...state.leakScan, index: state.leakScan.index.share() } }),
   };
   const plain = serialize(mapBuffers(stored, (shared) => ({ [SHARED]: new Uint8Array(shared) })));
   const nonce = randomBytes(NONCE_BYTES);
@@ -200,14 +207,10 @@ export async function decodeLoadUnitState(bytes: Uint8Array, secret: Secret): Pr
   return {
     plan: stored.plan,
     schema: stored.schema,
-    selection: stored.selection,
     ...(stored.leakScan === undefined
       ? {}
       : {
-          leakScan: {
-            index: LeakIndex.fromShared(stored.leakScan.index),
-            keptPersonal: stored.leakScan.keptPersonal,
-          },
+          leakScan: { ...stored.leakScan, index: LeakIndex.fromShared(stored.leakScan.index) },
         }),
     sourceValues: new Map(
       stored.sourceValues.map(([scope, shared]) => [scope, ValueBloomFilter.fromShared(shared)] as const),
@@ -323,8 +326,6 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
               sourceMs: 0,
               scanned: new Map(),
             };
-      const targetSchema =
-        prepared === undefined ? undefined : await readerOf(sink).introspect(state.selection);
       const summary = await copyTable(
         source,
         sink,
@@ -339,7 +340,9 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
           plan,
           schema,
           leakScan:
-            prepared === undefined || targetSchema === undefined ? undefined : { prepared, targetSchema },
+            prepared === undefined || leakScan === undefined
+              ? undefined
+              : { prepared, targetSchema: leakScan.targetSchema },
         },
         request,
         request.onEvent ?? (() => undefined),

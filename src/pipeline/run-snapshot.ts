@@ -211,7 +211,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         ...(await loadInUnits(sink, units, {
           plan,
           schema,
-          selection: request.selection,
           secret: request.secret,
           sourceValues,
           knownEntities,
@@ -358,7 +357,6 @@ async function loadInUnits(
     readonly schema: DatabaseSchema;
     readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
     readonly knownEntities: KnownEntityIndex | undefined;
-    readonly selection: Selection;
     readonly secret: Secret;
     /** The in-stream leak scan: units search their rows as they write them, and their counts land here. */
     readonly leakScan:
@@ -375,12 +373,17 @@ async function loadInUnits(
     {
       plan,
       schema,
-      selection: run.selection,
       sourceValues: run.sourceValues,
       knownEntities: run.knownEntities,
       ...(leakScan === undefined
         ? {}
-        : { leakScan: { index: leakScan.prepared.index, keptPersonal: leakScan.prepared.keptPersonal } }),
+        : {
+            leakScan: {
+              index: leakScan.prepared.index,
+              keptPersonal: leakScan.prepared.keptPersonal,
+              targetSchema: leakScan.targetSchema,
+            },
+          }),
     },
     run.secret,
   );
