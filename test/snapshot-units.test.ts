@@ -49,7 +49,6 @@ function localDispatcher(
 ): LoadUnitDispatcher {
   return async ({ snapshot, units }, signal, onUnitDone) => {
     const queue = [...units];
-    const results: LoadUnitResult[] = [];
     const slot = async (): Promise<void> => {
       for (let unit = queue.shift(); unit !== undefined; unit = queue.shift()) {
         options.seen?.push(unit);
@@ -64,13 +63,10 @@ function localDispatcher(
           signal,
           logger: silentLogger,
         });
-        const reported = (await options.extra?.(unit)) ?? result;
-        results.push(reported);
-        onUnitDone(reported);
+        onUnitDone((await options.extra?.(unit)) ?? result);
       }
     };
     await Promise.all([slot(), slot()]);
-    return results;
   };
 }
 

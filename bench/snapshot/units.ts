@@ -18,7 +18,6 @@ import {
   runLoadUnit,
   runSnapshot,
   type LoadUnitDispatcher,
-  type LoadUnitResult,
   type SnapshotSummary,
 } from '../../src/pipeline/index.js';
 import { loadPolicy } from '../../src/policy/index.js';
@@ -94,7 +93,6 @@ try {
   const dispatch: LoadUnitDispatcher = async ({ snapshot, units }, signal, onUnitDone) => {
     unitCount = units.length;
     const queue = [...units];
-    const results: LoadUnitResult[] = [];
     const slot = async (): Promise<void> => {
       for (let unit = queue.shift(); unit !== undefined; unit = queue.shift()) {
         const result = await runLoadUnit({
@@ -108,12 +106,10 @@ try {
           signal,
           logger: silentLogger,
         });
-        results.push(result);
         onUnitDone(result);
       }
     };
     await Promise.all(Array.from({ length: slots }, slot));
-    return results;
   };
   log(`units of ${unitMb} MB, ${slots} at a time`);
   const split = await run(SPLIT, dispatch);

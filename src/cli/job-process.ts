@@ -57,15 +57,7 @@ process.on('message', (message: ToJobProcess) => {
 /** Units of work run wherever the parent's queue sends them; their results come back here. */
 const dispatchThroughParent: LoadUnitDispatcher = (work, _signal, onUnitDone) =>
   new Promise((resolve, reject) => {
-    const results: LoadUnitResult[] = [];
-    dispatching = {
-      onUnitDone: (result) => {
-        results.push(result);
-        onUnitDone(result);
-      },
-      resolve: () => resolve(results),
-      reject,
-    };
+    dispatching = { onUnitDone, resolve, reject };
     void post({ type: 'dispatch', work });
   });
 

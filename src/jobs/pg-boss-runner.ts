@@ -224,7 +224,7 @@ export function createPgBossRunner(options: PgBossRunnerOptions): JobRunner {
           );
         if (units.some((u) => u.state === 'cancelled'))
           throw new GatewayError('cancelled', 'snapshot cancelled');
-        if (reported.size === units.length) return [...reported.values()];
+        if (reported.size === units.length) return;
         await pause(options.unitPollMs ?? 250, signal);
       }
     } catch (error) {

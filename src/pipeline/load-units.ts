@@ -62,7 +62,7 @@ export type LoadUnitDispatcher = (
   work: { readonly snapshot: string; readonly units: readonly LoadUnit[] },
   signal: AbortSignal,
   onUnitDone: (result: LoadUnitResult) => void,
-) => Promise<readonly LoadUnitResult[]>;
+) => Promise<void>;
 
 /** A run's choice to split its load (see SnapshotRequest.units). */
 export interface LoadUnitSettings {
