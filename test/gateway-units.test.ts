@@ -9,7 +9,7 @@ import type { RunningGateway } from '../src/cli/commands/serve-command.js';
 import { loadGatewayConfig } from '../src/config/index.js';
 import { Secret, silentLogger } from '../src/core/index.js';
 import { createDetection } from '../src/detection/index.js';
-import { runSnapshot } from '../src/pipeline/index.js';
+import { runSnapshot, runSynthesis } from '../src/pipeline/index.js';
 import { loadPolicy } from '../src/policy/index.js';
 import { tableDigests } from './helpers/compare-databases.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
@@ -40,6 +40,8 @@ describe('a snapshot split into units of work that workers claim from the state 
   let sourceDb: string;
   let stateDb: string;
   let compareDb: string | undefined;
+  let ordersDb: string | undefined;
+  let synthCompareDb: string | undefined;
   let jwks: LocalJwks;
   let gateway: RunningGateway | undefined;
   let env: NodeJS.ProcessEnv;
@@ -53,10 +55,12 @@ server: { host: 127.0.0.1, port: 0, rate_limit: { requests_per_second: 1000, bur
 secret: { env: GW_SECRET }
 sources:
   shop: { connection: { env: GW_SOURCE_URL }, allow: { roles: [requester] } }
+  orders: { connection: { env: GW_ORDERS_URL }, allow: { roles: [requester] } }
 targets:
   dev: { connection: { env: GW_TARGET_URL } }
 policies:
   people: { file: people.policy.yaml }
+  orders: { file: orders.policy.yaml }
 auth: { issuer: ${ISSUER}, audience: ${AUDIENCE}, jwks_url: ${jwks.url}, algorithms: [RS256] }
 state: { connection: { env: GW_STATE_URL } }
 jobs: { concurrency: 1, batch_rows: 1000, unit_mb: 1, unit_concurrency: ${unitConcurrency} }
@@ -91,6 +95,19 @@ jobs: { concurrency: 1, batch_rows: 1000, unit_mb: 1, unit_concurrency: ${unitCo
                                (ARRAY['Moreau','Garcia','Weber','Smith','Haddad'])[1 + (g / 6) % 5] AS l) n;
         ANALYZE;`),
     );
+    ordersDb = await createDatabase('gwunits_orders');
+    await withClient(ordersDb, (c) =>
+      c.query(`
+        CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL UNIQUE, note text);
+        INSERT INTO people SELECT g, 'p' || g || '@corp.example', 'Called about order ' || g
+          FROM generate_series(1, 3000) g;
+        CREATE TABLE orders (id serial PRIMARY KEY, person_id int NOT NULL REFERENCES people,
+                             amount numeric NOT NULL, status text NOT NULL);
+        INSERT INTO orders (person_id, amount, status)
+        SELECT 1 + g % 3000, (g % 97) * 1.25, (ARRAY['new','paid','shipped'])[1 + g % 3]
+          FROM generate_series(1, 30000) g;
+        ANALYZE;`),
+    );
     stateDb = await createDatabase('gwunits_state');
     await writeFile(
       join(dir, 'people.policy.yaml'),
@@ -103,6 +120,19 @@ tables:
       note: { action: redact_text, reason: notes quote the customer }
 `,
     );
+    await writeFile(
+      join(dir, 'orders.policy.yaml'),
+      `version: 1
+tables:
+  public.people:
+    columns:
+      id: keep
+      email: { action: substitute, entity: email }
+      note: { action: redact_text, reason: notes quote the customer }
+  public.orders:
+    columns: { id: keep, person_id: keep, amount: keep, status: keep }
+`,
+    );
     await writeFile(join(dir, 'gateway.yaml'), config(0));
     workerConfig = join(dir, 'worker.yaml');
     await writeFile(workerConfig, config(1));
@@ -111,6 +141,7 @@ tables:
       GW_SOURCE_URL: databaseUrl(sourceDb),
       GW_TARGET_URL: databaseUrl('postgres'),
       GW_STATE_URL: databaseUrl(stateDb),
+      GW_ORDERS_URL: databaseUrl(ordersDb),
     };
     // This gateway runs jobs but no units: the units of its runs wait for workers.
     gateway = await startTestGateway(await loadGatewayConfig(join(dir, 'gateway.yaml')), env, silentLogger);
@@ -121,7 +152,8 @@ tables:
     await gateway?.close();
     await jwks?.close();
     await dropDeliveredSnapshots(requestIds);
-    for (const db of [sourceDb, stateDb, compareDb]) if (db !== undefined) await dropDatabase(db);
+    for (const db of [sourceDb, stateDb, compareDb, ordersDb, synthCompareDb])
+      if (db !== undefined) await dropDatabase(db);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -206,6 +238,54 @@ tables:
         `SELECT 1 FROM people WHERE email LIKE '%@corp.example' OR note LIKE '%Moreau%'`,
       );
       expect(leaked.rowCount).toBe(0);
+    });
+  }, 240_000);
+
+  it('a synth run is split into one unit per table that workers load; it equals a one-process synth', async () => {
+    if (!workers.some((w) => w.exitCode === null && w.signalCode === null)) {
+      const worker = spawnWorker(workerConfig, env);
+      workers.push(worker.child);
+      await worker.workerId;
+    }
+    const alice = await jwks.token({ sub: 'alice', roles: ['requester'] });
+    const created = await call('POST', '/v1/synth', alice, {
+      source: 'orders',
+      target: 'dev',
+      policy: 'orders',
+      purpose: 'split synthetic run',
+      scale: 1,
+      seed: 'units-7',
+    });
+    expect(created.status).toBe(201);
+    const id = String(created.json.id);
+    requestIds.push(id);
+    await until(async () => ['succeeded', 'failed'].includes(String((await state(id)).state)), 2400);
+    const done = await state(id);
+    expect(done.job).toMatchObject({ error: null });
+    expect(done.state).toBe('succeeded');
+    const final = await units(id);
+    expect(final.map((u) => u.unit_id).sort()).toEqual(['1:public.people', '2:public.orders']);
+    expect(final.every((u) => u.state === 'done' && u.worker_id !== null)).toBe(true);
+
+    synthCompareDb = await createDatabase('gwunits_synone');
+    const one = await runSynthesis({
+      source: createPgSource(databaseUrl(ordersDb ?? '')),
+      target: createPgSink(databaseUrl(synthCompareDb)),
+      policy: await loadPolicy(join(dir, 'orders.policy.yaml')),
+      selection: { schemas: [], tables: [] },
+      seed: 'units-7',
+      scale: 1,
+      rareCategoryMin: 5,
+      maxSampleRows: 100_000,
+      batchRows: 1000,
+      signal: new AbortController().signal,
+      logger: silentLogger,
+    });
+    expect((done.job as { summary?: { totalRows?: number } }).summary?.totalRows).toBe(one.totalRows);
+    expect(await tableDigests(snapshotName(id))).toEqual(await tableDigests(synthCompareDb));
+    await withClient(snapshotName(id), async (c) => {
+      expect((await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = '_lookalike_run'`)).rowCount).toBe(0);
+      expect((await c.query(`SELECT 1 FROM people WHERE email LIKE '%@corp.example'`)).rowCount).toBe(0);
     });
   }, 240_000);
 

@@ -146,7 +146,7 @@ export function createSnapshotExecutor(deps: SnapshotExecutorDeps): SnapshotExec
         batchRows: deps.config.jobs.batch_rows,
         settingsEnv,
         ...(request.synth === null ? {} : { synth: request.synth }),
-        ...(dispatchUnits === undefined || request.synth !== null ? {} : { units: { blocksPerUnit } }),
+        ...(dispatchUnits === undefined ? {} : { units: { blocksPerUnit } }),
       };
       // The run's own events name the request they serve.
       const runLogger = withLogFields(logger, { request_id: request.id });

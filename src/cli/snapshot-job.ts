@@ -24,7 +24,7 @@ export interface SnapshotJobPayload {
   readonly settingsEnv: Readonly<Record<string, string>>;
   /** Present for a synth request: synthetic rows fitted on the source (policy marks what is personal). */
   readonly synth?: { readonly scale: number; readonly seed: string };
-  /** Split the load into units of work of about this many pages (when the run can dispatch them). */
+  /** Split the load into units of work of about this many pages (when the run can dispatch them; a synth run splits by table). */
   readonly units?: { readonly blocksPerUnit: number };
 }
 
@@ -61,11 +61,21 @@ export async function runUnitJob(
   logger: Logger,
   detection?: Detection,
 ): Promise<LoadUnitResult> {
-  const [{ createSource, createTarget }, { runLoadUnit }, { loadDetection }] = await Promise.all([
-    import('../compose.js'),
-    import('../pipeline/index.js'),
-    import('./detection-setup.js'),
-  ]);
+  const [{ createSource, createTarget }, { runLoadUnit, runSynthUnit }, { loadDetection }] =
+    await Promise.all([
+      import('../compose.js'),
+      import('../pipeline/index.js'),
+      import('./detection-setup.js'),
+    ]);
+  if (payload.unit.synth === true)
+    return runSynthUnit({
+      target: createTarget(payload.sinkUrl),
+      unit: payload.unit,
+      secret: new Secret(Buffer.from(payload.secret)),
+      batchRows: payload.batchRows,
+      signal,
+      logger,
+    });
   const settings = readSettings(payload.settingsEnv);
   return runLoadUnit({
     source: createSource(payload.sourceUrl, settings),
@@ -97,6 +107,7 @@ async function runSynthJob(
   onEvent: SnapshotListener,
   logger: Logger,
   detection: Detection | undefined,
+  dispatchUnits: LoadUnitDispatcher | undefined,
 ): Promise<SnapshotJobResult> {
   const [{ createSource, createTarget }, { runSynthesis }] = await Promise.all([
     import('../compose.js'),
@@ -105,6 +116,7 @@ async function runSynthJob(
   const settings = readSettings(payload.settingsEnv);
   onEvent({ type: 'phase', phase: 'load' });
   const needsKey = payload.policy.subset?.suppress.some((s) => s.hashes.length > 0) === true;
+  const secret = new Secret(Buffer.from(payload.secret));
   const summary = await runSynthesis({
     source: createSource(payload.sourceUrl, settings),
     target: createTarget(payload.sinkUrl),
@@ -115,7 +127,10 @@ async function runSynthJob(
     rareCategoryMin: 5,
     maxSampleRows: 100_000,
     batchRows: payload.batchRows,
-    ...(needsKey ? { secret: new Secret(Buffer.from(payload.secret)) } : {}),
+    ...(needsKey ? { secret } : {}),
+    ...(payload.units === undefined || dispatchUnits === undefined
+      ? {}
+      : { units: { blocksPerUnit: payload.units.blocksPerUnit, dispatch: dispatchUnits, secret } }),
     // Copied reference tables are scanned for personal values before their rows enter the model.
     ...(Object.values(payload.policy.tables).some((t) => t.synth === 'copy')
       ? { detection: detection ?? (await (await import('./detection-setup.js')).loadDetection()) }
@@ -139,7 +154,14 @@ export async function runSnapshotJob(
   dispatchUnits?: LoadUnitDispatcher,
 ): Promise<SnapshotJobResult> {
   if (payload.synth !== undefined)
-    return runSynthJob({ ...payload, synth: payload.synth }, signal, onEvent, logger, detection);
+    return runSynthJob(
+      { ...payload, synth: payload.synth },
+      signal,
+      onEvent,
+      logger,
+      detection,
+      dispatchUnits,
+    );
   const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }, manifests] = await Promise.all([
     import('../compose.js'),
     import('../pipeline/index.js'),

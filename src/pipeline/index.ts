@@ -41,5 +41,7 @@ export {
   type SynthFitRequest,
   type SynthSampleRequest,
   type SynthSummary,
+  type SynthUnitSettings,
 } from './run-synthesis.js';
+export { planSynthUnits, runSynthUnit, type SynthUnitRequest } from './synth-units.js';
 export { runSynthReport, type SynthReportRequest } from './synth-report.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Secret, type DatabaseSchema } from '../core/index.js';
 import { ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan, PlannedTable } from '../policy/index.js';
-import { decodeLoadUnitState, encodeLoadUnitState, planLoadUnits, stateId } from './load-units.js';
+import { decodeLoadUnitState, encodeLoadUnitState, planLoadUnits } from './load-units.js';
+import { sealedStateId } from './sealed-run-state.js';
 
 const table = (name: string, copyRows = true): PlannedTable =>
   ({
@@ -68,6 +69,6 @@ describe('the sealed run state', () => {
     const other = new Secret(Buffer.from('another-secret-of-at-least-thirty-two-bytes'));
     await expect(decodeLoadUnitState(sealed, other)).rejects.toMatchObject({ code: 'secret_invalid' });
     // Each run's state has its own id.
-    expect(stateId(encodeLoadUnitState(state, secret))).not.toBe(stateId(sealed));
+    expect(sealedStateId(encodeLoadUnitState(state, secret))).not.toBe(sealedStateId(sealed));
   });
 });

@@ -1,5 +1,3 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
 import {
   GatewayError,
   qualifiedName,
@@ -7,7 +5,6 @@ import {
   type BlockRange,
   type DatabaseSchema,
   type Secret,
-  type RunArea,
   type SinkConnector,
   type SourceConnector,
   type TableRef,
@@ -15,6 +12,7 @@ import {
 import { createKeyedSeeder, ValueBloomFilter, type SharedBloomFilter } from '../fake-values/index.js';
 import type { Detection, KnownEntityIndex, SharedKnownEntities } from '../detection/index.js';
 import type { Plan } from '../policy/index.js';
+import type { TableOutcome } from '../synthesis/index.js';
 import {
   LeakIndex,
   type KeptPersonalColumns,
@@ -22,6 +20,7 @@ import {
   type TargetScanState,
 } from '../verify/index.js';
 import { copyTable, type CopySettings } from './copy-table.js';
+import { getRunState, openRunState, sealRunState } from './sealed-run-state.js';
 import type { SnapshotListener } from './snapshot-events.js';
 import { spanFinderOf } from './span-finder.js';
 import { uniqueSubstitutionScopes } from './transform-rows.js';
@@ -41,6 +40,8 @@ export interface LoadUnit {
   readonly id: string;
   readonly table: TableRef;
   readonly blocks?: BlockRange;
+  /** A table of synthetic rows (see synth-units.ts) rather than the source's rows. */
+  readonly synth?: true;
 }
 
 export interface LoadUnitResult {
@@ -55,6 +56,11 @@ export interface LoadUnitResult {
    * rows in the data path: `columns` are the unit's written columns, in order.
    */
   readonly scan?: { readonly columns: readonly string[]; readonly state: TargetScanState };
+  /** A synthesis unit's table outcome and the last values of its serial columns' sequences. */
+  readonly synth?: {
+    readonly outcome: TableOutcome;
+    readonly sequences: readonly { readonly sequence: TableRef; readonly lastValue: string }[];
+  };
 }
 
 /** Where the units of one run are run: by other processes, which join `snapshot` and write the target. */
@@ -141,15 +147,9 @@ interface StoredState {
 
 export const LOAD_UNIT_STATE_BLOB = 'load-unit-state';
 
-const NONCE_BYTES = 16;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-
 /**
- * The state as bytes: a structured clone (shared buffers copied out), sealed with AES-256-GCM under a key
- * derived from the run's secret and a random nonce. The Bloom filters are unkeyed and the indexes carry
- * their fingerprint keys, so in clear they would let whoever reads the blob test guessed values; sealed,
- * only a holder of the secret opens it. The nonce leads the bytes and names the run's state (see `stateId`).
+ * The state as sealed bytes (see sealed-run-state.ts): the Bloom filters are unkeyed and the indexes carry
+ * their fingerprint keys, so in clear they would let whoever reads the blob test guessed values.
  */
 export function encodeLoadUnitState(state: LoadUnitState, secret: Secret): Uint8Array {
   const stored: StoredState = {
@@ -161,44 +161,15 @@ export function encodeLoadUnitState(state: LoadUnitState, secret: Secret): Uint8
       ? {}
       : { leakScan: { ...state.leakScan, index: state.leakScan.index.share() } }),
   };
-  const plain = serialize(mapBuffers(stored, (shared) => ({ [SHARED]: new Uint8Array(shared) })));
-  const nonce = randomBytes(NONCE_BYTES);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', stateKey(secret, nonce), iv);
-  const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([nonce, iv, cipher.getAuthTag(), sealed]);
-}
-
-/** The nonce a sealed state starts with: unique per run, so a cache keyed by it never serves another run. */
-export function stateId(bytes: Uint8Array): string {
-  return Buffer.from(bytes.subarray(0, NONCE_BYTES)).toString('hex');
-}
-
-function stateKey(secret: Secret, nonce: Uint8Array): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret.reveal(), nonce, 'lookalike load-unit state', 32));
-}
-
-function openState(bytes: Uint8Array, secret: Secret): Buffer {
-  const nonce = bytes.subarray(0, NONCE_BYTES);
-  const iv = bytes.subarray(NONCE_BYTES, NONCE_BYTES + IV_BYTES);
-  const tag = bytes.subarray(NONCE_BYTES + IV_BYTES, NONCE_BYTES + IV_BYTES + TAG_BYTES);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', stateKey(secret, nonce), iv);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([
-      decipher.update(bytes.subarray(NONCE_BYTES + IV_BYTES + TAG_BYTES)),
-      decipher.final(),
-    ]);
-  } catch {
-    throw new GatewayError(
-      'secret_invalid',
-      "the run's state does not open with this process's key: every gateway and worker must share the key",
-    );
-  }
+  return sealRunState(stored, secret);
 }
 
 export async function decodeLoadUnitState(bytes: Uint8Array, secret: Secret): Promise<LoadUnitState> {
-  const stored = mapBuffers(deserialize(openState(bytes, secret)) as unknown, undefined) as StoredState;
+  return stateOf(openRunState(bytes, secret));
+}
+
+async function stateOf(plain: unknown): Promise<LoadUnitState> {
+  const stored = plain as StoredState;
   // Detection's modules load only for runs that find spans in text.
   const { KnownEntityIndex } =
     stored.knownEntities === undefined
@@ -222,27 +193,6 @@ export async function decodeLoadUnitState(bytes: Uint8Array, secret: Secret): Pr
   };
 }
 
-const SHARED = '__sharedArrayBuffer';
-
-/**
- * Walks plain data (objects, arrays, Maps): with `out`, replaces each SharedArrayBuffer (which a structured
- * clone to bytes refuses) by what `out` makes of it; without, turns those back into SharedArrayBuffers.
- */
-function mapBuffers(value: unknown, out: ((shared: SharedArrayBuffer) => unknown) | undefined): unknown {
-  if (value instanceof SharedArrayBuffer) return out === undefined ? value : out(value);
-  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
-  if (Array.isArray(value)) return value.map((item) => mapBuffers(item, out));
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, mapBuffers(v, out)] as const));
-  const record = value as Record<string, unknown>;
-  const copied = record[SHARED];
-  if (out === undefined && copied instanceof Uint8Array) {
-    const shared = new SharedArrayBuffer(copied.byteLength);
-    new Uint8Array(shared).set(copied);
-    return shared;
-  }
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, mapBuffers(v, out)]));
-}
-
 export interface LoadUnitRequest extends CopySettings {
   readonly source: SourceConnector;
   readonly target: SinkConnector;
@@ -252,32 +202,6 @@ export interface LoadUnitRequest extends CopySettings {
   /** Needed when the run finds spans in text (its state holds known entities); a loader is called only then. */
   readonly detection?: Detection | (() => Promise<Detection>);
   readonly onEvent?: SnapshotListener;
-}
-
-export const LOAD_UNIT_STATE_ID_BLOB = 'load-unit-state-id';
-
-/**
- * The last run's state opened in this process (units of one run mostly follow one another), by the run's
- * state id; released when no unit has used it for a while.
- */
-let cachedState: { readonly id: string; readonly state: LoadUnitState; timer: NodeJS.Timeout } | undefined;
-const CACHED_STATE_IDLE_MS = 30_000;
-
-async function runState(area: RunArea, secret: Secret): Promise<LoadUnitState> {
-  const id = Buffer.from(await area.getBlob(LOAD_UNIT_STATE_ID_BLOB)).toString('utf8');
-  if (cachedState?.id !== id) {
-    if (cachedState !== undefined) clearTimeout(cachedState.timer);
-    cachedState = undefined;
-    const state = await decodeLoadUnitState(await area.getBlob(LOAD_UNIT_STATE_BLOB), secret);
-    cachedState = { id, state, timer: setTimeout(() => undefined, 0) };
-  }
-  const cached = cachedState;
-  clearTimeout(cached.timer);
-  cached.timer = setTimeout(() => {
-    if (cachedState === cached) cachedState = undefined;
-  }, CACHED_STATE_IDLE_MS);
-  cached.timer.unref();
-  return cached.state;
 }
 
 /**
@@ -301,7 +225,7 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
         request.logger.info('unit_already_loaded', { unit: unit.id });
         return { id: unit.id, rows: committed, seconds: 0, transformedColumns: 0, alreadyLoaded: true };
       }
-      const state = await runState(area, request.secret);
+      const state = await getRunState(area, LOAD_UNIT_STATE_BLOB, request.secret, stateOf);
       const { plan, schema, sourceValues, knownEntities, leakScan } = state;
       const planned = plan.tables.find((t) => sameTable(t.table, unit.table));
       const info = schema.tables.find((t) => sameTable(t.ref, unit.table));

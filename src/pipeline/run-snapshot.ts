@@ -27,11 +27,10 @@ import { copyTable, type TableSummary } from './copy-table.js';
 import {
   encodeLoadUnitState,
   LOAD_UNIT_STATE_BLOB,
-  LOAD_UNIT_STATE_ID_BLOB,
-  stateId,
   planLoadUnits,
   type LoadUnitSettings,
 } from './load-units.js';
+import { putRunState } from './sealed-run-state.js';
 import type { TargetScanState, VerificationResult } from '../verify/index.js';
 import {
   inStreamScanOf,
@@ -387,8 +386,7 @@ async function loadInUnits(
     },
     run.secret,
   );
-  await area.putBlob(LOAD_UNIT_STATE_BLOB, sealed);
-  await area.putBlob(LOAD_UNIT_STATE_ID_BLOB, Buffer.from(stateId(sealed), 'utf8'));
+  await putRunState(area, LOAD_UNIT_STATE_BLOB, sealed);
   const work = planLoadUnits(plan, units.blocks, units.blocksPerUnit);
   await sink.commit();
   run.logger.info('load_units', { units: work.length, tables: units.blocks.size });

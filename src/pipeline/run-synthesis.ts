@@ -1,17 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   GatewayError,
   qualifiedName,
-  Secret,
   type Logger,
-  type RowBatch,
+  type Secret,
   type Selection,
   type SinkConnector,
   type SinkSession,
   type SourceConnector,
   type SourceSession,
+  type TableRef,
 } from '../core/index.js';
-import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
+import type { ValueBloomFilter } from '../fake-values/index.js';
 import type { ColumnAdvisor, Detection } from '../detection/index.js';
 import { schemaFingerprint } from '../introspection/index.js';
 import type { Plan, Policy } from '../policy/index.js';
@@ -21,7 +21,6 @@ import {
   privatizeModel,
   resolveScenario,
   seededRandom,
-  SynthesisSampler,
   type ResolvedScenario,
   type ScenarioSpec,
   type SynthesisModel,
@@ -30,6 +29,16 @@ import {
 } from '../synthesis/index.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
 import { computeSubset } from './compute-subset.js';
+import type { LoadUnit, LoadUnitDispatcher, LoadUnitResult } from './load-units.js';
+import { putRunState } from './sealed-run-state.js';
+import {
+  encodeSynthUnitState,
+  planSynthUnits,
+  sequencesOf,
+  SYNTH_UNIT_STATE_BLOB,
+  synthesisSampler,
+  writeSynthTable,
+} from './synth-units.js';
 import { findKeptPersonalColumns } from './verify-snapshot.js';
 import { assertPlanRunnable, planFromScan, planSnapshot } from './plan-snapshot.js';
 import {
@@ -73,6 +82,8 @@ export interface SynthSampleRequest {
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** Split a large run into units of work, one per table, that other processes load (gateway runs). */
+  readonly units?: SynthUnitSettings;
 }
 
 export interface SynthSummary {
@@ -182,6 +193,7 @@ export async function runSynthesis(request: SynthFitRequest & SynthSampleRequest
   let fitted: FitResult;
   let realValues: Map<string, ValueBloomFilter>;
   let scenario: ResolvedScenario | undefined;
+  let units: LoadUnit[] | undefined;
   const started = performance.now();
   try {
     source = await request.source.openSource(request.signal);
@@ -193,6 +205,7 @@ export async function runSynthesis(request: SynthFitRequest & SynthSampleRequest
       source = await request.source.openSource(request.signal);
     }
     realValues = await collectPersonalValues(source, fitted.model, request.batchRows, request.signal);
+    if (request.units !== undefined) units = await synthUnitsOf(source, fitted.model, request, request.units);
   } finally {
     await source?.close().catch(() => undefined);
   }
@@ -203,6 +216,7 @@ export async function runSynthesis(request: SynthFitRequest & SynthSampleRequest
     request,
     { realValues, realTuples, scenario },
     fitSeconds,
+    units === undefined || request.units === undefined ? undefined : { units, settings: request.units },
   );
   return fitted.subset === null ? summary : { ...summary, subset: fitted.subset };
 }
@@ -240,16 +254,35 @@ export async function sampleSynthesis(
   return sampleIntoTarget(model, request, { realValues, realTuples, scenario }, 0);
 }
 
+/** The units of a split run, sized from the source's tables (none when the source cannot size them). */
+async function synthUnitsOf(
+  source: SourceSession,
+  model: SynthesisModel,
+  request: SynthSampleRequest,
+  settings: SynthUnitSettings,
+): Promise<LoadUnit[]> {
+  if (source.tableBlocks === undefined) return [];
+  const blocks = new Map<string, number>();
+  for (const table of model.tables) {
+    if (request.signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+    blocks.set(qualifiedName(table.table), await source.tableBlocks(table.table));
+  }
+  return planSynthUnits(model, request.scale, blocks, settings.blocksPerUnit);
+}
+
 /** The request's conditions resolved against the model (throws `usage` naming the problem), or undefined. */
 function scenarioFor(model: SynthesisModel, request: SynthSampleRequest): ResolvedScenario | undefined {
   if (request.scenario === undefined || request.scenario.length === 0) return undefined;
   return resolveScenario(model, request.scenario);
 }
 
-/** A seed turned into a key for the fakes: synthetic fakes are seeded by row numbers, not by real values. */
-function seedSecret(seed: string): Secret {
-  const digest = createHash('sha256').update('lookalike synth seed\0').update(seed).digest();
-  return new Secret(Buffer.concat([digest, digest]));
+/** A gateway run's choice to split its load into units of work (see synth-units.ts). */
+export interface SynthUnitSettings {
+  /** The output is split when it is larger than this many pages (estimated from the source's, times the scale). */
+  readonly blocksPerUnit: number;
+  readonly dispatch: LoadUnitDispatcher;
+  /** Seals the run's state in the target (Bloom filters of real values, real tuples). */
+  readonly secret: Secret;
 }
 
 async function sampleIntoTarget(
@@ -261,6 +294,7 @@ async function sampleIntoTarget(
     readonly scenario: ResolvedScenario | undefined;
   },
   fitSeconds: number,
+  split?: { readonly units: readonly LoadUnit[]; readonly settings: SynthUnitSettings },
 ): Promise<SynthSummary> {
   const { signal, logger } = request;
   if (model.ddl === null)
@@ -270,16 +304,11 @@ async function sampleIntoTarget(
     );
   const started = performance.now();
   const { realValues, realTuples, scenario } = guards;
-  const sampler = new SynthesisSampler(model, {
+  const sampler = synthesisSampler(model, {
+    ...guards,
     scale: request.scale,
     seed: request.seed,
-    seeder: createKeyedSeeder(seedSecret(request.seed)),
     batchRows: request.batchRows,
-    ...(realValues === undefined
-      ? {}
-      : { isRealValue: (scope: string, value: string) => realValues.get(scope)?.has(value) === true }),
-    ...(realTuples === undefined ? {} : { realTuples: (table: string) => realTuples.get(table) }),
-    ...(scenario === undefined ? {} : { scenario }),
   });
   let sink: SinkSession | undefined;
   try {
@@ -293,39 +322,29 @@ async function sampleIntoTarget(
       }
     }
     const outcomes: TableOutcome[] = [];
-    for (const table of model.tables) {
-      if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
-      const batches = sampler.generate(table);
-      async function* rows(): AsyncGenerator<RowBatch> {
-        for (const batch of batches) {
-          yield batch;
-          // Generation is CPU-bound: let I/O and a Ctrl-C through between batches.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
-        }
+    const sequences: { sequence: TableRef; lastValue: string }[] = [];
+    if (split !== undefined && split.units.length > 0) {
+      const loaded = await sampleInUnits(sink, model, request, guards, split);
+      outcomes.push(...loaded.outcomes);
+      sequences.push(...loaded.sequences);
+    } else {
+      for (const table of model.tables) {
+        if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+        const outcome = await writeSynthTable(sink, sampler, table, signal);
+        outcomes.push(outcome);
+        sequences.push(...sequencesOf(model, sampler, table.table));
+        logger.info('synth_table_loaded', { table: outcome.table, rows: outcome.rows });
       }
-      const name = qualifiedName(table.table);
-      const written = await sink.writeRows(
-        table.table,
-        table.columns.map((c) => c.name),
-        rows(),
-        signal,
-      );
-      const outcome = sampler.outcome(name);
-      if (outcome === undefined || outcome.rows !== written)
-        throw new GatewayError(
-          'verification_failed',
-          `${name}: ${written} rows written, generation disagrees`,
-          {
-            table: name,
-          },
-        );
-      outcomes.push(outcome);
-      logger.info('synth_table_loaded', { table: name, rows: written });
     }
+    // Sequences of tables the model does not draw (a partitioned table's own) take the sampler's answer.
+    const reported = new Set(sequences.map((s) => qualifiedName(s.sequence)));
     for (const sequence of model.sequences) {
+      if (reported.has(qualifiedName(sequence.sequence))) continue;
       const last = sampler.lastSerial(qualifiedName(sequence.table), sequence.column);
-      if (last > 0) await sink.setSequence(sequence.sequence, String(last), true);
+      sequences.push({ sequence: sequence.sequence, lastValue: String(last) });
+    }
+    for (const { sequence, lastValue } of sequences) {
+      if (Number(lastValue) > 0) await sink.setSequence(sequence, lastValue, true);
     }
     await sink.applyDdl(model.ddl.postData, 'indexes, constraints and triggers (post-data)');
     await sink.refreshMaterializedViews();
@@ -367,6 +386,66 @@ async function sampleIntoTarget(
   } finally {
     await sink?.close().catch(() => undefined);
   }
+}
+
+/**
+ * The load of a split run: the empty schema and the run's sealed state are committed, the units (one per
+ * table) are dispatched, and their outcomes gathered; returns in a new transaction with the run area dropped,
+ * for the sequences, post-data, counts and the commit that delivers.
+ */
+async function sampleInUnits(
+  sink: SinkSession,
+  model: SynthesisModel,
+  request: SynthSampleRequest,
+  guards: {
+    readonly realValues: ReadonlyMap<string, ValueBloomFilter> | undefined;
+    readonly realTuples: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  },
+  split: { readonly units: readonly LoadUnit[]; readonly settings: SynthUnitSettings },
+): Promise<{ outcomes: TableOutcome[]; sequences: { sequence: TableRef; lastValue: string }[] }> {
+  const { signal, logger } = request;
+  const area = sink.runArea?.();
+  if (area === undefined)
+    throw new GatewayError('internal', 'this target cannot take a run split into units of work');
+  await area.create();
+  const sealed = encodeSynthUnitState(
+    {
+      model,
+      scale: request.scale,
+      seed: request.seed,
+      scenario: request.scenario,
+      realValues: guards.realValues,
+      realTuples: guards.realTuples,
+    },
+    split.settings.secret,
+  );
+  await putRunState(area, SYNTH_UNIT_STATE_BLOB, sealed);
+  await sink.commit();
+  logger.info('load_units', { units: split.units.length, tables: split.units.length });
+  const results = new Map<string, NonNullable<LoadUnitResult['synth']>>();
+  // Synthetic rows join no source snapshot.
+  await split.settings.dispatch({ snapshot: '', units: split.units }, signal, (result) => {
+    if (result.synth === undefined) return;
+    results.set(result.synth.outcome.table, result.synth);
+    logger.info('synth_table_loaded', { table: result.synth.outcome.table, rows: result.rows });
+  });
+  if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+  const outcomes: TableOutcome[] = [];
+  const sequences: { sequence: TableRef; lastValue: string }[] = [];
+  for (const unit of split.units) {
+    const result = results.get(qualifiedName(unit.table));
+    if (result === undefined)
+      throw new GatewayError('internal', `the unit of ${qualifiedName(unit.table)} reported no outcome`);
+    sequences.push(...result.sequences);
+  }
+  for (const table of model.tables) {
+    const result = results.get(qualifiedName(table.table));
+    if (result !== undefined) outcomes.push(result.outcome);
+  }
+  await sink.begin();
+  // The units' bookkeeping goes in the transaction that completes the target.
+  await area.drop();
+  return { outcomes, sequences };
 }
 
 /**

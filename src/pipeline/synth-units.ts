@@ -1,0 +1,294 @@
+import { createHash } from 'node:crypto';
+import {
+  GatewayError,
+  qualifiedName,
+  Secret,
+  type Logger,
+  type RowBatch,
+  type SinkConnector,
+  type SinkSession,
+  type TableRef,
+} from '../core/index.js';
+import { createKeyedSeeder, ValueBloomFilter, type SharedBloomFilter } from '../fake-values/index.js';
+import {
+  resolveScenario,
+  SynthesisSampler,
+  type ResolvedScenario,
+  type ScenarioSpec,
+  type SynthesisModel,
+  type TableModel,
+  type TableOutcome,
+} from '../synthesis/index.js';
+import type { LoadUnit, LoadUnitResult } from './load-units.js';
+import { getRunState, sealRunState } from './sealed-run-state.js';
+
+/**
+ * A synthesis run split into units of work: one per table. The run fits the model, builds the checks against
+ * real values once, commits the empty schema with that state (sealed, in the target's run area); any process
+ * then loads any table. A table's rows are drawn in one seeded sequence that reads the rows drawn for its
+ * parents (their keys, the codes children condition on), so a unit first draws — without writing — the
+ * tables its own draws read, in generation order; the seed makes those draws the same in every process, so
+ * units agree without coordination, and a split run writes what a one-process run writes.
+ */
+
+/** What every unit of a synthesis run samples with. */
+export interface SynthUnitState {
+  readonly model: SynthesisModel;
+  readonly scale: number;
+  readonly seed: string;
+  /** The request's conditions (resolved against the model by each unit). */
+  readonly scenario: readonly ScenarioSpec[] | undefined;
+  readonly realValues: ReadonlyMap<string, ValueBloomFilter> | undefined;
+  readonly realTuples: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+}
+
+interface StoredSynthState {
+  readonly model: SynthesisModel;
+  readonly scale: number;
+  readonly seed: string;
+  readonly scenario: readonly ScenarioSpec[] | undefined;
+  readonly realValues: readonly (readonly [string, SharedBloomFilter])[] | undefined;
+  readonly realTuples: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+}
+
+export const SYNTH_UNIT_STATE_BLOB = 'synth-unit-state';
+
+/** The state as sealed bytes: real tuples and Bloom filters of real values open only with the run's key. */
+export function encodeSynthUnitState(state: SynthUnitState, secret: Secret): Uint8Array {
+  const stored: StoredSynthState = {
+    ...state,
+    realValues:
+      state.realValues === undefined
+        ? undefined
+        : [...state.realValues].map(([scope, filter]) => [scope, filter.share()] as const),
+  };
+  return sealRunState(stored, secret);
+}
+
+async function synthStateOf(plain: unknown): Promise<SynthUnitState> {
+  const stored = plain as StoredSynthState;
+  return Promise.resolve({
+    ...stored,
+    realValues:
+      stored.realValues === undefined
+        ? undefined
+        : new Map(stored.realValues.map(([scope, shared]) => [scope, ValueBloomFilter.fromShared(shared)])),
+  });
+}
+
+/**
+ * The units of a synthesis run: one per table, largest first, sized from the source's pages times the
+ * scale (a copied table keeps its size); none when the whole output would fit in one unit. A table is never
+ * split: its rows are one seeded sequence (keys, unique sets and parent picks depend on the rows before).
+ * Pure.
+ */
+export function planSynthUnits(
+  model: SynthesisModel,
+  scale: number,
+  sourceBlocks: ReadonlyMap<string, number>,
+  blocksPerUnit: number,
+): LoadUnit[] {
+  if (!Number.isSafeInteger(blocksPerUnit) || blocksPerUnit < 1)
+    throw new GatewayError('internal', 'a unit of work needs at least one page');
+  const sized = model.tables.map((table, i) => {
+    const name = qualifiedName(table.table);
+    const blocks = (sourceBlocks.get(name) ?? 0) * (table.copy === undefined ? scale : 1);
+    return { unit: { id: `${i + 1}:${name}`, table: table.table, synth: true as const }, blocks };
+  });
+  if (sized.reduce((sum, s) => sum + s.blocks, 0) <= blocksPerUnit) return [];
+  return sized.sort((a, b) => b.blocks - a.blocks).map((s) => s.unit);
+}
+
+/**
+ * The tables whose drawn rows the draws of `model.tables[index]` read, in generation order: its foreign
+ * keys' parents drawn before it and the partitions of its parent drawn before it (their row counts start
+ * its serial keys), and theirs in turn. Pure.
+ */
+export function drawnBefore(model: SynthesisModel, index: number): number[] {
+  const position = new Map(model.tables.map((t, i) => [qualifiedName(t.table), i]));
+  const needed = new Set<number>();
+  const visit = (i: number): void => {
+    const table = model.tables[i];
+    if (table === undefined) return;
+    const reads: number[] = [];
+    for (const fk of table.foreignKeys) reads.push(position.get(qualifiedName(fk.parent)) ?? -1);
+    if (table.partitionOf !== null) {
+      const root = qualifiedName(table.partitionOf);
+      model.tables.forEach((other, j) => {
+        if (other.partitionOf !== null && qualifiedName(other.partitionOf) === root) reads.push(j);
+      });
+    }
+    for (const j of reads) {
+      if (j < 0 || j >= i || needed.has(j)) continue;
+      needed.add(j);
+      visit(j);
+    }
+  };
+  visit(index);
+  return [...needed].sort((a, b) => a - b);
+}
+
+/** A seed turned into a key for the fakes: synthetic fakes are seeded by row numbers, not by real values. */
+function seedSecret(seed: string): Secret {
+  const digest = createHash('sha256').update('lookalike synth seed\0').update(seed).digest();
+  return new Secret(Buffer.concat([digest, digest]));
+}
+
+/** The sampler of a run, with the checks against real values where the run has them. */
+export function synthesisSampler(
+  model: SynthesisModel,
+  options: {
+    readonly scale: number;
+    readonly seed: string;
+    readonly batchRows: number;
+    readonly realValues: ReadonlyMap<string, ValueBloomFilter> | undefined;
+    readonly realTuples: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+    readonly scenario: ResolvedScenario | undefined;
+  },
+): SynthesisSampler {
+  const { realValues, realTuples, scenario } = options;
+  return new SynthesisSampler(model, {
+    scale: options.scale,
+    seed: options.seed,
+    seeder: createKeyedSeeder(seedSecret(options.seed)),
+    batchRows: options.batchRows,
+    ...(realValues === undefined
+      ? {}
+      : { isRealValue: (scope: string, value: string) => realValues.get(scope)?.has(value) === true }),
+    ...(realTuples === undefined ? {} : { realTuples: (table: string) => realTuples.get(table) }),
+    ...(scenario === undefined ? {} : { scenario }),
+  });
+}
+
+/** Draws one table's rows into the target; returns its outcome (rows written checked against it). */
+export async function writeSynthTable(
+  sink: SinkSession,
+  sampler: SynthesisSampler,
+  table: TableModel,
+  signal: AbortSignal,
+): Promise<TableOutcome> {
+  const batches = sampler.generate(table);
+  async function* rows(): AsyncGenerator<RowBatch> {
+    for (const batch of batches) {
+      yield batch;
+      // Generation is CPU-bound: let I/O and a Ctrl-C through between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+    }
+  }
+  const name = qualifiedName(table.table);
+  const written = await sink.writeRows(
+    table.table,
+    table.columns.map((c) => c.name),
+    rows(),
+    signal,
+  );
+  const outcome = sampler.outcome(name);
+  if (outcome === undefined || outcome.rows !== written)
+    throw new GatewayError('verification_failed', `${name}: ${written} rows written, generation disagrees`, {
+      table: name,
+    });
+  return outcome;
+}
+
+/** Draws a table's rows without writing them (the state later tables read); returns its outcome. */
+async function drawOnly(
+  sampler: SynthesisSampler,
+  table: TableModel,
+  signal: AbortSignal,
+): Promise<TableOutcome> {
+  for (const _batch of sampler.generate(table)) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
+  }
+  const outcome = sampler.outcome(qualifiedName(table.table));
+  if (outcome === undefined) throw new GatewayError('internal', 'a drawn table has no outcome');
+  return outcome;
+}
+
+/** The last values of the sequences behind `table`'s serial columns (set by the run's last transaction). */
+export function sequencesOf(
+  model: SynthesisModel,
+  sampler: SynthesisSampler,
+  table: TableRef,
+): NonNullable<LoadUnitResult['synth']>['sequences'] {
+  const name = qualifiedName(table);
+  return model.sequences
+    .filter((s) => qualifiedName(s.table) === name)
+    .map((s) => ({ sequence: s.sequence, lastValue: String(sampler.lastSerial(name, s.column)) }));
+}
+
+export interface SynthUnitRequest {
+  readonly target: SinkConnector;
+  readonly unit: LoadUnit;
+  readonly secret: Secret;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
+/**
+ * Runs one table of a split synthesis run in one target transaction: waits out an earlier attempt still
+ * holding it; draws the tables its rows read; writes its rows and commits them with the unit's done mark. A
+ * unit an earlier attempt committed is drawn again without writing (its outcome is the run's summary), and
+ * its row count must agree.
+ */
+export async function runSynthUnit(request: SynthUnitRequest): Promise<LoadUnitResult> {
+  const { unit, signal } = request;
+  const started = performance.now();
+  const sink = await request.target.openSink(signal);
+  try {
+    const area = sink.runArea?.();
+    if (area === undefined)
+      throw new GatewayError('internal', 'this target cannot take a run split into units of work');
+    await sink.begin();
+    const committed = await area.lockUnit(unit.id, signal);
+    const state = await getRunState(area, SYNTH_UNIT_STATE_BLOB, request.secret, synthStateOf);
+    const { model } = state;
+    const name = qualifiedName(unit.table);
+    const index = model.tables.findIndex((t) => qualifiedName(t.table) === name);
+    const table = model.tables[index];
+    if (table === undefined) throw new GatewayError('plan_invalid', `the run's model names no table ${name}`);
+    const sampler = synthesisSampler(model, {
+      ...state,
+      batchRows: request.batchRows,
+      scenario:
+        state.scenario === undefined || state.scenario.length === 0
+          ? undefined
+          : resolveScenario(model, state.scenario),
+    });
+    for (const before of drawnBefore(model, index)) {
+      const drawn = model.tables[before];
+      if (drawn !== undefined) await drawOnly(sampler, drawn, signal);
+    }
+    let outcome: TableOutcome;
+    if (committed !== null) {
+      outcome = await drawOnly(sampler, table, signal);
+      if (outcome.rows !== committed)
+        throw new GatewayError(
+          'verification_failed',
+          `${name}: an earlier attempt committed ${committed} rows, generation draws ${outcome.rows}`,
+          { table: name },
+        );
+      await sink.commit();
+      request.logger.info('unit_already_loaded', { unit: unit.id });
+    } else {
+      outcome = await writeSynthTable(sink, sampler, table, signal);
+      await area.markUnitDone(unit.id, outcome.rows);
+      await sink.commit();
+    }
+    return {
+      id: unit.id,
+      rows: outcome.rows,
+      seconds: (performance.now() - started) / 1000,
+      transformedColumns: 0,
+      alreadyLoaded: committed !== null,
+      synth: { outcome, sequences: sequencesOf(model, sampler, unit.table) },
+    };
+  } catch (error) {
+    await sink.rollback().catch(() => undefined);
+    throw error;
+  } finally {
+    await sink.close().catch(() => undefined);
+  }
+}
