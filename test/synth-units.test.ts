@@ -33,6 +33,8 @@ function localDispatcher(
     /** Runs after each unit; a result it returns is reported instead of the unit's own. */
     extra?: (u: LoadUnit) => Promise<LoadUnitResult | void>;
     fail?: (u: LoadUnit) => boolean;
+    /** The lookalike version the units' process says it runs. */
+    version?: string;
   } = {},
 ): LoadUnitDispatcher {
   return async ({ units }, signal, onUnitDone) => {
@@ -48,6 +50,7 @@ function localDispatcher(
           batchRows: 300,
           signal,
           logger: silentLogger,
+          ...(options.version === undefined ? {} : { version: options.version }),
         });
         onUnitDone((await options.extra?.(unit)) ?? result);
       }
@@ -66,6 +69,7 @@ describe('a synthesis run split into units of work (real PostgreSQL, pagila)', (
   async function synth(
     dispatch?: (target: string) => LoadUnitDispatcher,
     blocksPerUnit = 1,
+    version?: string,
   ): Promise<{ target: string; summary: SynthSummary }> {
     const target = await createDatabase('synthunits_dst');
     targets.push(target);
@@ -81,7 +85,16 @@ describe('a synthesis run split into units of work (real PostgreSQL, pagila)', (
       batchRows: 300,
       signal: new AbortController().signal,
       logger: silentLogger,
-      ...(dispatch === undefined ? {} : { units: { blocksPerUnit, dispatch: dispatch(target), secret } }),
+      ...(dispatch === undefined
+        ? {}
+        : {
+            units: {
+              blocksPerUnit,
+              dispatch: dispatch(target),
+              secret,
+              ...(version === undefined ? {} : { version }),
+            },
+          }),
     });
     return { target, summary };
   }
@@ -156,6 +169,15 @@ describe('a synthesis run split into units of work (real PostgreSQL, pagila)', (
     await expect(synth((target) => localDispatcher(target, other))).rejects.toMatchObject({
       code: 'secret_invalid',
     });
+  });
+
+  it('refuses a unit in a process of another lookalike version than the one that planned the run', async () => {
+    await expect(
+      synth((target) => localDispatcher(target, secret, { version: '9.9.9' }), 1, '9.9.8'),
+    ).rejects.toMatchObject({ code: 'config_invalid', message: expect.stringContaining('9.9.8') as string });
+    // The same version on both sides loads.
+    const same = await synth((target) => localDispatcher(target, secret, { version: '9.9.8' }), 1, '9.9.8');
+    expect(same.summary.totalRows).toBe(one.summary.totalRows);
   });
 
   it('loads a source no larger than one unit in one transaction, dispatching nothing', async () => {

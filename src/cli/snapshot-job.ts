@@ -61,12 +61,15 @@ export async function runUnitJob(
   logger: Logger,
   detection?: Detection,
 ): Promise<LoadUnitResult> {
-  const [{ createSource, createTarget }, { runLoadUnit, runSynthUnit }, { loadDetection }] =
+  const [{ createSource, createTarget }, { runLoadUnit, runSynthUnit }, { loadDetection }, { toolVersion }] =
     await Promise.all([
       import('../compose.js'),
       import('../pipeline/index.js'),
       import('./detection-setup.js'),
+      import('./commands/manifest-command.js'),
     ]);
+  // Units of one run must draw the same fakes: a process of another version than the planner's refuses.
+  const version = await toolVersion();
   if (payload.unit.synth === true)
     return runSynthUnit({
       target: createTarget(payload.sinkUrl),
@@ -75,6 +78,7 @@ export async function runUnitJob(
       batchRows: payload.batchRows,
       signal,
       logger,
+      version,
     });
   const settings = readSettings(payload.settingsEnv);
   return runLoadUnit({
@@ -87,6 +91,7 @@ export async function runUnitJob(
     batchRows: payload.batchRows,
     signal,
     logger,
+    version,
   });
 }
 
@@ -109,9 +114,10 @@ async function runSynthJob(
   detection: Detection | undefined,
   dispatchUnits: LoadUnitDispatcher | undefined,
 ): Promise<SnapshotJobResult> {
-  const [{ createSource, createTarget }, { runSynthesis }] = await Promise.all([
+  const [{ createSource, createTarget }, { runSynthesis }, { toolVersion }] = await Promise.all([
     import('../compose.js'),
     import('../pipeline/index.js'),
+    import('./commands/manifest-command.js'),
   ]);
   const settings = readSettings(payload.settingsEnv);
   onEvent({ type: 'phase', phase: 'load' });
@@ -130,7 +136,14 @@ async function runSynthJob(
     ...(needsKey ? { secret } : {}),
     ...(payload.units === undefined || dispatchUnits === undefined
       ? {}
-      : { units: { blocksPerUnit: payload.units.blocksPerUnit, dispatch: dispatchUnits, secret } }),
+      : {
+          units: {
+            blocksPerUnit: payload.units.blocksPerUnit,
+            dispatch: dispatchUnits,
+            secret,
+            version: await toolVersion(),
+          },
+        }),
     // Copied reference tables are scanned for personal values before their rows enter the model.
     ...(Object.values(payload.policy.tables).some((t) => t.synth === 'copy')
       ? { detection: detection ?? (await (await import('./detection-setup.js')).loadDetection()) }
@@ -189,7 +202,13 @@ export async function runSnapshotJob(
     },
     ...(payload.units === undefined || dispatchUnits === undefined
       ? {}
-      : { units: { blocksPerUnit: payload.units.blocksPerUnit, dispatch: dispatchUnits } }),
+      : {
+          units: {
+            blocksPerUnit: payload.units.blocksPerUnit,
+            dispatch: dispatchUnits,
+            version: await manifests.toolVersion(),
+          },
+        }),
   });
   if (plan === undefined) throw new GatewayError('internal', 'the run finished without a plan');
   const { text, manifest } = await manifests.snapshotManifest(

@@ -75,6 +75,8 @@ export interface LoadUnitSettings {
   /** Tables larger than this many pages are split into ranges of about this many pages. */
   readonly blocksPerUnit: number;
   readonly dispatch: LoadUnitDispatcher;
+  /** The lookalike version planning the run: a unit in a process of another version refuses to load. */
+  readonly version?: string;
 }
 
 /**
@@ -151,7 +153,7 @@ export const LOAD_UNIT_STATE_BLOB = 'load-unit-state';
  * The state as sealed bytes (see sealed-run-state.ts): the Bloom filters are unkeyed and the indexes carry
  * their fingerprint keys, so in clear they would let whoever reads the blob test guessed values.
  */
-export function encodeLoadUnitState(state: LoadUnitState, secret: Secret): Uint8Array {
+export function encodeLoadUnitState(state: LoadUnitState, secret: Secret, version?: string): Uint8Array {
   const stored: StoredState = {
     plan: state.plan,
     schema: state.schema,
@@ -161,11 +163,15 @@ export function encodeLoadUnitState(state: LoadUnitState, secret: Secret): Uint8
       ? {}
       : { leakScan: { ...state.leakScan, index: state.leakScan.index.share() } }),
   };
-  return sealRunState(stored, secret);
+  return sealRunState(stored, secret, version);
 }
 
-export async function decodeLoadUnitState(bytes: Uint8Array, secret: Secret): Promise<LoadUnitState> {
-  return stateOf(openRunState(bytes, secret));
+export async function decodeLoadUnitState(
+  bytes: Uint8Array,
+  secret: Secret,
+  version?: string,
+): Promise<LoadUnitState> {
+  return stateOf(openRunState(bytes, secret, version));
 }
 
 async function stateOf(plain: unknown): Promise<LoadUnitState> {
@@ -202,6 +208,8 @@ export interface LoadUnitRequest extends CopySettings {
   /** Needed when the run finds spans in text (its state holds known entities); a loader is called only then. */
   readonly detection?: Detection | (() => Promise<Detection>);
   readonly onEvent?: SnapshotListener;
+  /** This process's lookalike version (checked against the planner's, see LoadUnitSettings). */
+  readonly version?: string;
 }
 
 /**
@@ -225,7 +233,7 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
         request.logger.info('unit_already_loaded', { unit: unit.id });
         return { id: unit.id, rows: committed, seconds: 0, transformedColumns: 0, alreadyLoaded: true };
       }
-      const state = await getRunState(area, LOAD_UNIT_STATE_BLOB, request.secret, stateOf);
+      const state = await getRunState(area, LOAD_UNIT_STATE_BLOB, request.secret, request.version, stateOf);
       const { plan, schema, sourceValues, knownEntities, leakScan } = state;
       const planned = plan.tables.find((t) => sameTable(t.table, unit.table));
       const info = schema.tables.find((t) => sameTable(t.ref, unit.table));

@@ -385,6 +385,7 @@ async function loadInUnits(
           }),
     },
     run.secret,
+    units.version,
   );
   await putRunState(area, LOAD_UNIT_STATE_BLOB, sealed);
   const work = planLoadUnits(plan, units.blocks, units.blocksPerUnit);

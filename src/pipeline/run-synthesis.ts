@@ -283,6 +283,8 @@ export interface SynthUnitSettings {
   readonly dispatch: LoadUnitDispatcher;
   /** Seals the run's state in the target (Bloom filters of real values, real tuples). */
   readonly secret: Secret;
+  /** The lookalike version planning the run: a unit in a process of another version refuses to load. */
+  readonly version?: string;
 }
 
 async function sampleIntoTarget(
@@ -418,6 +420,7 @@ async function sampleInUnits(
       realTuples: guards.realTuples,
     },
     split.settings.secret,
+    split.settings.version,
   );
   await putRunState(area, SYNTH_UNIT_STATE_BLOB, sealed);
   await sink.commit();

@@ -14,8 +14,14 @@ const NONCE_BYTES = 16;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export function sealRunState(value: unknown, secret: Secret): Uint8Array {
-  const plain = serialize(mapBuffers(value, (shared) => ({ [SHARED]: new Uint8Array(shared) })));
+/**
+ * `version`: the lookalike version of the process that plans the run. Units of one run must draw the same
+ * fakes, so a process of another version refuses the state (`config_invalid`) rather than load rows that
+ * disagree with the others'.
+ */
+export function sealRunState(value: unknown, secret: Secret, version: string | undefined): Uint8Array {
+  const envelope: Envelope = { version, value };
+  const plain = serialize(mapBuffers(envelope, (shared) => ({ [SHARED]: new Uint8Array(shared) })));
   const nonce = randomBytes(NONCE_BYTES);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', stateKey(secret, nonce), iv);
@@ -23,8 +29,16 @@ export function sealRunState(value: unknown, secret: Secret): Uint8Array {
   return Buffer.concat([nonce, iv, cipher.getAuthTag(), sealed]);
 }
 
-/** The plain data `sealRunState` sealed, shared buffers restored; `secret_invalid` under another key. */
-export function openRunState(bytes: Uint8Array, secret: Secret): unknown {
+interface Envelope {
+  readonly version: string | undefined;
+  readonly value: unknown;
+}
+
+/**
+ * The plain data `sealRunState` sealed, shared buffers restored; `secret_invalid` under another key,
+ * `config_invalid` when both this process and the planner name their version and the two differ.
+ */
+export function openRunState(bytes: Uint8Array, secret: Secret, version: string | undefined): unknown {
   const nonce = bytes.subarray(0, NONCE_BYTES);
   const iv = bytes.subarray(NONCE_BYTES, NONCE_BYTES + IV_BYTES);
   const tag = bytes.subarray(NONCE_BYTES + IV_BYTES, NONCE_BYTES + IV_BYTES + TAG_BYTES);
@@ -42,7 +56,13 @@ export function openRunState(bytes: Uint8Array, secret: Secret): unknown {
       "the run's state does not open with this process's key: every gateway and worker must share the key",
     );
   }
-  return mapBuffers(deserialize(plain) as unknown, undefined);
+  const envelope = mapBuffers(deserialize(plain) as unknown, undefined) as Envelope;
+  if (version !== undefined && envelope.version !== undefined && envelope.version !== version)
+    throw new GatewayError(
+      'config_invalid',
+      `the run was planned by lookalike ${envelope.version}, this process runs ${version}: every gateway and worker sharing a state database must run the same version`,
+    );
+  return envelope.value;
 }
 
 /** The nonce a sealed state starts with: unique per run, so a cache keyed by it never serves another run. */
@@ -95,13 +115,14 @@ export async function getRunState<T>(
   area: RunArea,
   name: string,
   secret: Secret,
+  version: string | undefined,
   decode: (plain: unknown) => Promise<T>,
 ): Promise<T> {
   const id = `${name}:${Buffer.from(await area.getBlob(`${name}-id`)).toString('utf8')}`;
   if (cachedState?.id !== id) {
     if (cachedState !== undefined) clearTimeout(cachedState.timer);
     cachedState = undefined;
-    const state = await decode(openRunState(await area.getBlob(name), secret));
+    const state = await decode(openRunState(await area.getBlob(name), secret, version));
     cachedState = { id, state, timer: setTimeout(() => undefined, 0) };
   }
   const cached = cachedState;

@@ -54,7 +54,11 @@ interface StoredSynthState {
 export const SYNTH_UNIT_STATE_BLOB = 'synth-unit-state';
 
 /** The state as sealed bytes: real tuples and Bloom filters of real values open only with the run's key. */
-export function encodeSynthUnitState(state: SynthUnitState, secret: Secret): Uint8Array {
+export function encodeSynthUnitState(
+  state: SynthUnitState,
+  secret: Secret,
+  version: string | undefined,
+): Uint8Array {
   const stored: StoredSynthState = {
     ...state,
     realValues:
@@ -62,7 +66,7 @@ export function encodeSynthUnitState(state: SynthUnitState, secret: Secret): Uin
         ? undefined
         : [...state.realValues].map(([scope, filter]) => [scope, filter.share()] as const),
   };
-  return sealRunState(stored, secret);
+  return sealRunState(stored, secret, version);
 }
 
 async function synthStateOf(plain: unknown): Promise<SynthUnitState> {
@@ -225,6 +229,8 @@ export interface SynthUnitRequest {
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
+  /** This process's lookalike version (checked against the planner's). */
+  readonly version?: string;
 }
 
 /**
@@ -243,7 +249,13 @@ export async function runSynthUnit(request: SynthUnitRequest): Promise<LoadUnitR
       throw new GatewayError('internal', 'this target cannot take a run split into units of work');
     await sink.begin();
     const committed = await area.lockUnit(unit.id, signal);
-    const state = await getRunState(area, SYNTH_UNIT_STATE_BLOB, request.secret, synthStateOf);
+    const state = await getRunState(
+      area,
+      SYNTH_UNIT_STATE_BLOB,
+      request.secret,
+      request.version,
+      synthStateOf,
+    );
     const { model } = state;
     const name = qualifiedName(unit.table);
     const index = model.tables.findIndex((t) => qualifiedName(t.table) === name);
