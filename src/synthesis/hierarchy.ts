@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random.js';
+import { drawSparse, shuffle, type SeededRandom } from './seeded-random.js';
 import type { HierarchyModel } from './synthesis-model.js';
 
 /**
@@ -140,27 +140,6 @@ function scaleLevels(depths: readonly number[], rows: number): number[] {
   const placed = kept.reduce((a, b) => a + b, 0);
   kept[kept.length - 1] = (kept[kept.length - 1] as number) + rows - placed;
   return kept;
-}
-
-function drawSparse(pairs: readonly number[], random: SeededRandom): number | undefined {
-  let total = 0;
-  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
-  if (total === 0) return undefined;
-  let target = random.next() * total;
-  for (let i = 1; i < pairs.length; i += 2) {
-    target -= pairs[i] as number;
-    if (target < 0) return pairs[i - 1];
-  }
-  return pairs[pairs.length - 2];
-}
-
-function shuffle<T>(items: T[], random: SeededRandom): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = random.below(i + 1);
-    const t = items[i] as T;
-    items[i] = items[j] as T;
-    items[j] = t;
-  }
 }
 
 /** Depth per node of a parent array (roots 0); for tests and checks. Null when it loops. */

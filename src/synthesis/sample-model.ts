@@ -7,7 +7,7 @@ import { drawForest } from './hierarchy.js';
 import { drawJsonDocument } from './json-shape.js';
 import { ParentPicker, type ParentRows } from './parent-picker.js';
 import type { ColumnCondition, ResolvedScenario, TableCondition } from './resolve-scenario.js';
-import { seededRandom, type SeededRandom } from './seeded-random.js';
+import { drawSparse, seededRandom, shuffle, type SeededRandom } from './seeded-random.js';
 import type {
   ColumnModel,
   ColumnStats,
@@ -1199,26 +1199,4 @@ function drawCumulative(table: CumulativeTable, random: SeededRandom): number {
     else high = mid;
   }
   return codes[low] as number;
-}
-
-/** Draws the key of a sparse `[key, weight, key, weight, …]` list. */
-function drawSparse(pairs: readonly number[], random: SeededRandom): number | undefined {
-  let total = 0;
-  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
-  if (total === 0) return undefined;
-  let target = random.next() * total;
-  for (let i = 1; i < pairs.length; i += 2) {
-    target -= pairs[i] as number;
-    if (target < 0) return pairs[i - 1];
-  }
-  return pairs[pairs.length - 2];
-}
-
-function shuffle<T>(items: T[], random: SeededRandom): void {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = random.below(i + 1);
-    const t = items[i] as T;
-    items[i] = items[j] as T;
-    items[j] = t;
-  }
 }

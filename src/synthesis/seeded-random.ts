@@ -49,3 +49,26 @@ export function drawWeighted(weights: ArrayLike<number>, total: number, random: 
   for (let i = weights.length - 1; i >= 0; i--) if ((weights[i] as number) > 0) return i;
   return 0;
 }
+
+/** Draws the key of a sparse `[key, weight, key, weight, …]` list; undefined when every weight is 0. */
+export function drawSparse(pairs: readonly number[], random: SeededRandom): number | undefined {
+  let total = 0;
+  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
+  if (total === 0) return undefined;
+  let target = random.next() * total;
+  for (let i = 1; i < pairs.length; i += 2) {
+    target -= pairs[i] as number;
+    if (target < 0) return pairs[i - 1];
+  }
+  return pairs[pairs.length - 2];
+}
+
+/** Shuffles in place (Fisher–Yates). */
+export function shuffle<T>(items: T[], random: SeededRandom): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.below(i + 1);
+    const t = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = t;
+  }
+}
