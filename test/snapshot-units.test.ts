@@ -244,6 +244,8 @@ describe('a load split into units of work (real PostgreSQL)', () => {
     await withClient(failed, async (c) => {
       expect((await c.query(`SELECT 1 FROM pg_constraint WHERE contype = 'f'`)).rowCount).toBe(0);
       expect((await c.query(`SELECT 1 FROM pg_namespace WHERE nspname = '_lookalike_run'`)).rowCount).toBe(1);
+      // The sealed state is gone with the run.
+      expect((await c.query(`SELECT 1 FROM _lookalike_run.blobs`)).rowCount).toBe(0);
     });
   });
 });

@@ -93,9 +93,11 @@ class PgSinkSession implements SinkSession {
 
   async begin(): Promise<void> {
     await this.#query('BEGIN', [], 'cannot start the load transaction');
-    // Index builds and foreign-key validation after the load are the longest steps; give them memory.
+    // Index builds and foreign-key validation after the load are the longest steps; give them memory. A
+    // load may pause between statements (transform threads, synthetic draws): no idle timeout ends it.
     await this.#query(
-      `SET LOCAL maintenance_work_mem = '${LOAD_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${LOAD_WORK_MEM}'`,
+      `SET LOCAL maintenance_work_mem = '${LOAD_MAINTENANCE_WORK_MEM}'; SET LOCAL work_mem = '${LOAD_WORK_MEM}'; ` +
+        'SET LOCAL idle_in_transaction_session_timeout = 0',
       [],
       'cannot configure the load transaction',
     );
@@ -288,6 +290,9 @@ class PgSinkSession implements SinkSession {
       },
       async drop() {
         await query(`DROP SCHEMA ${RUN_AREA} CASCADE`, [], 'dropping the run area');
+      },
+      async dropBlobs() {
+        await query(`DELETE FROM ${RUN_AREA}.blobs`, [], "dropping the run's state");
       },
     };
   }

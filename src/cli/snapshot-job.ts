@@ -61,15 +61,15 @@ export async function runUnitJob(
   logger: Logger,
   detection?: Detection,
 ): Promise<LoadUnitResult> {
-  const [{ createSource, createTarget }, { runLoadUnit, runSynthUnit }, { loadDetection }, { toolVersion }] =
+  const [{ createSource, createTarget }, { runLoadUnit, runSynthUnit }, { loadDetection }, { buildId }] =
     await Promise.all([
       import('../compose.js'),
       import('../pipeline/index.js'),
       import('./detection-setup.js'),
-      import('./commands/manifest-command.js'),
+      import('./build-id.js'),
     ]);
-  // Units of one run must draw the same fakes: a process of another version than the planner's refuses.
-  const version = await toolVersion();
+  // Units of one run must draw the same fakes: a process running other code than the planner's refuses.
+  const version = await buildId();
   if (payload.unit.synth === true)
     return runSynthUnit({
       target: createTarget(payload.sinkUrl),
@@ -114,10 +114,10 @@ async function runSynthJob(
   detection: Detection | undefined,
   dispatchUnits: LoadUnitDispatcher | undefined,
 ): Promise<SnapshotJobResult> {
-  const [{ createSource, createTarget }, { runSynthesis }, { toolVersion }] = await Promise.all([
+  const [{ createSource, createTarget }, { runSynthesis }, { buildId }] = await Promise.all([
     import('../compose.js'),
     import('../pipeline/index.js'),
-    import('./commands/manifest-command.js'),
+    import('./build-id.js'),
   ]);
   const settings = readSettings(payload.settingsEnv);
   onEvent({ type: 'phase', phase: 'load' });
@@ -141,7 +141,7 @@ async function runSynthJob(
             blocksPerUnit: payload.units.blocksPerUnit,
             dispatch: dispatchUnits,
             secret,
-            version: await toolVersion(),
+            version: await buildId(),
           },
         }),
     // Copied reference tables are scanned for personal values before their rows enter the model.
@@ -206,7 +206,7 @@ export async function runSnapshotJob(
           units: {
             blocksPerUnit: payload.units.blocksPerUnit,
             dispatch: dispatchUnits,
-            version: await manifests.toolVersion(),
+            version: await (await import('./build-id.js')).buildId(),
           },
         }),
   });

@@ -181,6 +181,8 @@ export interface RunArea {
   markUnitDone(unit: string, rows: number): Promise<void>;
   /** Removes the area (in the run's last transaction, before the commit that delivers). */
   drop(): Promise<void>;
+  /** After a failed run: removes its blobs, keeping the area (it still marks the target as incomplete). */
+  dropBlobs(): Promise<void>;
 }
 
 /** What verification reads from a target: its catalog, its rows, and two integrity queries. */

@@ -40,7 +40,10 @@ export interface LoadUnit {
   readonly id: string;
   readonly table: TableRef;
   readonly blocks?: BlockRange;
-  /** A table of synthetic rows (see synth-units.ts) rather than the source's rows. */
+  /**
+   * A table of synthetic rows (see synth-units.ts) rather than the source's rows; a partitioned `table`
+   * stands for all its partitions.
+   */
   readonly synth?: true;
 }
 
@@ -56,9 +59,9 @@ export interface LoadUnitResult {
    * rows in the data path: `columns` are the unit's written columns, in order.
    */
   readonly scan?: { readonly columns: readonly string[]; readonly state: TargetScanState };
-  /** A synthesis unit's table outcome and the last values of its serial columns' sequences. */
+  /** A synthesis unit's table outcomes (one per partition) and the last values of their sequences. */
   readonly synth?: {
-    readonly outcome: TableOutcome;
+    readonly outcomes: readonly TableOutcome[];
     readonly sequences: readonly { readonly sequence: TableRef; readonly lastValue: string }[];
   };
 }

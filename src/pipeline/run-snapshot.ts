@@ -30,7 +30,7 @@ import {
   planLoadUnits,
   type LoadUnitSettings,
 } from './load-units.js';
-import { putRunState } from './sealed-run-state.js';
+import { dropRunState, putRunState } from './sealed-run-state.js';
 import type { TargetScanState, VerificationResult } from '../verify/index.js';
 import {
   inStreamScanOf,
@@ -117,6 +117,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
   let source: SourceSession | undefined;
   let sink: SinkSession | undefined;
+  let split = false;
   try {
     phase('introspect');
     source = await request.source.openSource(signal);
@@ -145,6 +146,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     // searches rows as it writes them instead of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
     const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
+    split = units !== undefined;
     const keptScanStarted = performance.now();
     const keptPersonal = await keptPersonalFor(source, plan, request);
     const keptScanMs = performance.now() - keptScanStarted;
@@ -304,6 +306,10 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       code: error instanceof GatewayError ? error.code : 'internal',
     });
     await sink?.rollback().catch(() => undefined);
+    // A split run committed its schema and sealed state: the state never outlives a failed run, even where
+    // the caller cannot drop the target (the gateway drops it).
+    const area = split ? sink?.runArea?.() : undefined;
+    if (sink !== undefined && area !== undefined) await dropRunState(sink, area).catch(() => undefined);
     throw error;
   } finally {
     await sink?.close().catch(() => undefined);

@@ -29,8 +29,8 @@ import {
 } from '../synthesis/index.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
 import { computeSubset } from './compute-subset.js';
-import type { LoadUnit, LoadUnitDispatcher, LoadUnitResult } from './load-units.js';
-import { putRunState } from './sealed-run-state.js';
+import type { LoadUnit, LoadUnitDispatcher } from './load-units.js';
+import { dropRunState, putRunState } from './sealed-run-state.js';
 import {
   encodeSynthUnitState,
   planSynthUnits,
@@ -186,7 +186,9 @@ async function fitFromSession(source: SourceSession, request: SynthFitRequest): 
  * `synth`: fit from the source and load synthetic rows into the empty target in one transaction (schema
  * from the source's pre-data DDL, rows in foreign-key order, sequences, post-data, materialized views,
  * counts checked, commit). Fakes are checked against the source's real values and rows against the
- * training rows (exact-match filter). Any failure rolls back: the target stays empty.
+ * training rows (exact-match filter). Any failure rolls back: the target stays empty — except for a run split
+ * into units (`units`), whose committed schema and units' rows stay for the caller to drop (its sealed state is
+ * dropped).
  */
 export async function runSynthesis(request: SynthFitRequest & SynthSampleRequest): Promise<SynthSummary> {
   let source: SourceSession | undefined;
@@ -338,15 +340,15 @@ async function sampleIntoTarget(
         logger.info('synth_table_loaded', { table: outcome.table, rows: outcome.rows });
       }
     }
-    // Sequences of tables the model does not draw (a partitioned table's own) take the sampler's answer.
-    const reported = new Set(sequences.map((s) => qualifiedName(s.sequence)));
-    for (const sequence of model.sequences) {
-      if (reported.has(qualifiedName(sequence.sequence))) continue;
-      const last = sampler.lastSerial(qualifiedName(sequence.table), sequence.column);
-      sequences.push({ sequence: sequence.sequence, lastValue: String(last) });
-    }
+    // Per sequence, the largest end reported: each partition of a partitioned table reports its own.
+    const ends = new Map<string, { sequence: TableRef; last: number }>();
     for (const { sequence, lastValue } of sequences) {
-      if (Number(lastValue) > 0) await sink.setSequence(sequence, lastValue, true);
+      const known = ends.get(qualifiedName(sequence));
+      if (known === undefined || Number(lastValue) > known.last)
+        ends.set(qualifiedName(sequence), { sequence, last: Number(lastValue) });
+    }
+    for (const { sequence, last } of ends.values()) {
+      if (last > 0) await sink.setSequence(sequence, String(last), true);
     }
     await sink.applyDdl(model.ddl.postData, 'indexes, constraints and triggers (post-data)');
     await sink.refreshMaterializedViews();
@@ -384,6 +386,10 @@ async function sampleIntoTarget(
   } catch (error) {
     logger.error('synth_failed', { code: error instanceof GatewayError ? error.code : 'internal' });
     await sink?.rollback().catch(() => undefined);
+    // A split run committed its schema and sealed state: the state never outlives a failed run, even where
+    // the caller cannot drop the target (the gateway drops it).
+    const area = split !== undefined && split.units.length > 0 ? sink?.runArea?.() : undefined;
+    if (sink !== undefined && area !== undefined) await dropRunState(sink, area).catch(() => undefined);
     throw error;
   } finally {
     await sink?.close().catch(() => undefined);
@@ -425,25 +431,29 @@ async function sampleInUnits(
   await putRunState(area, SYNTH_UNIT_STATE_BLOB, sealed);
   await sink.commit();
   logger.info('load_units', { units: split.units.length, tables: split.units.length });
-  const results = new Map<string, NonNullable<LoadUnitResult['synth']>>();
+  const byTable = new Map<string, TableOutcome>();
+  const sequences: { sequence: TableRef; lastValue: string }[] = [];
+  const reported = new Set<string>();
+  const outcomes: TableOutcome[] = [];
   // Synthetic rows join no source snapshot.
   await split.settings.dispatch({ snapshot: '', units: split.units }, signal, (result) => {
-    if (result.synth === undefined) return;
-    results.set(result.synth.outcome.table, result.synth);
-    logger.info('synth_table_loaded', { table: result.synth.outcome.table, rows: result.rows });
+    if (result.synth === undefined || reported.has(result.id)) return;
+    reported.add(result.id);
+    for (const outcome of result.synth.outcomes) {
+      byTable.set(outcome.table, outcome);
+      logger.info('synth_table_loaded', { table: outcome.table, rows: outcome.rows });
+    }
+    sequences.push(...result.synth.sequences);
   });
   if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
-  const outcomes: TableOutcome[] = [];
-  const sequences: { sequence: TableRef; lastValue: string }[] = [];
-  for (const unit of split.units) {
-    const result = results.get(qualifiedName(unit.table));
-    if (result === undefined)
-      throw new GatewayError('internal', `the unit of ${qualifiedName(unit.table)} reported no outcome`);
-    sequences.push(...result.sequences);
-  }
+  const missing = split.units.find((u) => !reported.has(u.id));
+  if (missing !== undefined)
+    throw new GatewayError('internal', `the unit of ${qualifiedName(missing.table)} reported no outcome`);
   for (const table of model.tables) {
-    const result = results.get(qualifiedName(table.table));
-    if (result !== undefined) outcomes.push(result.outcome);
+    const outcome = byTable.get(qualifiedName(table.table));
+    if (outcome === undefined)
+      throw new GatewayError('internal', `no unit reported ${qualifiedName(table.table)}`);
+    outcomes.push(outcome);
   }
   await sink.begin();
   // The units' bookkeeping goes in the transaction that completes the target.

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import { GatewayError, type RunArea, type Secret } from '../core/index.js';
+import { GatewayError, type RunArea, type Secret, type SinkSession } from '../core/index.js';
 
 /**
  * A run's state for its units of work, kept in the target's run area: a structured clone (shared buffers
@@ -57,6 +57,11 @@ export function openRunState(bytes: Uint8Array, secret: Secret, version: string 
     );
   }
   const envelope = mapBuffers(deserialize(plain) as unknown, undefined) as Envelope;
+  if (typeof envelope !== 'object' || envelope === null || !Object.hasOwn(envelope, 'value'))
+    throw new GatewayError(
+      'config_invalid',
+      'the run was planned by an earlier lookalike version: every gateway and worker sharing a state database must run the same version',
+    );
   if (version !== undefined && envelope.version !== undefined && envelope.version !== version)
     throw new GatewayError(
       'config_invalid',
@@ -132,4 +137,15 @@ export async function getRunState<T>(
   }, CACHED_STATE_IDLE_MS);
   cached.timer.unref();
   return cached.state as T;
+}
+
+/**
+ * After a split run failed: drops its sealed state in a transaction of its own. The schema, the units' rows
+ * and the run area (which marks the target as incomplete) stay for the caller to drop.
+ */
+export async function dropRunState(sink: SinkSession, area: RunArea): Promise<void> {
+  await sink.rollback();
+  await sink.begin();
+  await area.dropBlobs();
+  await sink.commit();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SynthesisModel } from '../synthesis/index.js';
-import { drawnBefore, planSynthUnits } from './synth-units.js';
+import { drawnBefore, planSynthUnits, unitDraws } from './synth-units.js';
 
 const ref = (name: string) => ({ schema: 'public', name });
 
@@ -46,6 +46,31 @@ describe('drawnBefore', () => {
   });
 });
 
+describe('unitDraws', () => {
+  const m = model([
+    { name: 'country' },
+    { name: 'customer', parents: ['country'] },
+    { name: 'payment_1', partitionOf: 'payment', parents: ['customer'] },
+    { name: 'store' },
+    { name: 'payment_2', partitionOf: 'payment', parents: ['customer', 'store'] },
+  ]);
+
+  it("writes a partitioned table's partitions in generation order, drawing what they read before and between them", () => {
+    expect(unitDraws(m, ref('payment'))).toEqual([
+      { index: 0, write: false },
+      { index: 1, write: false },
+      { index: 2, write: true },
+      { index: 3, write: false },
+      { index: 4, write: true },
+    ]);
+    expect(unitDraws(m, ref('customer'))).toEqual([
+      { index: 0, write: false },
+      { index: 1, write: true },
+    ]);
+    expect(unitDraws(m, ref('nothing'))).toEqual([]);
+  });
+});
+
 describe('planSynthUnits', () => {
   const m = model([{ name: 'kind', copy: true }, { name: 'person' }, { name: 'visit', parents: ['person'] }]);
 
@@ -58,6 +83,24 @@ describe('planSynthUnits', () => {
     const units = planSynthUnits(m, 2, blocks, 10);
     expect(units.map((u) => u.id)).toEqual(['3:public.visit', '1:public.kind', '2:public.person']);
     expect(units.every((u) => u.synth === true && u.blocks === undefined)).toBe(true);
+  });
+
+  it("is one unit for a partitioned table's partitions, named by the table, sized by all of them", () => {
+    const parted = model([
+      { name: 'person' },
+      { name: 'visit_1', partitionOf: 'visit', parents: ['person'] },
+      { name: 'visit_2', partitionOf: 'visit', parents: ['person'] },
+    ]);
+    const blocks = new Map([
+      ['public.person', 30],
+      ['public.visit_1', 20],
+      ['public.visit_2', 20],
+    ]);
+    const units = planSynthUnits(parted, 1, blocks, 10);
+    expect(units.map((u) => [u.id, u.table.name])).toEqual([
+      ['2:public.visit', 'visit'],
+      ['1:public.person', 'person'],
+    ]);
   });
 
   it('is empty when the whole output fits one unit', () => {

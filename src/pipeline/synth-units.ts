@@ -81,10 +81,11 @@ async function synthStateOf(plain: unknown): Promise<SynthUnitState> {
 }
 
 /**
- * The units of a synthesis run: one per table, largest first, sized from the source's pages times the
- * scale (a copied table keeps its size); none when the whole output would fit in one unit. A table is never
- * split: its rows are one seeded sequence (keys, unique sets and parent picks depend on the rows before).
- * Pure.
+ * The units of a synthesis run: one per table — a partitioned table's partitions together (their serial
+ * keys continue each other's, and they read the same parents) — largest first, sized from the source's
+ * pages times the scale (a copied table keeps its size); none when the whole output would fit in one unit.
+ * A table is never split: its rows are one seeded sequence (keys, unique sets and parent picks depend on
+ * the rows before). Pure.
  */
 export function planSynthUnits(
   model: SynthesisModel,
@@ -94,34 +95,72 @@ export function planSynthUnits(
 ): LoadUnit[] {
   if (!Number.isSafeInteger(blocksPerUnit) || blocksPerUnit < 1)
     throw new GatewayError('internal', 'a unit of work needs at least one page');
-  const sized = model.tables.map((table, i) => {
-    const name = qualifiedName(table.table);
-    const blocks = (sourceBlocks.get(name) ?? 0) * (table.copy === undefined ? scale : 1);
-    return { unit: { id: `${i + 1}:${name}`, table: table.table, synth: true as const }, blocks };
+  const units = new Map<string, { unit: LoadUnit; blocks: number }>();
+  model.tables.forEach((table, i) => {
+    const ref = table.partitionOf ?? table.table;
+    const name = qualifiedName(ref);
+    const blocks =
+      (sourceBlocks.get(qualifiedName(table.table)) ?? 0) * (table.copy === undefined ? scale : 1);
+    const known = units.get(name);
+    if (known !== undefined) known.blocks += blocks;
+    else units.set(name, { unit: { id: `${i + 1}:${name}`, table: ref, synth: true }, blocks });
   });
+  const sized = [...units.values()];
   if (sized.reduce((sum, s) => sum + s.blocks, 0) <= blocksPerUnit) return [];
   return sized.sort((a, b) => b.blocks - a.blocks).map((s) => s.unit);
 }
 
 /**
- * The tables whose drawn rows the draws of `model.tables[index]` read, in generation order: its foreign
- * keys' parents drawn before it and the partitions of its parent drawn before it (their row counts start
- * its serial keys), and theirs in turn. Pure.
+ * What a unit of `table` (a table, or a partitioned table standing for its partitions) does, in generation
+ * order: the model's tables it writes, and before and between them the tables their draws read, drawn
+ * without writing. Pure.
+ */
+export function unitDraws(
+  model: SynthesisModel,
+  table: TableRef,
+): { readonly index: number; readonly write: boolean }[] {
+  const name = qualifiedName(table);
+  const members = new Set<number>();
+  model.tables.forEach((t, i) => {
+    if (qualifiedName(t.table) === name || (t.partitionOf !== null && qualifiedName(t.partitionOf) === name))
+      members.add(i);
+  });
+  const read = new Set<number>();
+  for (const i of members) for (const j of drawnBefore(model, i)) if (!members.has(j)) read.add(j);
+  return [...members, ...read].sort((a, b) => a - b).map((index) => ({ index, write: members.has(index) }));
+}
+
+/**
+ * The tables whose drawn rows the draws of `model.tables[index]` read, in generation order, and theirs in
+ * turn: its foreign keys' parents drawn before it; the partitions drawn before it of its own partitioned
+ * table and of a partition it references (their row counts, grown by rows children's conditions add, start
+ * the serial keys); and the tables drawn before it that reference it (the first to reference a table
+ * not drawn yet fixes where its serial keys start). Pure.
  */
 export function drawnBefore(model: SynthesisModel, index: number): number[] {
   const position = new Map(model.tables.map((t, i) => [qualifiedName(t.table), i]));
+  const siblings = (table: TableModel | undefined): number[] => {
+    if (table?.partitionOf == null) return [];
+    const root = qualifiedName(table.partitionOf);
+    const out: number[] = [];
+    model.tables.forEach((other, j) => {
+      if (other.partitionOf !== null && qualifiedName(other.partitionOf) === root) out.push(j);
+    });
+    return out;
+  };
   const needed = new Set<number>();
   const visit = (i: number): void => {
     const table = model.tables[i];
     if (table === undefined) return;
-    const reads: number[] = [];
-    for (const fk of table.foreignKeys) reads.push(position.get(qualifiedName(fk.parent)) ?? -1);
-    if (table.partitionOf !== null) {
-      const root = qualifiedName(table.partitionOf);
-      model.tables.forEach((other, j) => {
-        if (other.partitionOf !== null && qualifiedName(other.partitionOf) === root) reads.push(j);
-      });
+    const name = qualifiedName(table.table);
+    const reads: number[] = [...siblings(table)];
+    for (const fk of table.foreignKeys) {
+      const parent = position.get(qualifiedName(fk.parent)) ?? -1;
+      reads.push(parent, ...siblings(model.tables[parent]));
     }
+    model.tables.forEach((other, j) => {
+      if (j < i && other.foreignKeys.some((fk) => qualifiedName(fk.parent) === name)) reads.push(j);
+    });
     for (const j of reads) {
       if (j < 0 || j >= i || needed.has(j)) continue;
       needed.add(j);
@@ -195,19 +234,12 @@ export async function writeSynthTable(
   return outcome;
 }
 
-/** Draws a table's rows without writing them (the state later tables read); returns its outcome. */
-async function drawOnly(
-  sampler: SynthesisSampler,
-  table: TableModel,
-  signal: AbortSignal,
-): Promise<TableOutcome> {
+/** Draws a table's rows without writing them (the state later tables read). */
+async function drawOnly(sampler: SynthesisSampler, table: TableModel, signal: AbortSignal): Promise<void> {
   for (const _batch of sampler.generate(table)) {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
   }
-  const outcome = sampler.outcome(qualifiedName(table.table));
-  if (outcome === undefined) throw new GatewayError('internal', 'a drawn table has no outcome');
-  return outcome;
 }
 
 /** The last values of the sequences behind `table`'s serial columns (set by the run's last transaction). */
@@ -247,8 +279,6 @@ export async function runSynthUnit(request: SynthUnitRequest): Promise<LoadUnitR
     const area = sink.runArea?.();
     if (area === undefined)
       throw new GatewayError('internal', 'this target cannot take a run split into units of work');
-    await sink.begin();
-    const committed = await area.lockUnit(unit.id, signal);
     const state = await getRunState(
       area,
       SYNTH_UNIT_STATE_BLOB,
@@ -257,10 +287,10 @@ export async function runSynthUnit(request: SynthUnitRequest): Promise<LoadUnitR
       synthStateOf,
     );
     const { model } = state;
-    const name = qualifiedName(unit.table);
-    const index = model.tables.findIndex((t) => qualifiedName(t.table) === name);
-    const table = model.tables[index];
-    if (table === undefined) throw new GatewayError('plan_invalid', `the run's model names no table ${name}`);
+    const draws = unitDraws(model, unit.table);
+    const first = draws.findIndex((d) => d.write);
+    if (first < 0)
+      throw new GatewayError('plan_invalid', `the run's model names no table ${qualifiedName(unit.table)}`);
     const sampler = synthesisSampler(model, {
       ...state,
       batchRows: request.batchRows,
@@ -269,33 +299,43 @@ export async function runSynthUnit(request: SynthUnitRequest): Promise<LoadUnitR
           ? undefined
           : resolveScenario(model, state.scenario),
     });
-    for (const before of drawnBefore(model, index)) {
-      const drawn = model.tables[before];
-      if (drawn !== undefined) await drawOnly(sampler, drawn, signal);
+    // What the unit's draws read is drawn before its transaction starts: no lock is held meanwhile.
+    for (const { index } of draws.slice(0, first))
+      await drawOnly(sampler, model.tables[index] as TableModel, signal);
+    await sink.begin();
+    const committed = await area.lockUnit(unit.id, signal);
+    // Committed by an earlier attempt: drawn again, unwritten and outside any transaction, for its outcomes.
+    if (committed !== null) await sink.commit();
+    const outcomes: TableOutcome[] = [];
+    const sequences: NonNullable<LoadUnitResult['synth']>['sequences'][number][] = [];
+    for (const { index, write } of draws.slice(first)) {
+      const table = model.tables[index] as TableModel;
+      if (!write || committed !== null) await drawOnly(sampler, table, signal);
+      else await writeSynthTable(sink, sampler, table, signal);
+      if (!write) continue;
+      outcomes.push(sampler.outcome(qualifiedName(table.table)) as TableOutcome);
+      sequences.push(...sequencesOf(model, sampler, table.table));
     }
-    let outcome: TableOutcome;
+    const rows = outcomes.reduce((sum, o) => sum + o.rows, 0);
     if (committed !== null) {
-      outcome = await drawOnly(sampler, table, signal);
-      if (outcome.rows !== committed)
+      if (rows !== committed)
         throw new GatewayError(
           'verification_failed',
-          `${name}: an earlier attempt committed ${committed} rows, generation draws ${outcome.rows}`,
-          { table: name },
+          `${unit.id}: an earlier attempt committed ${committed} rows, generation draws ${rows}`,
+          { table: qualifiedName(unit.table) },
         );
-      await sink.commit();
       request.logger.info('unit_already_loaded', { unit: unit.id });
     } else {
-      outcome = await writeSynthTable(sink, sampler, table, signal);
-      await area.markUnitDone(unit.id, outcome.rows);
+      await area.markUnitDone(unit.id, rows);
       await sink.commit();
     }
     return {
       id: unit.id,
-      rows: outcome.rows,
+      rows,
       seconds: (performance.now() - started) / 1000,
       transformedColumns: 0,
       alreadyLoaded: committed !== null,
-      synth: { outcome, sequences: sequencesOf(model, sampler, unit.table) },
+      synth: { outcomes, sequences },
     };
   } catch (error) {
     await sink.rollback().catch(() => undefined);
