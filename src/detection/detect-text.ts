@@ -1,6 +1,7 @@
 import type { EntityCatalogue } from './catalogue/index.js';
 import type { TextSpan } from './detection-types.js';
 import { keepFreeSpans } from './keep-free-spans.js';
+import { sortSmall } from './patterns/sort-small.js';
 import { findPatternSpans } from './patterns/index.js';
 import type { KnownEntityIndex, TextDetectors } from './text/index.js';
 
@@ -151,8 +152,14 @@ function combine(
  */
 function keepBest(spans: readonly TextSpan[], length: number): TextSpan[] {
   if (spans.length <= 1) return [...spans];
-  const ranked = [...spans].sort(
-    (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
-  return keepFreeSpans(ranked, length);
+  return keepFreeSpans(ranked(spans), length);
+}
+
+function compare(a: TextSpan, b: TextSpan): number {
+  return b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start;
+}
+
+/** A copy of `spans`, best first: higher score, then longer, then earlier. */
+function ranked(spans: readonly TextSpan[]): TextSpan[] {
+  return sortSmall([...spans], compare);
 }

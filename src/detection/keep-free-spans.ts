@@ -1,3 +1,5 @@
+import { sortSmall } from './patterns/sort-small.js';
+
 /** A span of text: [start, end) in JavaScript string offsets. */
 interface Range {
   readonly start: number;
@@ -36,5 +38,5 @@ export function keepFreeSpans<T extends Range>(ranked: readonly T[], textLength:
       kept.push(span);
     }
   }
-  return kept.sort((a, b) => a.start - b.start || a.end - b.end);
+  return sortSmall(kept, (a, b) => a.start - b.start || a.end - b.end);
 }

@@ -104,7 +104,8 @@ function digitsIn(text: string, start: number, end: number): number {
   return n;
 }
 
-function scan(text: string, pattern: CompiledPattern, out: Candidate[]): void {
+/** Adds `pattern`'s hits in `text` to `out`, made on the first hit (most scans find nothing). */
+function scan(text: string, pattern: CompiledPattern, out: Candidate[] | undefined): Candidate[] | undefined {
   const re = pattern.scan;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
@@ -114,11 +115,13 @@ function scan(text: string, pattern: CompiledPattern, out: Candidate[]): void {
     }
     if (pattern.hasValueGroup) {
       const range = m.indices?.groups?.['value'];
-      if (range !== undefined && range[1] > range[0]) out.push({ start: range[0], end: range[1], pattern });
+      if (range !== undefined && range[1] > range[0])
+        (out ??= []).push({ start: range[0], end: range[1], pattern });
     } else {
-      out.push({ start: m.index, end: m.index + m[0].length, pattern });
+      (out ??= []).push({ start: m.index, end: m.index + m[0].length, pattern });
     }
   }
+  return out;
 }
 
 /** Every bounded digit run of the text, once for all bare digit-run rules. */
@@ -277,7 +280,8 @@ function deadRules(
 
 /** The words around each candidate span, read once per span however many entities share it. */
 class ContextCache {
-  readonly #windows = new Map<number, { before: string[]; after: string[] }>();
+  // Made on the first window asked for: most texts ask for none.
+  #windows: Map<number, { before: string[]; after: string[] }> | undefined;
 
   constructor(
     private readonly text: string,
@@ -287,6 +291,7 @@ class ContextCache {
   has(start: number, end: number, size: { before: number; after: number }, terms: ContextTerms): boolean {
     if (terms.words.size === 0 && terms.phrases.length === 0) return false;
     const key = start * 0x100000 + (end - start);
+    this.#windows ??= new Map();
     let w = this.#windows.get(key);
     if (w === undefined) {
       w = {
@@ -383,6 +388,9 @@ export function findPatternSpans(
   }));
 }
 
+/** The candidates of a source whose rules found nothing (most of them, in most texts). */
+const NONE: readonly Candidate[] = [];
+
 /** As `findPatternSpans`, keeping whether each span's validator passed. */
 export function findScoredPatternSpans(
   text: string,
@@ -396,7 +404,9 @@ export function findScoredPatternSpans(
   const dead = deadRules(plan, minScore, d);
   const { digits, runs: runLengths } = digitStats(text);
   const context = new ContextCache(text, plan.widest);
-  const hits: (Candidate[] | undefined)[] = new Array<Candidate[] | undefined>(plan.sources.length);
+  const hits: (readonly Candidate[] | undefined)[] = new Array<readonly Candidate[] | undefined>(
+    plan.sources.length,
+  );
   let literalsMarked = false;
   let textRuns: number[] | undefined;
   let runs: { start: number; end: number; text: string }[] | undefined;
@@ -404,7 +414,7 @@ export function findScoredPatternSpans(
   for (const step of plan.steps) {
     let candidates = hits[step.source];
     if (candidates === undefined) {
-      candidates = [];
+      let found: Candidate[] | undefined;
       const rules = plan.sources[step.source] ?? [];
       const deadHere = dead[step.source] ?? [];
       for (let r = 0; r < rules.length; r++) {
@@ -431,13 +441,14 @@ export function findScoredPatternSpans(
           if (!any) continue;
         }
         if (p.digitRun === undefined || catalogue.digitRuns === undefined) {
-          scan(text, p, candidates);
+          found = scan(text, p, found);
           continue;
         }
         runs ??= digitRunsOf(text, catalogue.digitRuns);
         for (const run of runs)
-          if (p.digitRun.test(run.text)) candidates.push({ start: run.start, end: run.end, pattern: p });
+          if (p.digitRun.test(run.text)) (found ??= []).push({ start: run.start, end: run.end, pattern: p });
       }
+      candidates = found ?? NONE;
       hits[step.source] = candidates;
     }
     const { entity, derived, suffix, hasContext } = step;

@@ -151,9 +151,23 @@ function sameLine(ctx: TextContext, i: number): boolean {
   return token !== undefined && token.spaceBefore && !token.lineBefore;
 }
 
+/** Per phrase set: the first word of each phrase. */
+const firstWordSets = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+function firstWordsOf(phrases: ReadonlySet<string>): ReadonlySet<string> {
+  let firsts = firstWordSets.get(phrases);
+  if (firsts === undefined) {
+    firsts = new Set([...phrases].map((p) => p.split(' ')[0] ?? p));
+    firstWordSets.set(phrases, firsts);
+  }
+  return firsts;
+}
+
 /** The folded suffix phrase ("do sul", "a mare") starting at token `i`, as a token count, or 0. */
 function suffixPhraseAt(ctx: TextContext, i: number): number {
   const { citySuffixPhrases, citySuffixMaxWords } = ctx.resources.addresses;
+  // No phrase starts with this word (nearly every word): no phrase to build.
+  if (ctx.tokens[i]?.kind !== 'word' || !firstWordsOf(citySuffixPhrases).has(ctx.folded(i))) return 0;
   let phrase = '';
   let best = 0;
   for (let n = 1; n <= citySuffixMaxWords; n++) {
@@ -494,7 +508,12 @@ function townShape(ctx: TextContext, r: Run, strongOnly = false): 'strong' | 'en
   const words: string[] = [];
   for (let k = r.first; k <= r.last; k++) if (ctx.tokens[k]?.kind === 'word') words.push(ctx.folded(k));
   if (words.length === 0) return null;
-  if (places.lookup(words.join(' ')) & PLACE_CITY) return 'strong';
+  // One word (most runs): its place flags are already looked up, and cached.
+  const flags =
+    r.first === r.last
+      ? ctx.placeFlags(r.first)
+      : places.lookup(words.length === 1 ? (words[0] ?? '') : words.join(' '));
+  if (flags & PLACE_CITY) return 'strong';
   const head = words[0] ?? '';
   if (words.length >= 2 && addresses.cityPrefixes.has(head)) return 'strong';
   for (let k = r.first + 1; k <= r.last; k++) if (suffixPhraseAt(ctx, k) === r.last - k + 1) return 'strong';

@@ -151,6 +151,15 @@ function surnamePart(ctx: TextContext, i: number): number {
   return isSurname(ctx, i) ? i : -1;
 }
 
+/** Token `k + 1` can join a firm's part ending at token `k` to the next: as `surnameFirms` reads separators. */
+function separatorAfter(ctx: TextContext, k: number): boolean {
+  const sep = ctx.tokens[k + 1];
+  if (sep === undefined) return false;
+  if (sep.text === ',') return sep.start === ctx.tokens[k]?.end;
+  if (!sep.spaceBefore) return false;
+  return sep.text === '-' || CONJUNCTIONS.has(ctx.folded(k + 1));
+}
+
 /**
  * Partnership names made of surnames: "Kerluke, Anderson and Kertzmann", "Abel, Henkel und Gromisch",
  * "Keeling - Gutmann", "Carre et Girard". Every part must be a known surname (people's first names in a
@@ -159,6 +168,16 @@ function surnamePart(ctx: TextContext, i: number): number {
 function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
   const { tokens } = ctx;
   for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    // A firm's first part ends at token i (i + 1 or i + 2 after a particle) and a separator follows it:
+    // most tokens are followed by none, and are done before any name lookup.
+    if (t === undefined) continue;
+    if (
+      t.shape === 'lower'
+        ? !separatorAfter(ctx, i + 1) && !separatorAfter(ctx, i + 2)
+        : !separatorAfter(ctx, i)
+    )
+      continue;
     const firstEnd = surnamePart(ctx, i);
     if (firstEnd < 0) continue;
     const start = tokens[i]?.start ?? 0;

@@ -188,8 +188,10 @@ function candidateRuns(ctx: TextContext): Word[][] {
     const token = ctx.tokens[i];
     if (token === undefined) continue;
     const word = token.kind === 'word' && token.shape !== 'lower' ? classify(ctx, i, false) : null;
-    const particle = token.kind === 'word' && token.shape === 'lower' ? classify(ctx, i, false) : null;
     const joined = run.length > 0 && (token.spaceBefore || ctx.tokens[i - 1]?.text === '.');
+    // A lower-case particle matters only inside an open run it joins: elsewhere it is not looked up.
+    const particle =
+      joined && token.kind === 'word' && token.shape === 'lower' ? classify(ctx, i, false) : null;
     if (word !== null && word.kind !== 'common' && word.kind !== 'other') {
       if (!joined) run = closeRun(run, runs);
       run.push(word);
@@ -256,6 +258,19 @@ function scoreRun(
   return only.first ? 0.55 : 0.4;
 }
 
+/** The last one, two or three of `before` are a phrase of LOWERCASE_CONTEXT (no slice per length tried). */
+function announcedBefore(before: readonly string[]): boolean {
+  const n = before.length;
+  if (n === 0) return false;
+  let phrase = before[n - 1] as string;
+  if (LOWERCASE_CONTEXT.has(phrase)) return true;
+  for (let k = 2; k <= 3 && k <= n; k++) {
+    phrase = `${before[n - k] as string} ${phrase}`;
+    if (LOWERCASE_CONTEXT.has(phrase)) return true;
+  }
+  return false;
+}
+
 /** Lower-case names after a phrase that announces one: "my name is maria garcia". */
 function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
   const NAMED = NAME_FIRST | NAME_LAST;
@@ -279,10 +294,7 @@ function lowercaseNames(ctx: TextContext, spans: TextSpan[]): void {
     // An everyday word ("to", "may") alone does not start a name, announced or not: no need to read
     // the words before it (most lower-case words with a name flag are such words).
     if (common && j === i) continue;
-    const before = contextWordsBefore(ctx, i);
-    const announced = [1, 2, 3].some(
-      (n) => before.length >= n && LOWERCASE_CONTEXT.has(before.slice(-n).join(' ')),
-    );
+    const announced = announcedBefore(contextWordsBefore(ctx, i));
     // An everyday word ("to", "may") does not start a name: look again from the next word.
     if (common && !announced) continue;
     const end = ctx.tokens[j]?.end ?? token.end;

@@ -278,8 +278,14 @@ function isEnding(word: string, endings: readonly string[]): boolean {
   return endingsOf(endings).set.has(word);
 }
 
+/**
+ * Tokens a name-first street without a leading type may span from its first word to its number: three more
+ * name words, an abbreviation's dot, a comma, "n.º" and the number (or the "/" of "s/n") — 9 at most.
+ */
+const NAME_TO_NUMBER = 12;
+
 /** "Hauptstraße 5", "Rostocker Str. 1", "Calle Mayor, 3", "Via Roma", "Im Kalkfeld 78c, 50018 …". */
-function nameFirst(scan: Scan, i: number): AddressMatch | undefined {
+function nameFirst(scan: Scan, i: number, numberAt: number): AddressMatch | undefined {
   const { tokens } = scan.ctx;
   const token = tokens[i];
   if (token === undefined || token.kind !== 'word') return undefined;
@@ -298,7 +304,7 @@ function nameFirst(scan: Scan, i: number): AddressMatch | undefined {
     if (!scan.vocab.leadingTypes.has(folded) || scan.caseless) return undefined;
     return { start: token.start, end: name.end, numbered: false };
   }
-  if ((lower && !scan.caseless) || !isNameWord(scan, i)) return undefined;
+  if ((lower && !scan.caseless) || numberAt - i > NAME_TO_NUMBER || !isNameWord(scan, i)) return undefined;
   // Up to three name words ending in a glued street word or followed by a Germanic type word.
   let k = i;
   let typed = false;
@@ -354,6 +360,9 @@ export function streetAddressesOf(ctx: TextContext): AddressMatch[] {
   const scan: Scan = { ctx, vocab: ctx.resources.addresses, caseless: ctx.caseless };
   const found: AddressMatch[] = [];
   let coveredUntil = -1;
+  // The first number or "/" token after the current one: a name-first street ends in one within a few
+  // tokens, so words far from any are skipped without reading them.
+  let numberAt = -1;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as TextToken;
     if (token.start < coveredUntil) continue;
@@ -361,7 +370,16 @@ export function streetAddressesOf(ctx: TextContext): AddressMatch[] {
     if (token.kind === 'number') {
       if (isHouseNumber(ctx, i)) match = numberFirst(scan, i) ?? bareNumberFirst(scan, i);
     } else if (token.kind === 'word') {
-      match = nameFirst(scan, i);
+      if (numberAt <= i) {
+        numberAt = i + 1;
+        while (numberAt < tokens.length) {
+          const t = tokens[numberAt] as TextToken;
+          if (t.kind === 'number' || t.text === '/') break;
+          numberAt++;
+        }
+        if (numberAt >= tokens.length) numberAt = Number.MAX_SAFE_INTEGER;
+      }
+      match = nameFirst(scan, i, numberAt);
     }
     if (match !== undefined) {
       found.push(match);
