@@ -150,7 +150,7 @@ try {
   log(`units, ${slots} at a time`);
   const splitSeconds = await run(SPLIT, dispatch);
   const equal = JSON.stringify(await digests(ONE)) === JSON.stringify(await digests(SPLIT));
-  const [version] = await query<{ v: string }>('postgres', 'SHOW server_version');
+  const [version] = await query<{ v: string }>('postgres', "SELECT current_setting('server_version') AS v");
   const report = `# Synthesis split into units — ${new Date().toISOString().slice(0, 10)}
 
 - **Machine:** ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; Node ${process.version}; PostgreSQL ${version?.v ?? '?'}.
