@@ -6,7 +6,7 @@
  *
  * It is also smaller and as fast as the JS Map it replaces: ~40,000 keys take ~1 MB here against ~4 MB of
  * Map, strings and hidden classes; a lookup is one FNV-1a pass over the key and, for most words that are not
- * there, one empty slot (a load of at most 50%), so it needs no Bloom filter in front (see key-filter.ts).
+ * there, one empty slot (a load of at most 50%), so it needs no Bloom filter in front.
  */
 
 /** Everything a worker thread needs to use a table built elsewhere. */
