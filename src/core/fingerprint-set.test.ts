@@ -32,6 +32,37 @@ describe('FingerprintSet', () => {
     expect(set.falsePositiveRate).toBeLessThan(1e-12);
   });
 
+  it('finds every value after each in-place doubling, over many keys (clusters wrapping past the top too)', () => {
+    let missing = 0;
+    let doublings = 0;
+    for (let k = 0; k < 300; k++) {
+      const key = Buffer.alloc(8);
+      key.writeUInt32LE(Math.imul(k, 2654435761) >>> 0, 0);
+      key.writeUInt32LE(k + 1, 4);
+      const set = new FingerprintSet({ key, initialSlots: 1024 });
+      let bytes = set.bytes;
+      for (let i = 0; i < 5_000; i++) {
+        set.add(`value-${i}`, 5);
+        if (set.bytes === bytes) continue;
+        bytes = set.bytes;
+        doublings++;
+        for (let j = 0; j <= i; j++) if (!set.has(`value-${j}`, 5)) missing++;
+      }
+    }
+    expect(doublings).toBe(300 * 3);
+    expect(missing).toBe(0);
+  });
+
+  it('grows in place: its memory stays one buffer, reserved up to the cap', () => {
+    const set = new FingerprintSet({ key: KEY, initialSlots: 1024, maxSlots: 8192 });
+    const before = set.share().slots;
+    for (let i = 0; i < 5_000; i++) set.add(`value-${i}`, 1);
+    const after = set.share().slots;
+    expect(set.bytes).toBe(8192 * 8);
+    expect(after).toBe(before);
+    expect(after.byteLength).toBe(8192 * 8);
+  });
+
   it('stops at its cap and counts what it could not hold', () => {
     const set = new FingerprintSet({ key: KEY, initialSlots: 1024, maxSlots: 2048 });
     for (let i = 0; i < 2000; i++) set.add(`v${i}`, 1);

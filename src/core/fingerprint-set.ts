@@ -60,7 +60,7 @@ export class FingerprintSet {
     if (!(this.#partitions >= 1 && this.#partition >= 0 && this.#partition < this.#partitions))
       throw new RangeError('a partition index lies in 0 … count − 1');
     const slots = Math.min(powerOfTwo(options.initialSlots ?? 1 << 16), this.#maxSlots);
-    this.#slots = sharedSlots(slots);
+    this.#slots = sharedSlots(slots, this.#maxSlots);
     this.#mask = slots - 1;
   }
 
@@ -70,7 +70,7 @@ export class FingerprintSet {
     key.writeUInt32LE(shared.seedA >>> 0, 0);
     key.writeUInt32LE(shared.seedB >>> 0, 4);
     const set = new FingerprintSet({ key, maxSlots: shared.maxSlots, initialSlots: 1024 });
-    set.#slots = new Uint32Array(shared.slots);
+    set.#slots = fixedView(shared.slots, shared.slots.byteLength / 8);
     set.#mask = set.#slots.length / 2 - 1;
     set.#size = shared.size;
     set.#dropped = shared.dropped;
@@ -161,15 +161,38 @@ export class FingerprintSet {
     slots[i * 2 + 1] = b;
   }
 
+  /**
+   * Doubles the slots in place: the buffer is a growable SharedArrayBuffer, so no second table is allocated
+   * and no discarded one waits for a major GC (measured on the 1M-people bench: the tables left behind by
+   * doubling kept ~64 MB resident into the load). With `index = a & mask`, a value's new home is its old
+   * home or that plus the old size. Old slots are re-placed in cluster order (starting after an empty slot),
+   * so every probe chain a value is placed on runs over slots that are final; only a chain that wraps past
+   * the top of the doubled table can cross slots not yet re-placed, and the run at slot 0 is re-placed last.
+   */
   #grow(): void {
-    const old = this.#slots;
-    this.#slots = sharedSlots(old.length);
-    this.#mask = old.length - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      const a = old[i] as number;
-      const b = old[i + 1] as number;
-      if (a !== 0 || b !== 0) this.#insert(a, b);
+    const oldSlots = this.#mask + 1;
+    (this.#slots.buffer as GrowableSharedArrayBuffer).grow(oldSlots * 2 * 8);
+    this.#slots = fixedView(this.#slots.buffer as SharedArrayBuffer, oldSlots * 2);
+    this.#mask = oldSlots * 2 - 1;
+    const slots = this.#slots;
+    let empty = 0;
+    while ((slots[empty * 2] as number) !== 0 || (slots[empty * 2 + 1] as number) !== 0) empty++;
+    for (let k = 1; k <= oldSlots; k++) {
+      const i = (empty + k) & (oldSlots - 1);
+      const a = slots[i * 2] as number;
+      const b = slots[i * 2 + 1] as number;
+      if (a === 0 && b === 0) continue;
+      slots[i * 2] = 0;
+      slots[i * 2 + 1] = 0;
+      this.#insert(a, b);
     }
+    const wrapped: number[] = [];
+    for (let i = 0; (slots[i * 2] as number) !== 0 || (slots[i * 2 + 1] as number) !== 0; i++) {
+      wrapped.push(slots[i * 2] as number, slots[i * 2 + 1] as number);
+      slots[i * 2] = 0;
+      slots[i * 2 + 1] = 0;
+    }
+    for (let j = 0; j < wrapped.length; j += 2) this.#insert(wrapped[j] as number, wrapped[j + 1] as number);
   }
 }
 
@@ -180,10 +203,33 @@ function partitionOf(hash: number, count: number): number {
   return Math.floor(((hash >>> 16) * count) / 0x10000);
 }
 
-/** `slots` empty slots of two 32-bit lanes each, in memory worker threads can share. */
-function sharedSlots(slots: number): Uint32Array {
-  return new Uint32Array(new SharedArrayBuffer(slots * 8));
+/**
+ * `slots` empty slots of two 32-bit lanes each, in memory worker threads can share, growable in place up
+ * to `maxSlots` (address space is reserved for them; only the pages written become resident).
+ */
+function sharedSlots(slots: number, maxSlots: number): Uint32Array {
+  return fixedView(
+    new GrowableSharedArrayBuffer(slots * 8, { maxByteLength: Math.max(slots, maxSlots) * 8 }),
+    slots,
+  );
 }
+
+/**
+ * A fixed-length view of `slots` slots: a view that tracks a growable buffer's length is read ~3x slower
+ * (measured, Node 20.20: 20 M random reads 6.9-7.3 s against 1.3-2.6 s), and lookups are the hot path.
+ */
+function fixedView(buffer: SharedArrayBuffer, slots: number): Uint32Array {
+  return new Uint32Array(buffer, 0, slots * 2);
+}
+
+/** ES2024's growable SharedArrayBuffer (Node ≥ 20), which the project's `lib` does not declare yet. */
+interface GrowableSharedArrayBuffer extends SharedArrayBuffer {
+  grow(byteLength: number): void;
+}
+const GrowableSharedArrayBuffer = SharedArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => GrowableSharedArrayBuffer;
 
 function powerOfTwo(n: number): number {
   let p = 1024;
