@@ -1,7 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
-// A larger young generation: the row path allocates many short-lived strings. For 1M rows with 6
-// transformed columns people took 12.0 s by default, 9.1 s with 32 MB, 8.7 s with 64 MB (which peaked at
-// 302 MB RSS on 5M rows); see bench/results, 2026-11-27.
+#!/usr/bin/env -S node --max-semi-space-size=16
+// The young generation of the main thread (transform workers size their own): the row path allocates many
+// short-lived strings. When the main thread transformed rows, 32 MB beat the default (9.1 s against 12.0 s
+// for 1M people, 2026-11-27); with transforms in workers, 16 MB gives the same time and CPU and a ~35 MB
+// lower peak (1M people: 480/486 MB against 514/521 MB, A/B 2026-11-28, bench/snapshot/measure-peak-rss.ts).
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm install` via the prepare script).
 import('../dist/src/cli/main.js').then(
   (cli) => cli.main(process.argv),

@@ -3,6 +3,7 @@
  * two builds of the CLI (e.g. before and after a change) on the same source and machine.
  *
  *   node --import tsx bench/snapshot/measure-peak-rss.ts --build DIR [--rows N] [--workers N] [--repeat K]
+ *     [--semi-space MB]   (V8's --max-semi-space-size of the CLI process; bin/lookalike.js's shebang: 16)
  *
  * DIR is a package root holding bin/lookalike.js and its compiled dist/ (e.g. a copy of the repository built
  * with `npx tsc -p tsconfig.build.json`). The source is the snapshot bench's (`lookalike_bench_src`, built or
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '200000' },
     workers: { type: 'string', default: '2' },
     repeat: { type: 'string', default: '1' },
+    'semi-space': { type: 'string', default: '16' },
   },
 });
 if (values.build === undefined) throw new Error('--build DIR is required');
@@ -47,7 +49,7 @@ try {
     const load = os.loadavg()[0] ?? 0;
     const run = await timeLookalikeSnapshot(serverUrl, SNAPSHOT_TARGET_DATABASE, {
       kind: 'build',
-      nodeArgs: ['--max-semi-space-size=32', launcher],
+      nodeArgs: [`--max-semi-space-size=${values['semi-space']}`, launcher],
       description: values.build,
     });
     if (run.exitCode !== 0 || run.summary?.status !== 'completed')
