@@ -1,5 +1,5 @@
 import type { ColumnInfo } from '../core/index.js';
-import type { SeededRandom } from './seeded-random.js';
+import { drawSparse, type SeededRandom } from './seeded-random.js';
 import {
   NUMERIC_BINS,
   PARENT_CATEGORIES,
@@ -173,7 +173,7 @@ export function wordsFill(
 
 /** Draws text from a word model: a word count, then a bigram chain (unigram where no transition is known). */
 export function drawWords(fill: WordsFill, random: SeededRandom): string {
-  const length = drawPairs(fill.lengths, random) ?? 1;
+  const length = drawSparse(fill.lengths, random) ?? 1;
   const parts: string[] = [];
   let previous = -1;
   let size = 0;
@@ -184,7 +184,7 @@ export function drawWords(fill: WordsFill, random: SeededRandom): string {
     else {
       const known = fill.next[String(previous)];
       word =
-        (known === undefined ? undefined : drawPairs(known, random)) ?? drawFromCounts(fill.counts, random);
+        (known === undefined ? undefined : drawSparse(known, random)) ?? drawFromCounts(fill.counts, random);
       text = fill.words[word] ?? '';
     }
     if (fill.maxLength !== null && size + text.length + (i > 0 ? 1 : 0) > fill.maxLength) break;
@@ -203,7 +203,7 @@ const LETTER_WEIGHTS = [
 const LETTER_TOTAL = LETTER_WEIGHTS.reduce((a, b) => a + b, 0);
 
 function madeUpWord(fill: WordsFill, random: SeededRandom): string {
-  const size = drawPairs(fill.madeUpLengths, random) ?? 5;
+  const size = drawSparse(fill.madeUpLengths, random) ?? 5;
   let word = '';
   for (let i = 0; i < size; i++) {
     let target = random.next() * LETTER_TOTAL;
@@ -214,18 +214,6 @@ function madeUpWord(fill: WordsFill, random: SeededRandom): string {
   if (fill.casing === 'upper') return word.toUpperCase();
   if (fill.casing === 'lower') return word;
   return word.charAt(0).toUpperCase() + word.slice(1);
-}
-
-function drawPairs(pairs: readonly number[], random: SeededRandom): number | undefined {
-  let total = 0;
-  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
-  if (total === 0) return undefined;
-  let target = random.next() * total;
-  for (let i = 1; i < pairs.length; i += 2) {
-    target -= pairs[i] as number;
-    if (target < 0) return pairs[i - 1];
-  }
-  return pairs[pairs.length - 2];
 }
 
 function drawFromCounts(counts: readonly number[], random: SeededRandom): number {

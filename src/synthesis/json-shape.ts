@@ -1,6 +1,6 @@
 import type { EntityKind } from '../core/index.js';
 import { quantileKnots, valueAtQuantile } from './column-stats.js';
-import type { SeededRandom } from './seeded-random.js';
+import { drawSparse, type SeededRandom } from './seeded-random.js';
 import { JSON_TYPES, type JsonLeafStrings, type JsonNodeModel, type JsonShape } from './synthesis-model.js';
 
 /** Nodes (paths) learnt per JSON column: the most frequent, so a model stays bounded. */
@@ -268,7 +268,7 @@ export function drawJsonDocument(shape: JsonShape, context: JsonDrawContext): st
         return out;
       }
       case 'array': {
-        const length = Math.min(MAX_LENGTH, drawPairs(node.lengths, context.random) ?? 0);
+        const length = Math.min(MAX_LENGTH, drawSparse(node.lengths, context.random) ?? 0);
         const out: unknown[] = [];
         if (node.items !== null) for (let i = 0; i < length; i++) out.push(draw(node.items));
         return out;
@@ -327,18 +327,6 @@ function drawCounts(counts: readonly number[], random: SeededRandom): number {
     if (target < 0) return i;
   }
   return counts.length - 1;
-}
-
-function drawPairs(pairs: readonly number[], random: SeededRandom): number | undefined {
-  let total = 0;
-  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
-  if (total === 0) return undefined;
-  let target = random.next() * total;
-  for (let i = 1; i < pairs.length; i += 2) {
-    target -= pairs[i] as number;
-    if (target < 0) return pairs[i - 1];
-  }
-  return pairs[pairs.length - 2];
 }
 
 /** Every path of a shape (for tests and summaries). */
