@@ -23,12 +23,13 @@ import type { LoadUnit, LoadUnitResult } from './load-units.js';
 import { getRunState, sealRunState } from './sealed-run-state.js';
 
 /**
- * A synthesis run split into units of work: one per table. The run fits the model, builds the checks against
- * real values once, commits the empty schema with that state (sealed, in the target's run area); any process
- * then loads any table. A table's rows are drawn in one seeded sequence that reads the rows drawn for its
- * parents (their keys, the codes children condition on), so a unit first draws — without writing — the
- * tables its own draws read, in generation order; the seed makes those draws the same in every process, so
- * units agree without coordination, and a split run writes what a one-process run writes.
+ * A synthesis run split into units of work: one per table (a partitioned table's partitions together). The
+ * run fits the model, builds the checks against real values once, commits the empty schema with that state
+ * (sealed, in the target's run area); any process then loads any table. A table's rows are drawn in one
+ * seeded sequence that reads the rows drawn for its parents (their keys, the codes children condition on),
+ * so a unit first draws — without writing — the tables its own draws read, in generation order; the seed
+ * makes those draws the same in every process, so units agree without coordination, and a split run writes
+ * what a one-process run writes.
  */
 
 /** What every unit of a synthesis run samples with. */
