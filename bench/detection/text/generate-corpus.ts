@@ -3,6 +3,7 @@
  * exact character spans. Seeded and deterministic. Run `node --import tsx bench/detection/text/run.ts`.
  */
 import { allFakers, type Faker } from '@faker-js/faker';
+import { mulberry32 } from '../../../test/helpers/mulberry32.js';
 
 export interface GoldSpan {
   readonly type: string;
@@ -221,17 +222,6 @@ const GENERATORS: Record<string, Generator> = {
   POSTAL_CODE: (f) => f.location.zipCode(),
   COUNTRY: (f) => f.location.country(),
 };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function addNoise(text: string, spans: GoldSpan[], random: () => number): string {
   // Doubles some spaces outside spans (labels shift with them) — noisy but label-preserving.

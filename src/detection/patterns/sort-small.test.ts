@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import { sortSmall } from './sort-small.js';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../test/helpers/mulberry32.js';
 
 describe('sortSmall', () => {
   it('gives the order of the built-in (stable) sort, ties included', () => {
-    const r = random(5);
+    const r = mulberry32(5);
     const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
     const byScore = (
       a: { score: number; start: number; end: number },

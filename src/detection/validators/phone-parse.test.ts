@@ -5,6 +5,7 @@ import examples from 'libphonenumber-js/examples.mobile.json';
 
 import { PHONE_DEFAULT_REGIONS } from './phone.js';
 import { internationalPossibleOrValid, nationalValid } from './phone-parse.js';
+import { mulberry32 } from '../../../test/helpers/mulberry32.js';
 
 /**
  * phone-parse.ts answers what libphonenumber-js answers, on fuzzed phone-like texts: national numbers in every
@@ -14,23 +15,12 @@ import { internationalPossibleOrValid, nationalValid } from './phone-parse.js';
  */
 const COUNT = Number(process.env['PHONE_FUZZ_COUNT'] ?? 4000);
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const countries = getCountries();
 const exampleOf = (country: CountryCode): string =>
   (examples as Record<string, string | undefined>)[country] ?? '2025550123';
 
 function fuzzer(seed: number) {
-  const r = random(seed);
+  const r = mulberry32(seed);
   const int = (n: number) => Math.floor(r() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
   const digit = () => String(int(10));
