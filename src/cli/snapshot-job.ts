@@ -175,12 +175,14 @@ export async function runSnapshotJob(
       detection,
       dispatchUnits,
     );
-  const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }, manifests] = await Promise.all([
-    import('../compose.js'),
-    import('../pipeline/index.js'),
-    import('./detection-setup.js'),
-    import('./commands/manifest-command.js'),
-  ]);
+  const [{ createSource, createTarget }, { runSnapshot }, { loadDetection }, manifests, { buildId }] =
+    await Promise.all([
+      import('../compose.js'),
+      import('../pipeline/index.js'),
+      import('./detection-setup.js'),
+      import('./commands/manifest-command.js'),
+      import('./build-id.js'),
+    ]);
   const settings = readSettings(payload.settingsEnv);
   // Read before any data moves: a bad signing key stops the run, not the delivery.
   const signingKey = await manifests.loadSigningKey(settings.signingKeyFile);
@@ -206,7 +208,7 @@ export async function runSnapshotJob(
           units: {
             blocksPerUnit: payload.units.blocksPerUnit,
             dispatch: dispatchUnits,
-            version: await (await import('./build-id.js')).buildId(),
+            version: await buildId(),
           },
         }),
   });

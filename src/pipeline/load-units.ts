@@ -78,7 +78,7 @@ export interface LoadUnitSettings {
   /** Tables larger than this many pages are split into ranges of about this many pages. */
   readonly blocksPerUnit: number;
   readonly dispatch: LoadUnitDispatcher;
-  /** The lookalike version planning the run: a unit in a process of another version refuses to load. */
+  /** The lookalike build planning the run (version + code digest): a unit of another build refuses to load. */
   readonly version?: string;
 }
 
@@ -211,7 +211,7 @@ export interface LoadUnitRequest extends CopySettings {
   /** Needed when the run finds spans in text (its state holds known entities); a loader is called only then. */
   readonly detection?: Detection | (() => Promise<Detection>);
   readonly onEvent?: SnapshotListener;
-  /** This process's lookalike version (checked against the planner's, see LoadUnitSettings). */
+  /** This process's lookalike build (checked against the planner's, see LoadUnitSettings). */
   readonly version?: string;
 }
 

@@ -285,7 +285,7 @@ export interface SynthUnitSettings {
   readonly dispatch: LoadUnitDispatcher;
   /** Seals the run's state in the target (Bloom filters of real values, real tuples). */
   readonly secret: Secret;
-  /** The lookalike version planning the run: a unit in a process of another version refuses to load. */
+  /** The lookalike build planning the run (version + code digest): a unit of another build refuses to load. */
   readonly version?: string;
 }
 

@@ -70,7 +70,7 @@ export function encodeSynthUnitState(
   return sealRunState(stored, secret, version);
 }
 
-async function synthStateOf(plain: unknown): Promise<SynthUnitState> {
+function synthStateOf(plain: unknown): Promise<SynthUnitState> {
   const stored = plain as StoredSynthState;
   return Promise.resolve({
     ...stored,
@@ -211,20 +211,11 @@ export async function writeSynthTable(
   table: TableModel,
   signal: AbortSignal,
 ): Promise<TableOutcome> {
-  const batches = sampler.generate(table);
-  async function* rows(): AsyncGenerator<RowBatch> {
-    for (const batch of batches) {
-      yield batch;
-      // Generation is CPU-bound: let I/O and a Ctrl-C through between batches.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
-    }
-  }
   const name = qualifiedName(table.table);
   const written = await sink.writeRows(
     table.table,
     table.columns.map((c) => c.name),
-    rows(),
+    paced(sampler.generate(table), signal),
     signal,
   );
   const outcome = sampler.outcome(name);
@@ -237,7 +228,13 @@ export async function writeSynthTable(
 
 /** Draws a table's rows without writing them (the state later tables read). */
 async function drawOnly(sampler: SynthesisSampler, table: TableModel, signal: AbortSignal): Promise<void> {
-  for (const _batch of sampler.generate(table)) {
+  for await (const _batch of paced(sampler.generate(table), signal));
+}
+
+/** Generation is CPU-bound: between batches, I/O and a cancel get through. */
+async function* paced(batches: Iterable<RowBatch>, signal: AbortSignal): AsyncGenerator<RowBatch> {
+  for (const batch of batches) {
+    yield batch;
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw new GatewayError('cancelled', 'synthesis cancelled');
   }
@@ -262,7 +259,7 @@ export interface SynthUnitRequest {
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly logger: Logger;
-  /** This process's lookalike version (checked against the planner's). */
+  /** This process's lookalike build (checked against the planner's). */
   readonly version?: string;
 }
 
