@@ -15,9 +15,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /**
- * `version`: the lookalike version of the process that plans the run. Units of one run must draw the same
- * fakes, so a process of another version refuses the state (`config_invalid`) rather than load rows that
- * disagree with the others'.
+ * `version`: the lookalike build of the process that plans the run (see cli/build-id.ts). Units of one run
+ * must draw the same fakes, so a process of another build refuses the state (`config_invalid`) rather than
+ * load rows that disagree with the others'.
  */
 export function sealRunState(value: unknown, secret: Secret, version: string | undefined): Uint8Array {
   const envelope: Envelope = { version, value };
