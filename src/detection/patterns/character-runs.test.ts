@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../catalogue/index.js';
-import { characterRuns, requiredRuns, runsSuffice } from './character-runs.js';
+import { characterRuns, requiredRuns, runsSuffice, textRuns } from './character-runs.js';
 
 const packageRoot = new URL('../../../', import.meta.url).pathname;
 
@@ -14,6 +14,16 @@ describe('characterRuns', () => {
     expect(characterRuns('ÉCOLE 12')).toEqual([2, 4, 4, 4, 4, 2, 2]);
     expect(characterRuns('x1y2z3W')).toEqual([1, 1, 2, 1, 7, 1, 1]);
     expect(characterRuns('10.0.0.1 at 00:1a:2B')).toEqual([2, 1, 2, 2, 2, 8, 8]);
+  });
+
+  it('counts ASCII digits and the lengths of maximal digit runs in the same pass', () => {
+    const bits = (...lengths: number[]): number => lengths.reduce((b, n) => b | (1 << n), 0);
+    expect(textRuns('call 555-010-4477 x12')).toMatchObject({ digits: 12, digitRunLengths: bits(2, 3, 4) });
+    // A run ends at any non-digit, non-ASCII included; Arabic-Indic digits are not ASCII digits.
+    expect(textRuns('12é345٣6')).toMatchObject({ digits: 6, digitRunLengths: bits(1, 2, 3) });
+    expect(textRuns('1'.repeat(40))).toMatchObject({ digits: 40, digitRunLengths: bits(31) });
+    expect(textRuns('no digits')).toMatchObject({ digits: 0, digitRunLengths: 0 });
+    expect(textRuns('ab12CD-345').runs).toEqual(characterRuns('ab12CD-345'));
   });
 });
 

@@ -43,8 +43,30 @@ for (let code = 0; code < 128; code++) {
 /** Per class (RUN_CLASSES order), the longest run a text holds or a rule needs (0: a rule needs none). */
 export type CharacterRuns = readonly number[];
 
+/** What one pass over a text tells the rule prefilters. */
+export interface TextRuns {
+  /** The longest run of each class (RUN_CLASSES order). */
+  readonly runs: number[];
+  /** How many ASCII digits the text holds. */
+  readonly digits: number;
+  /** The lengths of its maximal ASCII digit runs: bit n for a run of n, bit 31 for 31 and more. */
+  readonly digitRunLengths: number;
+}
+
 /** The longest run of each class in `text` (non-ASCII characters end every run). */
-export function characterRuns(text: string, out: number[] = new Array<number>(CLASS_COUNT)): number[] {
+export function characterRuns(text: string): number[] {
+  return textRuns(text).runs;
+}
+
+/**
+ * `characterRuns` plus the digit figures the prefilters read (`digits`, `digitRunLengths`), in the same
+ * single pass over the text: every text needs the digit figures, and most texts also reach a rule that
+ * needs the runs, so one pass serves both.
+ */
+export function textRuns(text: string): TextRuns {
+  const out = new Array<number>(CLASS_COUNT);
+  let digits = 0;
+  let digitRunLengths = 0;
   let digit = 0;
   let upper = 0;
   let upperDigit = 0;
@@ -63,12 +85,17 @@ export function characterRuns(text: string, out: number[] = new Array<number>(CL
     const code = text.charCodeAt(i);
     const c = code < 128 ? (CLASS_OF[code] ?? 0) : 0;
     if (c === 0) {
+      if (digit > 0) digitRunLengths |= 1 << Math.min(digit, 31);
       digit = upper = upperDigit = letter = alnum = digitPunct = hexPunct = 0;
       continue;
     }
     if ((c & 1) !== 0) {
+      digits++;
       if (++digit > maxDigit) maxDigit = digit;
-    } else digit = 0;
+    } else {
+      if (digit > 0) digitRunLengths |= 1 << Math.min(digit, 31);
+      digit = 0;
+    }
     if ((c & 2) !== 0) {
       if (++upper > maxUpper) maxUpper = upper;
     } else upper = 0;
@@ -95,7 +122,8 @@ export function characterRuns(text: string, out: number[] = new Array<number>(CL
   out[4] = maxAlnum;
   out[5] = maxDigitPunct;
   out[6] = maxHexPunct;
-  return out;
+  if (digit > 0) digitRunLengths |= 1 << Math.min(digit, 31);
+  return { runs: out, digits, digitRunLengths };
 }
 
 /** True when `text` (its runs) holds every run `needs` asks for. */

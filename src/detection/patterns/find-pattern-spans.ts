@@ -1,7 +1,7 @@
 import type { CatalogueEntity, CompiledPattern, EntityCatalogue } from '../catalogue/index.js';
 import type { ContextTerms } from '../catalogue/index.js';
 import type { TextSpan } from '../detection-types.js';
-import { characterRuns, requiredRuns, runsSuffice } from './character-runs.js';
+import { requiredRuns, runsSuffice, textRuns } from './character-runs.js';
 import { wordsAfter, wordsBefore } from './context-window.js';
 import { LiteralPresence } from './literal-presence.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
@@ -40,25 +40,6 @@ function widest(catalogue: EntityCatalogue): { before: number; after: number } {
     widestWindow.set(catalogue, w);
   }
   return w;
-}
-
-/** How many ASCII digits, and which lengths of maximal digit runs (bit n; bit 31 for 31 and more). */
-function digitStats(text: string): { digits: number; runs: number } {
-  let digits = 0;
-  let runs = 0;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      digits++;
-      run++;
-    } else if (run > 0) {
-      runs |= 1 << Math.min(run, 31);
-      run = 0;
-    }
-  }
-  if (run > 0) runs |= 1 << Math.min(run, 31);
-  return { digits, runs };
 }
 
 /** Most characters between a name and its number: "Ann Lee (", "Ann Lee, ", "Ann Lee - ". */
@@ -402,13 +383,12 @@ export function findScoredPatternSpans(
   const minScore = options.minScore ?? d.min_score;
   const plan = planOf(catalogue, options.entities);
   const dead = deadRules(plan, minScore, d);
-  const { digits, runs: runLengths } = digitStats(text);
+  const { digits, digitRunLengths: runLengths, runs: textRunsFound } = textRuns(text);
   const context = new ContextCache(text, plan.widest);
   const hits: (readonly Candidate[] | undefined)[] = new Array<readonly Candidate[] | undefined>(
     plan.sources.length,
   );
   let literalsMarked = false;
-  let textRuns: number[] | undefined;
   let runs: { start: number; end: number; text: string }[] | undefined;
   const spans: ScoredSpan[] = [];
   for (const step of plan.steps) {
@@ -422,10 +402,7 @@ export function findScoredPatternSpans(
         if (deadHere[r] === true) continue;
         if (digits < p.minDigits) continue;
         if (p.runLength > 0 && (runLengths & (1 << p.runLength)) === 0) continue;
-        if (needs !== undefined) {
-          textRuns ??= characterRuns(text);
-          if (!runsSuffice(textRuns, needs)) continue;
-        }
+        if (needs !== undefined && !runsSuffice(textRunsFound, needs)) continue;
         if (literals !== undefined) {
           if (!literalsMarked) {
             plan.presence.mark(text, plan.seen);
