@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { FingerprintSet, type SharedFingerprints } from '../../core/index.js';
 import type { EntityId, TextSpan } from '../detection-types.js';
+import { ASCII_DIGIT, classOf, SPACE_CHAR, UPPER_CHAR, WordScan } from './scan-words.js';
 
 /**
  * Values from a source's personal columns (names, emails, phones), recognised when they recur verbatim in
@@ -33,18 +34,20 @@ export interface SharedKnownEntities {
 
 const DIGITS_ONLY = /\D+/g;
 const EXTENSION = /\s*(?:x|ext\.?|extension)\s*\d+\s*$/i;
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['’.\-@+_][\p{L}\p{M}\p{N}]+)*/gu;
+// Words are read by `WordScan` (scan-words.ts): the matches of [\p{L}\p{M}\p{N}]+(?:['’.\-@+_][\p{L}\p{M}\p{N}]+)*
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const PHONE = /\+?\(?\d[\d\s().-]{5,20}\d/g;
 const MAX_WORDS = 4;
 /**
- * Prefilter bitmap: ~32 bits per expected entry (each sets up to two), between 2^20 bits (128 KiB) and 2^28
- * (32 MiB), so that about 1 phrase in 16 or fewer reaches a lookup. A saturated bitmap sends every phrase to
- * the fingerprint table (measured: at 3 M entries in 2^20 bits, lookups took a fifth of the run).
+ * Prefilter bitmap: ~16 bits per expected entry (each sets up to two), between 2^20 bits (128 KiB) and 2^28
+ * (32 MiB), so that about 1 phrase in 8 or fewer reaches a lookup. A saturated bitmap sends every phrase to
+ * the fingerprint table (measured: at 3 M entries in 2^20 bits, lookups took a fifth of the run). 32 bits
+ * per entry cost 8 MB more at 1M people (16 MB at 5M) for no measurable gain: `find` over bench-like notes
+ * took the same time at 16 and 32 (300k people, interleaved, 2026-11-28; same hits).
  */
 const MIN_FILTER_BITS = 20;
 const MAX_FILTER_BITS = 28;
-const FILTER_BITS_PER_ENTRY = 32;
+const FILTER_BITS_PER_ENTRY = 16;
 // 5 M people (e-mail, phone, name each) need ~6.2 M distinct entries: a 5 M cap dropped 1.2 M of them on the
 // bench, and the verification refused the snapshot for the phones only those entries would have found.
 const DEFAULT_MAX_ENTRIES = 11_000_000;
@@ -52,14 +55,57 @@ const DEFAULT_MAX_ENTRIES = 11_000_000;
 const TAG_VALUE = 1;
 const TAG_HEAD = 2;
 const TAG_PHONE = 3;
+const FNV_PRIME = 0x01000193;
+/** A phone number of fewer digits is not indexed nor looked up. */
+const MIN_PHONE_DIGITS = 7;
+/** The digits of a phone number kept: the last nine. */
+const PHONE_DIGITS = 9;
+/** Words of the text being read by `find` (one scan at a time: `find` is synchronous). */
+const words = new WordScan();
 
 export type KnownValueKind = 'name' | 'email' | 'phone' | 'text';
 
 function normalise(value: string, kind: KnownValueKind): string {
   // The last nine digits survive every way of writing a number: +1 (555) 010-4477, 555-010-4477, 0044 / 0…
   // An extension ("x73659", "ext. 12") is not part of the number: text often quotes the number without it.
-  if (kind === 'phone') return value.replace(EXTENSION, '').replace(DIGITS_ONLY, '').slice(-9);
-  return value.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  if (kind === 'phone') {
+    // Every form of an extension holds an x: without one, the regex has nothing to remove.
+    const number = hasX(value) ? value.replace(EXTENSION, '') : value;
+    return number.replace(DIGITS_ONLY, '').slice(-PHONE_DIGITS);
+  }
+  return normaliseText(value);
+}
+
+/**
+ * NFC, lower case, whitespace runs as one space, trimmed. An ASCII value is its own NFC, and lower-cased and
+ * spaced by hand only where it needs it: a value already in that form is returned as it is.
+ */
+function normaliseText(value: string): string {
+  let upper = false;
+  let spacing = false;
+  let previous = 32;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) return value.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c === 32 ? previous === 32 : c >= 9 && c <= 13) spacing = true;
+    previous = c;
+  }
+  if (previous === 32) spacing = true;
+  const lower = upper ? value.toLowerCase() : value;
+  return spacing ? lower.replace(/\s+/g, ' ').trim() : lower;
+}
+
+function hasX(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if ((value.charCodeAt(i) | 32) === 120) return true;
+  return false;
+}
+
+/** ASCII digits in `value[from, to)`. */
+function digitsIn(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if ((classOf(value.charCodeAt(i)) & ASCII_DIGIT) !== 0) n++;
+  return n;
 }
 
 /** Slots for `entries` values at the set's 70% load, as a power of two. */
@@ -89,6 +135,11 @@ export class KnownEntityIndex {
   readonly #filterMask: number;
   readonly #seed: number;
   readonly #seedHigh: number;
+  /** Salts and entity ids of the text (`t`) and phone (`p`) types, in the order of `#types`. */
+  readonly #textSalts: number[] = [];
+  readonly #textTypes: EntityId[] = [];
+  readonly #phoneSalts: number[] = [];
+  readonly #phoneTypes: EntityId[] = [];
 
   constructor(options: KnownEntityIndexOptions = {}, shared?: SharedKnownEntities) {
     if (shared !== undefined) {
@@ -96,7 +147,8 @@ export class KnownEntityIndex {
       this.#filter = new Uint32Array(shared.filter);
       this.#filterMask = this.#filter.length * 32 - 1;
       [this.#seed, this.#seedHigh] = shared.filterSeeds;
-      this.#types = [...shared.types];
+      this.#types = [];
+      for (const name of shared.types) this.#salt(name[0] === 'p' ? 'p' : 't', name.slice(1));
       this.#maxEntries = shared.maxEntries;
       this.#score = shared.score;
       return;
@@ -144,40 +196,61 @@ export class KnownEntityIndex {
   }
 
   /** Seeded FNV-1a over the UTF-16 units of `tag` + `value`, finished with murmur3's avalanche. */
-  #quick(tag: number, value: string): number {
-    let h = (this.#seed ^ Math.imul(tag, 0x9e3779b1)) >>> 0;
-    for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
-    h ^= this.#seedHigh;
+  #quick(tag: number, value: string, length = value.length): number {
+    let h = this.#start(tag);
+    for (let i = 0; i < length; i++) h = Math.imul(h ^ value.charCodeAt(i), FNV_PRIME);
+    return this.#finish(h);
+  }
+
+  /** The FNV state before the first unit. */
+  #start(tag: number): number {
+    return (this.#seed ^ Math.imul(tag, 0x9e3779b1)) >>> 0;
+  }
+
+  /** The bit of an FNV state: seeded, avalanched, masked to the bitmap. */
+  #finish(state: number): number {
+    let h = state ^ this.#seedHigh;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     return ((h ^ (h >>> 16)) & this.#filterMask) >>> 0;
   }
 
-  #mark(tag: number, value: string): void {
-    const bit = this.#quick(tag, value);
+  #mark(bit: number): void {
     this.#filter[bit >>> 5] = (this.#filter[bit >>> 5] ?? 0) | (1 << (bit & 31));
   }
 
-  #maybe(tag: number, value: string): boolean {
-    const bit = this.#quick(tag, value);
+  #isSet(bit: number): boolean {
     return ((this.#filter[bit >>> 5] ?? 0) & (1 << (bit & 31))) !== 0;
   }
 
   /** The salt of a (phone or text, entity id) pair; the kind tag keeps digits apart from all-digit words. */
   #salt(kind: 'p' | 't', type: EntityId): number {
-    const name = `${kind}${type}`;
-    let at = this.#types.indexOf(name);
-    if (at < 0) at = this.#types.push(name) - 1;
-    return Math.imul(at + 1, 0x2c1b3c6d);
+    const types = kind === 'p' ? this.#phoneTypes : this.#textTypes;
+    const salts = kind === 'p' ? this.#phoneSalts : this.#textSalts;
+    for (let k = 0; k < types.length; k++) if (types[k] === type) return salts[k] as number;
+    const salt = Math.imul(this.#types.push(`${kind}${type}`), 0x2c1b3c6d);
+    types.push(type);
+    salts.push(salt);
+    return salt;
   }
 
-  /** The entity id a normalised value was indexed under, if any. */
+  /** The entity id a normalised value was indexed under, if any (the first in order of first use). */
   #lookup(kind: 'p' | 't', normalised: string): EntityId | undefined {
-    for (let at = 0; at < this.#types.length; at++) {
-      const name = this.#types[at] as string;
-      if (name[0] === kind && this.#set.has(normalised, Math.imul(at + 1, 0x2c1b3c6d))) return name.slice(1);
-    }
+    const types = kind === 'p' ? this.#phoneTypes : this.#textTypes;
+    const salts = kind === 'p' ? this.#phoneSalts : this.#textSalts;
+    for (let k = 0; k < types.length; k++) if (this.#set.has(normalised, salts[k] as number)) return types[k];
     return undefined;
+  }
+
+  /** Adds `normalised` under `salt` unless the index is full; false if it was not added. */
+  #admit(normalised: string, salt: number): boolean {
+    if (this.#set.size >= this.#maxEntries) {
+      if (!this.#set.has(normalised, salt)) this.#dropped++;
+      return false;
+    }
+    // Already held: the set keeps it once, and its prefilter bits are set already.
+    this.#set.add(normalised, salt);
+    return true;
   }
 
   /** Adds one value of a personal column. `type` is the catalogue id reported on a hit. */
@@ -186,83 +259,173 @@ export class KnownEntityIndex {
     type: EntityId,
     kind: KnownValueKind = type === 'PHONE_NUMBER' ? 'phone' : 'text',
   ): void {
-    const normalised = normalise(value, kind);
-    if (kind === 'phone' ? value.replace(DIGITS_ONLY, '').length < 7 : normalised.length < 3) return;
-    if (kind !== 'phone' && normalised.split(' ').length > MAX_WORDS) return;
-    const tag = kind === 'phone' ? 'p' : 't';
-    const salt = this.#salt(tag, type);
-    if (this.#set.has(normalised, salt)) return;
-    if (this.#set.size >= this.#maxEntries) {
-      this.#dropped++;
+    if (kind === 'phone') {
+      if (digitsIn(value, 0, value.length) < MIN_PHONE_DIGITS) return;
+      const normalised = normalise(value, kind);
+      if (!this.#admit(normalised, this.#salt('p', type))) return;
+      this.#mark(this.#quick(TAG_PHONE, normalised));
       return;
     }
-    this.#set.add(normalised, salt);
-    if (kind === 'phone') {
-      this.#mark(TAG_PHONE, normalised);
-    } else {
-      this.#mark(TAG_VALUE, normalised);
-      this.#mark(TAG_HEAD, normalised.split(' ')[0] ?? '');
+    const normalised = normaliseText(value);
+    if (normalised.length < 3) return;
+    // Words are separated by single spaces: the first ends at the first space.
+    let head = -1;
+    let spaces = 0;
+    for (let i = 0; i < normalised.length; i++) {
+      if (normalised.charCodeAt(i) !== 32) continue;
+      if (head < 0) head = i;
+      if (++spaces >= MAX_WORDS) return;
     }
+    if (!this.#admit(normalised, this.#salt('t', type))) return;
+    this.#mark(this.#quick(TAG_VALUE, normalised));
+    this.#mark(this.#quick(TAG_HEAD, normalised, head < 0 ? normalised.length : head));
   }
 
   /** Verbatim occurrences of indexed values in `text`. */
   find(text: string): TextSpan[] {
     if (this.#set.size === 0) return [];
     const spans: TextSpan[] = [];
-    // Offsets and text only: a 1 MB document's match objects (array, input, groups) would be three times the size.
-    const words = Array.from(text.matchAll(WORD), (m) => ({ index: m.index, text: m[0] }));
-    // Folded like `add` folds (NFC of the lower case), once per word and only when a phrase reaches it.
-    const folded: (string | undefined)[] = new Array<string | undefined>(words.length);
-    const foldAt = (at: number): string => (folded[at] ??= fold((words[at] as { text: string }).text));
-    for (let i = 0; i < words.length; i++) {
-      const head = words[i];
-      if (head === undefined || !worthHashing(head.text)) continue;
-      if (!this.#maybe(TAG_HEAD, foldAt(i))) continue;
-      let phrase = '';
+    if (folded.length > 0) folded = [];
+    const count = words.scan(text);
+    const { starts, ends } = words;
+    const headStart = this.#start(TAG_HEAD);
+    const valueStart = this.#start(TAG_VALUE);
+    for (let i = 0; i < count; i++) {
+      const start = starts[i] as number;
+      if (!worthHashing(text, start, ends[i] as number)) continue;
+      if (!this.#isSet(this.#finish(hashWord(text, i, headStart)))) continue;
+      let state = valueStart;
       let best: TextSpan | undefined;
-      for (let n = 0; n < MAX_WORDS && i + n < words.length; n++) {
-        const word = words[i + n] as { index: number; text: string };
+      for (let n = 0; n < MAX_WORDS && i + n < count; n++) {
+        const at = i + n;
         if (n > 0) {
-          const previous = words[i + n - 1] as { index: number; text: string };
-          if (!isShortGap(text, previous.index + previous.text.length, word.index)) break;
+          if (!isShortGap(text, ends[at - 1] as number, starts[at] as number)) break;
+          // A space never composes with its neighbours: NFC of the phrase is the phrase of NFC words.
+          state = Math.imul(state ^ 32, FNV_PRIME);
         }
-        // A space never composes with its neighbours: NFC of the phrase is the phrase of NFC words.
-        phrase = n === 0 ? foldAt(i) : `${phrase} ${foldAt(i + n)}`;
-        if (!this.#maybe(TAG_VALUE, phrase)) continue;
-        const type = this.#lookup('t', phrase);
+        state = hashWord(text, at, state);
+        if (!this.#isSet(this.#finish(state))) continue;
+        const type = this.#lookup('t', phraseOf(text, i, at));
         if (type !== undefined) {
-          best = {
-            type,
-            start: head.index,
-            end: word.index + word.text.length,
-            score: this.#score,
-            detector: 'known_entity',
-          };
+          best = { type, start, end: ends[at] as number, score: this.#score, detector: 'known_entity' };
         }
       }
       if (best !== undefined) {
         spans.push(best);
-        while (i + 1 < words.length && (words[i + 1]?.index ?? Infinity) < best.end) i++;
+        while (i + 1 < count && (starts[i + 1] as number) < best.end) i++;
       }
     }
-    for (const pattern of [EMAIL, PHONE]) {
-      // Without an '@' the email regex would only backtrack through every word of the text.
-      if (pattern === EMAIL && !text.includes('@')) continue;
-      for (const match of text.matchAll(pattern)) {
-        const isPhone = pattern === PHONE;
-        const normalised = normalise(match[0], isPhone ? 'phone' : 'email');
-        if (isPhone && match[0].replace(DIGITS_ONLY, '').length < 7) continue;
-        if (!this.#maybe(isPhone ? TAG_PHONE : TAG_VALUE, normalised)) continue;
-        const type = this.#lookup(isPhone ? 'p' : 't', normalised);
+    // Without an '@' the email regex would only backtrack through every word of the text. A match holds
+    // exactly one '@': when every '@' lies in a span found above, every match overlaps one and is not kept.
+    if (hasUncoveredAt(text, spans)) {
+      // `exec` on the module's regex (`find` is synchronous): `matchAll` would copy the regex per text.
+      EMAIL.lastIndex = 0;
+      for (let match = EMAIL.exec(text); match !== null; match = EMAIL.exec(text)) {
         const start = match.index;
         const end = start + match[0].length;
-        if (type !== undefined && !spans.some((s) => s.start < end && s.end > start)) {
+        if (overlaps(spans, start, end)) continue;
+        const normalised = normaliseText(match[0]);
+        if (!this.#isSet(this.#quick(TAG_VALUE, normalised))) continue;
+        const type = this.#lookup('t', normalised);
+        if (type !== undefined)
           spans.push({ type, start, end, score: this.#score, detector: 'known_entity' });
-        }
       }
     }
-    return spans.sort((a, b) => a.start - b.start);
+    // A phone number needs seven digits: a text with fewer holds none.
+    if (words.digits >= MIN_PHONE_DIGITS) {
+      PHONE.lastIndex = 0;
+      for (let match = PHONE.exec(text); match !== null; match = PHONE.exec(text)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        // The last nine digits, hashed where they stand (a match holds no extension: it has no letter).
+        let h = this.#start(TAG_PHONE);
+        let from = end;
+        for (let kept = 0; from > start && kept < PHONE_DIGITS;) {
+          from--;
+          if ((classOf(text.charCodeAt(from)) & ASCII_DIGIT) !== 0) kept++;
+        }
+        let digits = digitsIn(text, start, from);
+        for (let k = from; k < end; k++) {
+          const c = text.charCodeAt(k);
+          if (c < 48 || c > 57) continue;
+          h = Math.imul(h ^ c, FNV_PRIME);
+          digits++;
+        }
+        if (digits < MIN_PHONE_DIGITS || overlaps(spans, start, end) || !this.#isSet(this.#finish(h)))
+          continue;
+        const type = this.#lookup('p', normalise(match[0], 'phone'));
+        if (type !== undefined)
+          spans.push({ type, start, end, score: this.#score, detector: 'known_entity' });
+      }
+    }
+    // Folded words are parts of values: not kept past the call.
+    if (folded.length > 0) folded = [];
+    return spans.length > 1 ? spans.sort(byStart) : spans;
   }
+}
+
+/** Whether a span found so far overlaps `[start, end)`: such a hit is not kept, whatever its type. */
+function overlaps(spans: readonly TextSpan[], start: number, end: number): boolean {
+  for (const span of spans) if (span.start < end && span.end > start) return true;
+  return false;
+}
+
+/** Whether some '@' of `text` lies outside every span found so far. */
+function hasUncoveredAt(text: string, spans: readonly TextSpan[]): boolean {
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    if (!overlaps(spans, at, at + 1)) return true;
+  }
+  return false;
+}
+
+function byStart(a: TextSpan, b: TextSpan): number {
+  return a.start - b.start;
+}
+
+/** Non-ASCII words of the text `find` reads, folded, by word number: once each (emptied after each text). */
+let folded: (string | undefined)[] = [];
+
+/** Word `at` of the last scan, folded like `add` folds (NFC of the lower case). */
+function foldAt(text: string, at: number): string {
+  const word = text.slice(words.starts[at], words.ends[at]);
+  if (words.ascii[at] === 1) return word.toLowerCase();
+  return (folded[at] ??= fold(word));
+}
+
+/** FNV-1a `state` continued over the folded units of word `at`: an ASCII word's lower case is arithmetic. */
+function hashWord(text: string, at: number, state: number): number {
+  let h = state;
+  if (words.ascii[at] === 1) {
+    for (let k = words.starts[at] as number, end = words.ends[at] as number; k < end; k++) {
+      const c = text.charCodeAt(k);
+      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c | 32 : c), FNV_PRIME);
+    }
+    return h;
+  }
+  const word = foldAt(text, at);
+  for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), FNV_PRIME);
+  return h;
+}
+
+/**
+ * The folded phrase of words `first`…`last` (one space between words). ASCII words joined by single spaces
+ * are lower-cased in one piece.
+ */
+function phraseOf(text: string, first: number, last: number): string {
+  const { starts, ends, ascii } = words;
+  let plain = true;
+  for (let at = first; at <= last && plain; at++) {
+    if (ascii[at] !== 1) plain = false;
+    else if (
+      at > first &&
+      !(starts[at] === (ends[at - 1] as number) + 1 && text.charCodeAt((starts[at] as number) - 1) === 32)
+    )
+      plain = false;
+  }
+  if (plain) return text.slice(starts[first], ends[last]).toLowerCase();
+  let phrase = foldAt(text, first);
+  for (let at = first + 1; at <= last; at++) phrase = `${phrase} ${foldAt(text, at)}`;
+  return phrase;
 }
 
 /** Lower case, NFC only where it can change anything (ASCII is its own NFC). */
@@ -275,15 +438,12 @@ function fold(word: string): string {
 /** One to three whitespace characters between two words of a phrase. */
 function isShortGap(text: string, from: number, to: number): boolean {
   if (to - from < 1 || to - from > 3) return false;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (!(c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || /\s/.test(text[i] as string))) return false;
-  }
+  for (let i = from; i < to; i++) if ((classOf(text.charCodeAt(i)) & SPACE_CHAR) === 0) return false;
   return true;
 }
 
 // A lone lower-case letter never starts a personal value worth a lookup; two letters may (a chat's
-// "hi its jo gutmann": short first names typed in lower case).
-function worthHashing(word: string): boolean {
-  return word.length > 1 || /^[\p{Lu}]/u.test(word) || /[@\d]/.test(word);
+// "hi its jo gutmann": short first names typed in lower case). A word of one unit is one BMP character.
+function worthHashing(text: string, start: number, end: number): boolean {
+  return end - start > 1 || (classOf(text.charCodeAt(start)) & (UPPER_CHAR | ASCII_DIGIT)) !== 0;
 }
