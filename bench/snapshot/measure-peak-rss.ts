@@ -4,6 +4,7 @@
  *
  *   node --import tsx bench/snapshot/measure-peak-rss.ts --build DIR [--rows N] [--workers N] [--repeat K]
  *     [--semi-space MB]   (V8's --max-semi-space-size of the CLI process; bin/lookalike.js's shebang: 16)
+ *     [--digest]          (prints the md5 of each bench table of the target, rows ordered by id: same output?)
  *
  * DIR is a package root holding bin/lookalike.js and its compiled dist/ (e.g. a copy of the repository built
  * with `npx tsc -p tsconfig.build.json`). The source is the snapshot bench's (`lookalike_bench_src`, built or
@@ -12,7 +13,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { SNAPSHOT_TARGET_DATABASE, countRows, dropDatabase, lockBench } from './bench-database.js';
+import {
+  SNAPSHOT_TARGET_DATABASE,
+  countRows,
+  dropDatabase,
+  lockBench,
+  withClient,
+} from './bench-database.js';
 import { ensureSource } from './generate-source.js';
 import { BENCH_TABLES } from './time-raw-copy.js';
 import { WORK_DIR, timeLookalikeSnapshot } from './time-lookalike.js';
@@ -24,6 +31,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '2' },
     repeat: { type: 'string', default: '1' },
     'semi-space': { type: 'string', default: '16' },
+    digest: { type: 'boolean', default: false },
   },
 });
 if (values.build === undefined) throw new Error('--build DIR is required');
@@ -57,6 +65,7 @@ try {
     for (const table of BENCH_TABLES) {
       const count = await countRows(serverUrl, SNAPSHOT_TARGET_DATABASE, table);
       if (count === 0) throw new Error(`${table}: empty target`);
+      if (values.digest) console.log(`  md5 ${table}: ${await tableDigest(table)}`);
     }
     await dropDatabase(serverUrl, SNAPSHOT_TARGET_DATABASE);
     const tables = (run.summary.tables ?? []).map((t) => `${t.table} ${t.seconds.toFixed(2)} s`).join(', ');
@@ -76,4 +85,14 @@ try {
 } finally {
   await dropDatabase(serverUrl, SNAPSHOT_TARGET_DATABASE);
   await release();
+}
+
+/** md5 of the md5s of a target table's rows in text form, ordered by id (the bench tables' primary key). */
+async function tableDigest(table: string): Promise<string> {
+  const result = await withClient(serverUrl, SNAPSHOT_TARGET_DATABASE, (c) =>
+    c.query<{ md5: string }>(
+      `SELECT md5(string_agg(md5(t::text), '' ORDER BY t.id)) AS md5 FROM ${table} AS t`,
+    ),
+  );
+  return result.rows[0]?.md5 ?? '';
 }

@@ -32,10 +32,10 @@ describe('FingerprintSet', () => {
     expect(set.falsePositiveRate).toBeLessThan(1e-12);
   });
 
-  it('finds every value after each in-place doubling, over many keys (clusters wrapping past the top too)', () => {
+  it('finds every value after each in-place growth, over many keys (clusters wrapping past the top too)', () => {
     let missing = 0;
-    let doublings = 0;
-    for (let k = 0; k < 300; k++) {
+    let growths = 0;
+    for (let k = 0; k < 40; k++) {
       const key = Buffer.alloc(8);
       key.writeUInt32LE(Math.imul(k, 2654435761) >>> 0, 0);
       key.writeUInt32LE(k + 1, 4);
@@ -45,18 +45,32 @@ describe('FingerprintSet', () => {
         set.add(`value-${i}`, 5);
         if (set.bytes === bytes) continue;
         bytes = set.bytes;
-        doublings++;
+        growths++;
         for (let j = 0; j <= i; j++) if (!set.has(`value-${j}`, 5)) missing++;
       }
     }
-    expect(doublings).toBe(300 * 3);
+    // 1024 → 1280 → 1536 → 1792 → 2048 → 2560 → … → 7168 slots for 5,000 values.
+    expect(growths).toBe(40 * 11);
+    expect(missing).toBe(0);
+  });
+
+  it('grows in quarter steps between powers of two, and stays 56-70% full', () => {
+    const set = new FingerprintSet({ key: KEY, initialSlots: 1000, maxSlots: 1 << 20 });
+    expect(set.bytes).toBe(1024 * 8);
+    for (let i = 0; i < 30_000; i++) set.add(`value-${i}`, 3);
+    const slots = set.bytes / 8;
+    expect(slots).toBe(1.5 * 2 ** 15);
+    expect(30_000 / slots).toBeGreaterThan(0.7 / 1.25);
+    expect(30_000 / slots).toBeLessThanOrEqual(0.7);
+    let missing = 0;
+    for (let i = 0; i < 30_000; i++) if (!set.has(`value-${i}`, 3)) missing++;
     expect(missing).toBe(0);
   });
 
   it('grows in place: its memory stays one buffer, reserved up to the cap', () => {
     const set = new FingerprintSet({ key: KEY, initialSlots: 1024, maxSlots: 8192 });
     const before = set.share().slots;
-    for (let i = 0; i < 5_000; i++) set.add(`value-${i}`, 1);
+    for (let i = 0; i < 6_000; i++) set.add(`value-${i}`, 1);
     const after = set.share().slots;
     expect(set.bytes).toBe(8192 * 8);
     expect(after).toBe(before);
