@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hash32 } from './column-figures.js';
-import { FingerprintSet, type FingerprintSetOptions, type SharedFingerprints } from '../core/index.js';
+import {
+  DEFAULT_MAX_SLOTS,
+  FingerprintSet,
+  type FingerprintSetOptions,
+  type SharedFingerprints,
+} from '../core/index.js';
 
 /**
  * What a leaked value is, for reporting: an email, a phone number, a person's name (a full name, or a first
@@ -28,10 +33,14 @@ const LETTER = /\p{L}/u;
 const DIGIT = /\d/;
 const JOINER = /[._@+-]/;
 const SPACES = /\s+/g;
+/** White space that foldValue changes: other than a space, two spaces, a space at either end. */
+const RESPACE = /[^\S ]| {2}|^ | $/;
 
 /** Lower case, single spaces, trimmed: how names, emails and identifiers are compared. */
 export function foldValue(value: string): string {
-  return value.toLowerCase().replace(SPACES, ' ').trim();
+  const lower = value.toLowerCase();
+  // Most values have no white space to change: replace would still copy one with a space in it.
+  return RESPACE.test(lower) ? lower.replace(SPACES, ' ').trim() : lower;
 }
 
 /**
@@ -41,7 +50,36 @@ export function foldValue(value: string): string {
  * sets of 555 numbers). Shorter numbers keep all their digits.
  */
 export function phoneDigits(value: string): string | null {
-  if (DATE_SHAPE.test(value)) return null;
+  // DATE_SHAPE starts with optional white space, then a digit: any other printable ASCII first character
+  // rules it out without the regex.
+  const first = value.charCodeAt(0);
+  if (!(first > 32 && first < 127 && (first < 48 || first > 57)) && DATE_SHAPE.test(value)) return null;
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    // Every way of writing an extension has an x: only then can EXTENSION remove digits.
+    else if (c === 120 || c === 88) return digitsWithoutExtension(value);
+  }
+  if (digits < 7 || digits > 15) return null;
+  // The last ten digits, copied run by run (what `replace(NON_DIGITS, '').slice(-10)` returns).
+  let skip = digits - 10;
+  let out = '';
+  let run = -1;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (skip > 0) skip--;
+      else if (run < 0) run = i;
+    } else if (run >= 0) {
+      out += value.slice(run, i);
+      run = -1;
+    }
+  }
+  return run >= 0 ? out + value.slice(run) : out;
+}
+
+function digitsWithoutExtension(value: string): string | null {
   const digits = value.replace(EXTENSION, '').replace(NON_DIGITS, '');
   return digits.length >= 7 && digits.length <= 15 ? digits.slice(-10) : null;
 }
@@ -61,6 +99,8 @@ export function isPhoneShaped(value: string): boolean {
  */
 export function isIdentifierLike(value: string): boolean {
   if (value.length < 6 || value.length > 200 || value.includes(' ')) return false;
+  const ascii = asciiIdentifierLike(value);
+  if (ascii !== undefined) return ascii;
   const letters = LETTER.test(value);
   return (letters && DIGIT.test(value)) || (letters && JOINER.test(value)) || /^\d{9,}$/.test(value);
 }
@@ -71,10 +111,20 @@ export interface SharedLeakIndex {
   /** The first-word bitmap (see LeakIndex), and its seed. */
   readonly heads: SharedArrayBuffer;
   readonly headSeed: number;
+  /** The presence bitmap (see LeakIndex), and its seed. */
+  readonly present: SharedArrayBuffer;
+  readonly presentSeed: number;
 }
 
 /** Bits of the first-word bitmap: 2^20 = 128 KB, within a core's cache; first words are few. */
 const HEAD_BITS = 1 << 20;
+/**
+ * Most bits of the presence bitmap: 2^24 = 2 MB, one bit per value (~11% of its bits set at the 1M-people
+ * bench's ~2 M values, ~43% at the index's default capacity of 9.4 M). A smaller index: two bits per slot.
+ */
+const MAX_PRESENT_BITS = 1 << 24;
+const MIN_PRESENT_BITS = 1 << 13;
+const PRESENT_SALT = 0x3c6ef372;
 
 export interface LeakIndexStats {
   readonly values: number;
@@ -97,12 +147,26 @@ export class LeakIndex {
    */
   #heads: Uint32Array;
   #headSeed: number;
+  /**
+   * One bit per cheap (seeded FNV) hash of every (value, kind) added to the set: most lookups are of fakes,
+   * which are not there, and the bitmap answers them without the set's two keyed hashes and its random read
+   * of up to 128 MB. A set bit only means "look"; a clear one is certain (every add marks its bit).
+   */
+  #present: Uint32Array;
+  #presentShift: number;
+  #presentSeed: number;
 
   constructor(options: FingerprintSetOptions = {}) {
     this.#set = new FingerprintSet(options);
     this.#partitioned = (options.partition?.count ?? 1) > 1;
     this.#heads = new Uint32Array(new SharedArrayBuffer(HEAD_BITS / 8));
     this.#headSeed = Buffer.from(options.key ?? randomBytes(4)).readUInt32LE(0);
+    this.#presentSeed = (this.#headSeed ^ PRESENT_SALT) >>> 0;
+    const slots = options.maxSlots ?? DEFAULT_MAX_SLOTS;
+    let bits = MIN_PRESENT_BITS;
+    while (bits < MAX_PRESENT_BITS && bits < slots * 2) bits *= 2;
+    this.#present = new Uint32Array(new SharedArrayBuffer(bits / 8));
+    this.#presentShift = 32 - Math.log2(bits);
   }
 
   /** The same index over the same memory, for worker threads (read-only by contract; one pass only). */
@@ -111,6 +175,9 @@ export class LeakIndex {
     index.#set = FingerprintSet.fromShared(shared.set);
     index.#heads = new Uint32Array(shared.heads);
     index.#headSeed = shared.headSeed;
+    index.#present = new Uint32Array(shared.present);
+    index.#presentShift = 32 - Math.log2(shared.present.byteLength * 8);
+    index.#presentSeed = shared.presentSeed;
     return index;
   }
 
@@ -121,6 +188,8 @@ export class LeakIndex {
       set: this.#set.share(),
       heads: this.#heads.buffer as SharedArrayBuffer,
       headSeed: this.#headSeed,
+      present: this.#present.buffer as SharedArrayBuffer,
+      presentSeed: this.#presentSeed,
     };
   }
 
@@ -130,8 +199,30 @@ export class LeakIndex {
   }
 
   #mayBeHead(word: string): boolean {
-    const bit = headHash(word, this.#headSeed) & (HEAD_BITS - 1);
+    return this.#mayBeHeadHash(headHash(word, this.#headSeed));
+  }
+
+  /** Whether the first-word bitmap has the bit of a headHash. */
+  #mayBeHeadHash(hash: number): boolean {
+    const bit = hash & (HEAD_BITS - 1);
     return ((this.#heads[bit >>> 5] as number) & (1 << (bit & 31))) !== 0;
+  }
+
+  #presentBit(value: string, salt: number): number {
+    return Math.imul(hash32(value, this.#presentSeed ^ salt), 0x9e3779b1) >>> this.#presentShift;
+  }
+
+  #add(value: string, salt: number, share?: string): void {
+    this.#set.add(value, salt, share);
+    const bit = this.#presentBit(value, salt);
+    this.#present[bit >>> 5] = (this.#present[bit >>> 5] as number) | (1 << (bit & 31));
+  }
+
+  #has(value: string, salt: number, share?: string): boolean {
+    const bit = this.#presentBit(value, salt);
+    return (
+      ((this.#present[bit >>> 5] as number) & (1 << (bit & 31))) !== 0 && this.#set.has(value, salt, share)
+    );
   }
 
   stats(): LeakIndexStats {
@@ -149,12 +240,12 @@ export class LeakIndex {
 
   addEmail(value: string): void {
     const folded = foldValue(value);
-    if (folded.length >= 3) this.#set.add(folded, SALT.email);
+    if (folded.length >= 3) this.#add(folded, SALT.email);
   }
 
   addPhone(value: string): void {
     const digits = phoneDigits(value);
-    if (digits !== null) this.#set.add(digits, SALT.phone);
+    if (digits !== null) this.#add(digits, SALT.phone);
   }
 
   /** A full name, or `first last` of one row. */
@@ -163,8 +254,8 @@ export class LeakIndex {
     if (folded.length < 3 || !folded.includes(' ')) return;
     // A name and its first word share a partition: text is searched for the name only after the word.
     const head = firstWord(folded);
-    this.#set.add(folded, SALT.name, head);
-    this.#set.add(head, SALT.first_word, head);
+    this.#add(folded, SALT.name, head);
+    this.#add(head, SALT.first_word, head);
     this.#markHead(head);
   }
 
@@ -172,34 +263,67 @@ export class LeakIndex {
     const folded = foldValue(value);
     if (folded.length < 3) return;
     const head = firstWord(folded);
-    this.#set.add(folded, SALT.identifier, head);
+    this.#add(folded, SALT.identifier, head);
     if (folded.includes(' ')) {
-      this.#set.add(head, SALT.first_word, head);
+      this.#add(head, SALT.first_word, head);
       this.#markHead(head);
     }
   }
 
   hasEmail(value: string): boolean {
-    return this.#set.has(foldValue(value), SALT.email);
+    return this.#has(foldValue(value), SALT.email);
   }
 
   hasPhone(value: string): boolean {
     const digits = phoneDigits(value);
-    return digits !== null && this.#set.has(digits, SALT.phone);
+    return digits !== null && this.#has(digits, SALT.phone);
   }
 
   /** `folded` must already be folded (text n-grams are built folded). */
   hasFoldedName(folded: string): boolean {
-    return this.#set.has(folded, SALT.name, this.#partitioned ? firstWord(folded) : undefined);
+    return this.#has(folded, SALT.name, this.#partitioned ? firstWord(folded) : undefined);
   }
 
   hasFoldedIdentifier(folded: string): boolean {
-    return this.#set.has(folded, SALT.identifier, this.#partitioned ? firstWord(folded) : undefined);
+    return this.#has(folded, SALT.identifier, this.#partitioned ? firstWord(folded) : undefined);
+  }
+
+  /** Where a word's first-word hash starts (FNV-1a's basis, seeded): see mayStartPhrase. */
+  get phraseHashBasis(): number {
+    return (0x811c9dc5 ^ this.#headSeed) >>> 0;
+  }
+
+  /**
+   * Whether a folded word may start an indexed phrase, from its hash: FNV-1a from `phraseHashBasis` over its
+   * characters (`h = Math.imul(h ^ charCode, 0x01000193)`), computed by the caller as it reads the word, so
+   * the word is not copied. The first-word bitmap only: true means "ask startsIndexedPhrase".
+   */
+  mayStartPhrase(hash: number): boolean {
+    const h = hash >>> 0;
+    return this.#mayBeHeadHash((h ^ (h >>> 15)) >>> 0);
   }
 
   startsIndexedPhrase(foldedWord: string): boolean {
     return this.#mayBeHead(foldedWord) && this.#set.has(foldedWord, SALT.first_word, foldedWord);
   }
+}
+
+/** isIdentifierLike of a value of 6–200 characters without a space, when it is ASCII: without the regexes. */
+function asciiIdentifierLike(value: string): boolean | undefined {
+  let letters = false;
+  let digits = false;
+  let joiners = false;
+  let others = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 127) return undefined;
+    if (c >= 48 && c <= 57) digits = true;
+    else if ((c | 32) >= 97 && (c | 32) <= 122) letters = true;
+    else if (c === 46 || c === 95 || c === 64 || c === 43 || c === 45) joiners = true;
+    else others = true;
+  }
+  if (letters) return digits || joiners;
+  return !joiners && !others && value.length >= 9;
 }
 
 function firstWord(folded: string): string {
