@@ -2,7 +2,7 @@ import type { EntityCatalogue } from './catalogue/index.js';
 import type { TextSpan } from './detection-types.js';
 import { keepFreeSpans } from './keep-free-spans.js';
 import { sortSmall } from './patterns/sort-small.js';
-import { findPatternSpans } from './patterns/index.js';
+import { findPatternSpans, findPatternSpansAll } from './patterns/index.js';
 import type { KnownEntityIndex, TextDetectors } from './text/index.js';
 
 /** The score a span needs to be acted on; chosen on the detection benchmark (bench/detection/text). */
@@ -65,9 +65,7 @@ export function createTextDetector(
         const batch = inputs.slice(from, from + BATCH).map((t) => (t.length > LONG_TEXT ? '' : t));
         const passes = batch.map((t) => (t.length === 0 ? [] : text.findTextEntitySpans(t)));
         // People found by the passes let a number right after a name count as theirs.
-        const patterns = batch.map((t, i) =>
-          t.length === 0 ? [] : findPatternSpans(t, catalogue, { entities, neighbours: passes[i] ?? [] }),
-        );
+        const patterns = findPatternSpansAll(batch, catalogue, { entities, neighbours: passes });
         const knownSpans = batch.map((t) => (known === undefined || t.length === 0 ? [] : known.find(t)));
         batch.forEach((t, i) => {
           const input = inputs[from + i] ?? '';

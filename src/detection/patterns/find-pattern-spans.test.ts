@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultCatalogue } from '../catalogue/index.js';
 import { luhnCheckDigit } from '../validators/index.js';
-import { findPatternSpans, findScoredPatternSpans } from './find-pattern-spans.js';
+import { findPatternSpans, findPatternSpansAll, findScoredPatternSpans } from './find-pattern-spans.js';
 
 const catalogue = defaultCatalogue(fileURLToPath(new URL('../../../', import.meta.url)));
 
@@ -221,5 +221,38 @@ describe('scan plan: prefilters worked out once per catalogue must not skip a ru
     expect(birth.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual([
       'DATE_OF_BIRTH:12 March 1985',
     ]);
+  });
+});
+
+describe('findPatternSpansAll: rule by rule over a batch, the same spans as text by text', () => {
+  it('gives each text the spans findPatternSpans gives it alone, neighbours and empty texts included', () => {
+    const texts = [
+      'mail me at jane.roe@example.com today',
+      '',
+      'PASSWORD: Tr0ub4dor&3 and card ' + card('411111111111111'),
+      'call +44 20 7946 0958 now, born on 12 March 1985',
+      'Ann Lee, 555-201-4477',
+      'NHS number ' + nhs('943476591') + ' — Zoë Müller, 10.0.0.1',
+      'nothing here at all',
+      'she is 42 years old; plate AB-12-CD; account number 12345678901',
+    ];
+    // A person right before a number lets the number count as theirs: only text 4 has one.
+    const neighbours = texts.map((t) =>
+      t.startsWith('Ann Lee')
+        ? [{ type: 'PERSON', start: 0, end: 7, score: 0.9, detector: 'test' }]
+        : undefined,
+    );
+    for (const entities of [undefined, ['EMAIL_ADDRESS', 'PHONE_NUMBER', 'DATE_OF_BIRTH', 'UK_NHS']]) {
+      const batch = findPatternSpansAll(texts, catalogue, { entities, neighbours });
+      const alone = texts.map((t, i) =>
+        findPatternSpans(t, catalogue, { entities, neighbours: neighbours[i] }),
+      );
+      expect(batch).toEqual(alone);
+    }
+    // Not vacuous: most texts have spans, and the batch keeps them apart.
+    const spans = findPatternSpansAll(texts, catalogue);
+    expect(spans.filter((s) => s.length > 0).length).toBeGreaterThanOrEqual(6);
+    expect(spans[1]).toEqual([]);
+    expect(spans[0]?.map((s) => s.type)).toContain('EMAIL_ADDRESS');
   });
 });

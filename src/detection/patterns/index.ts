@@ -1,6 +1,6 @@
 export { contextAround, wordsAfter, wordsBefore } from './context-window.js';
 export type { PatternSpanOptions } from './find-pattern-spans.js';
-export { findPatternSpans, findScoredPatternSpans } from './find-pattern-spans.js';
+export { findPatternSpans, findPatternSpansAll, findScoredPatternSpans } from './find-pattern-spans.js';
 export { matchValue } from './match-value.js';
 export type { ScoredSpan } from './resolve-overlaps.js';
 export { resolveOverlaps } from './resolve-overlaps.js';

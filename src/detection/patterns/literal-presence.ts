@@ -39,12 +39,12 @@ export class LiteralPresence {
     });
   }
 
-  /** Marks `seen[i]` 1 when literal i occurs in `text`, 2 when it does not. */
-  mark(text: string, seen: Uint8Array): void {
+  /** Marks `seen[at + i]` 1 when literal i occurs in `text`, 2 when it does not. */
+  mark(text: string, seen: Uint8Array, at = 0): void {
     const { literals } = this;
     const single = this.#single;
     const pairs = this.#pairs;
-    seen.fill(0);
+    seen.fill(0, at, at + literals.length);
     const length = text.length;
     let next = length > 0 ? lowerAscii(text.charCodeAt(0)) : 0;
     for (let i = 0; i < length; i++) {
@@ -52,24 +52,24 @@ export class LiteralPresence {
       next = i + 1 < length ? lowerAscii(text.charCodeAt(i + 1)) : 0;
       if (c >= 128) continue;
       const one = single[c] ?? 0;
-      if (one !== 0) seen[one - 1] = 1;
+      if (one !== 0) seen[at + one - 1] = 1;
       if (next >= 128) continue;
       const bucket = pairs[c * 128 + next] ?? 0;
       if (bucket === 0) continue;
       for (const index of this.#buckets[bucket - 1] as number[]) {
-        if (seen[index] === 1) continue;
+        if (seen[at + index] === 1) continue;
         const literal = literals[index] as string;
         if (i + literal.length > length) continue;
         let j = 2;
         while (j < literal.length && lowerAscii(text.charCodeAt(i + j)) === literal.charCodeAt(j)) j++;
-        if (j === literal.length) seen[index] = 1;
+        if (j === literal.length) seen[at + index] = 1;
       }
     }
     if (this.#other.length > 0) {
       const lowered = text.toLowerCase();
-      for (const index of this.#other) if (lowered.includes(literals[index] as string)) seen[index] = 1;
+      for (const index of this.#other) if (lowered.includes(literals[index] as string)) seen[at + index] = 1;
     }
-    for (let i = 0; i < seen.length; i++) if (seen[i] === 0) seen[i] = 2;
+    for (let i = at; i < at + literals.length; i++) if (seen[i] === 0) seen[i] = 2;
   }
 }
 
