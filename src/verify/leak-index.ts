@@ -229,7 +229,8 @@ export class LeakIndex {
     return {
       values: this.#set.size,
       dropped: this.#set.dropped,
-      bytes: this.#set.bytes,
+      // The fingerprint table and both bitmaps: what the index holds in memory.
+      bytes: this.#set.bytes + this.#heads.byteLength + this.#present.byteLength,
       falsePositiveRate: this.#set.falsePositiveRate,
     };
   }

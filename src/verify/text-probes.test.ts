@@ -42,6 +42,13 @@ describe('probeText', () => {
   it('an empty index finds nothing', () => {
     expect(probeText(new LeakIndex(), 'Mary Smith mary.smith@corp.example')).toBe(0);
   });
+
+  it('counts its bitmaps in the memory it reports, not only the fingerprint table', () => {
+    const index = new LeakIndex({ initialSlots: 1024, maxSlots: 4096 });
+    index.addEmail('mary.smith@corp.example');
+    // Table: 1024 slots of 8 bytes; first-word bitmap 2^20 bits; presence bitmap two bits per slot of the cap.
+    expect(index.stats().bytes).toBe(1024 * 8 + 2 ** 20 / 8 + (2 * 4096) / 8);
+  });
 });
 
 describe('source indexing helpers', () => {
