@@ -561,12 +561,18 @@ function shapedCities(ctx: TextContext, found: SpanIndex): void {
     const before = previousWord(ctx, i);
     const preposition =
       before !== undefined && PLACE_PREPOSITIONS.has(before) && tokens[i - 1]?.kind === 'word';
-    const after = /^,[ \t]*/.exec(text.slice(r.end, r.end + 3));
-    const next = after === null ? undefined : found.at(r.end + after[0].length);
+    // `/^,[ \t]*/` on the three characters after the run: its length, or -1.
+    let after = -1;
+    if (text.charCodeAt(r.end) === 44) {
+      after = 1;
+      while (after < 3 && (text.charCodeAt(r.end + after) === 32 || text.charCodeAt(r.end + after) === 9))
+        after++;
+    }
+    const next = after < 0 ? undefined : found.at(r.end + after);
     const nextPart =
-      after !== null &&
+      after >= 0 &&
       next !== undefined &&
-      next.start === r.end + after[0].length &&
+      next.start === r.end + after &&
       next.type !== 'STREET_ADDRESS' &&
       next.type !== 'CITY';
     const evidence = (preposition ? 1 : 0) + (nextPart ? 1 : 0);

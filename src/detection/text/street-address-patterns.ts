@@ -1,7 +1,7 @@
 import type { AddressVocabulary } from './address-vocabulary.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
-import type { TextToken } from './tokenize-text.js';
+import { digitsThenLetter, isAsciiDigit, type TextToken, unitClass } from './tokenize-text.js';
 
 /**
  * Street lines found by walking tokens (no large regex, so nothing can backtrack): a house number with a
@@ -16,7 +16,25 @@ export interface AddressMatch {
   readonly numbered: boolean;
 }
 
-const HOUSE_NUMBER = /^\d{1,6}[a-zA-Z]?$|^\d{1,5}-\d{1,4}$/;
+/** `/^\d{1,6}[a-zA-Z]?$|^\d{1,5}-\d{1,4}$/.test(word)`, by code units (asked of every number token). */
+function houseNumberShape(word: string): boolean {
+  if (digitsThenLetter(word, 6)) return true;
+  const n = word.length;
+  let d = 0;
+  while (d < n && isAsciiDigit(word.charCodeAt(d))) d++;
+  if (d === 0 || d > 5 || word.charCodeAt(d) !== 45) return false;
+  let e = d + 1;
+  while (e < n && isAsciiDigit(word.charCodeAt(e))) e++;
+  return e === n && e - d - 1 >= 1 && e - d - 1 <= 4;
+}
+
+/** What may stand right before a house number: a blank, "(", "," or ";". */
+const isHouseNumberOpener = unitClass(/[\s(,;]/);
+
+/** The word is this one ASCII letter in either case, as `/^n$/i` tests it. */
+function isLetterWord(word: string, lower: number): boolean {
+  return word.length === 1 && (word.charCodeAt(0) | 32) === lower;
+}
 const DIRECTIONS = new Set(['n', 's', 'e', 'w', 'north', 'south', 'east', 'west', 'ne', 'nw', 'se', 'sw']);
 const POST_DIRECTIONS = new Set(['ne', 'nw', 'se', 'sw']);
 /** Lower-case words inside street names: "rue de la Paix", "Calle de los Reyes", "van de Brinkgracht". */
@@ -46,12 +64,12 @@ interface Scan {
 
 function isHouseNumber(ctx: TextContext, i: number): boolean {
   const token = ctx.tokens[i];
-  if (token?.kind !== 'number' || !HOUSE_NUMBER.test(token.text)) return false;
+  if (token?.kind !== 'number' || !houseNumberShape(token.text)) return false;
   // Not a time, a decimal, a phone or ID fragment ("14:05", "4.5", "+49 30", "2024-0917").
-  const before = ctx.text.charAt(token.start - 1);
-  if (before !== '' && !/[\s(,;]/.test(before)) return false;
-  const after = ctx.text.charAt(token.end);
-  if (/[:./]/.test(after) && /\d/.test(ctx.text.charAt(token.end + 1))) return false;
+  if (token.start > 0 && !isHouseNumberOpener(ctx.text.charCodeAt(token.start - 1))) return false;
+  const after = ctx.text.charCodeAt(token.end);
+  if ((after === 58 || after === 46 || after === 47) && isAsciiDigit(ctx.text.charCodeAt(token.end + 1)))
+    return false;
   // The last group of a phone or account number ("055 9383 2114, Via Zago 226") is no house number.
   const previous = ctx.tokens[i - 1];
   return !(previous?.kind === 'number' && token.spaceBefore && !token.lineBefore);
@@ -64,7 +82,10 @@ function isNameWord(scan: Scan, i: number): boolean {
   if (token.kind === 'number') return /^\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)$/i.test(token.text);
   if (token.kind !== 'word') return false;
   if (scan.caseless) return !FUNCTION_WORDS.has(scan.ctx.folded(i));
-  return token.shape === 'capital' || token.shape === 'upper' || /^[dl]['’]\p{Lu}/u.test(token.text);
+  if (token.shape === 'capital' || token.shape === 'upper') return true;
+  // "d'Estienne", "l'Orme": asked only of words beginning with "d" or "l".
+  const c = token.text.charCodeAt(0);
+  return (c === 100 || c === 108) && /^[dl]['’]\p{Lu}/u.test(token.text);
 }
 
 function isParticle(scan: Scan, i: number): boolean {
@@ -78,11 +99,22 @@ function joined(scan: Scan, i: number): boolean {
   return token !== undefined && token.spaceBefore && !token.lineBefore;
 }
 
+/** `/str$/i.test(word)`: the last three units are ASCII s, t, r in either case. */
+function endsWithStr(word: string): boolean {
+  const n = word.length;
+  return (
+    n >= 3 &&
+    (word.charCodeAt(n - 3) | 32) === 115 &&
+    (word.charCodeAt(n - 2) | 32) === 116 &&
+    (word.charCodeAt(n - 1) | 32) === 114
+  );
+}
+
 /** The end of an abbreviation's dot ("St.", "Str.") when one follows the token directly. */
 function withDot(scan: Scan, i: number): { end: number; next: number } {
   const token = scan.ctx.tokens[i];
   const dot = scan.ctx.tokens[i + 1];
-  const abbreviated = token !== undefined && (token.text.length <= 4 || /str$/i.test(token.text));
+  const abbreviated = token !== undefined && (token.text.length <= 4 || endsWithStr(token.text));
   if (token !== undefined && dot?.text === '.' && dot.start === token.end && abbreviated)
     return { end: dot.end, next: i + 2 };
   return { end: token?.end ?? 0, next: i + 1 };
@@ -200,22 +232,27 @@ function trailingNumber(scan: Scan, i: number, end: number): { end: number; next
   if (tokens[k]?.text === ',' && tokens[k]?.start === end) k++;
   const token = tokens[k];
   if (token === undefined || token.lineBefore || token.start - end > 2) return undefined;
-  if (token.kind === 'word' && /^n$/i.test(token.text) && tokens[k + 1]?.text === '.') {
+  if (token.kind === 'word' && isLetterWord(token.text, 110) && tokens[k + 1]?.text === '.') {
     k += 2;
     if (/^[º°o]$/.test(tokens[k]?.text ?? '')) k++;
   }
   const number = tokens[k];
   if (
     number?.kind === 'word' &&
-    /^s$/i.test(number.text) &&
+    isLetterWord(number.text, 115) &&
     tokens[k + 1]?.text === '/' &&
-    /^n$/i.test(tokens[k + 2]?.text ?? '')
+    isLetterWord(tokens[k + 2]?.text ?? '', 110)
   )
     return { end: tokens[k + 2]?.end ?? end, next: k + 3 };
   // A comma before five digits introduces a postal code, not a house number ("Via Roma, 00184 Roma").
-  const shape = k > i ? /^\d{1,3}[a-zA-Z]?$/ : /^\d{1,4}[a-zA-Z]?$/;
-  if (number?.kind !== 'number' || !shape.test(number.text)) return undefined;
-  if (/[:.,]\d/.test(scan.ctx.text.slice(number.end, number.end + 2))) return undefined;
+  if (number?.kind !== 'number' || !digitsThenLetter(number.text, k > i ? 3 : 4)) return undefined;
+  // Not a time or a decimal ("12:30", "4.5", "3,5").
+  const after = scan.ctx.text.charCodeAt(number.end);
+  if (
+    (after === 58 || after === 46 || after === 44) &&
+    isAsciiDigit(scan.ctx.text.charCodeAt(number.end + 1))
+  )
+    return undefined;
   let last = { end: number.end, next: k + 1 };
   if (scan.ctx.tokens[k + 1]?.text === '/' && scan.ctx.tokens[k + 2]?.kind === 'number')
     last = { end: scan.ctx.tokens[k + 2]?.end ?? number.end, next: k + 3 };
