@@ -91,14 +91,13 @@ const COMPANY = new RegExp(
 const SUFFIX_ALTERNATIVES = [...LEGAL_FORMS, ...ORG_WORDS.split('|')];
 const SUFFIX_AT = new RegExp(`(?:${SUFFIX_ALTERNATIVES.join('|')})(?![\\p{L}\\p{N}])`, 'uy');
 
-/** The first character of every suffix: each begins with a literal one (checked here). */
-const SUFFIX_FIRST_CHARS: ReadonlySet<number> = new Set(
-  SUFFIX_ALTERNATIVES.map((alternative) => {
-    if (/^[\\([.]/.test(alternative))
-      throw new Error(`suffix without a literal first character: ${alternative}`);
-    return alternative.charCodeAt(0);
-  }),
-);
+/** 1 at the first character of every suffix: each begins with a literal one (checked here). */
+const SUFFIX_FIRST_CHARS = new Uint8Array(65536);
+for (const alternative of SUFFIX_ALTERNATIVES) {
+  if (/^[\\([.]/.test(alternative))
+    throw new Error(`suffix without a literal first character: ${alternative}`);
+  SUFFIX_FIRST_CHARS[alternative.charCodeAt(0)] = 1;
+}
 
 /**
  * The leading ASCII letters of each suffix ("Inc" of `Inc\.?`, "S" of `S\.A\.`; both "Lab" and "Labs" of
@@ -132,7 +131,7 @@ function hasSuffixAfterBlank(ctx: TextContext): boolean {
   for (const token of tokens) {
     const gap = token.start > previousEnd;
     previousEnd = token.end;
-    if (!gap || !SUFFIX_FIRST_CHARS.has(token.text.charCodeAt(0))) continue;
+    if (!gap || SUFFIX_FIRST_CHARS[token.text.charCodeAt(0)] !== 1) continue;
     if (asciiLetters(token.text) && !SUFFIX_FIRST_WORDS.has(token.text)) continue;
     SUFFIX_AT.lastIndex = token.start;
     if (SUFFIX_AT.test(text)) return true;
@@ -201,6 +200,11 @@ function trimLeadingCommon(ctx: TextContext, start: number, end: number): number
 
 const CONJUNCTIONS = new Set(['and', 'und', 'et', 'e', 'y', '&']);
 
+/** A folded word of CONJUNCTIONS (none is longer than three units: longer words need no lookup). */
+function isConjunction(folded: string): boolean {
+  return folded.length <= 3 && CONJUNCTIONS.has(folded);
+}
+
 /** Token `i` is a capitalised known surname (parts of a hyphenated one all are), not an everyday word. */
 function isSurname(ctx: TextContext, i: number): boolean {
   const t = ctx.tokens[i];
@@ -232,7 +236,7 @@ function separatorAfter(ctx: TextContext, k: number): boolean {
   if (sep === undefined) return false;
   if (sep.text === ',') return sep.start === ctx.tokens[k]?.end;
   if (!sep.spaceBefore) return false;
-  return sep.text === '-' || CONJUNCTIONS.has(ctx.folded(k + 1));
+  return sep.text === '-' || isConjunction(ctx.folded(k + 1));
 }
 
 /**
@@ -271,7 +275,7 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
       } else if (sep.text === '-' && sep.spaceBefore && parts === 1) {
         next = surnamePart(ctx, k + 2);
         dash = next >= 0;
-      } else if (sep.spaceBefore && CONJUNCTIONS.has(ctx.folded(k + 1))) {
+      } else if (sep.spaceBefore && isConjunction(ctx.folded(k + 1))) {
         next = surnamePart(ctx, k + 2);
         if (next >= 0) closed = true;
       }

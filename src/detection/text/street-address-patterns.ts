@@ -55,9 +55,30 @@ const FUNCTION_WORDS = new Set(
 const POSTAL_AFTER =
   /^,?[ \t]*\n?[ \t]*(?:\d{5}-\d{3}|\d{4,5}(?:-\d{4})?|\d{4} ?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z\d][A-Z])[ \t]+\p{Lu}/u;
 
+/** Bits of `leadingKindsOf`: a street type before the name ("rue", "Calle"), or a weaker one ("Via"). */
+const LEADING = 1;
+const WEAK_LEADING = 2;
+
+const leadingKinds = new WeakMap<AddressVocabulary, ReadonlyMap<string, number>>();
+
+/** Leading and weak leading street types in one map: one lookup per word instead of two. */
+function leadingKindsOf(vocab: AddressVocabulary): ReadonlyMap<string, number> {
+  let kinds = leadingKinds.get(vocab);
+  if (kinds === undefined) {
+    const map = new Map<string, number>();
+    for (const word of vocab.leadingTypes) map.set(word, (map.get(word) ?? 0) | LEADING);
+    for (const word of vocab.weakLeadingTypes) map.set(word, (map.get(word) ?? 0) | WEAK_LEADING);
+    kinds = map;
+    leadingKinds.set(vocab, kinds);
+  }
+  return kinds;
+}
+
 interface Scan {
   readonly ctx: TextContext;
   readonly vocab: AddressVocabulary;
+  /** `leadingKindsOf(vocab)`. */
+  readonly leading: ReadonlyMap<string, number>;
   /** The text has only one letter case: shape says nothing, words are judged by lookup only. */
   readonly caseless: boolean;
 }
@@ -174,10 +195,7 @@ function numberFirst(scan: Scan, i: number): AddressMatch | undefined {
     if (joined(scan, d.next) && !scan.vocab.trailingTypes.has(ctx.folded(d.next))) j = d.next;
   }
   const head = ctx.folded(j);
-  if (
-    tokens[j]?.kind === 'word' &&
-    (scan.vocab.leadingTypes.has(head) || scan.vocab.weakLeadingTypes.has(head))
-  ) {
+  if (tokens[j]?.kind === 'word' && scan.leading.has(head)) {
     const d = withDot(scan, j);
     const end = romanceName(scan, d.next);
     if (end === undefined) return undefined;
@@ -328,17 +346,15 @@ function nameFirst(scan: Scan, i: number, numberAt: number): AddressMatch | unde
   if (token === undefined || token.kind !== 'word') return undefined;
   const folded = scan.ctx.folded(i);
   const lower = token.shape === 'lower';
-  if (
-    (scan.vocab.leadingTypes.has(folded) || scan.vocab.weakLeadingTypes.has(folded)) &&
-    (!lower || scan.caseless || scan.vocab.leadingTypes.has(folded))
-  ) {
+  const leading = scan.leading.get(folded) ?? 0;
+  if (leading !== 0 && (!lower || scan.caseless || (leading & LEADING) !== 0)) {
     const d = withDot(scan, i);
     const name = romanceName(scan, d.next);
     if (name === undefined) return undefined;
     const number = trailingNumber(scan, name.next, name.end);
     if (number !== undefined) return { start: token.start, end: number.end, numbered: true };
     // Without a number only the unambiguous types, before a capitalised name.
-    if (!scan.vocab.leadingTypes.has(folded) || scan.caseless) return undefined;
+    if ((leading & LEADING) === 0 || scan.caseless) return undefined;
     return { start: token.start, end: name.end, numbered: false };
   }
   if ((lower && !scan.caseless) || numberAt - i > NAME_TO_NUMBER || !isNameWord(scan, i)) return undefined;
@@ -394,7 +410,8 @@ function bareNumberFirst(scan: Scan, i: number): AddressMatch | undefined {
 
 export function streetAddressesOf(ctx: TextContext): AddressMatch[] {
   const { tokens } = ctx;
-  const scan: Scan = { ctx, vocab: ctx.resources.addresses, caseless: ctx.caseless };
+  const vocab = ctx.resources.addresses;
+  const scan: Scan = { ctx, vocab, leading: leadingKindsOf(vocab), caseless: ctx.caseless };
   const found: AddressMatch[] = [];
   let coveredUntil = -1;
   // The first number or "/" token after the current one: a name-first street ends in one within a few
