@@ -386,6 +386,22 @@ const POSTAL_SHAPES_AT = new RegExp(POSTAL_SHAPES.source, 'uy');
 const INNER_STARTS = /\p{M}|['’]/u;
 
 /**
+ * Whether a postal shape can match at `start`: UK and Canadian codes begin with an ASCII letter, the others
+ * with two to five ASCII digits (after one digit, or six, every shape fails: a digit follows where none may).
+ */
+function mayStartPostal(text: string, start: number): boolean {
+  const first = text.charCodeAt(start);
+  if ((first >= 65 && first <= 90) || (first >= 97 && first <= 122)) return true;
+  let run = 0;
+  while (run < 6) {
+    const code = text.charCodeAt(start + run);
+    if (!(code >= 48 && code <= 57)) break; // NaN past the end too
+    run++;
+  }
+  return run >= 2 && run <= 5;
+}
+
+/**
  * Every match of POSTAL_SHAPES in the text, as `matchAll` gives them. Each shape holds a digit within
  * its first word and may not follow a letter or digit, so a match starts where a token holding a digit
  * starts — except after an apostrophe or a combining mark inside a token, where the whole text is scanned.
@@ -397,7 +413,7 @@ function postalMatches(ctx: TextContext): { start: number; text: string }[] {
   const out: { start: number; text: string }[] = [];
   let from = 0;
   for (const token of ctx.tokens) {
-    if (token.kind !== 'number' || token.start < from) continue;
+    if (token.kind !== 'number' || token.start < from || !mayStartPostal(text, token.start)) continue;
     POSTAL_SHAPES_AT.lastIndex = token.start;
     const m = POSTAL_SHAPES_AT.exec(text);
     if (m === null) continue;
@@ -518,7 +534,8 @@ function townShape(ctx: TextContext, r: Run, strongOnly = false): 'strong' | 'en
   if (words.length >= 2 && addresses.cityPrefixes.has(head)) return 'strong';
   for (let k = r.first + 1; k <= r.last; k++) if (suffixPhraseAt(ctx, k) === r.last - k + 1) return 'strong';
   const tail = words[words.length - 1] ?? '';
-  if (addresses.cityInfixes.some((infix) => tail.includes(infix))) return 'strong';
+  // Every infix is hyphenated ("-upon-"): a word without a hyphen holds none.
+  if (tail.includes('-') && addresses.cityInfixes.some((infix) => tail.includes(infix))) return 'strong';
   if (strongOnly) return null;
   // An ending alone ("-port", "-ville") is weaker than a prefix or suffix phrase: "Passport", "Report".
   if (endsWithAny(tail, addresses.cityEndings))
@@ -544,12 +561,18 @@ function shapedCities(ctx: TextContext, found: SpanIndex): void {
     const before = previousWord(ctx, i);
     const preposition =
       before !== undefined && PLACE_PREPOSITIONS.has(before) && tokens[i - 1]?.kind === 'word';
-    const after = /^,[ \t]*/.exec(text.slice(r.end, r.end + 3));
-    const next = after === null ? undefined : found.at(r.end + after[0].length);
+    // `/^,[ \t]*/` on the three characters after the run: its length, or -1.
+    let after = -1;
+    if (text.charCodeAt(r.end) === 44) {
+      after = 1;
+      while (after < 3 && (text.charCodeAt(r.end + after) === 32 || text.charCodeAt(r.end + after) === 9))
+        after++;
+    }
+    const next = after < 0 ? undefined : found.at(r.end + after);
     const nextPart =
-      after !== null &&
+      after >= 0 &&
       next !== undefined &&
-      next.start === r.end + after[0].length &&
+      next.start === r.end + after &&
       next.type !== 'STREET_ADDRESS' &&
       next.type !== 'CITY';
     const evidence = (preposition ? 1 : 0) + (nextPart ? 1 : 0);

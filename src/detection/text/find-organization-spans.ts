@@ -86,10 +86,84 @@ const COMPANY = new RegExp(
 /**
  * What every COMPANY match holds: a blank character, then a legal form or organisation word ending there
  * (COMPANY reads `\s+` right before its suffix). A gate, not a finder: texts without it cannot match
- * COMPANY. Starting at the blank, not behind a lookbehind, lets the regex engine skip most positions
- * (measured 7x faster than the suffix with its lookbehind, which was most of this pass's regex time).
+ * COMPANY. `hasSuffixAfterBlank` tries this suffix only where a token starts after a blank.
  */
-const SUFFIX_AFTER_BLANK = new RegExp(`\\s(?:${LEGAL_FORMS.join('|')}|${ORG_WORDS})(?![\\p{L}\\p{N}])`, 'u');
+const SUFFIX_ALTERNATIVES = [...LEGAL_FORMS, ...ORG_WORDS.split('|')];
+const SUFFIX_AT = new RegExp(`(?:${SUFFIX_ALTERNATIVES.join('|')})(?![\\p{L}\\p{N}])`, 'uy');
+
+/** 1 at the first character of every suffix: each begins with a literal one (checked here). */
+const SUFFIX_FIRST_CHARS = new Uint8Array(65536);
+for (const alternative of SUFFIX_ALTERNATIVES) {
+  if (/^[\\([.]/.test(alternative))
+    throw new Error(`suffix without a literal first character: ${alternative}`);
+  SUFFIX_FIRST_CHARS[alternative.charCodeAt(0)] = 1;
+}
+
+/**
+ * The leading ASCII letters of each suffix ("Inc" of `Inc\.?`, "S" of `S\.A\.`; both "Lab" and "Labs" of
+ * `Labs?`). A suffix can start at a token made only of ASCII letters only where the token is one of these:
+ * the letters that follow it in the token would have to be the non-letter after the suffix's own letters.
+ */
+const SUFFIX_FIRST_WORDS: ReadonlySet<string> = new Set(
+  SUFFIX_ALTERNATIVES.flatMap((alternative) => {
+    const letters = /^[A-Za-z]*/.exec(alternative)?.[0] ?? '';
+    return alternative.charAt(letters.length) === '?' ? [letters, letters.slice(0, -1)] : [letters];
+  }),
+);
+
+function asciiLetters(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i) | 32;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a blank is followed by a suffix (the gate above), read from the tokens: a blank before a suffix
+ * means a token starts there after a gap (the tokeniser leaves only blanks between tokens); a token that
+ * begins otherwise than every suffix, or of plain ASCII letters that is no suffix's first word, needs no
+ * regex. Other tokens after a gap ("&", "Comércio", "Inc-") are tried by the regex.
+ */
+function hasSuffixAfterBlank(ctx: TextContext): boolean {
+  const { tokens, text } = ctx;
+  let previousEnd = 0;
+  for (const token of tokens) {
+    const gap = token.start > previousEnd;
+    previousEnd = token.end;
+    if (!gap || SUFFIX_FIRST_CHARS[token.text.charCodeAt(0)] !== 1) continue;
+    if (asciiLetters(token.text) && !SUFFIX_FIRST_WORDS.has(token.text)) continue;
+    SUFFIX_AT.lastIndex = token.start;
+    if (SUFFIX_AT.test(text)) return true;
+  }
+  return false;
+}
+
+/** COMPANY tried only where a match can start (see `companyMatches`). */
+const COMPANY_AT = new RegExp(COMPANY.source, 'uy');
+
+/**
+ * The matches of COMPANY, as `matchAll` gives them, tried only where one can start: a match starts with
+ * an ASCII capital or digit, or a non-ASCII capital (any unit above 0x7f but a low surrogate, where a
+ * scan in code points never starts), not after an ASCII letter or digit (its lookbehind). Trying those
+ * positions in order from the end of the last match finds the matches a global scan finds.
+ */
+function companyMatches(text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  for (let p = 0; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff))))
+      continue;
+    const b = p > 0 ? text.charCodeAt(p - 1) : 32;
+    if ((b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57)) continue;
+    COMPANY_AT.lastIndex = p;
+    const m = COMPANY_AT.exec(text);
+    if (m === null) continue;
+    out.push(m);
+    p = m.index + m[0].length - 1;
+  }
+  return out;
+}
 
 /** Names of people or places that precede a suffix are still part of the company: "Smith, Jones and Brown LLC". */
 function trimLeadingCommon(ctx: TextContext, start: number, end: number): number {
@@ -126,6 +200,11 @@ function trimLeadingCommon(ctx: TextContext, start: number, end: number): number
 
 const CONJUNCTIONS = new Set(['and', 'und', 'et', 'e', 'y', '&']);
 
+/** A folded word of CONJUNCTIONS (none is longer than three units: longer words need no lookup). */
+function isConjunction(folded: string): boolean {
+  return folded.length <= 3 && CONJUNCTIONS.has(folded);
+}
+
 /** Token `i` is a capitalised known surname (parts of a hyphenated one all are), not an everyday word. */
 function isSurname(ctx: TextContext, i: number): boolean {
   const t = ctx.tokens[i];
@@ -157,7 +236,7 @@ function separatorAfter(ctx: TextContext, k: number): boolean {
   if (sep === undefined) return false;
   if (sep.text === ',') return sep.start === ctx.tokens[k]?.end;
   if (!sep.spaceBefore) return false;
-  return sep.text === '-' || CONJUNCTIONS.has(ctx.folded(k + 1));
+  return sep.text === '-' || isConjunction(ctx.folded(k + 1));
 }
 
 /**
@@ -196,7 +275,7 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
       } else if (sep.text === '-' && sep.spaceBefore && parts === 1) {
         next = surnamePart(ctx, k + 2);
         dash = next >= 0;
-      } else if (sep.spaceBefore && CONJUNCTIONS.has(ctx.folded(k + 1))) {
+      } else if (sep.spaceBefore && isConjunction(ctx.folded(k + 1))) {
         next = surnamePart(ctx, k + 2);
         if (next >= 0) closed = true;
       }
@@ -226,7 +305,7 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
 export function organizationSpansOf(ctx: TextContext): TextSpan[] {
   const spans: TextSpan[] = [];
   // The company pattern is only worth running where a legal form or an organisation word follows a blank.
-  const matches = SUFFIX_AFTER_BLANK.test(ctx.text) ? ctx.text.matchAll(COMPANY) : [];
+  const matches = hasSuffixAfterBlank(ctx) ? companyMatches(ctx.text) : [];
   for (const match of matches) {
     const end = match.index + match[0].length;
     const start = trimLeadingCommon(ctx, match.index, end);

@@ -4,7 +4,7 @@ import { NAME_COMMON, NAME_FIRST, NAME_LAST, NAME_PARTICLE } from './name-lexico
 import { PLACE_CITY, PLACE_COUNTRY, PLACE_STATE } from './place-gazetteer.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
-import type { TextToken } from './tokenize-text.js';
+import { type TextToken, unitClass } from './tokenize-text.js';
 
 /** Titles before a name: the name that follows needs no lexicon hit. Folded, without the dot. */
 const TITLES = new Set(
@@ -60,7 +60,7 @@ function contextBefore(ctx: TextContext, first: number): 'title' | 'context' | n
     const token = ctx.tokens[i];
     if (token === undefined) break;
     if (token.kind === 'punct') {
-      if (!/^[.,:;\-—–]$/.test(token.text)) break;
+      if (token.text.length !== 1 || !isContextPunct(token.text.charCodeAt(0))) break;
       i--;
       continue;
     }
@@ -80,7 +80,7 @@ function contextWordsBefore(ctx: TextContext, first: number): string[] {
     const token = ctx.tokens[i];
     if (token === undefined || token.kind === 'number') break;
     if (token.kind === 'punct') {
-      if (/^[,:]$/.test(token.text)) continue;
+      if (token.text === ',' || token.text === ':') continue;
       break;
     }
     words.unshift(ctx.folded(i));
@@ -88,22 +88,28 @@ function contextWordsBefore(ctx: TextContext, first: number): string[] {
   return words;
 }
 
-const OPENERS = /[\s"'([{<«“‘,;:/]/;
-const CLOSERS = /[\s,;:!?)\]}>"'»”’]/;
+/** Punctuation that may stand between a name and the words that announce it. */
+const isContextPunct = unitClass(/[.,:;\-—–]/);
+// Per code unit, without a regex call (these run on every capitalised word).
+const isOpener = unitClass(/[\s"'([{<«“‘,;:/]/);
+const isCloser = unitClass(/[\s,;:!?)\]}>"'»”’]/);
+const isCloserAfterDot = unitClass(/[\s"'»”’)]/);
 
 /** The token stands alone (not inside an email, a URL, a path or a dotted identifier). */
 function freeStanding(text: string, token: TextToken): boolean {
-  const before = token.start === 0 ? ' ' : text.charAt(token.start - 1);
-  if (!OPENERS.test(before)) return false;
-  if (before === '/' || (before === ':' && text.charAt(token.start - 2) !== ' ' && token.start > 1))
+  const before = token.start === 0 ? 32 : text.charCodeAt(token.start - 1);
+  if (!isOpener(before)) return false;
+  // "/" or ":" right before (a path, a URL), unless ": " with a space before the colon.
+  if (before === 47 || (before === 58 && text.charCodeAt(token.start - 2) !== 32 && token.start > 1))
     return false;
   if (token.end === text.length) return true;
-  const after = text.charAt(token.end);
-  if (after === '.') {
-    const next = text.charAt(token.end + 1);
-    return next === '' || /[\s"'»”’)]/.test(next);
+  const after = text.charCodeAt(token.end);
+  if (after === 46) {
+    // "." at the end of the text, or followed by a blank, a quote or a bracket.
+    const next = text.charCodeAt(token.end + 1);
+    return Number.isNaN(next) || isCloserAfterDot(next);
   }
-  return CLOSERS.test(after);
+  return isCloser(after);
 }
 
 interface Range {
@@ -123,6 +129,12 @@ interface Word {
 }
 
 const SURNAME_PREFIX = /^(?:[OoDd]['’]\p{L}{2,}|Ma?c\p{Lu}\p{L}+)$/u;
+
+/** SURNAME_PREFIX, asked only of words beginning with one of its first letters (O, o, D, d, M). */
+function surnamePrefixed(word: string): boolean {
+  const c = word.charCodeAt(0);
+  return (c === 79 || c === 111 || c === 68 || c === 100 || c === 77) && SURNAME_PREFIX.test(word);
+}
 
 function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word | null {
   const token = ctx.tokens[i];
@@ -164,7 +176,7 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
     first = parts.some((p) => names.isFirstName(p));
     last = parts.some((p) => names.isLastName(p));
   }
-  if (!first && !last && SURNAME_PREFIX.test(token.text)) last = true;
+  if (!first && !last && surnamePrefixed(token.text)) last = true;
   const common = (flags & NAME_COMMON) !== 0 || TITLES.has(folded) || ROLE_WORDS.has(folded);
   const kind: Kind = first || last ? (common ? 'weak' : 'strong') : common ? 'common' : 'unknown';
   return { index: i, kind, first, last, end: token.end };

@@ -34,6 +34,44 @@ export function foldToken(token: string): string {
     if (c >= 65 && c <= 90) upper = true;
   }
   if (printable) return upper ? token.toLowerCase() : token;
+  return foldByUnit(token) ?? foldWhole(token);
+}
+
+/**
+ * Folded form of each code unit of printable ASCII, Latin (Latin-1 to IPA, combining marks, Latin Extended
+ * Additional: where nearly every non-ASCII letter of names and places lies) and the right quote, filled on
+ * first use. There a token's fold is the concatenation of its units' folds: lower-casing has no context
+ * outside Greek (final sigma, left out), decomposition is per character and every mark it could reorder is
+ * dropped (checked on every pair of these units, and on a unit before two marks).
+ */
+const unitFolds = new Array<string | undefined>(0x2020).fill(undefined);
+
+function foldableUnit(code: number): boolean {
+  return (
+    (code >= 0x20 && code <= 0x7e) ||
+    (code >= 0x80 && code < 0x370) ||
+    (code >= 0x1e00 && code < 0x1f00) ||
+    code === 0x2019
+  );
+}
+
+/** `foldWhole(token)` a code unit at a time, or undefined when a unit lies outside the table's ranges. */
+function foldByUnit(token: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    let fold = unitFolds[code];
+    if (fold === undefined) {
+      if (!foldableUnit(code)) return undefined;
+      fold = foldWhole(String.fromCharCode(code));
+      unitFolds[code] = fold;
+    }
+    out += fold;
+  }
+  return out;
+}
+
+function foldWhole(token: string): string {
   const lower = token.toLowerCase();
   if (ASCII.test(lower)) return lower;
   return lower

@@ -1,7 +1,7 @@
 import type { AddressVocabulary } from './address-vocabulary.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
-import type { TextToken } from './tokenize-text.js';
+import { digitsThenLetter, isAsciiDigit, type TextToken, unitClass } from './tokenize-text.js';
 
 /**
  * Street lines found by walking tokens (no large regex, so nothing can backtrack): a house number with a
@@ -16,7 +16,25 @@ export interface AddressMatch {
   readonly numbered: boolean;
 }
 
-const HOUSE_NUMBER = /^\d{1,6}[a-zA-Z]?$|^\d{1,5}-\d{1,4}$/;
+/** `/^\d{1,6}[a-zA-Z]?$|^\d{1,5}-\d{1,4}$/.test(word)`, by code units (asked of every number token). */
+function houseNumberShape(word: string): boolean {
+  if (digitsThenLetter(word, 6)) return true;
+  const n = word.length;
+  let d = 0;
+  while (d < n && isAsciiDigit(word.charCodeAt(d))) d++;
+  if (d === 0 || d > 5 || word.charCodeAt(d) !== 45) return false;
+  let e = d + 1;
+  while (e < n && isAsciiDigit(word.charCodeAt(e))) e++;
+  return e === n && e - d - 1 >= 1 && e - d - 1 <= 4;
+}
+
+/** What may stand right before a house number: a blank, "(", "," or ";". */
+const isHouseNumberOpener = unitClass(/[\s(,;]/);
+
+/** The word is this one ASCII letter in either case, as `/^n$/i` tests it. */
+function isLetterWord(word: string, lower: number): boolean {
+  return word.length === 1 && (word.charCodeAt(0) | 32) === lower;
+}
 const DIRECTIONS = new Set(['n', 's', 'e', 'w', 'north', 'south', 'east', 'west', 'ne', 'nw', 'se', 'sw']);
 const POST_DIRECTIONS = new Set(['ne', 'nw', 'se', 'sw']);
 /** Lower-case words inside street names: "rue de la Paix", "Calle de los Reyes", "van de Brinkgracht". */
@@ -37,21 +55,42 @@ const FUNCTION_WORDS = new Set(
 const POSTAL_AFTER =
   /^,?[ \t]*\n?[ \t]*(?:\d{5}-\d{3}|\d{4,5}(?:-\d{4})?|\d{4} ?[A-Z]{2}|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z\d][A-Z])[ \t]+\p{Lu}/u;
 
+/** Bits of `leadingKindsOf`: a street type before the name ("rue", "Calle"), or a weaker one ("Via"). */
+const LEADING = 1;
+const WEAK_LEADING = 2;
+
+const leadingKinds = new WeakMap<AddressVocabulary, ReadonlyMap<string, number>>();
+
+/** Leading and weak leading street types in one map: one lookup per word instead of two. */
+function leadingKindsOf(vocab: AddressVocabulary): ReadonlyMap<string, number> {
+  let kinds = leadingKinds.get(vocab);
+  if (kinds === undefined) {
+    const map = new Map<string, number>();
+    for (const word of vocab.leadingTypes) map.set(word, (map.get(word) ?? 0) | LEADING);
+    for (const word of vocab.weakLeadingTypes) map.set(word, (map.get(word) ?? 0) | WEAK_LEADING);
+    kinds = map;
+    leadingKinds.set(vocab, kinds);
+  }
+  return kinds;
+}
+
 interface Scan {
   readonly ctx: TextContext;
   readonly vocab: AddressVocabulary;
+  /** `leadingKindsOf(vocab)`. */
+  readonly leading: ReadonlyMap<string, number>;
   /** The text has only one letter case: shape says nothing, words are judged by lookup only. */
   readonly caseless: boolean;
 }
 
 function isHouseNumber(ctx: TextContext, i: number): boolean {
   const token = ctx.tokens[i];
-  if (token?.kind !== 'number' || !HOUSE_NUMBER.test(token.text)) return false;
+  if (token?.kind !== 'number' || !houseNumberShape(token.text)) return false;
   // Not a time, a decimal, a phone or ID fragment ("14:05", "4.5", "+49 30", "2024-0917").
-  const before = ctx.text.charAt(token.start - 1);
-  if (before !== '' && !/[\s(,;]/.test(before)) return false;
-  const after = ctx.text.charAt(token.end);
-  if (/[:./]/.test(after) && /\d/.test(ctx.text.charAt(token.end + 1))) return false;
+  if (token.start > 0 && !isHouseNumberOpener(ctx.text.charCodeAt(token.start - 1))) return false;
+  const after = ctx.text.charCodeAt(token.end);
+  if ((after === 58 || after === 46 || after === 47) && isAsciiDigit(ctx.text.charCodeAt(token.end + 1)))
+    return false;
   // The last group of a phone or account number ("055 9383 2114, Via Zago 226") is no house number.
   const previous = ctx.tokens[i - 1];
   return !(previous?.kind === 'number' && token.spaceBefore && !token.lineBefore);
@@ -64,7 +103,10 @@ function isNameWord(scan: Scan, i: number): boolean {
   if (token.kind === 'number') return /^\d{1,3}(?:st|nd|rd|th|e|er|ème|º|ª)$/i.test(token.text);
   if (token.kind !== 'word') return false;
   if (scan.caseless) return !FUNCTION_WORDS.has(scan.ctx.folded(i));
-  return token.shape === 'capital' || token.shape === 'upper' || /^[dl]['’]\p{Lu}/u.test(token.text);
+  if (token.shape === 'capital' || token.shape === 'upper') return true;
+  // "d'Estienne", "l'Orme": asked only of words beginning with "d" or "l".
+  const c = token.text.charCodeAt(0);
+  return (c === 100 || c === 108) && /^[dl]['’]\p{Lu}/u.test(token.text);
 }
 
 function isParticle(scan: Scan, i: number): boolean {
@@ -78,11 +120,22 @@ function joined(scan: Scan, i: number): boolean {
   return token !== undefined && token.spaceBefore && !token.lineBefore;
 }
 
+/** `/str$/i.test(word)`: the last three units are ASCII s, t, r in either case. */
+function endsWithStr(word: string): boolean {
+  const n = word.length;
+  return (
+    n >= 3 &&
+    (word.charCodeAt(n - 3) | 32) === 115 &&
+    (word.charCodeAt(n - 2) | 32) === 116 &&
+    (word.charCodeAt(n - 1) | 32) === 114
+  );
+}
+
 /** The end of an abbreviation's dot ("St.", "Str.") when one follows the token directly. */
 function withDot(scan: Scan, i: number): { end: number; next: number } {
   const token = scan.ctx.tokens[i];
   const dot = scan.ctx.tokens[i + 1];
-  const abbreviated = token !== undefined && (token.text.length <= 4 || /str$/i.test(token.text));
+  const abbreviated = token !== undefined && (token.text.length <= 4 || endsWithStr(token.text));
   if (token !== undefined && dot?.text === '.' && dot.start === token.end && abbreviated)
     return { end: dot.end, next: i + 2 };
   return { end: token?.end ?? 0, next: i + 1 };
@@ -142,10 +195,7 @@ function numberFirst(scan: Scan, i: number): AddressMatch | undefined {
     if (joined(scan, d.next) && !scan.vocab.trailingTypes.has(ctx.folded(d.next))) j = d.next;
   }
   const head = ctx.folded(j);
-  if (
-    tokens[j]?.kind === 'word' &&
-    (scan.vocab.leadingTypes.has(head) || scan.vocab.weakLeadingTypes.has(head))
-  ) {
+  if (tokens[j]?.kind === 'word' && scan.leading.has(head)) {
     const d = withDot(scan, j);
     const end = romanceName(scan, d.next);
     if (end === undefined) return undefined;
@@ -200,22 +250,27 @@ function trailingNumber(scan: Scan, i: number, end: number): { end: number; next
   if (tokens[k]?.text === ',' && tokens[k]?.start === end) k++;
   const token = tokens[k];
   if (token === undefined || token.lineBefore || token.start - end > 2) return undefined;
-  if (token.kind === 'word' && /^n$/i.test(token.text) && tokens[k + 1]?.text === '.') {
+  if (token.kind === 'word' && isLetterWord(token.text, 110) && tokens[k + 1]?.text === '.') {
     k += 2;
     if (/^[º°o]$/.test(tokens[k]?.text ?? '')) k++;
   }
   const number = tokens[k];
   if (
     number?.kind === 'word' &&
-    /^s$/i.test(number.text) &&
+    isLetterWord(number.text, 115) &&
     tokens[k + 1]?.text === '/' &&
-    /^n$/i.test(tokens[k + 2]?.text ?? '')
+    isLetterWord(tokens[k + 2]?.text ?? '', 110)
   )
     return { end: tokens[k + 2]?.end ?? end, next: k + 3 };
   // A comma before five digits introduces a postal code, not a house number ("Via Roma, 00184 Roma").
-  const shape = k > i ? /^\d{1,3}[a-zA-Z]?$/ : /^\d{1,4}[a-zA-Z]?$/;
-  if (number?.kind !== 'number' || !shape.test(number.text)) return undefined;
-  if (/[:.,]\d/.test(scan.ctx.text.slice(number.end, number.end + 2))) return undefined;
+  if (number?.kind !== 'number' || !digitsThenLetter(number.text, k > i ? 3 : 4)) return undefined;
+  // Not a time or a decimal ("12:30", "4.5", "3,5").
+  const after = scan.ctx.text.charCodeAt(number.end);
+  if (
+    (after === 58 || after === 46 || after === 44) &&
+    isAsciiDigit(scan.ctx.text.charCodeAt(number.end + 1))
+  )
+    return undefined;
   let last = { end: number.end, next: k + 1 };
   if (scan.ctx.tokens[k + 1]?.text === '/' && scan.ctx.tokens[k + 2]?.kind === 'number')
     last = { end: scan.ctx.tokens[k + 2]?.end ?? number.end, next: k + 3 };
@@ -291,17 +346,15 @@ function nameFirst(scan: Scan, i: number, numberAt: number): AddressMatch | unde
   if (token === undefined || token.kind !== 'word') return undefined;
   const folded = scan.ctx.folded(i);
   const lower = token.shape === 'lower';
-  if (
-    (scan.vocab.leadingTypes.has(folded) || scan.vocab.weakLeadingTypes.has(folded)) &&
-    (!lower || scan.caseless || scan.vocab.leadingTypes.has(folded))
-  ) {
+  const leading = scan.leading.get(folded) ?? 0;
+  if (leading !== 0 && (!lower || scan.caseless || (leading & LEADING) !== 0)) {
     const d = withDot(scan, i);
     const name = romanceName(scan, d.next);
     if (name === undefined) return undefined;
     const number = trailingNumber(scan, name.next, name.end);
     if (number !== undefined) return { start: token.start, end: number.end, numbered: true };
     // Without a number only the unambiguous types, before a capitalised name.
-    if (!scan.vocab.leadingTypes.has(folded) || scan.caseless) return undefined;
+    if ((leading & LEADING) === 0 || scan.caseless) return undefined;
     return { start: token.start, end: name.end, numbered: false };
   }
   if ((lower && !scan.caseless) || numberAt - i > NAME_TO_NUMBER || !isNameWord(scan, i)) return undefined;
@@ -357,7 +410,8 @@ function bareNumberFirst(scan: Scan, i: number): AddressMatch | undefined {
 
 export function streetAddressesOf(ctx: TextContext): AddressMatch[] {
   const { tokens } = ctx;
-  const scan: Scan = { ctx, vocab: ctx.resources.addresses, caseless: ctx.caseless };
+  const vocab = ctx.resources.addresses;
+  const scan: Scan = { ctx, vocab, leading: leadingKindsOf(vocab), caseless: ctx.caseless };
   const found: AddressMatch[] = [];
   let coveredUntil = -1;
   // The first number or "/" token after the current one: a name-first street ends in one within a few

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { letterCases, tokenizeText } from './tokenize-text.js';
+import { digitsThenLetter, letterCases, tokenizeText, unitClass } from './tokenize-text.js';
 
 const view = (text: string): string[] =>
   tokenizeText(text).map(
@@ -51,5 +51,30 @@ describe('tokenizeText outside the Basic Multilingual Plane', () => {
       ['\ud800', 'punct'],
       ['x', 'word'],
     ]);
+  });
+
+  it('answers character-class questions per code unit as the regexes they replace', () => {
+    const pattern = /[\s"'([{<«“‘,;:/]/;
+    const test = unitClass(pattern);
+    for (let code = 0; code < 0x3100; code++)
+      expect(test(code)).toBe(pattern.test(String.fromCharCode(code)));
+    expect(test(Number.NaN)).toBe(false);
+    for (const word of [
+      '1',
+      '12',
+      '123',
+      '1234',
+      '12a',
+      '123B',
+      '1234c',
+      '12ab',
+      'a1',
+      '',
+      '1-2',
+      '٣',
+      '12é',
+    ])
+      for (const most of [3, 4])
+        expect(digitsThenLetter(word, most)).toBe(new RegExp(`^\\d{1,${most}}[a-zA-Z]?$`).test(word));
   });
 });

@@ -71,6 +71,42 @@ function charAt(text: string, i: number): [number, number] {
 
 const WORDISH = LETTER | DIGIT | MARK;
 
+/**
+ * `pattern` (a character class, no `g` or `y` flag) tested on one code unit, the answer cached per unit:
+ * `pattern.test(String.fromCharCode(code))` without a regex call. NaN (`charCodeAt` past either end, where
+ * `charAt` gives '') is false.
+ */
+export function unitClass(pattern: RegExp): (code: number) => boolean {
+  // 0: not asked yet, 1: no, 2: yes.
+  const answers = new Uint8Array(65536);
+  return (code) => {
+    if (!(code >= 0)) return false;
+    let answer = answers[code] ?? 0;
+    if (answer === 0) {
+      answer = pattern.test(String.fromCharCode(code)) ? 2 : 1;
+      answers[code] = answer;
+    }
+    return answer === 2;
+  };
+}
+
+export function isAsciiDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+export function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** `new RegExp(\`^\\d{1,${most}}[a-zA-Z]?$\`).test(word)`, by code units. */
+export function digitsThenLetter(word: string, most: number): boolean {
+  const n = word.length;
+  let d = 0;
+  while (d < n && isAsciiDigit(word.charCodeAt(d))) d++;
+  if (d === 0 || d > most) return false;
+  return d === n || (d + 1 === n && isAsciiLetter(word.charCodeAt(d)));
+}
+
 /** Classes of every code unit of `text` (lower, upper letters…), for the single-case test. */
 export function letterCases(text: string): { upper: boolean; lower: boolean } {
   let upper = false;
