@@ -382,12 +382,11 @@ interface Postal {
 
 /** The same shapes, tried only where a token holding a digit starts (see `postalMatches`). */
 const POSTAL_SHAPES_AT = new RegExp(POSTAL_SHAPES.source, 'uy');
-/** Inside a token, a match can start only after an apostrophe or a combining mark. */
-const INNER_STARTS = /\p{M}|['’]/u;
 
 /**
  * Whether a postal shape can match at `start`: UK and Canadian codes begin with an ASCII letter, the others
- * with two to five ASCII digits (after one digit, or six, every shape fails: a digit follows where none may).
+ * with two to five ASCII digits (after one digit, or six, every shape fails: a digit follows where none may);
+ * two digits only before "-" (PL), three only before a blank (SE, CZ).
  */
 function mayStartPostal(text: string, start: number): boolean {
   const first = text.charCodeAt(start);
@@ -398,7 +397,9 @@ function mayStartPostal(text: string, start: number): boolean {
     if (!(code >= 48 && code <= 57)) break; // NaN past the end too
     run++;
   }
-  return run >= 2 && run <= 5;
+  if (run === 2) return text.charCodeAt(start + 2) === 45;
+  if (run === 3) return text.charCodeAt(start + 3) === 32 || text.charCodeAt(start + 3) === 9;
+  return run >= 4 && run <= 5;
 }
 
 /**
@@ -408,7 +409,7 @@ function mayStartPostal(text: string, start: number): boolean {
  */
 function postalMatches(ctx: TextContext): { start: number; text: string }[] {
   const { text } = ctx;
-  if (INNER_STARTS.test(text))
+  if (ctx.markOrApostrophe)
     return [...text.matchAll(POSTAL_SHAPES)].map((m) => ({ start: m.index, text: m[0] }));
   const out: { start: number; text: string }[] = [];
   let from = 0;
