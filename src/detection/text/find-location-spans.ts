@@ -140,10 +140,9 @@ function tokenBefore(ctx: TextContext, offset: number): number {
 function placeWord(ctx: TextContext, i: number): boolean {
   const token = ctx.tokens[i];
   if (token?.kind !== 'word') return false;
-  const folded = ctx.folded(i);
-  if (STOP_WORDS.has(folded)) return false;
-  if (ctx.caseless) return true;
-  return token.shape === 'capital' || token.shape === 'upper';
+  // The shape first: a lower-case word in cased text needs no lookup.
+  if (!ctx.caseless && token.shape !== 'capital' && token.shape !== 'upper') return false;
+  return !STOP_WORDS.has(ctx.folded(i));
 }
 
 function sameLine(ctx: TextContext, i: number): boolean {
