@@ -71,6 +71,13 @@ function charAt(text: string, i: number): [number, number] {
 
 const WORDISH = LETTER | DIGIT | MARK;
 
+/** Classes of the character (code point) at `i`, without its length. */
+function classAt(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  if (code < 0xd800 || code > 0xdbff) return classOf(code);
+  return charAt(text, i)[0];
+}
+
 /**
  * `pattern` (a character class, no `g` or `y` flag) tested on one code unit, the answer cached per unit:
  * `pattern.test(String.fromCharCode(code))` without a regex call. NaN (`charCodeAt` past either end, where
@@ -177,10 +184,8 @@ export function scanText(text: string): TokenScan {
       shape = (c & UPPER) !== 0 ? 'capital' : 'lower';
       if (code === 39 || code === 0x2019) markOrApostrophe = true;
     } else {
-      let hasLetter = false;
-      let hasDigit = false;
-      let hasUpper = false;
-      let hasLower = false;
+      // The classes of every unit of the word, or-ed together: one operation per unit, read once at the end.
+      let bits = 0;
       const firstUpper = (c & UPPER) !== 0;
       for (;;) {
         // One run of word characters.
@@ -191,18 +196,13 @@ export function scanText(text: string): TokenScan {
           if (unit < 0xd800 || unit > 0xdbff) d = classOf(unit);
           else [d, m] = charAt(text, i);
           if ((d & WORDISH) === 0) break;
-          if ((d & LETTER) !== 0) hasLetter = true;
-          if ((d & DIGIT) !== 0) hasDigit = true;
-          if ((d & UPPER) !== 0) hasUpper = true;
-          if ((d & LOWER) !== 0) hasLower = true;
-          if ((d & MARK) !== 0) markOrApostrophe = true;
+          bits |= d;
           i += m;
         }
         // An apostrophe or hyphen joins two runs.
         const joiner = text.charCodeAt(i);
         if ((joiner === 39 || joiner === 0x2019 || joiner === 45) && i + 1 < length) {
-          const [d] = charAt(text, i + 1);
-          if ((d & WORDISH) !== 0) {
+          if ((classAt(text, i + 1) & WORDISH) !== 0) {
             if (joiner !== 45) markOrApostrophe = true;
             i += 1;
             continue;
@@ -210,6 +210,11 @@ export function scanText(text: string): TokenScan {
         }
         break;
       }
+      const hasLetter = (bits & LETTER) !== 0;
+      const hasDigit = (bits & DIGIT) !== 0;
+      const hasUpper = (bits & UPPER) !== 0;
+      const hasLower = (bits & LOWER) !== 0;
+      if ((bits & MARK) !== 0) markOrApostrophe = true;
       if (hasUpper) upper = true;
       if (hasLower) lower = true;
       kind = !(hasLetter || hasDigit) ? 'punct' : hasDigit ? 'number' : 'word';
