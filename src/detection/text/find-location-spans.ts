@@ -153,12 +153,19 @@ function sameLine(ctx: TextContext, i: number): boolean {
 /** Per phrase set: the first word of each phrase. */
 const firstWordSets = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 
+/** The set last asked about, before the WeakMap: one set is asked about for nearly every word. */
+let lastPhrases: ReadonlySet<string> | undefined;
+let lastFirsts: ReadonlySet<string> = new Set();
+
 function firstWordsOf(phrases: ReadonlySet<string>): ReadonlySet<string> {
+  if (phrases === lastPhrases) return lastFirsts;
   let firsts = firstWordSets.get(phrases);
   if (firsts === undefined) {
     firsts = new Set([...phrases].map((p) => p.split(' ')[0] ?? p));
     firstWordSets.set(phrases, firsts);
   }
+  lastPhrases = phrases;
+  lastFirsts = firsts;
   return firsts;
 }
 
