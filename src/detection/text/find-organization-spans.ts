@@ -307,12 +307,12 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
     // A firm's first part ends at token i (i + 1 or i + 2 after a particle) and a separator follows it:
     // most tokens are followed by none, and are done before any name lookup.
     if (t === undefined) continue;
-    if (
-      t.shape === 'lower'
-        ? !separatorAfter(ctx, i + 1) && !separatorAfter(ctx, i + 2)
-        : !separatorAfter(ctx, i)
-    )
-      continue;
+    if (t.shape === 'lower') {
+      // In lower case only a particle begins a surname ("van Dijk", see surnamePart): the word's flags are
+      // looked up once for every pass, and answer before the two separators are read.
+      if ((ctx.nameFlags(i) & NAME_PARTICLE) === 0) continue;
+      if (!separatorAfter(ctx, i + 1) && !separatorAfter(ctx, i + 2)) continue;
+    } else if (!separatorAfter(ctx, i)) continue;
     const firstEnd = surnamePart(ctx, i);
     if (firstEnd < 0) continue;
     const start = tokens[i]?.start ?? 0;
