@@ -67,28 +67,59 @@ interface Found {
 /** Texts shorter than this index their spans in a plain array (longer ones: a typed array, half the memory). */
 const SHORT_TEXT = 2048;
 
+/** Up to this many spans, overlaps are read from the spans themselves; beyond it, from the owner index. */
+const PAIRWISE_SPANS = 8;
+
 /**
- * Spans found so far, with a per-character owner index so that overlap tests cost O(span length). The
- * index is made on the first span: most texts hold no place, and an off-heap typed array per text costs
- * more than the lookups it saves.
+ * Spans found so far, with a per-character owner index (the first span pushed that covers each character)
+ * so that overlap tests cost O(span length). The index is made past PAIRWISE_SPANS spans: most texts hold
+ * no place or a few, and an array the length of the text per text costs more than the few comparisons.
  */
 class SpanIndex {
   readonly list: Found[] = [];
   private owner: Int32Array | number[] | undefined;
   constructor(private readonly length: number) {}
   push(span: Found): void {
-    // A plain array for a short text: a typed array over 64 bytes is allocated off the heap, ~1 µs.
-    this.owner ??=
-      this.length < SHORT_TEXT ? new Array<number>(this.length + 1).fill(0) : new Int32Array(this.length + 1);
-    const owner = this.owner;
     this.list.push(span);
-    const id = this.list.length;
-    for (let c = span.start; c < span.end; c++) if (owner[c] === 0) owner[c] = id;
+    if (this.owner !== undefined) markOwner(this.owner, span, this.list.length);
+    else if (this.list.length > PAIRWISE_SPANS) {
+      // A plain array for a short text: a typed array over 64 bytes is allocated off the heap, ~1 µs.
+      const owner =
+        this.length < SHORT_TEXT
+          ? new Array<number>(this.length + 1).fill(0)
+          : new Int32Array(this.length + 1);
+      this.list.forEach((s, k) => markOwner(owner, s, k + 1));
+      this.owner = owner;
+    }
+  }
+  /** The first span pushed that covers character `c`: what the owner index holds there. */
+  private firstAt(c: number): Found | undefined {
+    for (const s of this.list) if (s.start <= c && c < s.end) return s;
+    return undefined;
   }
   /** A span covering any character of [start, end), other than `except`. */
   overlapping(start: number, end: number, except?: Found): Found | undefined {
     const owner = this.owner;
-    if (owner === undefined) return undefined;
+    if (owner === undefined) {
+      // Few spans: the first covered character is found from the spans themselves, and its owner is the
+      // first span covering it; with `except`, character by character as with the index.
+      if (this.list.length === 0) return undefined;
+      const lo = Math.max(0, start);
+      const hi = Math.min(end, this.length + 1);
+      if (except === undefined) {
+        let first = -1;
+        for (const s of this.list) {
+          const from = Math.max(lo, s.start);
+          if (from < Math.min(hi, s.end) && (first < 0 || from < first)) first = from;
+        }
+        return first < 0 ? undefined : this.firstAt(first);
+      }
+      for (let c = lo; c < hi; c++) {
+        const s = this.firstAt(c);
+        if (s !== undefined && s !== except) return s;
+      }
+      return undefined;
+    }
     for (let c = Math.max(0, start); c < end && c < owner.length; c++) {
       const id = owner[c] ?? 0;
       if (id !== 0 && this.list[id - 1] !== except) return this.list[id - 1];
@@ -98,9 +129,15 @@ class SpanIndex {
   /** The span covering character `offset`, if any. */
   at(offset: number): Found | undefined {
     const owner = this.owner;
-    const id = owner !== undefined && offset >= 0 && offset < owner.length ? (owner[offset] ?? 0) : 0;
+    if (owner === undefined) return offset >= 0 && offset <= this.length ? this.firstAt(offset) : undefined;
+    const id = offset >= 0 && offset < owner.length ? (owner[offset] ?? 0) : 0;
     return id === 0 ? undefined : this.list[id - 1];
   }
+}
+
+/** Marks the characters of `span` that no earlier span covers as its own (`id`: its place in the list, from 1). */
+function markOwner(owner: Int32Array | number[], span: Found, id: number): void {
+  for (let c = span.start; c < span.end; c++) if (owner[c] === 0) owner[c] = id;
 }
 
 function overlapping(spans: SpanIndex, start: number, end: number, except?: Found): Found | undefined {
