@@ -182,29 +182,18 @@ function windowStart(tokens: readonly TextToken[], j: number): number {
 const COMPANY_AT = new RegExp(COMPANY.source, 'uy');
 
 /**
- * The matches of COMPANY, as `matchAll` gives them, tried only where one can start: inside a window of
- * `companyWindows`, at an ASCII capital or digit, or a non-ASCII capital (any unit above 0x7f but a low
- * surrogate, where a scan in code points never starts), not after an ASCII letter or digit (its
- * lookbehind). Trying those positions in order from the end of the last match finds the matches a global
- * scan finds.
+ * The matches of COMPANY, as `matchAll` gives them, tried only where one can start: inside the windows
+ * of `companyWindows` (disjoint, in text order), at an ASCII capital or digit, or a non-ASCII capital (any
+ * unit above 0x7f but a low surrogate, where a scan in code points never starts), not after an ASCII
+ * letter or digit (its lookbehind). Trying those positions in order from the end of the last match finds
+ * the matches a global scan finds.
  */
 function companyMatches(text: string, windows: readonly number[]): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   let p = 0;
-  while (p < text.length) {
-    // The next position at or after p inside a window, and that window's end.
-    let next = -1;
-    let limit = 0;
-    for (let w = 0; w < windows.length; w += 2) {
-      const from = Math.max(p, windows[w] ?? 0);
-      const to = windows[w + 1] ?? 0;
-      if (from < to && (next < 0 || from < next)) {
-        next = from;
-        limit = to;
-      } else if (from < to && from === next) limit = Math.max(limit, to);
-    }
-    if (next < 0) break;
-    for (p = next; p < limit; p++) {
+  for (let w = 0; w < windows.length; w += 2) {
+    const to = windows[w + 1] ?? 0;
+    for (p = Math.max(p, windows[w] ?? 0); p < to; p++) {
       const c = text.charCodeAt(p);
       if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff))))
         continue;
@@ -214,9 +203,24 @@ function companyMatches(text: string, windows: readonly number[]): RegExpExecArr
       const m = COMPANY_AT.exec(text);
       if (m === null) continue;
       out.push(m);
-      p = m.index + m[0].length;
-      break;
+      // The next search starts where this match ends (the loop's p++ is undone).
+      p = m.index + m[0].length - 1;
     }
+  }
+  return out;
+}
+
+/** Windows ([from, to) pairs, flat) as disjoint pairs in text order: their union, for `companyMatches`. */
+function mergedWindows(windows: readonly number[]): number[] {
+  if (windows.length <= 2) return [...windows];
+  const pairs: [number, number][] = [];
+  for (let w = 0; w < windows.length; w += 2) pairs.push([windows[w] ?? 0, windows[w + 1] ?? 0]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [from, to] of pairs) {
+    const last = out.length - 1;
+    if (last > 0 && from <= (out[last] ?? 0)) out[last] = Math.max(out[last] ?? 0, to);
+    else out.push(from, to);
   }
   return out;
 }
@@ -362,7 +366,7 @@ export function organizationSpansOf(ctx: TextContext): TextSpan[] {
   const spans: TextSpan[] = [];
   // The company pattern is only worth running where a legal form or an organisation word follows a blank.
   const windows = companyWindows(ctx);
-  const matches = windows.length === 0 ? [] : companyMatches(ctx.text, windows);
+  const matches = windows.length === 0 ? [] : companyMatches(ctx.text, mergedWindows(windows));
   for (const match of matches) {
     const end = match.index + match[0].length;
     const start = trimLeadingCommon(ctx, match.index, end);
