@@ -4,6 +4,7 @@ import { NAME_COMMON, NAME_FIRST, NAME_LAST } from './name-lexicon.js';
 import { PLACE_CITY, PLACE_COUNTRY, PLACE_PREFIX, PLACE_STATE, PLACE_STATE_CODE } from './place-gazetteer.js';
 import { endsWithAny, streetAddressesOf } from './street-address-patterns.js';
 import { type TextContext, textContext } from './text-context.js';
+import { type TextToken, unitClass } from './tokenize-text.js';
 import type { TextResources } from './text-resources.js';
 
 /** Words before a place name that make an ambiguous one ("Nice", "Jordan", "Mobile") a place. Folded. */
@@ -445,20 +446,42 @@ function mayStartPostal(text: string, start: number): boolean {
   return run >= 4 && run <= 5;
 }
 
+/** Per code unit: a combining mark. */
+const isMarkUnit = unitClass(/\p{M}/u);
+
 /**
  * Every match of POSTAL_SHAPES in the text, as `matchAll` gives them. Each shape holds a digit within
  * its first word and may not follow a letter or digit, so a match starts where a token holding a digit
- * starts — except after an apostrophe or a combining mark inside a token, where the whole text is scanned.
+ * starts — or, inside a token, right after an apostrophe or a combining mark: in a text holding one, those
+ * positions (and any after the low half of an astral character, which may be a mark) are tried too, in
+ * text order.
  */
 function postalMatches(ctx: TextContext): { start: number; text: string }[] {
-  const { text } = ctx;
-  if (ctx.markOrApostrophe)
-    return [...text.matchAll(POSTAL_SHAPES)].map((m) => ({ start: m.index, text: m[0] }));
+  const { text, tokens } = ctx;
   const out: { start: number; text: string }[] = [];
   let from = 0;
-  for (const token of ctx.tokens) {
-    if (token.kind !== 'number' || token.start < from || !mayStartPostal(text, token.start)) continue;
-    POSTAL_SHAPES_AT.lastIndex = token.start;
+  if (!ctx.markOrApostrophe) {
+    for (const token of tokens) {
+      if (token.kind !== 'number' || token.start < from || !mayStartPostal(text, token.start)) continue;
+      POSTAL_SHAPES_AT.lastIndex = token.start;
+      const m = POSTAL_SHAPES_AT.exec(text);
+      if (m === null) continue;
+      out.push({ start: m.index, text: m[0] });
+      from = m.index + m[0].length;
+    }
+    return out;
+  }
+  let k = 0;
+  for (let p = 0; p < text.length; p++) {
+    while (k < tokens.length && (tokens[k] as TextToken).start < p) k++;
+    const token = tokens[k];
+    let candidate = token !== undefined && token.start === p && token.kind === 'number';
+    if (!candidate && p > 0) {
+      const b = text.charCodeAt(p - 1);
+      candidate = b === 39 || b === 0x2019 || (b >= 0x300 && (isMarkUnit(b) || (b >= 0xdc00 && b <= 0xdfff)));
+    }
+    if (!candidate || p < from || !mayStartPostal(text, p)) continue;
+    POSTAL_SHAPES_AT.lastIndex = p;
     const m = POSTAL_SHAPES_AT.exec(text);
     if (m === null) continue;
     out.push({ start: m.index, text: m[0] });
