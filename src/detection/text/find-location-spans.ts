@@ -4,6 +4,7 @@ import { NAME_COMMON, NAME_FIRST, NAME_LAST } from './name-lexicon.js';
 import { PLACE_CITY, PLACE_COUNTRY, PLACE_PREFIX, PLACE_STATE, PLACE_STATE_CODE } from './place-gazetteer.js';
 import { endsWithAny, streetAddressesOf } from './street-address-patterns.js';
 import { type TextContext, textContext } from './text-context.js';
+import { type TextToken, unitClass } from './tokenize-text.js';
 import type { TextResources } from './text-resources.js';
 
 /** Words before a place name that make an ambiguous one ("Nice", "Jordan", "Mobile") a place. Folded. */
@@ -67,28 +68,59 @@ interface Found {
 /** Texts shorter than this index their spans in a plain array (longer ones: a typed array, half the memory). */
 const SHORT_TEXT = 2048;
 
+/** Up to this many spans, overlaps are read from the spans themselves; beyond it, from the owner index. */
+const PAIRWISE_SPANS = 8;
+
 /**
- * Spans found so far, with a per-character owner index so that overlap tests cost O(span length). The
- * index is made on the first span: most texts hold no place, and an off-heap typed array per text costs
- * more than the lookups it saves.
+ * Spans found so far, with a per-character owner index (the first span pushed that covers each character)
+ * so that overlap tests cost O(span length). The index is made past PAIRWISE_SPANS spans: most texts hold
+ * no place or a few, and an array the length of the text per text costs more than the few comparisons.
  */
 class SpanIndex {
   readonly list: Found[] = [];
   private owner: Int32Array | number[] | undefined;
   constructor(private readonly length: number) {}
   push(span: Found): void {
-    // A plain array for a short text: a typed array over 64 bytes is allocated off the heap, ~1 µs.
-    this.owner ??=
-      this.length < SHORT_TEXT ? new Array<number>(this.length + 1).fill(0) : new Int32Array(this.length + 1);
-    const owner = this.owner;
     this.list.push(span);
-    const id = this.list.length;
-    for (let c = span.start; c < span.end; c++) if (owner[c] === 0) owner[c] = id;
+    if (this.owner !== undefined) markOwner(this.owner, span, this.list.length);
+    else if (this.list.length > PAIRWISE_SPANS) {
+      // A plain array for a short text: a typed array over 64 bytes is allocated off the heap, ~1 µs.
+      const owner =
+        this.length < SHORT_TEXT
+          ? new Array<number>(this.length + 1).fill(0)
+          : new Int32Array(this.length + 1);
+      this.list.forEach((s, k) => markOwner(owner, s, k + 1));
+      this.owner = owner;
+    }
+  }
+  /** The first span pushed that covers character `c`: what the owner index holds there. */
+  private firstAt(c: number): Found | undefined {
+    for (const s of this.list) if (s.start <= c && c < s.end) return s;
+    return undefined;
   }
   /** A span covering any character of [start, end), other than `except`. */
   overlapping(start: number, end: number, except?: Found): Found | undefined {
     const owner = this.owner;
-    if (owner === undefined) return undefined;
+    if (owner === undefined) {
+      // Few spans: the first covered character is found from the spans themselves, and its owner is the
+      // first span covering it; with `except`, character by character as with the index.
+      if (this.list.length === 0) return undefined;
+      const lo = Math.max(0, start);
+      const hi = Math.min(end, this.length + 1);
+      if (except === undefined) {
+        let first = -1;
+        for (const s of this.list) {
+          const from = Math.max(lo, s.start);
+          if (from < Math.min(hi, s.end) && (first < 0 || from < first)) first = from;
+        }
+        return first < 0 ? undefined : this.firstAt(first);
+      }
+      for (let c = lo; c < hi; c++) {
+        const s = this.firstAt(c);
+        if (s !== undefined && s !== except) return s;
+      }
+      return undefined;
+    }
     for (let c = Math.max(0, start); c < end && c < owner.length; c++) {
       const id = owner[c] ?? 0;
       if (id !== 0 && this.list[id - 1] !== except) return this.list[id - 1];
@@ -98,9 +130,15 @@ class SpanIndex {
   /** The span covering character `offset`, if any. */
   at(offset: number): Found | undefined {
     const owner = this.owner;
-    const id = owner !== undefined && offset >= 0 && offset < owner.length ? (owner[offset] ?? 0) : 0;
+    if (owner === undefined) return offset >= 0 && offset <= this.length ? this.firstAt(offset) : undefined;
+    const id = offset >= 0 && offset < owner.length ? (owner[offset] ?? 0) : 0;
     return id === 0 ? undefined : this.list[id - 1];
   }
+}
+
+/** Marks the characters of `span` that no earlier span covers as its own (`id`: its place in the list, from 1). */
+function markOwner(owner: Int32Array | number[], span: Found, id: number): void {
+  for (let c = span.start; c < span.end; c++) if (owner[c] === 0) owner[c] = id;
 }
 
 function overlapping(spans: SpanIndex, start: number, end: number, except?: Found): Found | undefined {
@@ -140,10 +178,9 @@ function tokenBefore(ctx: TextContext, offset: number): number {
 function placeWord(ctx: TextContext, i: number): boolean {
   const token = ctx.tokens[i];
   if (token?.kind !== 'word') return false;
-  const folded = ctx.folded(i);
-  if (STOP_WORDS.has(folded)) return false;
-  if (ctx.caseless) return true;
-  return token.shape === 'capital' || token.shape === 'upper';
+  // The shape first: a lower-case word in cased text needs no lookup.
+  if (!ctx.caseless && token.shape !== 'capital' && token.shape !== 'upper') return false;
+  return !STOP_WORDS.has(ctx.folded(i));
 }
 
 function sameLine(ctx: TextContext, i: number): boolean {
@@ -154,12 +191,19 @@ function sameLine(ctx: TextContext, i: number): boolean {
 /** Per phrase set: the first word of each phrase. */
 const firstWordSets = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 
+/** The set last asked about, before the WeakMap: one set is asked about for nearly every word. */
+let lastPhrases: ReadonlySet<string> | undefined;
+let lastFirsts: ReadonlySet<string> = new Set();
+
 function firstWordsOf(phrases: ReadonlySet<string>): ReadonlySet<string> {
+  if (phrases === lastPhrases) return lastFirsts;
   let firsts = firstWordSets.get(phrases);
   if (firsts === undefined) {
     firsts = new Set([...phrases].map((p) => p.split(' ')[0] ?? p));
     firstWordSets.set(phrases, firsts);
   }
+  lastPhrases = phrases;
+  lastFirsts = firsts;
   return firsts;
 }
 
@@ -382,12 +426,11 @@ interface Postal {
 
 /** The same shapes, tried only where a token holding a digit starts (see `postalMatches`). */
 const POSTAL_SHAPES_AT = new RegExp(POSTAL_SHAPES.source, 'uy');
-/** Inside a token, a match can start only after an apostrophe or a combining mark. */
-const INNER_STARTS = /\p{M}|['’]/u;
 
 /**
  * Whether a postal shape can match at `start`: UK and Canadian codes begin with an ASCII letter, the others
- * with two to five ASCII digits (after one digit, or six, every shape fails: a digit follows where none may).
+ * with two to five ASCII digits (after one digit, or six, every shape fails: a digit follows where none may);
+ * two digits only before "-" (PL), three only before a blank (SE, CZ).
  */
 function mayStartPostal(text: string, start: number): boolean {
   const first = text.charCodeAt(start);
@@ -398,23 +441,47 @@ function mayStartPostal(text: string, start: number): boolean {
     if (!(code >= 48 && code <= 57)) break; // NaN past the end too
     run++;
   }
-  return run >= 2 && run <= 5;
+  if (run === 2) return text.charCodeAt(start + 2) === 45;
+  if (run === 3) return text.charCodeAt(start + 3) === 32 || text.charCodeAt(start + 3) === 9;
+  return run >= 4 && run <= 5;
 }
+
+/** Per code unit: a combining mark. */
+const isMarkUnit = unitClass(/\p{M}/u);
 
 /**
  * Every match of POSTAL_SHAPES in the text, as `matchAll` gives them. Each shape holds a digit within
  * its first word and may not follow a letter or digit, so a match starts where a token holding a digit
- * starts — except after an apostrophe or a combining mark inside a token, where the whole text is scanned.
+ * starts — or, inside a token, right after an apostrophe or a combining mark: in a text holding one, those
+ * positions (and any after the low half of an astral character, which may be a mark) are tried too, in
+ * text order.
  */
 function postalMatches(ctx: TextContext): { start: number; text: string }[] {
-  const { text } = ctx;
-  if (INNER_STARTS.test(text))
-    return [...text.matchAll(POSTAL_SHAPES)].map((m) => ({ start: m.index, text: m[0] }));
+  const { text, tokens } = ctx;
   const out: { start: number; text: string }[] = [];
   let from = 0;
-  for (const token of ctx.tokens) {
-    if (token.kind !== 'number' || token.start < from || !mayStartPostal(text, token.start)) continue;
-    POSTAL_SHAPES_AT.lastIndex = token.start;
+  if (!ctx.markOrApostrophe) {
+    for (const token of tokens) {
+      if (token.kind !== 'number' || token.start < from || !mayStartPostal(text, token.start)) continue;
+      POSTAL_SHAPES_AT.lastIndex = token.start;
+      const m = POSTAL_SHAPES_AT.exec(text);
+      if (m === null) continue;
+      out.push({ start: m.index, text: m[0] });
+      from = m.index + m[0].length;
+    }
+    return out;
+  }
+  let k = 0;
+  for (let p = 0; p < text.length; p++) {
+    while (k < tokens.length && (tokens[k] as TextToken).start < p) k++;
+    const token = tokens[k];
+    let candidate = token !== undefined && token.start === p && token.kind === 'number';
+    if (!candidate && p > 0) {
+      const b = text.charCodeAt(p - 1);
+      candidate = b === 39 || b === 0x2019 || (b >= 0x300 && (isMarkUnit(b) || (b >= 0xdc00 && b <= 0xdfff)));
+    }
+    if (!candidate || p < from || !mayStartPostal(text, p)) continue;
+    POSTAL_SHAPES_AT.lastIndex = p;
     const m = POSTAL_SHAPES_AT.exec(text);
     if (m === null) continue;
     out.push({ start: m.index, text: m[0] });

@@ -3,6 +3,7 @@ import { sortSmall } from '../patterns/sort-small.js';
 import { NAME_COMMON, NAME_FIRST, NAME_LAST, NAME_PARTICLE } from './name-lexicon.js';
 import { type TextContext, textContext } from './text-context.js';
 import type { TextResources } from './text-resources.js';
+import type { TextToken } from './tokenize-text.js';
 
 /** Legal-form suffixes: a capitalised name followed by one of these is a company. */
 const LEGAL_FORMS = [
@@ -86,7 +87,7 @@ const COMPANY = new RegExp(
 /**
  * What every COMPANY match holds: a blank character, then a legal form or organisation word ending there
  * (COMPANY reads `\s+` right before its suffix). A gate, not a finder: texts without it cannot match
- * COMPANY. `hasSuffixAfterBlank` tries this suffix only where a token starts after a blank.
+ * COMPANY. `companyWindows` tries this suffix only where a token starts after a blank.
  */
 const SUFFIX_ALTERNATIVES = [...LEGAL_FORMS, ...ORG_WORDS.split('|')];
 const SUFFIX_AT = new RegExp(`(?:${SUFFIX_ALTERNATIVES.join('|')})(?![\\p{L}\\p{N}])`, 'uy');
@@ -119,48 +120,107 @@ function asciiLetters(word: string): boolean {
   return true;
 }
 
+/** Words that CONNECTOR puts between blanks: a chunk of a match may be one of them. */
+const CONNECTOR_WORDS: ReadonlySet<string> = new Set(['and', 'und', 'et', 'y', 'e', 'of', 'for', 'de']);
+
+/** Blanks a COMPANY match can hold before its suffix: two per connector (four), one before the suffix. */
+const MOST_BLANKS = 9;
+
 /**
- * Whether a blank is followed by a suffix (the gate above), read from the tokens: a blank before a suffix
- * means a token starts there after a gap (the tokeniser leaves only blanks between tokens); a token that
- * begins otherwise than every suffix, or of plain ASCII letters that is no suffix's first word, needs no
- * regex. Other tokens after a gap ("&", "Comércio", "Inc-") are tried by the regex.
+ * Where COMPANY matches can start, as [from, to) pairs (flat), one per suffix after a blank (the gate above);
+ * none when no blank is followed by a suffix. Read from the tokens: a blank before a suffix means a token
+ * starts there after a gap (the tokeniser leaves only blanks between tokens); a token that begins otherwise
+ * than every suffix, or of plain ASCII letters that is no suffix's first word, needs no regex.
  */
-function hasSuffixAfterBlank(ctx: TextContext): boolean {
+function companyWindows(ctx: TextContext): number[] {
   const { tokens, text } = ctx;
+  const windows: number[] = [];
   let previousEnd = 0;
-  for (const token of tokens) {
+  for (let j = 0; j < tokens.length; j++) {
+    const token = tokens[j] as TextToken;
     const gap = token.start > previousEnd;
     previousEnd = token.end;
     if (!gap || SUFFIX_FIRST_CHARS[token.text.charCodeAt(0)] !== 1) continue;
     if (asciiLetters(token.text) && !SUFFIX_FIRST_WORDS.has(token.text)) continue;
     SUFFIX_AT.lastIndex = token.start;
-    if (SUFFIX_AT.test(text)) return true;
+    if (SUFFIX_AT.test(text)) windows.push(windowStart(tokens, j), token.start);
   }
-  return false;
+  return windows;
+}
+
+/**
+ * The earliest offset a COMPANY match with its suffix at token `j` can start from. Between its start and its
+ * suffix a match holds at most MOST_BLANKS blanks, and every chunk of text between blanks that it holds
+ * whole begins a name word (a capital or digit: any non-ASCII unit may be one), "&" or "-", or is a
+ * connector word. Reading chunks back from the suffix, the start lies in the first chunk that is not so, or
+ * after it.
+ */
+function windowStart(tokens: readonly TextToken[], j: number): number {
+  let from = tokens[j]?.start ?? 0;
+  let k = j - 1;
+  for (let blanks = 1; blanks <= MOST_BLANKS && k >= 0; blanks++) {
+    // The chunk ending at token k: tokens back to a gap.
+    let first = k;
+    while (first > 0 && (tokens[first] as TextToken).start === (tokens[first - 1] as TextToken).end) first--;
+    const head = tokens[first] as TextToken;
+    from = head.start;
+    const c = head.text.charCodeAt(0);
+    const nameLike =
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      c >= 0x80 ||
+      c === 38 ||
+      c === 45 ||
+      (first === k && CONNECTOR_WORDS.has(head.text));
+    if (!nameLike) break;
+    k = first - 1;
+  }
+  return from;
 }
 
 /** COMPANY tried only where a match can start (see `companyMatches`). */
 const COMPANY_AT = new RegExp(COMPANY.source, 'uy');
 
 /**
- * The matches of COMPANY, as `matchAll` gives them, tried only where one can start: a match starts with
- * an ASCII capital or digit, or a non-ASCII capital (any unit above 0x7f but a low surrogate, where a
- * scan in code points never starts), not after an ASCII letter or digit (its lookbehind). Trying those
- * positions in order from the end of the last match finds the matches a global scan finds.
+ * The matches of COMPANY, as `matchAll` gives them, tried only where one can start: inside the windows
+ * of `companyWindows` (disjoint, in text order), at an ASCII capital or digit, or a non-ASCII capital (any
+ * unit above 0x7f but a low surrogate, where a scan in code points never starts), not after an ASCII
+ * letter or digit (its lookbehind). Trying those positions in order from the end of the last match finds
+ * the matches a global scan finds.
  */
-function companyMatches(text: string): RegExpExecArray[] {
+function companyMatches(text: string, windows: readonly number[]): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
-  for (let p = 0; p < text.length; p++) {
-    const c = text.charCodeAt(p);
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff))))
-      continue;
-    const b = p > 0 ? text.charCodeAt(p - 1) : 32;
-    if ((b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57)) continue;
-    COMPANY_AT.lastIndex = p;
-    const m = COMPANY_AT.exec(text);
-    if (m === null) continue;
-    out.push(m);
-    p = m.index + m[0].length - 1;
+  let p = 0;
+  for (let w = 0; w < windows.length; w += 2) {
+    const to = windows[w + 1] ?? 0;
+    for (p = Math.max(p, windows[w] ?? 0); p < to; p++) {
+      const c = text.charCodeAt(p);
+      if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0x80 && !(c >= 0xdc00 && c <= 0xdfff))))
+        continue;
+      const b = p > 0 ? text.charCodeAt(p - 1) : 32;
+      if ((b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57)) continue;
+      COMPANY_AT.lastIndex = p;
+      const m = COMPANY_AT.exec(text);
+      if (m === null) continue;
+      out.push(m);
+      // The next search starts where this match ends (the loop's p++ is undone).
+      p = m.index + m[0].length - 1;
+    }
+  }
+  return out;
+}
+
+/** Windows ([from, to) pairs, flat) as disjoint pairs in text order: their union, for `companyMatches`. */
+function mergedWindows(windows: readonly number[]): number[] {
+  if (windows.length <= 2) return [...windows];
+  const pairs: [number, number][] = [];
+  for (let w = 0; w < windows.length; w += 2) pairs.push([windows[w] ?? 0, windows[w + 1] ?? 0]);
+  pairs.sort((a, b) => a[0] - b[0]);
+  const out: number[] = [];
+  for (const [from, to] of pairs) {
+    const last = out.length - 1;
+    if (last > 0 && from <= (out[last] ?? 0)) out[last] = Math.max(out[last] ?? 0, to);
+    else out.push(from, to);
   }
   return out;
 }
@@ -251,12 +311,12 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
     // A firm's first part ends at token i (i + 1 or i + 2 after a particle) and a separator follows it:
     // most tokens are followed by none, and are done before any name lookup.
     if (t === undefined) continue;
-    if (
-      t.shape === 'lower'
-        ? !separatorAfter(ctx, i + 1) && !separatorAfter(ctx, i + 2)
-        : !separatorAfter(ctx, i)
-    )
-      continue;
+    if (t.shape === 'lower') {
+      // In lower case only a particle begins a surname ("van Dijk", see surnamePart): the word's flags are
+      // looked up once for every pass, and answer before the two separators are read.
+      if ((ctx.nameFlags(i) & NAME_PARTICLE) === 0) continue;
+      if (!separatorAfter(ctx, i + 1) && !separatorAfter(ctx, i + 2)) continue;
+    } else if (!separatorAfter(ctx, i)) continue;
     const firstEnd = surnamePart(ctx, i);
     if (firstEnd < 0) continue;
     const start = tokens[i]?.start ?? 0;
@@ -305,7 +365,8 @@ function surnameFirms(ctx: TextContext, spans: TextSpan[]): void {
 export function organizationSpansOf(ctx: TextContext): TextSpan[] {
   const spans: TextSpan[] = [];
   // The company pattern is only worth running where a legal form or an organisation word follows a blank.
-  const matches = hasSuffixAfterBlank(ctx) ? companyMatches(ctx.text) : [];
+  const windows = companyWindows(ctx);
+  const matches = windows.length === 0 ? [] : companyMatches(ctx.text, mergedWindows(windows));
   for (const match of matches) {
     const end = match.index + match[0].length;
     const start = trimLeadingCommon(ctx, match.index, end);

@@ -54,9 +54,11 @@ const ROLE_WORDS = new Set([...CONTEXT_PHRASES].filter((p) => !p.includes(' ')))
 
 // Phrases are matched on up to three folded words before the candidate.
 function contextBefore(ctx: TextContext, first: number): 'title' | 'context' | null {
-  const words: string[] = [];
+  // The words read so far joined by spaces, built as they are read (no array, no join per word).
+  let phrase = '';
+  let words = 0;
   let i = first - 1;
-  while (i >= 0 && words.length < 3) {
+  while (i >= 0 && words < 3) {
     const token = ctx.tokens[i];
     if (token === undefined) break;
     if (token.kind === 'punct') {
@@ -65,10 +67,11 @@ function contextBefore(ctx: TextContext, first: number): 'title' | 'context' | n
       continue;
     }
     if (token.kind === 'number') break;
-    words.unshift(ctx.folded(i));
-    const single = words[0] ?? '';
-    if (words.length === 1 && TITLES.has(single)) return 'title';
-    if (CONTEXT_PHRASES.has(words.join(' '))) return 'context';
+    const word = ctx.folded(i);
+    phrase = words === 0 ? word : `${word} ${phrase}`;
+    words++;
+    if (words === 1 && TITLES.has(word)) return 'title';
+    if (CONTEXT_PHRASES.has(phrase)) return 'context';
     i--;
   }
   return null;
@@ -159,10 +162,11 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
     return { index: i, kind: 'initial', first: false, last: false, end: hasDot ? token.end + 1 : token.end };
   }
   const folded = ctx.folded(i);
-  if (LEGAL_FORM_WORDS.has(folded)) return null;
+  const listed = LISTED_WORDS.get(folded) ?? 0;
+  if ((listed & LISTED_LEGAL_FORM) !== 0) return null;
   // "The Jordan river project": an article or pronoun capitalised at a sentence's start is no part of a
   // name, even where some locale's name list holds it (a run splits at it, as at any everyday word).
-  if (FUNCTION_WORDS.has(folded))
+  if ((listed & LISTED_FUNCTION) !== 0)
     return { index: i, kind: 'common', first: false, last: false, end: token.end };
   if ((flags & NAME_PARTICLE) !== 0) {
     const named = (flags & (NAME_FIRST | NAME_LAST)) !== 0;
@@ -177,7 +181,7 @@ function classify(ctx: TextContext, i: number, lowercaseAllowed: boolean): Word 
     last = parts.some((p) => names.isLastName(p));
   }
   if (!first && !last && surnamePrefixed(token.text)) last = true;
-  const common = (flags & NAME_COMMON) !== 0 || TITLES.has(folded) || ROLE_WORDS.has(folded);
+  const common = (flags & NAME_COMMON) !== 0 || (listed & (LISTED_TITLE | LISTED_ROLE)) !== 0;
   const kind: Kind = first || last ? (common ? 'weak' : 'strong') : common ? 'common' : 'unknown';
   return { index: i, kind, first, last, end: token.end };
 }
@@ -191,6 +195,24 @@ const FUNCTION_WORDS = new Set(
   `the a this that these those my your his its our their we you he she it they them him us and or but nor
   of on at to for with by from into onto upon about`.split(/\s+/),
 );
+
+/** Bits of LISTED_WORDS: the word lists `classify` asks of a capitalised word, in one lookup. */
+const LISTED_LEGAL_FORM = 1;
+const LISTED_FUNCTION = 2;
+const LISTED_TITLE = 4;
+const LISTED_ROLE = 8;
+
+const LISTED_WORDS: ReadonlyMap<string, number> = (() => {
+  const map = new Map<string, number>();
+  const add = (words: ReadonlySet<string>, bit: number): void => {
+    for (const word of words) map.set(word, (map.get(word) ?? 0) | bit);
+  };
+  add(LEGAL_FORM_WORDS, LISTED_LEGAL_FORM);
+  add(FUNCTION_WORDS, LISTED_FUNCTION);
+  add(TITLES, LISTED_TITLE);
+  add(ROLE_WORDS, LISTED_ROLE);
+  return map;
+})();
 
 /** Runs of name-shaped words separated only by spaces, split at everyday words that are not names. */
 function candidateRuns(ctx: TextContext): Word[][] {

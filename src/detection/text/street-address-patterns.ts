@@ -297,7 +297,13 @@ interface Endings {
 
 const endingSets = new WeakMap<readonly string[], Endings>();
 
+/** The lists last asked about, before the WeakMap: three lists (street, town, short town endings) alternate. */
+const recentLists: (readonly string[])[] = [];
+const recentEntries: Endings[] = [];
+
 function endingsOf(endings: readonly string[]): Endings {
+  for (let k = 0; k < recentLists.length; k++)
+    if (recentLists[k] === endings) return recentEntries[k] as Endings;
   let entry = endingSets.get(endings);
   if (entry === undefined) {
     entry = {
@@ -312,6 +318,12 @@ function endingsOf(endings: readonly string[]): Endings {
     };
     endingSets.set(endings, entry);
   }
+  if (recentLists.length >= 4) {
+    recentLists.shift();
+    recentEntries.shift();
+  }
+  recentLists.push(endings);
+  recentEntries.push(entry);
   return entry;
 }
 

@@ -1,6 +1,6 @@
 import { foldToken } from './fold-token.js';
 import type { NerFinding, TextResources } from './text-resources.js';
-import { letterCases, type TextToken, tokenizeText } from './tokenize-text.js';
+import { scanText, type TextToken } from './tokenize-text.js';
 
 /**
  * NLP calls allowed per text: one per 16 KB (none for a short text). compromise reads ~0.1 MB/s, so a tight budget is
@@ -18,6 +18,8 @@ export interface TextContext {
   readonly resources: TextResources;
   /** The text's letters are all one case (ALL CAPS, all lower): word shape carries no signal in it. */
   readonly caseless: boolean;
+  /** The text holds a combining mark or an apostrophe (' or ’) anywhere. */
+  readonly markOrApostrophe: boolean;
   /** Folded form of token `i` (computed once, on demand). */
   folded(i: number): string;
   /** NAME_* bits of token `i`'s folded form (name-lexicon.ts), 0 for numbers and punctuation; cached. */
@@ -58,6 +60,7 @@ function sentenceWindow(text: string, start: number, end: number): [number, numb
 class SharedTextContext implements TextContext {
   readonly tokens: readonly TextToken[];
   readonly caseless: boolean;
+  readonly markOrApostrophe: boolean;
   readonly #folded: (string | undefined)[];
   // -1: not looked up yet. One lexicon lookup per token serves every pass and every question.
   // Plain arrays: a typed array this small is allocated off the heap, which costs more than the lookups.
@@ -70,13 +73,15 @@ class SharedTextContext implements TextContext {
     readonly text: string,
     readonly resources: TextResources,
   ) {
-    const tokens = tokenizeText(text);
+    // One pass gives the tokens, the letter cases and the marks.
+    const scan = scanText(text);
+    const tokens = scan.tokens;
     this.tokens = tokens;
     this.#folded = new Array<string | undefined>(tokens.length);
     this.#flags = new Array<number>(tokens.length).fill(-1);
     this.#placeFlags = new Array<number>(tokens.length).fill(-1);
-    const cases = letterCases(text);
-    this.caseless = !cases.lower || !cases.upper;
+    this.caseless = !scan.lower || !scan.upper;
+    this.markOrApostrophe = scan.markOrApostrophe;
   }
 
   folded(i: number): string {

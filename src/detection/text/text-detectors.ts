@@ -23,10 +23,15 @@ const CLAIM_SCORE = 0.7;
 
 /** Keeps the best of overlapping spans (a surname that is also a city, a person inside a company). */
 export function resolveOverlaps(spans: readonly TextSpan[]): TextSpan[] {
-  const ranked = sortSmall([...spans], (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start));
+  return resolveOwnOverlaps([...spans]);
+}
+
+/** `resolveOverlaps` of an array nobody else holds: it is ranked in place, not copied first. */
+function resolveOwnOverlaps(spans: TextSpan[]): TextSpan[] {
+  const end = spans.reduce((n, s) => Math.max(n, s.end), 0);
   return keepFreeSpans(
-    ranked,
-    spans.reduce((n, s) => Math.max(n, s.end), 0),
+    sortSmall(spans, (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start)),
+    end,
   );
 }
 
@@ -52,8 +57,14 @@ export function createTextDetectors(resources: TextResources): TextDetectors {
       const organizations = organizationSpansOf(ctx);
       // Streets, towns and companies found by their structure claim their words before names are read:
       // "455 Carolyn Fields", "Fort Hanna", "Bravo Páez Ltd" hold first and last names but are no people.
-      const claimed = [...places, ...organizations].filter((s) => s.score >= CLAIM_SCORE);
-      return resolveOverlaps([...personSpansOf(ctx, claimed), ...places, ...organizations]);
+      const claimed: TextSpan[] = [];
+      for (const s of places) if (s.score >= CLAIM_SCORE) claimed.push(s);
+      for (const s of organizations) if (s.score >= CLAIM_SCORE) claimed.push(s);
+      // personSpansOf returns a new array: the other spans join it, and it is ranked in place.
+      const all = personSpansOf(ctx, claimed);
+      for (const s of places) all.push(s);
+      for (const s of organizations) all.push(s);
+      return resolveOwnOverlaps(all);
     },
   };
 }

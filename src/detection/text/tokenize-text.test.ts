@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digitsThenLetter, letterCases, tokenizeText, unitClass } from './tokenize-text.js';
+import { digitsThenLetter, letterCases, scanText, tokenizeText, unitClass } from './tokenize-text.js';
 
 const view = (text: string): string[] =>
   tokenizeText(text).map(
@@ -76,5 +76,29 @@ describe('tokenizeText outside the Basic Multilingual Plane', () => {
     ])
       for (const most of [3, 4])
         expect(digitsThenLetter(word, most)).toBe(new RegExp(`^\\d{1,${most}}[a-zA-Z]?$`).test(word));
+  });
+
+  it('scanText sees the letter cases and the marks or apostrophes of the whole text', () => {
+    for (const text of [
+      'JOHN SMITH 12',
+      'élan vital',
+      "O'Brien",
+      "it's",
+      "' quoted",
+      'ends with ’',
+      'Sa\u0301o Paulo',
+      '\u0301 alone',
+      'x\ud834\udd65 astral mark',
+      'lone \ud800 high',
+      'Ünïcödé-Ünïcödé',
+      '',
+      '   ',
+      '12-34 -- !!',
+    ]) {
+      const scan = scanText(text);
+      expect(scan.tokens).toEqual(tokenizeText(text));
+      expect({ upper: scan.upper, lower: scan.lower }).toEqual(letterCases(text));
+      expect(scan.markOrApostrophe).toBe(/\p{M}|['’]/u.test(text));
+    }
   });
 });
