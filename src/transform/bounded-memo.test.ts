@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { ownString } from '../core/index.js';
 import { boundedMemo } from './bounded-memo.js';
 
 function counting(): { compute: (value: string) => string; calls: () => number } {
@@ -47,5 +48,13 @@ describe('boundedMemo', () => {
     memo(long);
     memo(long);
     expect(calls()).toBe(2);
+  });
+
+  it('copies values that outlive their batch into equal strings', () => {
+    const text = Array.from({ length: 100 }, (_, i) => `${i}\tsome.person.${i}@example.com`).join('\n');
+    const field = text.split('\n')[7]?.split('\t')[1] ?? '';
+    const own = ownString(field);
+    expect(own).toBe(field);
+    expect(ownString('short')).toBe('short');
   });
 });
