@@ -1,8 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=16
+#!/usr/bin/env -S node --max-semi-space-size=8
 // The young generation of the main thread (transform workers size their own): the row path allocates many
 // short-lived strings. When the main thread transformed rows, 32 MB beat the default (9.1 s against 12.0 s
-// for 1M people, 2026-11-27); with transforms in workers, 16 MB gives the same time and CPU and a ~35 MB
-// lower peak (1M people: 480/486 MB against 514/521 MB, A/B 2026-11-28, bench/snapshot/measure-peak-rss.ts).
+// for 1M people, 2026-11-27); with transforms in workers, 16 MB gave the same time and CPU and a ~35 MB
+// lower peak (1M people: 480/486 MB against 514/521 MB, A/B 2026-11-28, bench/snapshot/measure-peak-rss.ts),
+// and 8 MB the same CPU and an ~18 MB lower peak once the workers' start-up hump was gone (6 interleaved
+// pairs: 330-351 MB against 350-364 MB, CPU 62.2 s against 62.3 s on average, 2026-11-28).
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm install` via the prepare script).
 import('../dist/src/cli/main.js').then(
   (cli) => cli.main(process.argv),

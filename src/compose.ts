@@ -1,4 +1,3 @@
-import { PGlite } from '@electric-sql/pglite';
 import {
   createPgliteSink,
   createPgliteSource,
@@ -6,7 +5,6 @@ import {
   createPgSource,
 } from '../connectors/postgres/index.js';
 import { createFileSink, FILE_FORMATS, isFileFormat } from '../connectors/files/index.js';
-import { demoDataSql, demoSchemaSql } from './demo/index.js';
 import { GatewayError, type SinkConnector, type SourceConnector } from './core/index.js';
 import type { Settings } from './config/index.js';
 import type { ColumnAdvisor } from './detection/index.js';
@@ -57,6 +55,12 @@ export interface DemoDatabases {
 }
 
 export async function openDemoDatabases(customers: number): Promise<DemoDatabases> {
+  // Loaded here, not with this module: the demo's data imports every faker locale (~17 MB of heap), and
+  // every command that builds a connector imports this module.
+  const [{ PGlite }, { demoDataSql, demoSchemaSql }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('./demo/index.js'),
+  ]);
   // Both start at once: each boot compiles and initialises a WASM PostgreSQL (seconds on a small machine).
   const [sourceDb, targetDb] = await Promise.all([PGlite.create(), PGlite.create()]);
   await sourceDb.exec(demoSchemaSql());

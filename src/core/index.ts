@@ -22,6 +22,7 @@ export { silentLogger } from './logger.js';
 export type { RedactionKind, ScrubResult } from './scrub-log-text.js';
 export { REDACTION_KINDS, scrubLogText } from './scrub-log-text.js';
 export type { Row, RowBatch } from './rows.js';
+export { ownString } from './rows.js';
 export type {
   ColumnInfo,
   ConstraintInfo,

@@ -1,3 +1,4 @@
+import { ownString } from '../core/index.js';
 import { fitLength } from './fit-length.js';
 import type { KeyedSeeder } from './keyed-seeder.js';
 import {
@@ -65,7 +66,7 @@ export function foldPlace(text: string): string {
     const ascii = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD').replace(/\p{M}/gu, '');
     folded = ascii.toLowerCase().replace(/\s+/g, ' ').trim();
     if (FOLDED.size >= PLACE_MEMO_LIMIT) FOLDED.clear();
-    FOLDED.set(text, folded);
+    FOLDED.set(ownString(text), ownString(folded));
   }
   return folded;
 }
@@ -220,7 +221,7 @@ export interface PlaceMemo {
 function remember<T>(map: Map<string, T> | undefined, key: string, value: T): void {
   if (map === undefined) return;
   if (map.size >= PLACE_MEMO_LIMIT) map.clear();
-  map.set(key, value);
+  map.set(ownString(key), value);
 }
 
 export function placeMemo(): PlaceMemo {

@@ -1,103 +1,43 @@
-import { faker as fakerDe } from '@faker-js/faker/locale/de';
-import { faker } from '@faker-js/faker/locale/en';
-import { faker as fakerEs } from '@faker-js/faker/locale/es';
-import { faker as fakerFr } from '@faker-js/faker/locale/fr';
-import { faker as fakerIt } from '@faker-js/faker/locale/it';
-import { faker as fakerNl } from '@faker-js/faker/locale/nl';
-import { faker as fakerPl } from '@faker-js/faker/locale/pl';
-
 import { GatewayError } from '../core/index.js';
+import { WORD_LIST_DATA } from './word-list-data.js';
+import type { WordListName } from './word-lists-from-faker.js';
 
 /**
- * Word lists taken from the `en` locale of @faker-js/faker (pinned: a new version changes fakes, which the
- * pinned-output tests catch). Values are picked with seed bytes directly: seeding faker per value measured
- * ~25–37 µs per value (`faker.seed(n); faker.person.firstName()`, Node 20.20, 2-core EPYC) against
- * ~0.8 µs here, HMAC included. `locale/en` loads one locale (~70 ms) instead of all of them (~320 ms).
+ * Word lists taken from the `en` locale of @faker-js/faker and, for person names, six more (pinned: a new
+ * version changes fakes, which the pinned-output tests catch). Values are picked with seed bytes directly:
+ * seeding faker per value measured ~25–37 µs per value (`faker.seed(n); faker.person.firstName()`, Node
+ * 20.20, 2-core EPYC) against ~0.8 µs here, HMAC included. The lists are read from word-list-data.ts,
+ * written from faker by `npm run word-lists` (see word-lists-from-faker.ts): importing the seven locales
+ * cost each thread that makes fakes ~6 MB of heap and ~0.3 s (the main thread and every transform worker).
  */
-const definitions = faker.rawDefinitions;
-
-function stringList(value: unknown, path: string, pattern?: RegExp): readonly string[] {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
-    throw new GatewayError('internal', `faker word list ${path} is missing or not a list of strings`);
-  }
-  const items: string[] = value;
-  const kept = pattern === undefined ? items : items.filter((item) => pattern.test(item));
-  return Object.freeze([...new Set(kept)]);
+function wordList(name: WordListName): readonly string[] {
+  return Object.freeze(WORD_LIST_DATA[name].split('\n'));
 }
-
-function objectList<T>(value: unknown, path: string, field: string): readonly T[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new GatewayError('internal', `faker word list ${path} is missing`);
-  }
-  return stringList(
-    value.map((item: unknown) =>
-      typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[field] : undefined,
-    ),
-    `${path}.${field}`,
-  ) as readonly T[];
-}
-
-const LETTERS = /^[A-Za-z]+$/;
-/** Plain lowercase words, minus a few that would make a neutral sentence grim. */
-const WORD =
-  /^(?!(?:dead|deadly|fat|fatal|fatally|hateful|ugly|warlike|warped|blowgun|drug|terrorise)$)[a-z]+$/;
-
-const location = definitions.location;
-const word = definitions.word;
 
 /**
  * Person names come from several locales (ASCII spellings only). One locale's list is small enough that a
  * real table can hold most of it (pagila's staff use 453 of en's 473 last names), and substitution must
  * be able to avoid every real value of a column (see collectSourceValues): ~5,000 first and last names.
  */
-const PERSON_LOCALES = [faker, fakerDe, fakerEs, fakerFr, fakerIt, fakerNl, fakerPl].map(
-  (f) => f.rawDefinitions.person,
-);
-
-export const FIRST_NAMES = stringList(
-  PERSON_LOCALES.flatMap((p) => [
-    ...(p?.first_name?.female ?? []),
-    ...(p?.first_name?.male ?? []),
-    ...(p?.first_name?.generic ?? []),
-  ]),
-  'person.first_name',
-  LETTERS,
-);
+export const FIRST_NAMES = wordList('FIRST_NAMES');
 /** First names by gender: in one gender's lists (of the seven locales) and never in the other's. */
-function firstNamesOf(gender: 'female' | 'male'): readonly string[] {
-  const other = gender === 'female' ? 'male' : 'female';
-  const others = new Set(
-    PERSON_LOCALES.flatMap((p) => p?.first_name?.[other] ?? []).map((n) => n.toLowerCase()),
-  );
-  return stringList(
-    PERSON_LOCALES.flatMap((p) => p?.first_name?.[gender] ?? []).filter((n) => !others.has(n.toLowerCase())),
-    `person.first_name.${gender}`,
-    LETTERS,
-  );
-}
-export const FEMALE_FIRST_NAMES = firstNamesOf('female');
-export const MALE_FIRST_NAMES = firstNamesOf('male');
-export const LAST_NAMES = stringList(
-  PERSON_LOCALES.flatMap((p) => p?.last_name?.generic ?? []),
-  'person.last_name.generic',
-  LETTERS,
-);
-export const STREET_NAMES = stringList(location?.street_name, 'location.street_name');
-export const STREET_SUFFIXES = stringList(location?.street_suffix, 'location.street_suffix');
+export const FEMALE_FIRST_NAMES = wordList('FEMALE_FIRST_NAMES');
+export const MALE_FIRST_NAMES = wordList('MALE_FIRST_NAMES');
+export const LAST_NAMES = wordList('LAST_NAMES');
+export const STREET_NAMES = wordList('STREET_NAMES');
+export const STREET_SUFFIXES = wordList('STREET_SUFFIXES');
 /** `STATES[i]` and `STATE_ABBREVIATIONS[i]` name the same state. */
-export const STATES = stringList(location?.state, 'location.state');
-export const STATE_ABBREVIATIONS = stringList(location?.state_abbr, 'location.state_abbr');
-export const COUNTRIES = stringList(location?.country, 'location.country');
-export const COUNTRY_ALPHA2 = objectList<string>(location?.country_code, 'location.country_code', 'alpha2');
-export const COUNTRY_ALPHA3 = objectList<string>(location?.country_code, 'location.country_code', 'alpha3');
-export const LEGAL_ENTITY_TYPES = stringList(
-  definitions.company?.legal_entity_type,
-  'company.legal_entity_type',
-);
-export const ADJECTIVES = stringList(word?.adjective, 'word.adjective', WORD);
-export const NOUNS = stringList(word?.noun, 'word.noun', WORD);
-export const VERBS = stringList(word?.verb, 'word.verb', WORD);
-export const ADVERBS = stringList(word?.adverb, 'word.adverb', WORD);
+export const STATES = wordList('STATES');
+export const STATE_ABBREVIATIONS = wordList('STATE_ABBREVIATIONS');
+export const COUNTRIES = wordList('COUNTRIES');
+export const COUNTRY_ALPHA2 = wordList('COUNTRY_ALPHA2');
+export const COUNTRY_ALPHA3 = wordList('COUNTRY_ALPHA3');
+export const LEGAL_ENTITY_TYPES = wordList('LEGAL_ENTITY_TYPES');
+/** Plain lowercase words, minus a few that would make a neutral sentence grim. */
+export const ADJECTIVES = wordList('ADJECTIVES');
+export const NOUNS = wordList('NOUNS');
+export const VERBS = wordList('VERBS');
+export const ADVERBS = wordList('ADVERBS');
 
 if (STATES.length !== STATE_ABBREVIATIONS.length) {
   throw new GatewayError('internal', 'faker state names and abbreviations no longer align');

@@ -1,4 +1,4 @@
-import type { EntityKind, Row } from '../core/index.js';
+import { ownString, type EntityKind, type Row } from '../core/index.js';
 import {
   fakePlace,
   fakeStreetIn,
@@ -170,7 +170,7 @@ export function compileLocation(
       const real: RealLocation = { country, state, city, postalCode };
       place = fakePlace(seeder, real, isReal, memo);
       if (places.size >= MEMO_LIMIT) places.clear();
-      places.set(placeKey, place);
+      places.set(ownString(placeKey), place);
     }
     return write(place, value);
   });

@@ -1,5 +1,5 @@
 import type { ColumnInfo, Row } from '../core/index.js';
-import { GatewayError } from '../core/index.js';
+import { GatewayError, ownString } from '../core/index.js';
 import { describeColumn, fitting, notFitting, perValue, valueCategory } from './column-shape.js';
 import {
   civilFromDays,
@@ -51,7 +51,7 @@ export function compileShiftDate(action: ActionOf<'shift_date'>, context: Column
     if (offset === undefined) {
       offset = offsetFromSeed(seeder.seed(SHIFT_DATE_SCOPE, key), maxDays);
       if (offsets.size >= MEMO_LIMIT) offsets.clear();
-      offsets.set(key, offset);
+      offsets.set(ownString(key), offset);
     }
     return offset;
   };

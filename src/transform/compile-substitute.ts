@@ -1,4 +1,4 @@
-import type { ColumnInfo } from '../core/index.js';
+import { ownString, type ColumnInfo } from '../core/index.js';
 import {
   canonicalNameCase,
   entityOutput,
@@ -160,7 +160,7 @@ function nameShapedFake(
     if (seed === undefined) {
       seed = seeder.seed(`${scope}#domain`, domain);
       if (domainSeeds.size >= MAX_DOMAIN_SEEDS) domainSeeds.clear();
-      domainSeeds.set(domain, seed);
+      domainSeeds.set(ownString(domain), seed);
     }
     return seed;
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import { createTextDetectors } from './text-detectors.js';
-import { loadTextResources, shareTextResources } from './text-resources.js';
+import { buildHere, buildInWorker, loadTextResources, shareTextResources } from './text-resources.js';
 
 const TEXTS = [
   'Spoke with Anna van der Berg from Rotterdam about the invoice; she moved to 12 Baker Street, London.',
@@ -39,5 +39,19 @@ describe('text resources shared with another thread', () => {
     const own = await fresh.loadTextResources();
     fresh.useSharedTextResources(structuredClone(await fresh.shareTextResources()));
     expect(await fresh.loadTextResources()).toBe(own);
+  }, 60_000);
+
+  it('built in a worker thread, are the ones this thread would build', async () => {
+    const [here, there] = await Promise.all([buildHere(), buildInWorker()]);
+    expect(there.names.table.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.compare(Buffer.from(there.names.table.buffer), Buffer.from(here.names.table.buffer))).toBe(
+      0,
+    );
+    expect(
+      Buffer.compare(Buffer.from(there.places.table.buffer), Buffer.from(here.places.table.buffer)),
+    ).toBe(0);
+    expect({ ...there.names, table: null }).toEqual({ ...here.names, table: null });
+    expect({ ...there.places, table: null }).toEqual({ ...here.places, table: null });
+    expect(there.addresses).toEqual(here.addresses);
   }, 60_000);
 });

@@ -1,4 +1,7 @@
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type nlpOfCompromise from 'compromise';
 import { type AddressVocabulary, loadAddressVocabulary } from './address-vocabulary.js';
 import {
@@ -87,13 +90,67 @@ let resources: Promise<TextResources> | undefined;
 /**
  * Loads the name lexicon, the place gazetteer and the address vocabulary once per process (~0.4 s, see the
  * bench; compromise loads on first use): callers await this before the first text, then detect
- * synchronously. After `useSharedTextResources`, the shared ones.
+ * synchronously. After `useSharedTextResources`, the shared ones. A process's main thread builds them in
+ * a short-lived worker thread (`buildInWorker`) and keeps their shared form, which is all it uses.
  */
 export function loadTextResources(): Promise<TextResources> {
-  resources ??= Promise.all([loadNameLexicon(), loadPlaceGazetteer(), loadAddressVocabulary()]).then(
-    ([names, places, addresses]) => ({ names, places, addresses, ner: compromiseNer() }),
-  );
+  resources ??= (isMainThread ? buildInWorker() : buildHere()).then((shared) => textResourcesOf(shared));
   return resources;
+}
+
+function textResourcesOf(shared: SharedTextResources): TextResources {
+  return {
+    names: nameLexiconFromShared(shared.names),
+    places: placeGazetteerFromShared(shared.places),
+    addresses: shared.addresses,
+    ner: compromiseNer(),
+  };
+}
+
+/** Built in this thread: it keeps the faker locales they are read from (~17 MB of heap) for good. */
+export async function buildHere(): Promise<SharedTextResources> {
+  const [names, places, addresses] = await Promise.all([
+    loadNameLexicon(),
+    loadPlaceGazetteer(),
+    loadAddressVocabulary(),
+  ]);
+  return { names: names.share(), places: places.share(), addresses };
+}
+
+/**
+ * Built in a worker thread that ends once it has sent them: all 70 faker locales (the source of the lexicon
+ * and gazetteer words, ~17 MB of heap once imported, and never unloaded by a thread that imported them)
+ * live and die with it, and this thread keeps only the shared tables. Costs a thread start (~50 ms).
+ */
+export function buildInWorker(): Promise<SharedTextResources> {
+  return new Promise((resolve, reject) => {
+    const script = workerScript();
+    const worker = new Worker(script.filename, { eval: script.isCode, stdout: true, stderr: true });
+    let received = false;
+    worker.once('message', (shared: SharedTextResources) => {
+      received = true;
+      resolve(shared);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (!received) reject(new Error(`the text resources worker exited (${code})`));
+    });
+  });
+}
+
+/**
+ * The worker script beside this file. From dist/ it is `text-resources-worker.js`; from source (tests, tsx)
+ * a bootstrap registers tsx in the worker first (as the pipeline's transform workers do).
+ */
+function workerScript(): { filename: string | URL; isCode: boolean } {
+  if (!import.meta.url.endsWith('.ts'))
+    return { filename: new URL('./text-resources-worker.js', import.meta.url), isCode: false };
+  const entry = new URL('./text-resources-worker.ts', import.meta.url).href;
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const loader = pathToFileURL(join(dirname(manifest), 'dist/esm/api/index.mjs')).href;
+  const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  return { filename: code, isCode: true };
 }
 
 /** This process's text resources (loaded if need be), for worker threads: see `useSharedTextResources`. */
@@ -107,10 +164,5 @@ export async function shareTextResources(): Promise<SharedTextResources> {
  * instead of building its own; the same lookups, without a copy. No effect once this thread has loaded its own.
  */
 export function useSharedTextResources(shared: SharedTextResources): void {
-  resources ??= Promise.resolve({
-    names: nameLexiconFromShared(shared.names),
-    places: placeGazetteerFromShared(shared.places),
-    addresses: shared.addresses,
-    ner: compromiseNer(),
-  });
+  resources ??= Promise.resolve(textResourcesOf(shared));
 }
