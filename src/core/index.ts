@@ -23,6 +23,7 @@ export type { RedactionKind, ScrubResult } from './scrub-log-text.js';
 export { REDACTION_KINDS, scrubLogText } from './scrub-log-text.js';
 export type { Row, RowBatch } from './rows.js';
 export { ownString } from './rows.js';
+export { workerScript } from './worker-script.js';
 export type {
   ColumnInfo,
   ConstraintInfo,

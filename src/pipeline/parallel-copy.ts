@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import {
@@ -13,6 +10,7 @@ import {
   type Secret,
   type SinkSession,
   type SourceSession,
+  workerScript,
 } from '../core/index.js';
 import type { KnownEntityIndex, SharedTextResources } from '../detection/index.js';
 import type { ValueBloomFilter } from '../fake-values/index.js';
@@ -296,7 +294,7 @@ class TransformPool {
   }
 
   start(setup: WorkerSetup): void {
-    const script = workerScript();
+    const script = workerScript(import.meta.url, 'parallel-worker');
     const worker = new Worker(script.filename, {
       eval: script.isCode,
       workerData: { setup },
@@ -425,23 +423,4 @@ class TransformPool {
 
 function errorOf(failure: WorkerFailure): GatewayError {
   return new GatewayError(failure.code, failure.message, failure.details);
-}
-
-/**
- * The worker script beside this file. From dist/ it is `parallel-worker.js`; from source (tests, tsx) a
- * bootstrap registers tsx in the worker first (Node 20 ignores `--import` in a worker's execArgv).
- */
-function workerScript(): { filename: string | URL; isCode: boolean } {
-  if (!import.meta.url.endsWith('.ts'))
-    return { filename: new URL('./parallel-worker.js', import.meta.url), isCode: false };
-  const entry = new URL('./parallel-worker.ts', import.meta.url).href;
-  const loader = tsxLoader();
-  const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return { filename: code, isCode: true };
-}
-
-/** tsx's ESM API (its CommonJS build cannot register hooks from a worker). */
-function tsxLoader(): string {
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  return pathToFileURL(join(dirname(manifest), 'dist/esm/api/index.mjs')).href;
 }

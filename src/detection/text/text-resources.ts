@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import type nlpOfCompromise from 'compromise';
+import { workerScript } from '../../core/index.js';
 import { type AddressVocabulary, loadAddressVocabulary } from './address-vocabulary.js';
 import {
   loadNameLexicon,
@@ -124,7 +123,7 @@ export async function buildHere(): Promise<SharedTextResources> {
  */
 export function buildInWorker(): Promise<SharedTextResources> {
   return new Promise((resolve, reject) => {
-    const script = workerScript();
+    const script = workerScript(import.meta.url, 'text-resources-worker');
     const worker = new Worker(script.filename, { eval: script.isCode, stdout: true, stderr: true });
     let received = false;
     worker.once('message', (shared: SharedTextResources) => {
@@ -137,20 +136,6 @@ export function buildInWorker(): Promise<SharedTextResources> {
       if (!received) reject(new Error(`the text resources worker exited (${code})`));
     });
   });
-}
-
-/**
- * The worker script beside this file. From dist/ it is `text-resources-worker.js`; from source (tests, tsx)
- * a bootstrap registers tsx in the worker first (as the pipeline's transform workers do).
- */
-function workerScript(): { filename: string | URL; isCode: boolean } {
-  if (!import.meta.url.endsWith('.ts'))
-    return { filename: new URL('./text-resources-worker.js', import.meta.url), isCode: false };
-  const entry = new URL('./text-resources-worker.ts', import.meta.url).href;
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const loader = pathToFileURL(join(dirname(manifest), 'dist/esm/api/index.mjs')).href;
-  const code = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return { filename: code, isCode: true };
 }
 
 /** This process's text resources (loaded if need be), for worker threads: see `useSharedTextResources`. */
