@@ -327,6 +327,125 @@ describe('bad input and faults fail clearly and leave no complete-looking target
     },
   );
 
+  /** `session` with some members replaced; the others are its own, bound to it (it has private fields). */
+  const overriding = <T extends object>(session: T, members: Partial<T>): T =>
+    new Proxy(session, {
+      get(target, key) {
+        if (Object.hasOwn(members, key)) return (members as Record<PropertyKey, unknown>)[key];
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+
+  /** The real connector, counting the second sessions the run opens (see runSnapshot's early load). */
+  const forkCounting = (
+    onForkChunk?: (table: string) => Promise<void>,
+  ): { connector: SourceConnector; forks: () => number } => {
+    const inner = createPgSource(databaseUrl(source));
+    let forks = 0;
+    const connector: SourceConnector = {
+      kind: inner.kind,
+      openSource: async (signal) => {
+        const session = await inner.openSource(signal);
+        return overriding(session, {
+          forkSession: async (forkSignal: AbortSignal) => {
+            forks++;
+            const fork = await session.forkSession!(forkSignal);
+            if (onForkChunk === undefined) return fork;
+            return overriding(fork, {
+              readEncoded: async function* (request: ReadRequest, readSignal: AbortSignal) {
+                for await (const chunk of fork.readEncoded!(request, readSignal)) {
+                  yield chunk;
+                  await onForkChunk(request.table.name);
+                }
+              },
+            });
+          },
+        });
+      },
+    };
+    return { connector, forks: () => forks };
+  };
+
+  it('loads the tables it copies unchanged while the value pass reads, on a second session', async () => {
+    await freshTarget();
+    const { connector, forks } = forkCounting();
+    const events: string[] = [];
+    const summary = await runSnapshot({
+      source: connector,
+      target: createPgSink(databaseUrl(target)),
+      policy: await loadPolicy(POLICY),
+      selection: { schemas: [], tables: [] },
+      secret: new Secret(Buffer.from(testSecret('early'))),
+      batchRows: 100,
+      signal: new AbortController().signal,
+      logger: silentLogger,
+      onEvent: (event) => {
+        if (event.type === 'phase') events.push(event.phase);
+        if (event.type === 'table_finished') events.push(`${event.table.name} done`);
+      },
+    });
+    expect(forks()).toBe(1);
+    // events keeps every column: it finished before the load phase began, the schema was created first.
+    expect(events.indexOf('events done')).toBeGreaterThan(events.indexOf('scan_values'));
+    expect(events.indexOf('events done')).toBeLessThan(events.indexOf('load'));
+    expect(events.indexOf('create_schema')).toBeLessThan(events.indexOf('scan_values'));
+    expect(events.filter((e) => e === 'create_schema')).toHaveLength(1);
+    // The summary keeps the plan's order, and the target holds every row.
+    const names = summary.tables.map((t) => t.table);
+    expect(names).toEqual([...names].sort());
+    expect(summary.tables.find((t) => t.table === 'public.events')?.rows).toBe(600_000);
+    const rows = await withClient(target, (c) => c.query<{ n: string }>('SELECT count(*) AS n FROM events'));
+    expect(rows.rows[0]?.n).toBe('600000');
+    await dropDatabase(target);
+  });
+
+  it('fails cleanly when the second session is killed while the value pass reads', async () => {
+    await freshTarget();
+    let killed = 0;
+    const { connector, forks } = forkCounting(async (table) => {
+      if (table !== 'events' || killed > 0) return;
+      killed = await withClient('postgres', async (c) => {
+        const r = await c.query(
+          // The newest source session is the second one (the first has been open since the run began).
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1
+             AND application_name = 'lookalike-source' ORDER BY backend_start DESC LIMIT 1`,
+          [source],
+        );
+        return r.rowCount ?? 0;
+      });
+    });
+    const error = (await runSnapshot({
+      source: connector,
+      target: createPgSink(databaseUrl(target)),
+      policy: await loadPolicy(POLICY),
+      selection: { schemas: [], tables: [] },
+      secret: new Secret(Buffer.from(testSecret('early-kill'))),
+      batchRows: 100,
+      signal: new AbortController().signal,
+      logger: silentLogger,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as GatewayError | undefined;
+    expect(forks()).toBe(1);
+    expect(killed).toBe(1);
+    // The second session's own failure is what the run reports, not the abort it causes elsewhere.
+    expect(error?.code).toBe('source_read_failed');
+    expect(error?.message).toContain('public.events');
+    expectNoValues(String(error?.message));
+    expect(await userTableCount(target)).toBe(0);
+    // Every session the run opened is closed: none of its connections is left on either database.
+    const open = await withClient('postgres', (c) =>
+      c.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()`,
+        [[source, target]],
+      ),
+    );
+    expect(open.rows[0]?.n).toBe('0');
+    await dropDatabase(target);
+  });
+
   it('rolls back when cancelled mid-run', async () => {
     await freshTarget();
     const controller = new AbortController();

@@ -11,6 +11,7 @@ import {
   type SourceConnector,
   type SourceSession,
   type RunArea,
+  type TableInfo,
   type TableRef,
 } from '../core/index.js';
 import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
@@ -19,11 +20,11 @@ import type { ColumnAdvisor, Detection, KnownEntityIndex } from '../detection/in
 import { spanFinderOf } from './span-finder.js';
 import { computeSubset } from './compute-subset.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
-import type { Plan, Policy } from '../policy/index.js';
+import type { Plan, PlannedTable, Policy } from '../policy/index.js';
 import { assertPlanRunnable, checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
 import { uniqueSubstitutionScopes } from './transform-rows.js';
-import { copyTable, type TableSummary } from './copy-table.js';
+import { copyTable, type SharedTransformState, type TableSummary } from './copy-table.js';
 import {
   encodeLoadUnitState,
   LOAD_UNIT_STATE_BLOB,
@@ -117,6 +118,10 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
   let source: SourceSession | undefined;
   let sink: SinkSession | undefined;
+  /** A second source session, while tables copied unchanged load during the value pass. */
+  let forked: SourceSession | undefined;
+  let early: EarlyLoad | undefined;
+  let droppedColumns = 0;
   let split = false;
   try {
     phase('introspect');
@@ -137,16 +142,92 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     phase('read_schema');
     const preData = await source.schemaDdl('pre_data', request.selection);
     const postData = await source.schemaDdl('post_data', request.selection);
+    /** Opens the target's transaction and creates the schema in it. */
+    const createTarget = async (): Promise<{ sink: SinkSession; droppedColumns: number }> => {
+      const opened = await request.target.openSink(signal);
+      sink = opened;
+      await opened.assertEmpty();
+      await opened.begin();
+      phase('create_schema');
+      await opened.applyDdl(preData, 'the schema (pre-data)');
+      const dropped = await dropColumns(opened, plan);
+      logger.info('schema_created', { tables: schema.tables.length, droppedColumns: dropped });
+      return { sink: opened, droppedColumns: dropped };
+    };
+    /** Copies tables that nothing changes on `from`, into `target`, while the value pass runs. */
+    const startEarlyLoad = (
+      from: SourceSession,
+      target: SinkSession,
+      toLoad: readonly PlannedTable[],
+    ): EarlyLoad => {
+      const stopper = new AbortController();
+      const both = AbortSignal.any([signal, stopper.signal]);
+      // Nothing is substituted, searched or scanned in these tables (see copyTable).
+      const shared: SharedTransformState = {
+        seeder: createKeyedSeeder(request.secret),
+        uniqueScopes: new Set(),
+        sourceValues: new Map(),
+        findSpans: undefined,
+        knownEntities: undefined,
+        plan,
+        schema,
+        leakScan: undefined,
+      };
+      const done = (async (): Promise<[string, TableSummary][]> => {
+        const loaded: [string, TableSummary][] = [];
+        for (const planned of toLoad) {
+          const { writtenColumns: _written, ...summary } = await copyTable(
+            from,
+            target,
+            planned,
+            tableInfoOf(schema, planned),
+            shared,
+            { ...request, signal: both },
+            emit,
+          );
+          loaded.push([qualifiedName(planned.table), summary]);
+        }
+        return loaded;
+      })();
+      let stopping = false;
+      let failure: unknown;
+      const settled = done.then(
+        () => undefined,
+        (error: unknown) => {
+          if (!stopping) failure = error;
+          stopper.abort();
+        },
+      );
+      return {
+        signal: both,
+        done,
+        stop: async () => {
+          stopping = true;
+          stopper.abort();
+          await settled;
+          return failure;
+        },
+      };
+    };
     checkAbort();
 
-    // Everything that only reads the source happens before the target is touched.
-    phase('scan_values');
-    // The leak scan's source side reads the rows the load will read: in this pass when every row is
-    // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
-    // searches rows as it writes them instead of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
     const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
     split = units !== undefined;
+    // Tables copied unchanged need nothing the value pass builds: when the source can open a second session
+    // on its snapshot, the target is created first and they load while the value pass reads.
+    const unchanged = subsetting || units !== undefined ? [] : unchangedTables(plan);
+    if (unchanged.length > 0 && source.forkSession !== undefined) {
+      forked = await source.forkSession(signal);
+      ({ sink, droppedColumns } = await createTarget());
+    }
+
+    // Everything else that only reads the source happens before the target is touched.
+    phase('scan_values');
+    if (forked !== undefined && sink !== undefined) early = startEarlyLoad(forked, sink, unchanged);
+    // The leak scan's source side reads the rows the load will read: in this pass when every row is
+    // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
+    // searches rows as it writes them instead of verification reading them back.
     const keptScanStarted = performance.now();
     const keptPersonal = await keptPersonalFor(source, plan, request);
     const keptScanMs = performance.now() - keptScanStarted;
@@ -158,10 +239,17 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     // eslint-disable-next-line prefer-const
     let { filters: sourceValues, knownEntities } = await collectSourceValues(source, plan, schema, {
       batchRows: request.batchRows,
-      signal,
+      signal: early?.signal ?? signal,
       logger,
       ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart }),
+    }).catch(async (error: unknown) => {
+      // A failed early load aborts the value pass: its own error is the one to report.
+      throw (await early?.stop()) ?? error;
     });
+    const loadedEarly = new Map((await early?.done) ?? []);
+    early = undefined;
+    await forked?.close();
+    forked = undefined;
     // Text spans are found only where the plan redacts text (collectSourceValues indexes them then).
     let findSpans =
       request.detection === undefined || knownEntities === undefined
@@ -193,13 +281,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       logger.info('leak_scan_read_back', { reason: 'the source holds more values than one index' });
     checkAbort();
 
-    sink = await request.target.openSink(signal);
-    await sink.assertEmpty();
-    await sink.begin();
-    phase('create_schema');
-    await sink.applyDdl(preData, 'the schema (pre-data)');
-    const droppedColumns = await dropColumns(sink, plan);
-    logger.info('schema_created', { tables: schema.tables.length, droppedColumns });
+    if (sink === undefined) ({ sink, droppedColumns } = await createTarget());
     const leakScan =
       prepared === undefined
         ? undefined
@@ -225,15 +307,17 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
       for (const planned of plan.tables) {
         if (!planned.copyRows) continue;
+        const done = loadedEarly.get(qualifiedName(planned.table));
+        if (done !== undefined) {
+          tables.push(done);
+          continue;
+        }
         checkAbort();
-        const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
-        if (info === undefined)
-          throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
         const { writtenColumns: _written, ...summary } = await copyTable(
           source,
           sink,
           planned,
-          info,
+          tableInfoOf(schema, planned),
           { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
           request,
           emit,
@@ -305,6 +389,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     logger.error('snapshot_failed', {
       code: error instanceof GatewayError ? error.code : 'internal',
     });
+    // An early load still writing holds the target's connection: stopped before the rollback.
+    await early?.stop();
     await sink?.rollback().catch(() => undefined);
     // A split run committed its schema and sealed state: the state never outlives a failed run, even where
     // the caller cannot drop the target (the gateway drops it).
@@ -313,8 +399,33 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     throw error;
   } finally {
     await sink?.close().catch(() => undefined);
+    await forked?.close().catch(() => undefined);
     await source?.close().catch(() => undefined);
   }
+}
+
+/** Tables copied unchanged, loading during the value pass (see runSnapshot). */
+interface EarlyLoad {
+  /** The run's signal, also aborted when the early load fails: it stops the value pass too. */
+  readonly signal: AbortSignal;
+  /** The loaded tables' summaries by qualified name; rejects with the load's error. */
+  readonly done: Promise<[string, TableSummary][]>;
+  /** Stops the load and waits for it; resolves to its own error when it failed before being stopped. */
+  stop(): Promise<unknown>;
+}
+
+/** Copied tables whose every column is kept: their rows need no real value, fake or search. */
+function unchangedTables(plan: Plan): PlannedTable[] {
+  return plan.tables.filter(
+    (planned) => planned.copyRows && planned.columns.every((c) => !c.copied || c.action.kind === 'keep'),
+  );
+}
+
+function tableInfoOf(schema: DatabaseSchema, planned: PlannedTable): TableInfo {
+  const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+  if (info === undefined)
+    throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
+  return info;
 }
 
 /** A split load: its settings, the exported snapshot units join, and the copied tables' sizes in pages. */
