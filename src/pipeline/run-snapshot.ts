@@ -11,7 +11,6 @@ import {
   type SourceConnector,
   type SourceSession,
   type RunArea,
-  type TableInfo,
   type TableRef,
 } from '../core/index.js';
 import { createKeyedSeeder, type ValueBloomFilter } from '../fake-values/index.js';
@@ -20,11 +19,12 @@ import type { ColumnAdvisor, Detection, KnownEntityIndex } from '../detection/in
 import { spanFinderOf } from './span-finder.js';
 import { computeSubset } from './compute-subset.js';
 import type { SubsetEstimate, SubsetOverrides } from '../subset/index.js';
-import type { Plan, PlannedTable, Policy } from '../policy/index.js';
+import type { Plan, Policy } from '../policy/index.js';
 import { assertPlanRunnable, checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
 import { uniqueSubstitutionScopes } from './transform-rows.js';
-import { copyTable, type SharedTransformState, type TableSummary } from './copy-table.js';
+import { copyTable, type TableSummary } from './copy-table.js';
+import { startEarlyLoad, tableInfoOf, unchangedTables, type EarlyLoad } from './early-load.js';
 import {
   encodeLoadUnitState,
   LOAD_UNIT_STATE_BLOB,
@@ -154,61 +154,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       logger.info('schema_created', { tables: schema.tables.length, droppedColumns: dropped });
       return { sink: opened, droppedColumns: dropped };
     };
-    /** Copies tables that nothing changes on `from`, into `target`, while the value pass runs. */
-    const startEarlyLoad = (
-      from: SourceSession,
-      target: SinkSession,
-      toLoad: readonly PlannedTable[],
-    ): EarlyLoad => {
-      const stopper = new AbortController();
-      const both = AbortSignal.any([signal, stopper.signal]);
-      // Nothing is substituted, searched or scanned in these tables (see copyTable).
-      const shared: SharedTransformState = {
-        seeder: createKeyedSeeder(request.secret),
-        uniqueScopes: new Set(),
-        sourceValues: new Map(),
-        findSpans: undefined,
-        knownEntities: undefined,
-        plan,
-        schema,
-        leakScan: undefined,
-      };
-      const done = (async (): Promise<[string, TableSummary][]> => {
-        const loaded: [string, TableSummary][] = [];
-        for (const planned of toLoad) {
-          const { writtenColumns: _written, ...summary } = await copyTable(
-            from,
-            target,
-            planned,
-            tableInfoOf(schema, planned),
-            shared,
-            { ...request, signal: both },
-            emit,
-          );
-          loaded.push([qualifiedName(planned.table), summary]);
-        }
-        return loaded;
-      })();
-      let stopping = false;
-      let failure: unknown;
-      const settled = done.then(
-        () => undefined,
-        (error: unknown) => {
-          if (!stopping) failure = error;
-          stopper.abort();
-        },
-      );
-      return {
-        signal: both,
-        done,
-        stop: async () => {
-          stopping = true;
-          stopper.abort();
-          await settled;
-          return failure;
-        },
-      };
-    };
     checkAbort();
 
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
@@ -224,7 +169,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     // Everything else that only reads the source happens before the target is touched.
     phase('scan_values');
-    if (forked !== undefined && sink !== undefined) early = startEarlyLoad(forked, sink, unchanged);
+    if (forked !== undefined && sink !== undefined)
+      early = startEarlyLoad({ from: forked, target: sink, tables: unchanged, plan, schema, request, emit });
     // The leak scan's source side reads the rows the load will read: in this pass when every row is
     // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
     // searches rows as it writes them instead of verification reading them back.
@@ -402,30 +348,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     await forked?.close().catch(() => undefined);
     await source?.close().catch(() => undefined);
   }
-}
-
-/** Tables copied unchanged, loading during the value pass (see runSnapshot). */
-interface EarlyLoad {
-  /** The run's signal, also aborted when the early load fails: it stops the value pass too. */
-  readonly signal: AbortSignal;
-  /** The loaded tables' summaries by qualified name; rejects with the load's error. */
-  readonly done: Promise<[string, TableSummary][]>;
-  /** Stops the load and waits for it; resolves to its own error when it failed before being stopped. */
-  stop(): Promise<unknown>;
-}
-
-/** Copied tables whose every column is kept: their rows need no real value, fake or search. */
-function unchangedTables(plan: Plan): PlannedTable[] {
-  return plan.tables.filter(
-    (planned) => planned.copyRows && planned.columns.every((c) => !c.copied || c.action.kind === 'keep'),
-  );
-}
-
-function tableInfoOf(schema: DatabaseSchema, planned: PlannedTable): TableInfo {
-  const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
-  if (info === undefined)
-    throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
-  return info;
 }
 
 /** A split load: its settings, the exported snapshot units join, and the copied tables' sizes in pages. */
