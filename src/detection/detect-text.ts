@@ -113,7 +113,34 @@ function detectInPieces(input: string, detectOne: (text: string) => TextSpan[]):
     }
     start = end;
   }
-  return keepBest(spans, input.length);
+  return keepBestInOrder(spans, input.length);
+}
+
+/**
+ * `keepBest(spans)` for spans in text order (by start, none empty), cluster by cluster: a span only loses to
+ * a better span it overlaps, so each run of spans overlapping one another (a connected cluster) is decided
+ * on its own, and a span that overlaps nothing is kept. The same spans as `keepBest` on the whole list
+ * (each cluster keeps the list's relative order, and clusters follow one another in the text), without
+ * ranking every span of a long document: pieces' spans overlap only across the pieces' edges.
+ */
+function keepBestInOrder(spans: readonly TextSpan[], length: number): TextSpan[] {
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i] as TextSpan;
+    if (span.end <= span.start || (i > 0 && span.start < (spans[i - 1] as TextSpan).start))
+      return keepBest(spans, length);
+  }
+  const kept: TextSpan[] = [];
+  for (let i = 0; i < spans.length;) {
+    const first = spans[i] as TextSpan;
+    let reach = first.end;
+    let j = i + 1;
+    for (; j < spans.length && (spans[j] as TextSpan).start < reach; j++)
+      reach = Math.max(reach, (spans[j] as TextSpan).end);
+    if (j === i + 1) kept.push(first);
+    else kept.push(...keepBest(spans.slice(i, j), reach));
+    i = j;
+  }
+  return kept;
 }
 
 /** Where the piece starting at `start` ends: after the last line break (else space) before start + PIECE. */
