@@ -1,7 +1,6 @@
 import type { EntityCatalogue } from './catalogue/index.js';
 import type { TextSpan } from './detection-types.js';
-import { keepFreeSpans } from './keep-free-spans.js';
-import { sortSmall } from './patterns/sort-small.js';
+import { keepBestSpans } from './keep-free-spans.js';
 import { findPatternSpans, findPatternSpansAll } from './patterns/index.js';
 import type { KnownEntityIndex, TextDetectors } from './text/index.js';
 
@@ -113,34 +112,7 @@ function detectInPieces(input: string, detectOne: (text: string) => TextSpan[]):
     }
     start = end;
   }
-  return keepBestInOrder(spans, input.length);
-}
-
-/**
- * `keepBest(spans)` for spans in text order (by start, none empty), cluster by cluster: a span only loses to
- * a better span it overlaps, so each run of spans overlapping one another (a connected cluster) is decided
- * on its own, and a span that overlaps nothing is kept. The same spans as `keepBest` on the whole list
- * (each cluster keeps the list's relative order, and clusters follow one another in the text), without
- * ranking every span of a long document: pieces' spans overlap only across the pieces' edges.
- */
-function keepBestInOrder(spans: readonly TextSpan[], length: number): TextSpan[] {
-  for (let i = 0; i < spans.length; i++) {
-    const span = spans[i] as TextSpan;
-    if (span.end <= span.start || (i > 0 && span.start < (spans[i - 1] as TextSpan).start))
-      return keepBest(spans, length);
-  }
-  const kept: TextSpan[] = [];
-  for (let i = 0; i < spans.length;) {
-    const first = spans[i] as TextSpan;
-    let reach = first.end;
-    let j = i + 1;
-    for (; j < spans.length && (spans[j] as TextSpan).start < reach; j++)
-      reach = Math.max(reach, (spans[j] as TextSpan).end);
-    if (j === i + 1) kept.push(first);
-    else kept.push(...keepBest(spans.slice(i, j), reach));
-    i = j;
-  }
-  return kept;
+  return keepBest(spans, input.length);
 }
 
 /** Where the piece starting at `start` ends: after the last line break (else space) before start + PIECE. */
@@ -172,19 +144,14 @@ function combine(
 }
 
 /**
- * The best of overlapping spans: higher score, then longer, then earlier. Linear in the text: taken
- * characters are marked, so a long document with many spans costs no pairwise comparisons.
+ * The best of overlapping spans: higher score, then longer, then earlier. Many spans (a long text's, a long
+ * document's pieces') are ranked cluster by cluster (`keepBestSpans`), and never compared pairwise.
  */
 function keepBest(spans: readonly TextSpan[], length: number): TextSpan[] {
   if (spans.length <= 1) return [...spans];
-  return keepFreeSpans(ranked(spans), length);
+  return keepBestSpans(spans, compare, length);
 }
 
 function compare(a: TextSpan, b: TextSpan): number {
   return b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start;
-}
-
-/** A copy of `spans`, best first: higher score, then longer, then earlier. */
-function ranked(spans: readonly TextSpan[]): TextSpan[] {
-  return sortSmall([...spans], compare);
 }
