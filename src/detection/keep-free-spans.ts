@@ -74,14 +74,20 @@ export function keepBestSpans<T extends Range>(
     keys[i] = start * INDEX_BITS + i;
   }
   keys.sort();
+  // The indices in that order (the key less its start part: exact, and no float remainder per read).
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const key = keys[k] as number;
+    order[k] = key - Math.floor(key / INDEX_BITS) * INDEX_BITS;
+  }
   const kept: T[] = [];
   const members: number[] = [];
   for (let k = 0; k < n;) {
-    const first = spans[(keys[k] as number) % INDEX_BITS] as T;
+    const first = spans[order[k] as number] as T;
     let reach = first.end;
     let j = k + 1;
     for (; j < n; j++) {
-      const span = spans[(keys[j] as number) % INDEX_BITS] as T;
+      const span = spans[order[j] as number] as T;
       if (span.start >= reach) break;
       if (span.end > reach) reach = span.end;
     }
@@ -89,7 +95,7 @@ export function keepBestSpans<T extends Range>(
     else {
       // The cluster in list order, so that the stable ranking breaks ties as it would over the whole list.
       members.length = 0;
-      for (let m = k; m < j; m++) members.push((keys[m] as number) % INDEX_BITS);
+      for (let m = k; m < j; m++) members.push(order[m] as number);
       sortSmall(members, (a, b) => a - b);
       const cluster = members.map((i) => spans[i] as T);
       for (const span of keepFreeSpans(sortSmall(cluster, compare), reach, first.start)) kept.push(span);
