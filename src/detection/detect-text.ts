@@ -106,13 +106,24 @@ function detectInPieces(input: string, detectOne: (text: string) => TextSpan[]):
     const end = pieceEnd(input, start);
     const from = Math.max(0, start - MARGIN);
     const to = Math.min(input.length, end + MARGIN);
-    for (const s of detectOne(input.slice(from, to))) {
+    for (const s of detectOne(pieceOf(input, from, to))) {
       const at = s.start + from;
       if (at >= start && at < end) spans.push({ ...s, start: at, end: s.end + from });
     }
     start = end;
   }
   return keepBest(spans, input.length);
+}
+
+/**
+ * `input.slice(from, to)` as a string of its own. A slice of a long string is a view into it (V8's sliced
+ * string), and every `charCodeAt` of the scanners over a view goes through it: the detector read a
+ * document's pieces ~9% slower as views than as copies (same pieces, one process, alternating). Joining two
+ * halves copies them into one flat string (~17 KB: microseconds); the text is the same.
+ */
+function pieceOf(input: string, from: number, to: number): string {
+  const middle = (from + to) >>> 1;
+  return [input.slice(from, middle), input.slice(middle, to)].join('');
 }
 
 /** Where the piece starting at `start` ends: after the last line break (else space) before start + PIECE. */
