@@ -428,12 +428,13 @@ function isAsciiAlphanumeric(code: number): boolean {
 }
 
 /**
- * The first match of `EMAIL` at or after `after` (the end of the previous match, or 0), given that `at` is
- * the first '@' there: the match holding this '@', if any. A match holds one '@' and otherwise only units of
- * its classes, so it lies between the last ASCII unit before `at` outside the local part's class (the
- * earlier '@' included) and the first after it outside the domain's; the regex has no lookaround, anchor or
- * \b, so it matches that stretch exactly as it matches the whole text there. Its ends are ASCII units (or
- * `after`, a match's end): never inside a surrogate pair.
+ * The first match of `EMAIL` at or after `after` (the end of the previous match, or 0), given that no
+ * match holds an earlier '@' at or after `after`: the match holding the '@' at `at`, if any. A match holds
+ * one '@' and otherwise only units of its classes, so it lies between the last ASCII unit before `at`
+ * outside the local part's class (an earlier '@' included) and the first after it outside the domain's, and
+ * starts at or after `after`; the regex has no lookaround, anchor or \b, so it matches that stretch exactly
+ * as it matches the whole text there. The stretch's ends are ASCII units, a match's end or the text's ends:
+ * never inside a surrogate pair.
  */
 function emailAt(
   text: string,
