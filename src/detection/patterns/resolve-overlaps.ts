@@ -1,6 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
-import { keepFreeSpans } from '../keep-free-spans.js';
-import { sortSmall } from './sort-small.js';
+import { keepBestSpans } from '../keep-free-spans.js';
 
 /** A scored span plus whether a validator passed, before overlap resolution. */
 export interface ScoredSpan extends TextSpan {
@@ -13,13 +12,14 @@ export interface ScoredSpan extends TextSpan {
  */
 export function resolveOverlaps(spans: readonly ScoredSpan[], textLength: number): ScoredSpan[] {
   if (spans.length <= 1) return [...spans];
-  const ranked = sortSmall(
-    [...spans],
-    (a, b) =>
-      Number(b.validated) - Number(a.validated) ||
-      b.score - a.score ||
-      b.end - b.start - (a.end - a.start) ||
-      a.start - b.start,
+  return keepBestSpans(spans, better, textLength);
+}
+
+function better(a: ScoredSpan, b: ScoredSpan): number {
+  return (
+    Number(b.validated) - Number(a.validated) ||
+    b.score - a.score ||
+    b.end - b.start - (a.end - a.start) ||
+    a.start - b.start
   );
-  return keepFreeSpans(ranked, textLength);
 }

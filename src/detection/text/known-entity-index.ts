@@ -315,22 +315,30 @@ export class KnownEntityIndex {
         while (i + 1 < count && (starts[i + 1] as number) < best.end) i++;
       }
     }
+    // Word hits are in text order and never overlap one another, nor do the regexes' matches (each regex's
+    // matches in turn): overlaps are found by binary search, not by a walk over every span found so far.
+    const wordHits = spans.length;
     // Without an '@' the email regex would only backtrack through every word of the text. A match holds
     // exactly one '@': when every '@' lies in a span found above, every match overlaps one and is not kept.
     if (hasUncoveredAt(text, spans)) {
-      // `exec` on the module's regex (`find` is synchronous): `matchAll` would copy the regex per text.
-      EMAIL.lastIndex = 0;
-      for (let match = EMAIL.exec(text); match !== null; match = EMAIL.exec(text)) {
+      // The regex's matches in text order, each read from the stretch around its '@' alone (see `emailAt`):
+      // the same matches as `exec` over the whole text, which tries every word of a long text.
+      let after = 0;
+      for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', Math.max(at + 1, after))) {
+        const match = emailAt(text, at, after);
+        if (match === undefined) continue;
         const start = match.index;
-        const end = start + match[0].length;
-        if (overlaps(spans, start, end)) continue;
-        const normalised = normaliseText(match[0]);
+        const end = start + match.value.length;
+        after = end;
+        if (overlapsSorted(spans, 0, wordHits, start, end)) continue;
+        const normalised = normaliseText(match.value);
         if (!this.#isSet(this.#quick(TAG_VALUE, normalised))) continue;
         const type = this.#lookup('t', normalised);
         if (type !== undefined)
           spans.push({ type, start, end, score: this.#score, detector: 'known_entity' });
       }
     }
+    const emailHits = spans.length;
     // A phone number needs seven digits: a text with fewer holds none.
     if (words.digits >= MIN_PHONE_DIGITS) {
       PHONE.lastIndex = 0;
@@ -351,7 +359,12 @@ export class KnownEntityIndex {
           h = Math.imul(h ^ c, FNV_PRIME);
           digits++;
         }
-        if (digits < MIN_PHONE_DIGITS || overlaps(spans, start, end) || !this.#isSet(this.#finish(h)))
+        if (
+          digits < MIN_PHONE_DIGITS ||
+          overlapsSorted(spans, 0, wordHits, start, end) ||
+          overlapsSorted(spans, wordHits, emailHits, start, end) ||
+          !this.#isSet(this.#finish(h))
+        )
           continue;
         const type = this.#lookup('p', normalise(match[0], 'phone'));
         if (type !== undefined)
@@ -364,18 +377,76 @@ export class KnownEntityIndex {
   }
 }
 
-/** Whether a span found so far overlaps `[start, end)`: such a hit is not kept, whatever its type. */
-function overlaps(spans: readonly TextSpan[], start: number, end: number): boolean {
-  for (const span of spans) if (span.start < end && span.end > start) return true;
+/**
+ * Whether one of `spans[from, to)` overlaps `[start, end)`: such a hit is not kept, whatever its type. Those
+ * spans are in text order and disjoint (so their ends are in order too): the first that ends after `start`
+ * is the only one that may.
+ */
+function overlapsSorted(
+  spans: readonly TextSpan[],
+  from: number,
+  to: number,
+  start: number,
+  end: number,
+): boolean {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((spans[middle] as TextSpan).end > start) high = middle;
+    else low = middle + 1;
+  }
+  return low < to && (spans[low] as TextSpan).start < end;
+}
+
+/** Whether some '@' of `text` lies outside every span found so far (word hits: in order, disjoint). */
+function hasUncoveredAt(text: string, spans: readonly TextSpan[]): boolean {
+  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    if (!overlapsSorted(spans, 0, spans.length, at, at + 1)) return true;
+  }
   return false;
 }
 
-/** Whether some '@' of `text` lies outside every span found so far. */
-function hasUncoveredAt(text: string, spans: readonly TextSpan[]): boolean {
-  for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
-    if (!overlaps(spans, at, at + 1)) return true;
-  }
-  return false;
+/** `EMAIL` without `g`, for the stretch around one '@'. */
+const EMAIL_ONE = new RegExp(EMAIL.source, 'u');
+
+/** An ASCII unit outside every class of `EMAIL` before its '@' ([\p{L}\p{N}._%+-]). */
+function endsLocalPart(code: number): boolean {
+  return (
+    code < 0x80 &&
+    !(isAsciiAlphanumeric(code) || code === 46 || code === 95 || code === 37 || code === 43 || code === 45)
+  );
+}
+
+/** An ASCII unit outside every class of `EMAIL` after its '@' ([\p{L}\p{N}.-]). */
+function endsDomain(code: number): boolean {
+  return code < 0x80 && !(isAsciiAlphanumeric(code) || code === 46 || code === 45);
+}
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * The first match of `EMAIL` at or after `after` (the end of the previous match, or 0), given that no
+ * match holds an earlier '@' at or after `after`: the match holding the '@' at `at`, if any. A match holds
+ * one '@' and otherwise only units of its classes, so it lies between the last ASCII unit before `at`
+ * outside the local part's class (an earlier '@' included) and the first after it outside the domain's, and
+ * starts at or after `after`; the regex has no lookaround, anchor or \b, so it matches that stretch exactly
+ * as it matches the whole text there. The stretch's ends are ASCII units, a match's end or the text's ends:
+ * never inside a surrogate pair.
+ */
+function emailAt(
+  text: string,
+  at: number,
+  after: number,
+): { readonly index: number; readonly value: string } | undefined {
+  let from = at;
+  while (from > after && !endsLocalPart(text.charCodeAt(from - 1))) from--;
+  let to = at + 1;
+  while (to < text.length && !endsDomain(text.charCodeAt(to))) to++;
+  const match = EMAIL_ONE.exec(text.slice(from, to));
+  return match === null ? undefined : { index: from + match.index, value: match[0] };
 }
 
 function byStart(a: TextSpan, b: TextSpan): number {

@@ -1,6 +1,5 @@
 import type { TextSpan } from '../detection-types.js';
-import { keepFreeSpans } from '../keep-free-spans.js';
-import { sortSmall } from '../patterns/sort-small.js';
+import { keepBestSpans } from '../keep-free-spans.js';
 import { locationSpansOf } from './find-location-spans.js';
 import { organizationSpansOf } from './find-organization-spans.js';
 import { personSpansOf } from './find-person-spans.js';
@@ -26,13 +25,14 @@ export function resolveOverlaps(spans: readonly TextSpan[]): TextSpan[] {
   return resolveOwnOverlaps([...spans]);
 }
 
-/** `resolveOverlaps` of an array nobody else holds: it is ranked in place, not copied first. */
+/** `resolveOverlaps` of an array nobody else holds: a few spans are ranked in place, not copied first. */
 function resolveOwnOverlaps(spans: TextSpan[]): TextSpan[] {
   const end = spans.reduce((n, s) => Math.max(n, s.end), 0);
-  return keepFreeSpans(
-    sortSmall(spans, (a, b) => b.score - a.score || b.end - b.start - (a.end - a.start)),
-    end,
-  );
+  return keepBestSpans(spans, better, end, true);
+}
+
+function better(a: TextSpan, b: TextSpan): number {
+  return b.score - a.score || b.end - b.start - (a.end - a.start);
 }
 
 const TEXT_KINDS: ReadonlySet<string> = new Set([
