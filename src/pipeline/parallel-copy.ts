@@ -277,7 +277,11 @@ class TransformPool {
 
   /** `promise`, or the pool's failure if that comes first (without leaking a handler per call). */
   #guard<T>(promise: Promise<T>): Promise<T> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#failure !== undefined) {
+      // Settled later with that failure's consequence (e.g. the source's read, cancelled): not unhandled.
+      promise.catch(() => undefined);
+      return Promise.reject(this.#failure);
+    }
     return new Promise<T>((resolve, reject) => {
       this.#waiters.add(reject);
       promise.then(
