@@ -200,7 +200,8 @@ function workerSetup(
 
 /**
  * Re-cuts encoded chunks into slabs of whole rows of about `targetBytes` (one long row may be larger).
- * Each slab owns its memory, so it can be transferred to a worker without copying again.
+ * Each slab owns its memory, so it can be transferred to a worker without copying again; its bytes are
+ * copied once, from the chunks straight into the slab (no joined buffer in between).
  */
 export async function* cutRowSlabs(
   chunks: AsyncIterable<Buffer>,
@@ -209,27 +210,42 @@ export async function* cutRowSlabs(
 ): AsyncGenerator<Uint8Array> {
   let parts: Buffer[] = [];
   let size = 0;
+  /** Leading parts known to hold no row end (everything left over after a cut is). */
+  let clean = 0;
   for await (const chunk of chunks) {
     parts.push(chunk);
     size += chunk.length;
     if (size < targetBytes) continue;
-    const joined = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
-    const last = joined.lastIndexOf(rowEnd);
-    if (last === -1) {
-      parts = [joined];
+    let part = parts.length - 1;
+    let at = -1;
+    for (; part >= clean; part--) {
+      at = (parts[part] as Buffer).lastIndexOf(rowEnd);
+      if (at !== -1) break;
+    }
+    if (at === -1) {
+      clean = parts.length;
       continue;
     }
-    yield ownedCopy(joined.subarray(0, last + 1));
-    const rest = joined.subarray(last + 1);
-    parts = rest.length > 0 ? [rest] : [];
-    size = rest.length;
+    const cut = parts[part] as Buffer;
+    const rest = [...(at + 1 < cut.length ? [cut.subarray(at + 1)] : []), ...parts.slice(part + 1)];
+    let restSize = 0;
+    for (const piece of rest) restSize += piece.length;
+    yield copyOf([...parts.slice(0, part), cut.subarray(0, at + 1)], size - restSize);
+    parts = rest;
+    size = restSize;
+    clean = rest.length;
   }
-  if (size > 0) yield ownedCopy(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size));
+  if (size > 0) yield copyOf(parts, size);
 }
 
-function ownedCopy(bytes: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
+/** The parts' bytes in one new buffer of `size` bytes that owns its memory. */
+function copyOf(parts: readonly Uint8Array[], size: number): Uint8Array {
+  const copy = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    copy.set(part, at);
+    at += part.length;
+  }
   return copy;
 }
 
