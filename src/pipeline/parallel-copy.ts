@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import {
@@ -12,7 +15,7 @@ import {
   type SourceSession,
   workerScript,
 } from '../core/index.js';
-import type { KnownEntityIndex, SharedTextResources } from '../detection/index.js';
+import type { CatalogueFile, KnownEntityIndex, SharedTextResources } from '../detection/index.js';
 import type { ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
 import type { LeakIndex, TargetScanState, TargetTableScanner, VerifiedTable } from '../verify/index.js';
@@ -109,12 +112,16 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
   const pool = new TransformPool(table, signal);
   try {
     // Built once in this thread (which detected the plan's columns with them) and shared with every worker.
-    const textResources =
-      request.knownEntities === undefined
+    const detection = request.knownEntities === undefined ? undefined : await import('../detection/index.js');
+    const text =
+      detection === undefined
         ? undefined
-        : await (await import('../detection/index.js')).shareTextResources();
+        : {
+            resources: await detection.shareTextResources(),
+            catalogue: detection.defaultCatalogue(packageRoot()).source,
+          };
     await withoutSemiSpaceFlag(async () => {
-      for (let i = 0; i < request.workers; i++) pool.start(workerSetup(request, format, textResources));
+      for (let i = 0; i < request.workers; i++) pool.start(workerSetup(request, format, text));
       await pool.ready();
     });
     const chunks = (source.readEncoded as NonNullable<SourceSession['readEncoded']>).call(
@@ -174,7 +181,7 @@ async function withoutSemiSpaceFlag<T>(start: () => Promise<T>): Promise<T> {
 function workerSetup(
   request: ParallelCopyRequest,
   format: EncodedRowFormat,
-  textResources: SharedTextResources | undefined,
+  text: { readonly resources: SharedTextResources; readonly catalogue: CatalogueFile } | undefined,
 ): WorkerSetup {
   return {
     // A copy per worker, zeroed by the worker once its seeder is derived.
@@ -184,7 +191,8 @@ function workerSetup(
     table: request.read.table,
     sourceValues: [...request.sourceValues].map(([scope, filter]) => [scope, filter.share()] as const),
     knownEntities: request.knownEntities?.share(),
-    textResources,
+    textResources: text?.resources,
+    catalogue: text?.catalogue,
     codecModule: format.codecModule,
     ...(request.leakScan === undefined
       ? {}
@@ -443,4 +451,20 @@ class TransformPool {
 
 function errorOf(failure: WorkerFailure): GatewayError {
   return new GatewayError(failure.code, failure.message, failure.details);
+}
+
+/** The package root (where rules/ lives), from src/ or dist/: the shipped entity catalogue is there. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'lookalike'
+    )
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new GatewayError('internal', 'lookalike package root not found');
+    dir = parent;
+  }
 }
