@@ -164,7 +164,7 @@ let clearedSemiSpaceFlag = 0;
 /**
  * Runs `start` (which starts workers and waits until they run) with V8's `--max-semi-space-size` cleared.
  * V8 sizes every new isolate's young generation from that flag when it is set, over the worker's
- * `resourceLimits`: under bin/lookalike.js (which sets the main thread's: 32, then 16, now 8) each transform
+ * `resourceLimits`: under bin/lookalike.js (which sets the main thread's: 32, then 16, 8, now 4) each transform
  * worker got two 32 MB semi-spaces, 64 MB of young generation, instead of 16 MB (measured: heap limit
  * 224 MB against 152). V8 flags are process-wide but read when an isolate is created; this thread's heap
  * was sized at start-up and keeps its semi-spaces. The flag is set back once the workers run.
