@@ -76,5 +76,5 @@ COPY examples ./examples
 USER 10001:10001
 EXPOSE 8080
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "--max-semi-space-size=8", "/app/bin/lookalike.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/bin/lookalike.js"]
 CMD ["serve", "--config", "/etc/lookalike/config.yaml"]

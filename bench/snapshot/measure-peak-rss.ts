@@ -3,7 +3,7 @@
  * two builds of the CLI (e.g. before and after a change) on the same source and machine.
  *
  *   node --import tsx bench/snapshot/measure-peak-rss.ts --build DIR [--rows N] [--workers N] [--repeat K]
- *     [--semi-space MB]   (V8's --max-semi-space-size of the CLI process; bin/lookalike.js's shebang: 8)
+ *     [--semi-space MB]   (V8's --max-semi-space-size of the CLI process; bin/lookalike.js's shebang: 4)
  *     [--digest]          (prints the md5 of each bench table of the target, rows ordered by id: same output?)
  *
  * DIR is a package root holding bin/lookalike.js and its compiled dist/ (e.g. a copy of the repository built
@@ -30,7 +30,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '200000' },
     workers: { type: 'string', default: '2' },
     repeat: { type: 'string', default: '1' },
-    'semi-space': { type: 'string', default: '8' },
+    'semi-space': { type: 'string', default: '4' },
     digest: { type: 'boolean', default: false },
   },
 });

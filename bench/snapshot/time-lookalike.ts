@@ -85,9 +85,9 @@ export async function prepareRunner(kind: 'build' | 'tsx'): Promise<LookalikeRun
   // The same V8 flag as bin/lookalike.js's shebang, which `node bin/lookalike.js` would bypass.
   return {
     kind,
-    nodeArgs: ['--max-semi-space-size=8', 'bin/lookalike.js'],
+    nodeArgs: ['--max-semi-space-size=4', 'bin/lookalike.js'],
     description:
-      'node --max-semi-space-size=8 bin/lookalike.js (as its shebang runs it, after npm run build)',
+      'node --max-semi-space-size=4 bin/lookalike.js (as its shebang runs it, after npm run build)',
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ActionSpec, EntityKind } from '../core/index.js';
+import type { ActionSpec } from '../core/index.js';
 import { defaultCatalogue, loadEntityCatalogue, type EntityCatalogue } from './catalogue/index.js';
 import {
   classifyColumn,
@@ -9,13 +9,14 @@ import {
   type ColumnClassification,
   type TableSamples,
 } from './columns/index.js';
-import { createTextDetector, type TextDetector, type TextDetectorOptions } from './detect-text.js';
 import type { EntityId } from './detection-types.js';
 import { createColumnValueMatcher } from './column-value-matcher.js';
 import { foldToken, loadTextDetectors, loadTextResources } from './text/index.js';
+import { textDetectionOf, type TextDetection } from './text-detection.js';
 
 export type { EntityId, Evidence, TextSpan, ValueMatch } from './detection-types.js';
-export type { EntityCatalogue } from './catalogue/index.js';
+export type { CatalogueFile, EntityCatalogue } from './catalogue/index.js';
+export { defaultCatalogue } from './catalogue/index.js';
 export type {
   ClassifiedColumn,
   ClassifyColumnInput,
@@ -28,20 +29,18 @@ export { UNDECIDED_BELOW } from './columns/index.js';
 export { KnownEntityIndex, shareTextResources, useSharedTextResources } from './text/index.js';
 export type { KnownValueKind, SharedKnownEntities, SharedTextResources } from './text/index.js';
 export type { TextDetector, TextDetectorOptions } from './detect-text.js';
+export type { TextDetection } from './text-detection.js';
 export type { ColumnAdvice, ColumnAdvisor, ColumnQuestion } from './column-advice.js';
 export { valueShape, valueShapes } from './column-advice.js';
 
 /** Everything detection needs, loaded once: the entity catalogue, the column rules, the text resources. */
-export interface Detection {
+export interface Detection extends TextDetection {
   readonly catalogue: EntityCatalogue;
   /** Classifies columns (and JSON paths) from names, types, neighbours and sampled values. */
   classifyTables(tables: readonly TableSamples[]): ClassifiedColumn[];
   classifyColumn(input: ClassifyColumnInput): ColumnClassification;
   /** What the auto-policy does with values of this kind (the catalogue's action; hash if unknown). */
   entityAction(id: EntityId): ActionSpec;
-  /** The fake kind that replaces a span of this type in text, or null (a typed placeholder does). */
-  substituteKind(id: EntityId): EntityKind | null;
-  textDetector(options?: TextDetectorOptions): TextDetector;
 }
 
 export interface DetectionOptions {
@@ -69,11 +68,7 @@ export async function createDetection(options: DetectionOptions): Promise<Detect
     classifyTables: (tables) => classifyColumns(tables, classifyOptions),
     classifyColumn: (input) => classifyColumn(input, classifyOptions),
     entityAction: (id) => catalogue.get(id)?.action ?? { kind: 'hash' },
-    substituteKind: (id) => {
-      const action = catalogue.get(id)?.action;
-      return action?.kind === 'substitute' ? action.entity : null;
-    },
-    textDetector: (textOptions) => createTextDetector(catalogue, text, textOptions),
+    ...textDetectionOf(catalogue, text),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { DatabaseSchema, ErrorCode, ErrorDetails, TableRef } from '../core/index.js';
-import type { SharedKnownEntities, SharedTextResources } from '../detection/index.js';
+import type { CatalogueFile, SharedKnownEntities, SharedTextResources } from '../detection/index.js';
 import type { SharedBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
 import type { SharedLeakIndex, TargetScanState, VerifiedTable } from '../verify/index.js';
@@ -26,6 +26,11 @@ export interface WorkerSetup {
    * a worker that built its own would import every faker locale (~20 MB and ~0.5 s a worker).
    */
   readonly textResources: SharedTextResources | undefined;
+  /**
+   * The entity catalogue as this thread loaded and validated it (plain data), set with `knownEntities`: the
+   * worker compiles it without loading the YAML parser and zod (~3.6 MB of heap a worker).
+   */
+  readonly catalogue: CatalogueFile | undefined;
   /** Where the worker imports the source's and sink's row codec from (`EncodedRowFormat.codecModule`). */
   readonly codecModule: string;
   /** Set when the run's leak scan searches this table's rows as they are written (see InStreamLeakScan). */

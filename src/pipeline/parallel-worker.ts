@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   GatewayError,
@@ -63,19 +60,18 @@ try {
   const sourceValues = new Map(
     setup.sourceValues.map(([scope, shared]) => [scope, ValueBloomFilter.fromShared(shared)] as const),
   );
+  const { knownEntities, catalogue } = setup;
   const findSpans =
-    setup.knownEntities === undefined
+    knownEntities === undefined || catalogue === undefined
       ? undefined
       : await (async () => {
-          // Loaded only when needed: detection's modules are most of a worker's start-up. Its word tables are
-          // the main thread's, in shared memory.
-          const detection = await import('../detection/index.js');
+          // Loaded only when needed: detection's modules are most of a worker's start-up; only its text
+          // entry (no YAML parser, no zod). Its word tables are the main thread's, in shared memory.
+          const detection = await import('../detection/text-detection.js');
           if (setup.textResources !== undefined) detection.useSharedTextResources(setup.textResources);
           return spanFinderOf(
-            await detection.createDetection({ packageRoot: packageRoot() }),
-            detection.KnownEntityIndex.fromShared(
-              setup.knownEntities as NonNullable<typeof setup.knownEntities>,
-            ),
+            await detection.createTextDetection(catalogue),
+            detection.KnownEntityIndex.fromShared(knownEntities),
           );
         })();
   const planned = plan.tables.find((t) => sameTable(t.table, setup.table));
@@ -130,20 +126,4 @@ function failureOf(error: unknown): WorkerFailure {
   const code: ErrorCode = 'internal';
   const kind = error instanceof Error ? error.name : typeof error;
   return { code, message: `a transform worker failed (${kind})`, details: {} };
-}
-
-/** The package root (where rules/ lives), from src/ or dist/: detection loads its resources from there. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'lookalike'
-    )
-      return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new GatewayError('internal', 'lookalike package root not found');
-    dir = parent;
-  }
 }

@@ -1,11 +1,11 @@
-import type { Detection, KnownEntityIndex, TextSpan } from '../detection/index.js';
+import type { KnownEntityIndex, TextDetection, TextSpan } from '../detection/index.js';
 import type { ReplaceableSpan, SpanFinder } from '../transform/index.js';
 
 /**
  * The span finder that `redact_text` and `json` use: text detection plus the source's own known values
  * (see collectSourceValues), each span with the fake kind its type is substituted as.
  */
-export function spanFinderOf(detection: Detection, known: KnownEntityIndex | undefined): SpanFinder {
+export function spanFinderOf(detection: TextDetection, known: KnownEntityIndex | undefined): SpanFinder {
   const detector = detection.textDetector(known === undefined ? {} : { knownEntities: known });
   const replaceable = (spans: readonly TextSpan[]): ReplaceableSpan[] =>
     spans.map((span) => ({

@@ -1,7 +1,7 @@
 import type { ActionSpec } from '../../core/index.js';
 import type { EntityId } from '../detection-types.js';
 import type { Validator, ValidatorName } from '../validators/index.js';
-import type { CatalogueDefaults } from './catalogue-schema.js';
+import type { CatalogueDefaults, CatalogueFile } from './catalogue-schema.js';
 import type { ContextTerms } from './context-terms.js';
 
 /** One regex rule, compiled. */
@@ -67,6 +67,8 @@ export interface CatalogueEntity {
 /** The compiled catalogue: entities in file order, with lookup by id. */
 export interface EntityCatalogue {
   readonly version: 1;
+  /** The validated file it was compiled from (plain data: what a worker thread recompiles). */
+  readonly source: CatalogueFile;
   readonly defaults: CatalogueDefaults;
   readonly entities: readonly CatalogueEntity[];
   readonly ids: readonly EntityId[];

@@ -1,4 +1,5 @@
-import { matchesTerms } from '../catalogue/index.js';
+// Not through catalogue/index.ts, which loads the catalogue's schema (zod): transform workers import this.
+import { matchesTerms } from '../catalogue/context-terms.js';
 import type { ContextTerms, WindowSize } from '../catalogue/index.js';
 
 /** Characters read per context word: windows are cut from the text around the span, never the whole text. */
