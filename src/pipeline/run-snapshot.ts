@@ -24,7 +24,6 @@ import { assertPlanRunnable, checkSavedPlan, planFromScan, planSnapshot } from '
 import type { SnapshotListener, SnapshotPhase } from './snapshot-events.js';
 import { uniqueSubstitutionScopes } from './transform-rows.js';
 import { copyTable, type TableSummary } from './copy-table.js';
-import { startEarlyLoad, tableInfoOf, unchangedTables, type EarlyLoad } from './early-load.js';
 import {
   encodeLoadUnitState,
   LOAD_UNIT_STATE_BLOB,
@@ -118,10 +117,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
   let source: SourceSession | undefined;
   let sink: SinkSession | undefined;
-  /** A second source session, while tables copied unchanged load during the value pass. */
-  let forked: SourceSession | undefined;
-  let early: EarlyLoad | undefined;
-  let droppedColumns = 0;
   let split = false;
   try {
     phase('introspect');
@@ -142,38 +137,16 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     phase('read_schema');
     const preData = await source.schemaDdl('pre_data', request.selection);
     const postData = await source.schemaDdl('post_data', request.selection);
-    /** Opens the target's transaction and creates the schema in it. */
-    const createTarget = async (): Promise<{ sink: SinkSession; droppedColumns: number }> => {
-      const opened = await request.target.openSink(signal);
-      sink = opened;
-      await opened.assertEmpty();
-      await opened.begin();
-      phase('create_schema');
-      await opened.applyDdl(preData, 'the schema (pre-data)');
-      const dropped = await dropColumns(opened, plan);
-      logger.info('schema_created', { tables: schema.tables.length, droppedColumns: dropped });
-      return { sink: opened, droppedColumns: dropped };
-    };
     checkAbort();
 
-    const subsetting = plan.subset !== undefined || request.subset !== undefined;
-    const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
-    split = units !== undefined;
-    // Tables copied unchanged need nothing the value pass builds: when the source can open a second session
-    // on its snapshot, the target is created first and they load while the value pass reads.
-    const unchanged = subsetting || units !== undefined ? [] : unchangedTables(plan);
-    if (unchanged.length > 0 && source.forkSession !== undefined) {
-      forked = await source.forkSession(signal);
-      ({ sink, droppedColumns } = await createTarget());
-    }
-
-    // Everything else that only reads the source happens before the target is touched.
+    // Everything that only reads the source happens before the target is touched.
     phase('scan_values');
-    if (forked !== undefined && sink !== undefined)
-      early = startEarlyLoad({ from: forked, target: sink, tables: unchanged, plan, schema, request, emit });
     // The leak scan's source side reads the rows the load will read: in this pass when every row is
     // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
     // searches rows as it writes them instead of verification reading them back.
+    const subsetting = plan.subset !== undefined || request.subset !== undefined;
+    const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
+    split = units !== undefined;
     const keptScanStarted = performance.now();
     const keptPersonal = await keptPersonalFor(source, plan, request);
     const keptScanMs = performance.now() - keptScanStarted;
@@ -185,17 +158,10 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     // eslint-disable-next-line prefer-const
     let { filters: sourceValues, knownEntities } = await collectSourceValues(source, plan, schema, {
       batchRows: request.batchRows,
-      signal: early?.signal ?? signal,
+      signal,
       logger,
       ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart }),
-    }).catch(async (error: unknown) => {
-      // A failed early load aborts the value pass: its own error is the one to report.
-      throw (await early?.stop()) ?? error;
     });
-    const loadedEarly = new Map((await early?.done) ?? []);
-    early = undefined;
-    await forked?.close();
-    forked = undefined;
     // Text spans are found only where the plan redacts text (collectSourceValues indexes them then).
     let findSpans =
       request.detection === undefined || knownEntities === undefined
@@ -227,7 +193,13 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       logger.info('leak_scan_read_back', { reason: 'the source holds more values than one index' });
     checkAbort();
 
-    if (sink === undefined) ({ sink, droppedColumns } = await createTarget());
+    sink = await request.target.openSink(signal);
+    await sink.assertEmpty();
+    await sink.begin();
+    phase('create_schema');
+    await sink.applyDdl(preData, 'the schema (pre-data)');
+    const droppedColumns = await dropColumns(sink, plan);
+    logger.info('schema_created', { tables: schema.tables.length, droppedColumns });
     const leakScan =
       prepared === undefined
         ? undefined
@@ -253,17 +225,15 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       const uniqueScopes = uniqueSubstitutionScopes(plan, schema);
       for (const planned of plan.tables) {
         if (!planned.copyRows) continue;
-        const done = loadedEarly.get(qualifiedName(planned.table));
-        if (done !== undefined) {
-          tables.push(done);
-          continue;
-        }
         checkAbort();
+        const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+        if (info === undefined)
+          throw new GatewayError('plan_invalid', `plan names unknown table ${qualifiedName(planned.table)}`);
         const { writtenColumns: _written, ...summary } = await copyTable(
           source,
           sink,
           planned,
-          tableInfoOf(schema, planned),
+          info,
           { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
           request,
           emit,
@@ -335,8 +305,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     logger.error('snapshot_failed', {
       code: error instanceof GatewayError ? error.code : 'internal',
     });
-    // An early load still writing holds the target's connection: stopped before the rollback.
-    await early?.stop();
     await sink?.rollback().catch(() => undefined);
     // A split run committed its schema and sealed state: the state never outlives a failed run, even where
     // the caller cannot drop the target (the gateway drops it).
@@ -345,7 +313,6 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     throw error;
   } finally {
     await sink?.close().catch(() => undefined);
-    await forked?.close().catch(() => undefined);
     await source?.close().catch(() => undefined);
   }
 }
