@@ -10,7 +10,7 @@ import {
   type TableInfo,
 } from '../core/index.js';
 import type { KeyedSeeder, ValueBloomFilter } from '../fake-values/index.js';
-import type { KnownEntityIndex } from '../detection/index.js';
+import type { CatalogueFile, KnownEntityIndex } from '../detection/index.js';
 import type { Plan, PlannedTable } from '../policy/index.js';
 import type { SpanFinder } from '../transform/index.js';
 import { copyTableInParallel, parallelFormat, transformWorkersFor } from './parallel-copy.js';
@@ -46,6 +46,8 @@ export interface SharedTransformState {
   readonly uniqueScopes: ReadonlySet<string>;
   readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
   readonly findSpans: SpanFinder | undefined;
+  /** The entity catalogue `findSpans` detects with, as plain data for transform workers; set with it. */
+  readonly textCatalogue: CatalogueFile | undefined;
   /** Shared with transform workers (see parallel-copy.ts), with the filters above. */
   readonly knownEntities: KnownEntityIndex | undefined;
   readonly plan: Plan;
@@ -116,6 +118,7 @@ export async function copyTable(
       secret: request.secret,
       sourceValues: shared.sourceValues,
       knownEntities: shared.knownEntities,
+      catalogue: shared.textCatalogue,
       workers,
       signal: request.signal,
       onRows: (rowsSoFar) => emit({ type: 'table_progress', table: planned.table, rows: rowsSoFar }),

@@ -271,6 +271,10 @@ export async function runLoadUnit(request: LoadUnitRequest): Promise<LoadUnitRes
           uniqueScopes: uniqueSubstitutionScopes(plan, schema),
           sourceValues,
           findSpans,
+          textCatalogue:
+            findSpans === undefined || detection === undefined || typeof detection === 'function'
+              ? undefined
+              : detection.catalogue.source,
           knownEntities,
           plan,
           schema,

@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -65,6 +62,8 @@ export interface ParallelCopyRequest {
   readonly sourceValues: ReadonlyMap<string, ValueBloomFilter>;
   /** Set when the table's transforms find spans in text. */
   readonly knownEntities: KnownEntityIndex | undefined;
+  /** The catalogue the run's text detection compiled (validated, plain data); set with `knownEntities`. */
+  readonly catalogue: CatalogueFile | undefined;
   readonly workers: number;
   readonly signal: AbortSignal;
   readonly onRows?: (rowsSoFar: number) => void;
@@ -118,14 +117,11 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
   const pool = new TransformPool(table, signal);
   try {
     // Built once in this thread (which detected the plan's columns with them) and shared with every worker.
-    const detection = request.knownEntities === undefined ? undefined : await import('../detection/index.js');
+    const { catalogue } = request;
     const text =
-      detection === undefined
+      request.knownEntities === undefined || catalogue === undefined
         ? undefined
-        : {
-            resources: await detection.shareTextResources(),
-            catalogue: detection.defaultCatalogue(packageRoot()).source,
-          };
+        : { resources: await (await import('../detection/index.js')).shareTextResources(), catalogue };
     collectGarbage();
     await withoutSemiSpaceFlag(async () => {
       for (let i = 0; i < request.workers; i++) pool.start(workerSetup(request, format, text));
@@ -471,20 +467,4 @@ class TransformPool {
 
 function errorOf(failure: WorkerFailure): GatewayError {
   return new GatewayError(failure.code, failure.message, failure.details);
-}
-
-/** The package root (where rules/ lives), from src/ or dist/: the shipped entity catalogue is there. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'lookalike'
-    )
-      return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new GatewayError('internal', 'lookalike package root not found');
-    dir = parent;
-  }
 }

@@ -234,7 +234,17 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           sink,
           planned,
           info,
-          { seeder, uniqueScopes, sourceValues, findSpans, knownEntities, plan, schema, leakScan },
+          {
+            seeder,
+            uniqueScopes,
+            sourceValues,
+            findSpans,
+            textCatalogue: findSpans === undefined ? undefined : request.detection?.catalogue.source,
+            knownEntities,
+            plan,
+            schema,
+            leakScan,
+          },
           request,
           emit,
         );
