@@ -133,3 +133,54 @@ describe('FingerprintSet partitions', () => {
     expect(() => new FingerprintSet({ partition: { index: 2, count: 2 } })).toThrow(RangeError);
   });
 });
+
+describe('FingerprintSet.freeze', () => {
+  const filled = (count: number): FingerprintSet => {
+    const set = new FingerprintSet({ key: KEY, initialSlots: 1024 });
+    for (let i = 0; i < count; i++) set.add(`value-${i}`, 7);
+    return set;
+  };
+
+  for (const lanes of ['lane-b', 'lanes'] as const) {
+    it(`(${lanes}) finds every value it held and no other, in fewer bytes`, () => {
+      const set = filled(50_000);
+      const before = set.bytes;
+      set.freeze(lanes);
+      expect(set.isFrozen).toBe(true);
+      expect(set.size).toBe(50_000);
+      // 2^13 buckets (4 bytes each) + 4 or 6 bytes a value, against 8-byte slots at most 70% full.
+      expect(set.bytes).toBe((2 ** 13 + 1) * 4 + 50_000 * (lanes === 'lanes' ? 6 : 4));
+      expect(set.bytes).toBeLessThan(before * 0.6);
+      let missing = 0;
+      for (let i = 0; i < 50_000; i++) if (!set.has(`value-${i}`, 7)) missing++;
+      expect(missing).toBe(0);
+      let falsePositives = 0;
+      for (let i = 0; i < 200_000; i++)
+        if (set.has(`other-${i}`, 7) || set.has(`value-${i % 50_000}`, 8)) falsePositives++;
+      expect(falsePositives).toBe(0);
+      expect(set.falsePositiveRate).toBe(50_000 / 2 ** (13 + (lanes === 'lanes' ? 48 : 32)));
+    });
+  }
+
+  it('answers the same through a shared copy, and refuses new values', () => {
+    const set = filled(5_000);
+    set.freeze('lanes');
+    const copy = FingerprintSet.fromShared(set.share());
+    expect(copy.isFrozen).toBe(true);
+    expect(copy.size).toBe(5_000);
+    for (let i = 0; i < 5_000; i++) expect(copy.has(`value-${i}`, 7)).toBe(true);
+    expect(copy.has('value-5000', 7)).toBe(false);
+    expect(() => set.add('value-x', 7)).toThrow(/frozen/);
+  });
+
+  it('finds nothing once frozen empty, and keeps a partition to its share', () => {
+    const empty = new FingerprintSet({ key: KEY });
+    empty.freeze('lane-b');
+    expect(empty.has('value-1', 7)).toBe(false);
+    const part = new FingerprintSet({ key: KEY, partition: { index: 1, count: 2 } });
+    for (let i = 0; i < 10_000; i++) part.add(`v${i}`, 5);
+    const held = Array.from({ length: 10_000 }, (_, i) => part.has(`v${i}`, 5));
+    part.freeze('lanes');
+    expect(Array.from({ length: 10_000 }, (_, i) => part.has(`v${i}`, 5))).toEqual(held);
+  });
+});

@@ -26,14 +26,36 @@ export interface FingerprintSetOptions {
   readonly partition?: { readonly index: number; readonly count: number };
 }
 
+/**
+ * What a frozen set keeps of each fingerprint besides the bucket it sorts into (see `freeze`): `lane-b`
+ * 32 bits (4 bytes a value), `lanes` 48 bits (6 bytes a value).
+ */
+export type FrozenLanes = 'lane-b' | 'lanes';
+
 /** A built set as worker threads receive it (postMessage / workerData keep the buffer shared). */
 export interface SharedFingerprints {
+  /** The open-addressed slots, or a frozen set's buckets and fingerprints (`frozen`). */
   readonly slots: SharedArrayBuffer;
   readonly seedA: number;
   readonly seedB: number;
   readonly size: number;
   readonly dropped: number;
   readonly maxSlots: number;
+  readonly frozen?: { readonly bucketBits: number; readonly lanes: FrozenLanes };
+}
+
+/**
+ * A frozen set: its fingerprints sorted into 2^bucketBits buckets by the high bits of lane A, each bucket a
+ * run of `laneB` (and the low 16 bits of lane A in `laneALow`) between `offsets[bucket]` and the next one.
+ */
+interface Frozen {
+  readonly buffer: SharedArrayBuffer;
+  readonly bucketBits: number;
+  readonly lanes: FrozenLanes;
+  readonly shift: number;
+  readonly offsets: Uint32Array;
+  readonly laneB: Uint32Array;
+  readonly laneALow: Uint16Array | undefined;
 }
 
 /** 2^24 slots = 128 MB at most, ~11.7 M values. */
@@ -53,6 +75,8 @@ export class FingerprintSet {
   readonly #seedB: number;
   readonly #partitions: number;
   readonly #partition: number;
+  /** Set by `freeze`: the compact read-only form, which replaces the slots. */
+  #frozen: Frozen | undefined;
 
   constructor(options: FingerprintSetOptions = {}) {
     const key = options.key ?? randomBytes(8);
@@ -77,23 +101,81 @@ export class FingerprintSet {
     key.writeUInt32LE(shared.seedA >>> 0, 0);
     key.writeUInt32LE(shared.seedB >>> 0, 4);
     const set = new FingerprintSet({ key, maxSlots: shared.maxSlots, initialSlots: 1024 });
+    set.#size = shared.size;
+    set.#dropped = shared.dropped;
+    if (shared.frozen !== undefined) {
+      set.#frozen = frozenView(shared.slots, shared.frozen.bucketBits, shared.size, shared.frozen.lanes);
+      set.#slots = new Uint32Array(0);
+      set.#slotCount = 0;
+      return set;
+    }
     set.#slots = fixedView(shared.slots, shared.slots.byteLength / 8);
     set.#slotCount = set.#slots.length / 2;
     set.#scale = set.#slotCount / 2 ** 32;
-    set.#size = shared.size;
-    set.#dropped = shared.dropped;
     return set;
   }
 
   share(): SharedFingerprints {
+    const frozen = this.#frozen;
     return {
-      slots: this.#slots.buffer as SharedArrayBuffer,
+      slots: frozen?.buffer ?? (this.#slots.buffer as SharedArrayBuffer),
       seedA: this.#seedA,
       seedB: this.#seedB,
       size: this.#size,
       dropped: this.#dropped,
       maxSlots: this.#maxSlots,
+      ...(frozen === undefined ? {} : { frozen: { bucketBits: frozen.bucketBits, lanes: frozen.lanes } }),
     };
+  }
+
+  /**
+   * Turns the built set into a compact read-only one: the fingerprints sorted into buckets by the high bits
+   * of lane A (about 4-8 a bucket, a 4-byte offset each), keeping per value only lane B (`lane-b`, 4 bytes)
+   * or lane B and the low 16 bits of lane A (`lanes`, 6 bytes) — instead of 8-byte slots 56-70% full, i.e.
+   * 11-14 bytes a value. The bucket stands for the lane-A bits it is named by, so a lookup of an absent value
+   * answers present with probability size / 2^(bucket bits + kept bits) (`falsePositiveRate`): ~1e-9 for
+   * `lane-b` and ~1e-14 for `lanes` at a few million values. The slots are let go (their memory returns at
+   * the next GC once no worker holds them); `add` is refused from then on. Measured: see the callers.
+   */
+  freeze(lanes: FrozenLanes): void {
+    if (this.#frozen !== undefined) return;
+    const size = this.#size;
+    let bucketBits = 10;
+    while (bucketBits < 28 && 2 ** bucketBits * FROZEN_BUCKET_VALUES < size) bucketBits++;
+    const frozen = frozenView(
+      new SharedArrayBuffer(frozenBytes(bucketBits, size, lanes)),
+      bucketBits,
+      size,
+      lanes,
+    );
+    const { offsets, laneB, laneALow, shift } = frozen;
+    const slots = this.#slots;
+    const slotCount = this.#slotCount;
+    for (let i = 0; i < slotCount; i++) {
+      const a = slots[i * 2] as number;
+      if (a === 0 && (slots[i * 2 + 1] as number) === 0) continue;
+      const at = (a >>> shift) + 1;
+      offsets[at] = (offsets[at] as number) + 1;
+    }
+    for (let k = 1; k < offsets.length; k++) offsets[k] = (offsets[k] as number) + (offsets[k - 1] as number);
+    const next = offsets.slice(0, offsets.length - 1);
+    for (let i = 0; i < slotCount; i++) {
+      const a = slots[i * 2] as number;
+      const b = slots[i * 2 + 1] as number;
+      if (a === 0 && b === 0) continue;
+      const bucket = a >>> shift;
+      const at = next[bucket] as number;
+      next[bucket] = at + 1;
+      laneB[at] = b;
+      if (laneALow !== undefined) laneALow[at] = a & 0xffff;
+    }
+    this.#frozen = frozen;
+    this.#slots = new Uint32Array(0);
+    this.#slotCount = 0;
+  }
+
+  get isFrozen(): boolean {
+    return this.#frozen !== undefined;
   }
 
   /** Distinct fingerprints held. */
@@ -107,12 +189,14 @@ export class FingerprintSet {
   }
 
   get bytes(): number {
-    return this.#slots.byteLength;
+    return this.#frozen?.buffer.byteLength ?? this.#slots.byteLength;
   }
 
   /** Chance that one lookup of an absent value answers present, at the current size. */
   get falsePositiveRate(): number {
-    return this.#size / 2 ** 64;
+    const frozen = this.#frozen;
+    if (frozen === undefined) return this.#size / 2 ** 64;
+    return this.#size / 2 ** (frozen.bucketBits + (frozen.lanes === 'lanes' ? 48 : 32));
   }
 
   /** `salt` separates classes of values (emails, phones, names) without building a longer string. */
@@ -121,6 +205,7 @@ export class FingerprintSet {
    * are looked up together — a phrase and its first word — are held in the same pass.
    */
   add(value: string, salt: number, share?: string): void {
+    if (this.#frozen !== undefined) throw new RangeError('a frozen fingerprint set takes no more values');
     if (!this.#holds(value, share)) return;
     const a = lanes(value, this.#seedA ^ salt, this.#seedB ^ Math.imul(salt, 0x9e3779b1));
     const b = laneBOfLast;
@@ -139,7 +224,17 @@ export class FingerprintSet {
   has(value: string, salt: number, share?: string): boolean {
     if (this.#size === 0 || !this.#holds(value, share)) return false;
     const a = lanes(value, this.#seedA ^ salt, this.#seedB ^ Math.imul(salt, 0x9e3779b1));
-    return this.#find(a, laneBOfLast) >= 0;
+    const frozen = this.#frozen;
+    if (frozen === undefined) return this.#find(a, laneBOfLast) >= 0;
+    const b = laneBOfLast;
+    const bucket = a >>> frozen.shift;
+    const end = frozen.offsets[bucket + 1] as number;
+    const laneB = frozen.laneB;
+    const laneALow = frozen.laneALow;
+    for (let i = frozen.offsets[bucket] as number; i < end; i++) {
+      if (laneB[i] === b && (laneALow === undefined || laneALow[i] === (a & 0xffff))) return true;
+    }
+    return false;
   }
 
   /** Whether this set's partition is the one of `share ?? value` (always, unpartitioned). */
@@ -212,6 +307,29 @@ export class FingerprintSet {
 }
 
 const PARTITION_SALT = 0x5f3759df;
+/** A frozen set's buckets hold 4-8 values on average: its offsets cost 0.5-1 byte a value. */
+const FROZEN_BUCKET_VALUES = 8;
+
+function frozenBytes(bucketBits: number, size: number, lanes: FrozenLanes): number {
+  return (2 ** bucketBits + 1) * 4 + size * (lanes === 'lanes' ? 6 : 4);
+}
+
+/** The views of a frozen set's buffer: offsets, then lane B, then (for `lanes`) lane A's low 16 bits. */
+function frozenView(buffer: SharedArrayBuffer, bucketBits: number, size: number, lanes: FrozenLanes): Frozen {
+  const buckets = 2 ** bucketBits;
+  if (buffer.byteLength < frozenBytes(bucketBits, size, lanes))
+    throw new RangeError('a frozen fingerprint set needs a larger buffer');
+  const laneBAt = (buckets + 1) * 4;
+  return {
+    buffer,
+    bucketBits,
+    lanes,
+    shift: 32 - bucketBits,
+    offsets: new Uint32Array(buffer, 0, buckets + 1),
+    laneB: new Uint32Array(buffer, laneBAt, size),
+    laneALow: lanes === 'lanes' ? new Uint16Array(buffer, laneBAt + size * 4, size) : undefined,
+  };
+}
 
 /** The partition of a string's keyed hash (its high 16 bits scaled to `count`). */
 function partitionOf(hash: number, count: number): number {

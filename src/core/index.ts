@@ -53,5 +53,6 @@ export {
   DEFAULT_MAX_SLOTS,
   FingerprintSet,
   type FingerprintSetOptions,
+  type FrozenLanes,
   type SharedFingerprints,
 } from './fingerprint-set.js';

@@ -174,6 +174,8 @@ export async function collectSourceValues(
     // Counts only: which values were indexed is never logged.
     logger.info('known_entities_indexed', { entries: knownEntities.size, dropped: knownEntities.dropped });
     if (knownEntities.dropped > 0) logger.warn('known_entities_capped', { dropped: knownEntities.dropped });
+    // Built: the workers read it in its compact form from here on.
+    knownEntities.freeze();
   }
   return { filters, knownEntities };
 }

@@ -145,6 +145,7 @@ export function startLeakScan(input: {
       state = undefined;
       // An estimate that fell short: the read-back scan in passes covers it.
       if (built === undefined || built.index.stats().dropped > 0) return undefined;
+      built.index.freeze();
       return { ...built, keptPersonal: input.keptPersonal, sourceMs: ms, scanned: new Map() };
     },
   };
