@@ -118,6 +118,36 @@ describe('KnownEntityIndex prefilter', () => {
     ]);
   });
 
+  it('finds the same spans once frozen, here and through shared memory, and takes no more values', () => {
+    const open = new KnownEntityIndex({ key: KEY });
+    const frozen = new KnownEntityIndex({ key: KEY });
+    for (const index of [open, frozen]) {
+      for (let i = 0; i < 3000; i++) {
+        index.add(`Name${i.toString(36)} Family${(i * 7).toString(36)}`, 'PERSON', 'name');
+        index.add(`user${i}@example.net`, 'EMAIL_ADDRESS', 'email');
+        index.add(`+1 415-555-${String(2000 + i).padStart(4, '0')}`, 'PHONE_NUMBER');
+      }
+    }
+    frozen.freeze();
+    const view = KnownEntityIndex.fromShared(frozen.share());
+    const texts = Array.from(
+      { length: 400 },
+      (_, k) =>
+        `Ticket from NAME${(k * 7).toString(36)} FAMILY${(k * 49).toString(36)} <user${k * 7}@example.net>, ` +
+        `call (415) 555-${String(2000 + k * 7).padStart(4, '0')}; not Name${k} Smith or user${k}@example.org.`,
+    );
+    let hits = 0;
+    for (const text of texts) {
+      const expected = open.find(text);
+      hits += expected.length;
+      expect(frozen.find(text)).toEqual(expected);
+      expect(view.find(text)).toEqual(expected);
+    }
+    // Each text quotes one indexed name, e-mail and phone (7k < 3000); the rest were never indexed.
+    expect(hits).toBe(400 * 3);
+    expect(() => frozen.add('Ann Quillfeather', 'PERSON', 'name')).toThrow(/frozen/);
+  });
+
   it('two indexes of the same values use different prefilter seeds but find the same', () => {
     const a = new KnownEntityIndex({ key: KEY });
     const b = new KnownEntityIndex({ key: KEY });
@@ -140,7 +170,8 @@ describe('KnownEntityIndex prefilter', () => {
     const index = new KnownEntityIndex({ key: KEY, expectedEntries: 2_000_000 });
     for (let i = 0; i < 2_000; i++) index.add(`Person${i} Surname${i}`, 'PERSON', 'name');
     const shared = index.share();
-    expect(shared.filter.byteLength).toBe(2 ** 25 / 8);
+    // 8 bits an entry: 16 M bits for 2 M entries, the next power of two.
+    expect(shared.filter.byteLength).toBe(2 ** 24 / 8);
     const view = KnownEntityIndex.fromShared(shared);
     for (const i of [0, 999, 1_999]) {
       expect(view.find(`ask PERSON${i} SURNAME${i} today`).map((s) => s.type)).toEqual(['PERSON']);

@@ -39,15 +39,16 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 const PHONE = /\+?\(?\d[\d\s().-]{5,20}\d/g;
 const MAX_WORDS = 4;
 /**
- * Prefilter bitmap: ~16 bits per expected entry (each sets up to two), between 2^20 bits (128 KiB) and 2^28
- * (32 MiB), so that about 1 phrase in 8 or fewer reaches a lookup. A saturated bitmap sends every phrase to
- * the fingerprint table (measured: at 3 M entries in 2^20 bits, lookups took a fifth of the run). 32 bits
- * per entry cost 8 MB more at 1M people (16 MB at 5M) for no measurable gain: `find` over bench-like notes
- * took the same time at 16 and 32 (300k people, interleaved, 2026-11-28; same hits).
+ * Prefilter bitmap: ~8 bits per expected entry (each sets up to two), between 2^20 bits (128 KiB) and 2^28
+ * (32 MiB), so that about 1 phrase in 5 or fewer reaches a lookup. A saturated bitmap sends every phrase to
+ * the fingerprint table (measured: at 3 M entries in 2^20 bits, lookups took a fifth of the run). More bits
+ * buy nothing: `find` over bench-like notes took the same time at 16 and 32 bits (300k people, 2026-11-28),
+ * and at 8 it was 4-9% faster than at 16 (a smaller bitmap stays in cache; 1.6 M and 5.8 M frozen entries,
+ * interleaved, same hits, 2026-11-29) — 8 MB less at 5M people; 4 bits were no faster again.
  */
 const MIN_FILTER_BITS = 20;
 const MAX_FILTER_BITS = 28;
-const FILTER_BITS_PER_ENTRY = 16;
+const FILTER_BITS_PER_ENTRY = 8;
 // 5 M people (e-mail, phone, name each) need ~6.2 M distinct entries: a 5 M cap dropped 1.2 M of them on the
 // bench, and the verification refused the snapshot for the phones only those entries would have found.
 const DEFAULT_MAX_ENTRIES = 11_000_000;
