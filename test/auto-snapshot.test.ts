@@ -101,6 +101,28 @@ describe('snapshot without a policy: the demo shop (real PostgreSQL)', () => {
     expect(bodies).toMatch(/order/i);
   });
 
+  it("writes the customer's fake e-mail wherever a ticket quoted the real one (found by the patterns, not the index)", async () => {
+    const quoting = `SELECT t.id || E'\t' || c.email || E'\t' || t.body AS v
+                       FROM support_tickets t JOIN customers c ON c.id = t.customer_id`;
+    const split = (rows: string[]) =>
+      new Map(rows.map((r) => r.split('\t')).map(([id, email, body]) => [id, { email, body }] as const));
+    const real = split(await values(source, quoting));
+    const fake = split(await values(target, quoting));
+    let quoted = 0;
+    for (const [id, r] of real) {
+      if (r.body === undefined || r.email === undefined || !r.body.includes(r.email)) continue;
+      quoted++;
+      const f = fake.get(id);
+      expect(f?.email).not.toBe(r.email);
+      // customers.email is unique: its fake carries a keyed discriminator (`.<13 chars>` before the @),
+      // which the same address quoted in text does not; the rest is the one fake of that address.
+      const shared = (f?.email ?? '').replace(/\.[0-9a-z]{13}@/, '@');
+      expect(shared).toMatch(/@/);
+      expect(f?.body?.includes(shared), `ticket ${id}`).toBe(true);
+    }
+    expect(quoted).toBeGreaterThan(5);
+  });
+
   it('rewrites the JSON profile leaf by leaf: same keys, personal leaves replaced, preferences kept', async () => {
     const pairs = await withClient(
       source,

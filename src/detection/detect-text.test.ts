@@ -81,3 +81,48 @@ describe('long documents', () => {
     );
   }, 60_000);
 });
+
+describe('TextDetector.certainOf', () => {
+  const surroundings = [
+    (v: string) => v,
+    (v: string) => `Contact ${v}.`,
+    (v: string) => `(${v}), then`,
+    (v: string) => `mailto:${v}`,
+    (v: string) => `REPLY TO <${v.toUpperCase()}> TODAY`,
+    (v: string) => `sent by ${v.toLowerCase()}; cc ${v}`,
+    (v: string) => `Ticket 12: Dr. Maria Garcia asked "${v}" be removed, call +44 20 7946 0958.`,
+  ];
+
+  it('accepts only e-mails the patterns find in any text without the index, and those they do find', async () => {
+    const detector = createTextDetector(catalogue, await loadTextDetectors());
+    const certain = detector.certainOf('EMAIL_ADDRESS');
+    if (certain === undefined) throw new Error('e-mails should be certain in text');
+    const accepted = ['mary.smith@example.com', 'Mary.Smith+tag@Example.CO.UK', 'j_o-e.99@mail.example.org'];
+    const refused = [
+      'mary@localhost', // no dot-separated host
+      'mary@corp.zzz', // not a known TLD: only the index finds it
+      'josé@example.com', // not ASCII
+      'mary..smith@example.com', // the validator refuses it
+      ' mary@example.com', // not one token
+    ];
+    for (const value of accepted) {
+      expect(certain(value)).toBe(true);
+      for (const around of surroundings) {
+        const text = around(value);
+        const spans = detector
+          .detect(text)
+          .map((s) => `${s.type}:${text.slice(s.start, s.end).toLowerCase()}`);
+        expect(spans).toContain(`EMAIL_ADDRESS:${value.toLowerCase()}`);
+      }
+    }
+    for (const value of refused) expect(certain(value)).toBe(false);
+  });
+
+  it('is undefined for kinds the patterns are not sure of on their own', async () => {
+    const detector = createTextDetector(catalogue, await loadTextDetectors());
+    // The other kinds the known-entity index holds are never certain from the patterns alone.
+    for (const type of ['PERSON', 'STREET_ADDRESS', 'PHONE_NUMBER', 'USERNAME'])
+      expect(detector.certainOf(type)).toBeUndefined();
+    expect(detector.certainOf('NO_SUCH_KIND')).toBeUndefined();
+  });
+});

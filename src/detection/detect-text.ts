@@ -1,7 +1,7 @@
 import type { EntityCatalogue } from './catalogue/index.js';
-import type { TextSpan } from './detection-types.js';
+import type { EntityId, TextSpan } from './detection-types.js';
 import { keepBestSpans } from './keep-free-spans.js';
-import { findPatternSpans, findPatternSpansAll } from './patterns/index.js';
+import { certainInText, findPatternSpans, findPatternSpansAll } from './patterns/index.js';
 import type { KnownEntityIndex, TextDetectors } from './text/index.js';
 
 /** The score a span needs to be acted on; chosen on the detection benchmark (bench/detection/text). */
@@ -22,6 +22,12 @@ export interface TextDetector {
    * before the next stage starts, so its regexes and lexicons stay in the CPU caches (~20% measured).
    */
   detectAll(inputs: readonly string[]): TextSpan[][];
+  /**
+   * A test of values of `type` that this detector's patterns report wherever they stand in a text as a
+   * token of their own, whatever surrounds them (see certainInText); undefined when none can be that
+   * certain. A source value it accepts needs no place in the known-entity index to be found in text.
+   */
+  certainOf(type: EntityId): ((value: string) => boolean) | undefined;
 }
 
 /** Texts per stage round in `detectAll`: enough to keep a stage's working set warm, small enough to stay young. */
@@ -64,6 +70,7 @@ export function createTextDetector(
     );
   };
   return {
+    certainOf: (type) => certainInText(catalogue, entities, threshold, type),
     detect(input: string): TextSpan[] {
       return input.length <= LONG_TEXT ? detectOne(input) : detectInPieces(input, detectBatch);
     },

@@ -161,6 +161,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       signal,
       logger,
       ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart }),
+      ...(request.detection === undefined ? {} : { certainInText: certainInTextOf(request.detection) }),
     });
     // Text spans are found only where the plan redacts text (collectSourceValues indexes them then).
     let findSpans =
@@ -462,6 +463,12 @@ async function loadInUnits(
     seconds: t.seconds,
     transformedColumns: t.transformedColumns,
   }));
+}
+
+/** The `certainOf` of the detector the run's span finder builds (same catalogue, default threshold). */
+function certainInTextOf(detection: Detection): (type: string) => ((value: string) => boolean) | undefined {
+  const detector = detection.textDetector();
+  return (type) => detector.certainOf(type);
 }
 
 function requireDetection(detection: Detection | undefined): Detection {

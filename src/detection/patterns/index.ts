@@ -4,3 +4,4 @@ export { findPatternSpans, findPatternSpansAll, findScoredPatternSpans } from '.
 export { matchValue } from './match-value.js';
 export type { ScoredSpan } from './resolve-overlaps.js';
 export { resolveOverlaps } from './resolve-overlaps.js';
+export { certainInText } from './certain-in-text.js';
