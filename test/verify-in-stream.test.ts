@@ -194,6 +194,47 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     }
   }, 120_000);
 
+  it('lets the index go before it is full when the rows read so far project far past its budget', async () => {
+    // 250,000 people, 1 value each, against a 110,000-value budget: after 100,000 rows (100,000 values,
+    // within the budget) the table projects to 250,000 values, more than twice the budget.
+    const many = await createDatabase('instream_many');
+    targets.push(many);
+    await dropDatabase(many);
+    await withClient('postgres', (c) => c.query(`CREATE DATABASE "${many}" TEMPLATE "${source}"`));
+    await withClient(many, (c) =>
+      c.query(`
+        INSERT INTO people
+        SELECT g, 'person.' || g || '@corp-mail.example', 'Spoke with customer ' || g || '.', 'no remark'
+          FROM generate_series(${PEOPLE + 1}, 250000) g;
+        ANALYZE;`),
+    );
+    const session = await createPgSource(databaseUrl(many)).openSource(new AbortController().signal);
+    try {
+      const { schema, plan } = await planSnapshot(session, policy, { schemas: [], tables: [] });
+      const scan = startLeakScan({ plan, schema, keptPersonal: new Map(), leakScanCapacity: 110_000 });
+      const read = scan.reads.get('public.people');
+      let overflowedAt = 0;
+      let rows = 0;
+      for await (const batch of session.readRows(
+        { table: read!.table, columns: [...read!.columns], batchRows: 1000 },
+        new AbortController().signal,
+      )) {
+        scan.addBatch('public.people', batch);
+        rows += batch.length;
+        if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
+      }
+      expect(overflowedAt).toBe(100_000);
+      expect(scan.finish().measured?.tables.get('public.people')).toEqual({
+        rows: 250_000,
+        indexedRows: 100_000,
+        values: 100_000,
+        complete: true,
+      });
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
+
   it('scans the transformed table while writing and reads back only the table copied unchanged', async () => {
     const cleanSource = await cleanCopy();
     // In this thread, as in the workers: the transformed table is searched while written.
