@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgSink, createPgSource } from '../connectors/postgres/index.js';
-import { GatewayError, Secret, silentLogger } from '../src/core/index.js';
+import { GatewayError, Secret, silentLogger, type Logger, type LogFields } from '../src/core/index.js';
 import { createDetection, type Detection } from '../src/detection/index.js';
-import { runSnapshot, type SnapshotSummary } from '../src/pipeline/index.js';
+import { planSnapshot, runSnapshot, type SnapshotSummary } from '../src/pipeline/index.js';
+import { startLeakScan } from '../src/pipeline/verify-snapshot.js';
 import { loadPolicy, type Policy } from '../src/policy/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
 
@@ -74,6 +75,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     transformWorkers: number,
     from = source,
     leakScanCapacity?: number,
+    logger: Logger = silentLogger,
   ): Promise<SnapshotSummary> {
     const target = await createDatabase('instream_dst');
     targets.push(target);
@@ -86,14 +88,18 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       secret,
       batchRows: 1000,
       signal: new AbortController().signal,
-      logger: silentLogger,
+      logger,
       transformWorkers,
       ...(leakScanCapacity === undefined ? {} : { leakScanCapacity }),
     });
   }
 
-  async function leakOf(transformWorkers: number, leakScanCapacity?: number): Promise<GatewayError> {
-    const error = await snapshot(transformWorkers, source, leakScanCapacity).then(
+  async function leakOf(
+    transformWorkers: number,
+    leakScanCapacity?: number,
+    logger?: Logger,
+  ): Promise<GatewayError> {
+    const error = await snapshot(transformWorkers, source, leakScanCapacity, logger).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -119,19 +125,118 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
   );
 
   it('falls back to reading the target back in keyed passes when one index cannot hold the source', async () => {
-    // 24,000 emails + the remarks' emails: more than a 10,000-value index, so nothing is scanned while
-    // written; the same planted emails are found by the passes.
-    const error = await leakOf(2, 10_000);
+    // 24,000 emails: more than a 10,000-value index, so nothing is scanned while written; the same planted
+    // emails are found by the passes, as many as the values measured before the index was let go project.
+    const logs = recorder();
+    const error = await leakOf(2, 10_000, logs.logger);
     expect(error.code).toBe('leak_found');
     expect(error.details.items).toEqual([`leak: public.people.remark: ${planted} real email value(s)`]);
+    expect(logs.events('leak_scan_read_back')).toHaveLength(1);
+    expect(logs.events('leak_scan_passes')).toEqual([
+      expect.objectContaining({ passes: 3, projectedValues: PEOPLE }),
+    ]);
+    expect(logs.events('leak_scan_repartitioned')).toEqual([]);
+  }, 120_000);
+
+  it('reads back in the passes the measured values need, not the planner estimate', async () => {
+    const cleanSource = await cleanCopy();
+    // The planner sees 24,000 rows of an email and a text column: 48,000 values, 5 passes of 10,000. The
+    // value pass measures 1 value a row (the notes quote no email or phone) before the index outgrows its
+    // 10,000-value budget: 24,000 values, 3 passes, none repartitioned.
+    const logs = recorder();
+    const summary = await snapshot(0, cleanSource, 10_000, logs.logger);
+    const scan = summary.verification.leakScan;
+    expect(summary.verification.status).toBe('clean');
+    expect(scan.passes).toBe(3);
+    expect(scan.indexedValues).toBe(PEOPLE);
+    expect(scan.droppedValues).toBe(0);
+    expect(scan.tablesScannedWhileWriting).toBeUndefined();
+    expect(scan.targetRows).toBe(2 * PEOPLE);
+    expect(logs.events('leak_scan_read_back')).toEqual([
+      expect.objectContaining({ measuredValues: expect.any(Number) as number }),
+    ]);
+    const measured = logs.events('leak_scan_read_back')[0]?.measuredValues as number;
+    expect(measured).toBeGreaterThan(10_000);
+    expect(measured).toBeLessThanOrEqual(11_000);
+    expect(logs.events('leak_scan_repartitioned')).toEqual([]);
+  }, 120_000);
+
+  it('lets the index go as soon as it outgrows its budget, and still counts every row', async () => {
+    const session = await createPgSource(databaseUrl(source)).openSource(new AbortController().signal);
+    try {
+      const { schema, plan } = await planSnapshot(session, policy, { schemas: [], tables: [] });
+      const scan = startLeakScan({ plan, schema, keptPersonal: new Map(), leakScanCapacity: 5_000 });
+      const read = scan.reads.get('public.people');
+      expect(read?.columns).toEqual(['email', 'note']);
+      let overflowedAt = 0;
+      let rows = 0;
+      for await (const batch of session.readRows(
+        { table: read!.table, columns: [...read!.columns], batchRows: 1000 },
+        new AbortController().signal,
+      )) {
+        scan.addBatch('public.people', batch);
+        rows += batch.length;
+        if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
+      }
+      // 1 value a row: the batch that takes the index past 5,000 values is the last one indexed.
+      expect(overflowedAt).toBe(6_000);
+      const outcome = scan.finish();
+      expect(outcome.prepared).toBeUndefined();
+      expect(outcome.measured?.values).toBe(6_000);
+      expect(outcome.measured?.tables.get('public.people')).toEqual({
+        rows: PEOPLE,
+        indexedRows: 6_000,
+        values: 6_000,
+        complete: true,
+      });
+    } finally {
+      await session.close();
+    }
+  }, 120_000);
+
+  it('lets the index go before it is full when the rows read so far project far past its budget', async () => {
+    // 250,000 people, 1 value each, against a 110,000-value budget: after 100,000 rows (100,000 values,
+    // within the budget) the table projects to 250,000 values, more than twice the budget.
+    const many = await createDatabase('instream_many');
+    targets.push(many);
+    await dropDatabase(many);
+    await withClient('postgres', (c) => c.query(`CREATE DATABASE "${many}" TEMPLATE "${source}"`));
+    await withClient(many, (c) =>
+      c.query(`
+        INSERT INTO people
+        SELECT g, 'person.' || g || '@corp-mail.example', 'Spoke with customer ' || g || '.', 'no remark'
+          FROM generate_series(${PEOPLE + 1}, 250000) g;
+        ANALYZE;`),
+    );
+    const session = await createPgSource(databaseUrl(many)).openSource(new AbortController().signal);
+    try {
+      const { schema, plan } = await planSnapshot(session, policy, { schemas: [], tables: [] });
+      const scan = startLeakScan({ plan, schema, keptPersonal: new Map(), leakScanCapacity: 110_000 });
+      const read = scan.reads.get('public.people');
+      let overflowedAt = 0;
+      let rows = 0;
+      for await (const batch of session.readRows(
+        { table: read!.table, columns: [...read!.columns], batchRows: 1000 },
+        new AbortController().signal,
+      )) {
+        scan.addBatch('public.people', batch);
+        rows += batch.length;
+        if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
+      }
+      expect(overflowedAt).toBe(100_000);
+      expect(scan.finish().measured?.tables.get('public.people')).toEqual({
+        rows: 250_000,
+        indexedRows: 100_000,
+        values: 100_000,
+        complete: true,
+      });
+    } finally {
+      await session.close();
+    }
   }, 120_000);
 
   it('scans the transformed table while writing and reads back only the table copied unchanged', async () => {
-    const cleanSource = await createDatabase('instream_clean');
-    targets.push(cleanSource);
-    await dropDatabase(cleanSource);
-    await withClient('postgres', (c) => c.query(`CREATE DATABASE "${cleanSource}" TEMPLATE "${source}"`));
-    await withClient(cleanSource, (c) => c.query(`UPDATE people SET remark = 'no remark'`));
+    const cleanSource = await cleanCopy();
     // In this thread, as in the workers: the transformed table is searched while written.
     const single = await snapshot(0, cleanSource);
     expect(single.verification.status).toBe('clean');
@@ -152,4 +257,29 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     );
     expect(scan.indexedValues).toBeGreaterThanOrEqual(PEOPLE);
   }, 120_000);
+
+  /** The source without the planted emails (created once). */
+  let clean: string | undefined;
+  async function cleanCopy(): Promise<string> {
+    if (clean !== undefined) return clean;
+    const name = await createDatabase('instream_clean');
+    targets.push(name);
+    await dropDatabase(name);
+    await withClient('postgres', (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${source}"`));
+    await withClient(name, (c) => c.query(`UPDATE people SET remark = 'no remark'`));
+    clean = name;
+    return name;
+  }
 });
+
+/** A logger that keeps the events it is told (counts and names only, as every event). */
+function recorder(): { logger: Logger; events(name: string): LogFields[] } {
+  const seen: { event: string; fields: LogFields }[] = [];
+  const keep = (event: string, fields?: LogFields): void => {
+    seen.push({ event, fields: fields ?? {} });
+  };
+  return {
+    logger: { debug: keep, info: keep, warn: keep, error: keep },
+    events: (name) => seen.filter((e) => e.event === name).map((e) => e.fields),
+  };
+}

@@ -142,7 +142,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     // Everything that only reads the source happens before the target is touched.
     phase('scan_values');
     // The leak scan's source side reads the rows the load will read: in this pass when every row is
-    // copied, after the subset otherwise. Indexed before the load when one pass holds it, so the load
+    // copied, after the subset otherwise. Indexed before the load when its budget holds it, so the load
     // searches rows as it writes them instead of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
     const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
@@ -153,9 +153,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const capacity =
       request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity };
     const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal, ...capacity });
-    // knownEntities is released after the load (the leak index, when one was prepared, lives on into
-    // verification). One declaration: a second name for the index would keep it alive.
-    // eslint-disable-next-line prefer-const
+    // knownEntities and the filters are released after the load (the leak index, when one was prepared,
+    // lives on into verification). One declaration: a second name for either would keep it alive.
     let { filters: sourceValues, knownEntities } = await collectSourceValues(source, plan, schema, {
       batchRows: request.batchRows,
       signal,
@@ -179,7 +178,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     checkAbort();
 
     if (subsetting) phase('index_values');
-    const prepared = subsetting
+    const outcome = subsetting
       ? await prepareLeakScan({
           source,
           plan,
@@ -190,8 +189,13 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           ...capacity,
         })
       : leakScanStart?.finish();
-    if (prepared === undefined)
-      logger.info('leak_scan_read_back', { reason: 'the source holds more values than one index' });
+    const prepared = outcome?.prepared;
+    const measured = outcome?.measured;
+    if (measured !== undefined)
+      logger.info('leak_scan_read_back', {
+        reason: 'the source holds more values than the index searched during the load may hold',
+        measuredValues: measured.values,
+      });
     checkAbort();
 
     sink = await request.target.openSink(signal);
@@ -253,8 +257,10 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       }
     }
 
+    // Nothing the load used stays reachable into verification, whose read-back may take 128 MB.
     knownEntities = undefined;
     findSpans = undefined;
+    sourceValues = new Map();
     phase('sequences');
     let sequences = 0;
     for (const sequence of schema.sequences) {
@@ -286,6 +292,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       keptScanMs,
       ...capacity,
       ...(prepared === undefined ? {} : { prepared }),
+      ...(measured === undefined ? {} : { measured }),
     });
     if (verification.status !== 'clean') throw verificationError(verification);
 

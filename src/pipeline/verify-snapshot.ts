@@ -66,6 +66,8 @@ export interface VerifySnapshotInput {
   readonly leakScanCapacity?: number;
   /** The source side, indexed before the load, and the tables whose rows were scanned as they were written. */
   readonly prepared?: PreparedLeakScan;
+  /** What a leak scan begun before the load measured before its index outgrew its budget: sizes the passes. */
+  readonly measured?: LeakScanMeasure;
 }
 
 /**
@@ -86,9 +88,29 @@ export interface PreparedLeakScan {
 }
 
 /**
+ * What the source side of a leak scan begun before the load measured when its index outgrew its budget:
+ * the values indexed until then and, per table (`schema.table`), the rows read, the rows indexed before the
+ * budget ran out and the values they added. The read-back projects the source's values from these rather
+ * than from planner estimates (see measuredPasses). Counts only.
+ */
+export interface LeakScanMeasure {
+  readonly values: number;
+  readonly tables: ReadonlyMap<string, TableMeasure>;
+}
+
+interface TableMeasure {
+  rows: number;
+  indexedRows: number;
+  values: number;
+  /** Every row of the table was read (and counted in `rows`). */
+  complete: boolean;
+}
+
+/**
  * The source side of a one-pass leak scan, fed by whoever reads the source: `reads` names, per table
  * (`schema.table`), the columns it needs and the rows to read; `addBatch` takes rows holding them at
- * `positions`. `finish` gives the prepared scan, or undefined when the index overflowed its estimate.
+ * `positions`. The index is let go as soon as it outgrows its budget (`overflowed`): later batches are only
+ * counted. `finish` gives the prepared scan, or what was measured before the index was let go.
  */
 export interface LeakScanStart {
   readonly reads: ReadonlyMap<
@@ -96,62 +118,152 @@ export interface LeakScanStart {
     { readonly table: TableRef; readonly where: string | null; readonly columns: readonly string[] }
   >;
   addBatch(table: string, batch: RowBatch, positions?: readonly number[]): void;
-  finish(): PreparedLeakScan | undefined;
+  readonly overflowed: boolean;
+  /** `readAll`: every row of every table in `reads` was given to addBatch (false: reading stopped early). */
+  finish(readAll?: boolean): LeakScanOutcome;
 }
 
+export type LeakScanOutcome =
+  | { readonly prepared: PreparedLeakScan; readonly measured?: undefined }
+  | { readonly prepared?: undefined; readonly measured: LeakScanMeasure };
+
 /**
- * Begins the leak scan before the load when one pass holds the source's identifying values (the usual
- * case: up to ~11.7 M values in 128 MB), so the load can search rows as it writes them and verification
- * need not read them back. Undefined when more than one pass is needed: the target is then read back in
- * passes after the load.
+ * Values the index built before the load holds at most. The load runs transform worker threads beside it
+ * (each with its own heap), so the index it searches while writing gets a budget rather than the 128 MB a
+ * read-back pass may use after the load: ~27 MB once frozen for the load (up to ~48 MB of open slots while it
+ * is built, before the workers start). The 1M-people bench source holds
+ * ~1.94 M values (prepared); the 5M-people one 8.7 M (read back, in one pass).
+ */
+export const PREPARED_LEAK_SCAN_BUDGET = 4_000_000;
+
+/**
+ * Begins the leak scan before the load, so the load can search rows as it writes them and verification
+ * need not read them back. Always tried (planner estimates overstate the values ~3×: 25 M estimated, 8.7 M
+ * indexed on the 5M-people bench): a source that outgrows the budget lets its index go at once, and the
+ * target is then read back after the load in passes sized from what was measured here.
  */
 export function startLeakScan(input: {
   readonly plan: Plan;
   readonly schema: DatabaseSchema;
   readonly keptPersonal: KeptPersonalColumns;
   readonly leakScanCapacity?: number;
-}): LeakScanStart | undefined {
+}): LeakScanStart {
   // The source side only: target columns are decided per table when its copy starts (inStreamScanOf).
   const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
-  const capacity = input.leakScanCapacity ?? LEAK_SCAN_CAPACITY;
-  if (leakScanPasses(tables, input.schema, capacity) !== 1) return undefined;
-  const index = new LeakIndex({ maxSlots: Math.max(1024, Math.ceil(capacity / 0.7)) });
-  const indexers = new Map<string, SourceTableIndexer>();
+  const budget = Math.min(PREPARED_LEAK_SCAN_BUDGET, input.leakScanCapacity ?? LEAK_SCAN_CAPACITY);
   const reads = new Map<string, { table: TableRef; where: string | null; columns: string[] }>();
   for (const table of tables) {
     if (table.sourceColumns.length === 0) continue;
-    indexers.set(table.name, new SourceTableIndexer(table, index));
     reads.set(table.name, {
       table: table.table,
       where: table.where,
       columns: table.sourceColumns.map((c) => c.name),
     });
   }
+  // The index lives only in `state` (no other binding keeps it): dropping state lets it go.
+  let state: { index: LeakIndex; indexers: Map<string, SourceTableIndexer> } | undefined = indexOf(
+    tables,
+    budget,
+  );
+  const estimates = new Map(tables.map((t) => [t.name, estimatedRows(t, input.schema)]));
+  const measures = new Map<string, TableMeasure>();
+  let measuredValues = 0;
+  let current: TableMeasure | undefined;
   let ms = 0;
-  // Held here until `finish`; an overflowing index is let go there, so memory stays one index.
-  let state: { index: LeakIndex; indexers: Map<string, SourceTableIndexer> } | undefined = {
-    index,
-    indexers,
-  };
   return {
     reads,
     addBatch(table, batch, positions) {
       const started = performance.now();
-      state?.indexers.get(table)?.addBatch(batch, positions);
+      let measure = measures.get(table);
+      if (measure === undefined) {
+        measure = { rows: 0, indexedRows: 0, values: 0, complete: true };
+        measures.set(table, measure);
+      }
+      current = measure;
+      measure.rows += batch.length;
+      const indexer = state?.indexers.get(table);
+      if (state !== undefined && indexer !== undefined) {
+        const before = state.index.stats();
+        indexer.addBatch(batch, positions);
+        const after = state.index.stats();
+        measure.indexedRows += batch.length;
+        // Dropped values count too: the projection must not fall short of what the source holds.
+        measure.values += after.values + after.dropped - (before.values + before.dropped);
+        if (
+          after.dropped > 0 ||
+          after.values > budget ||
+          (measure.indexedRows >= MIN_PROJECTED_ROWS &&
+            projectedSoFar(measures, measure, estimates.get(table) ?? 0) > budget * EARLY_OVERFLOW)
+        ) {
+          measuredValues = after.values + after.dropped;
+          state = undefined;
+        }
+      }
       ms += performance.now() - started;
     },
-    finish() {
+    get overflowed() {
+      return state === undefined;
+    },
+    finish(readAll = true) {
       const built = state;
       state = undefined;
-      // An estimate that fell short: the read-back scan in passes covers it.
-      if (built === undefined || built.index.stats().dropped > 0) return undefined;
-      built.index.freeze();
-      return { ...built, keptPersonal: input.keptPersonal, sourceMs: ms, scanned: new Map() };
+      if (built !== undefined) {
+        // Built: the load's workers search it in its compact form (FingerprintSet.freeze).
+        built.index.freeze();
+        return {
+          prepared: { ...built, keptPersonal: input.keptPersonal, sourceMs: ms, scanned: new Map() },
+        };
+      }
+      if (!readAll && current !== undefined) current.complete = false;
+      return { measured: { values: measuredValues, tables: measures } };
     },
   };
 }
 
-/** startLeakScan with its own read of the source (the rows the load will read: call it after a subset). */
+/** Rows of a table indexed before its projection may let the index go early (see projectedSoFar). */
+const MIN_PROJECTED_ROWS = 100_000;
+/**
+ * How far past the budget the tables read so far must project to let the index go before it is full.
+ * A prefix projects high (later rows repeat more values), so a source near the budget is not given up
+ * early; one far past it is: on the 5M-people bench, filling the 4 M-value budget took 40 s of the value
+ * pass and ~50 MB of slots that lingered into the load, for a figure 100,000 rows measure as well.
+ */
+const EARLY_OVERFLOW = 2;
+
+/**
+ * The values of the tables read so far, the one being read (`current`) projected to its estimated rows
+ * (or the rows read, if more). Tables not yet read are left out: they can only add to it.
+ */
+function projectedSoFar(
+  measures: ReadonlyMap<string, TableMeasure>,
+  current: TableMeasure,
+  estimatedRows: number,
+): number {
+  let values = 0;
+  for (const measure of measures.values())
+    values +=
+      measure === current
+        ? (measure.values / measure.indexedRows) * Math.max(measure.rows, estimatedRows)
+        : measure.values;
+  return values;
+}
+
+function indexOf(
+  tables: readonly VerifiedTable[],
+  budget: number,
+): { index: LeakIndex; indexers: Map<string, SourceTableIndexer> } {
+  // Slots for the budget at the set's 70% load; addBatch lets the index go once it holds more.
+  const index = new LeakIndex({ maxSlots: Math.max(1024, Math.ceil(budget / 0.7)) });
+  const indexers = new Map<string, SourceTableIndexer>();
+  for (const table of tables)
+    if (table.sourceColumns.length > 0) indexers.set(table.name, new SourceTableIndexer(table, index));
+  return { index, indexers };
+}
+
+/**
+ * startLeakScan with its own read of the source (the rows the load will read: call it after a subset).
+ * Reading stops once the index outgrows its budget: the read-back then projects the rest.
+ */
 export async function prepareLeakScan(input: {
   readonly source: SourceSession;
   readonly plan: Plan;
@@ -160,9 +272,8 @@ export async function prepareLeakScan(input: {
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly leakScanCapacity?: number;
-}): Promise<PreparedLeakScan | undefined> {
+}): Promise<LeakScanOutcome> {
   const scan = startLeakScan(input);
-  if (scan === undefined) return undefined;
   for (const [name, read] of scan.reads) {
     const request = {
       table: read.table,
@@ -170,7 +281,10 @@ export async function prepareLeakScan(input: {
       ...(read.where === null ? {} : { where: read.where }),
       batchRows: input.batchRows,
     };
-    for await (const batch of input.source.readRows(request, input.signal)) scan.addBatch(name, batch);
+    for await (const batch of input.source.readRows(request, input.signal)) {
+      scan.addBatch(name, batch);
+      if (scan.overflowed) return scan.finish(false);
+    }
   }
   return scan.finish();
 }
@@ -219,8 +333,20 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
 
   // Memory is one index, whatever the source's size: more values than it holds are covered in passes,
   // each holding one keyed share of them. A pass that still overflows starts the scan again with more.
-  const capacity = input.leakScanCapacity ?? LEAK_SCAN_CAPACITY;
-  let passes = leakScanPasses(verification.tables, schema, capacity);
+  const capacity =
+    input.leakScanCapacity ??
+    (input.measured === undefined ? LEAK_SCAN_CAPACITY : MEASURED_LEAK_SCAN_CAPACITY);
+  let passes: number;
+  if (input.measured === undefined) passes = leakScanPasses(verification.tables, schema, capacity);
+  else {
+    const projected = projectedValues(verification.tables, schema, input.measured);
+    passes = passesFor(projected, capacity);
+    input.logger?.info('leak_scan_passes', {
+      passes,
+      projectedValues: Math.round(projected),
+      measuredValues: input.measured.values,
+    });
+  }
   let scan =
     input.prepared === undefined
       ? await leakScan(input, verification.tables, passes, capacity)
@@ -310,13 +436,23 @@ async function kAnonymityFigures(input: VerifySnapshotInput): Promise<KAnonymity
 
 /** The index's capacity: ~11.7 M values in 128 MB (see FingerprintSet), with a margin for estimates. */
 const LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.8);
+/**
+ * The capacity when the passes follow a measured projection: a smaller margin, since the projection
+ * extrapolates distinct values per row from the first rows, and later rows repeat more of them (names'
+ * first words, shared phone numbers), so it errs high. 8.7 M values (5M-people bench) fit one pass.
+ */
+const MEASURED_LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.95);
 const MAX_LEAK_SCAN_PASSES = 64;
-/** Fingerprints a source cell adds, by its column's role (a name adds its first word; text its emails/phones). */
+/**
+ * Fingerprints a source cell adds, by its column's role (a name adds its first word; text its emails/phones).
+ * A name's first word is mostly a first name, repeated across rows, so a name counts one: with two, the
+ * 5M-people bench estimated 25 M values where 8.7 M were indexed.
+ */
 const VALUES_PER_CELL: Readonly<Record<ColumnRole, number>> = {
   email: 1,
   phone: 1,
-  full_name: 2,
-  identifier: 2,
+  full_name: 1,
+  identifier: 1,
   shape: 1,
   encrypted: 2,
   text: 1,
@@ -329,14 +465,49 @@ const VALUES_PER_CELL: Readonly<Record<ColumnRole, number>> = {
 /** Passes the source's estimated size needs (planner estimates: an overflowing pass corrects them). */
 function leakScanPasses(tables: readonly VerifiedTable[], schema: DatabaseSchema, capacity: number): number {
   let values = 0;
-  for (const table of tables) {
-    const rows = schema.tables.find((t) => sameTable(t.ref, table.table))?.estimatedRows ?? 0;
-    const perRow =
-      table.sourceColumns.reduce((n, c) => n + VALUES_PER_CELL[c.role], 0) +
-      (table.sourcePair === null ? 0 : 2);
-    values += Math.max(0, rows) * perRow;
-  }
+  for (const table of tables) values += estimatedRows(table, schema) * estimatedValuesPerRow(table);
+  return passesFor(values, capacity);
+}
+
+function passesFor(values: number, capacity: number): number {
   return Math.min(MAX_LEAK_SCAN_PASSES, Math.max(1, Math.ceil(values / capacity)));
+}
+
+function estimatedRows(table: VerifiedTable, schema: DatabaseSchema): number {
+  return Math.max(0, schema.tables.find((t) => sameTable(t.ref, table.table))?.estimatedRows ?? 0);
+}
+
+function estimatedValuesPerRow(table: VerifiedTable): number {
+  // A first + last name pair adds the name and its first word: one, as for a full name.
+  return (
+    table.sourceColumns.reduce((n, c) => n + VALUES_PER_CELL[c.role], 0) + (table.sourcePair === null ? 0 : 1)
+  );
+}
+
+/**
+ * The source's values, projected from a measure: per table, the values per row its indexed rows added, times
+ * its rows (counted when every row was read, else at least the planner's estimate); a table never indexed
+ * falls back to the estimate. Values repeated across tables were counted once, by the first.
+ */
+function projectedValues(
+  tables: readonly VerifiedTable[],
+  schema: DatabaseSchema,
+  measured: LeakScanMeasure,
+): number {
+  let values = 0;
+  for (const table of tables) {
+    if (table.sourceColumns.length === 0) continue;
+    const measure = measured.tables.get(table.name);
+    const estimate = estimatedRows(table, schema);
+    const rows =
+      measure === undefined ? estimate : measure.complete ? measure.rows : Math.max(measure.rows, estimate);
+    const perRow =
+      measure !== undefined && measure.indexedRows > 0
+        ? measure.values / measure.indexedRows
+        : estimatedValuesPerRow(table);
+    values += rows * perRow;
+  }
+  return values;
 }
 
 interface LeakScan {
@@ -823,6 +994,7 @@ export async function verifyBeforeCommit(
     /** How long finding them took (reported with the verification's own time). */
     readonly keptScanMs?: number;
     readonly prepared?: PreparedLeakScan;
+    readonly measured?: LeakScanMeasure;
     readonly leakScanCapacity?: number;
   },
 ): Promise<VerificationResult> {
@@ -840,6 +1012,7 @@ export async function verifyBeforeCommit(
     sourceRows: new Map(tables.map((t) => [t.table, t.rows])),
     logger: request.logger,
     ...(request.prepared === undefined ? {} : { prepared: request.prepared }),
+    ...(request.measured === undefined ? {} : { measured: request.measured }),
     ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
   });
   request.logger.info('verification_completed', {
