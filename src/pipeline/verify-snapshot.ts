@@ -91,7 +91,7 @@ export interface PreparedLeakScan {
  * What the source side of a leak scan begun before the load measured when its index outgrew its budget:
  * the values indexed until then and, per table (`schema.table`), the rows read, the rows indexed before the
  * budget ran out and the values they added. The read-back projects the source's values from these rather
- * than from planner estimates (see measuredPasses). Counts only.
+ * than from planner estimates (see projectedValues). Counts only.
  */
 export interface LeakScanMeasure {
   readonly values: number;
@@ -99,11 +99,10 @@ export interface LeakScanMeasure {
 }
 
 interface TableMeasure {
+  /** Every row of the table (the reader reads them all, index or not). */
   rows: number;
   indexedRows: number;
   values: number;
-  /** Every row of the table was read (and counted in `rows`). */
-  complete: boolean;
 }
 
 /**
@@ -119,8 +118,8 @@ export interface LeakScanStart {
   >;
   addBatch(table: string, batch: RowBatch, positions?: readonly number[]): void;
   readonly overflowed: boolean;
-  /** `readAll`: every row of every table in `reads` was given to addBatch (false: reading stopped early). */
-  finish(readAll?: boolean): LeakScanOutcome;
+  /** Call once every row of every table in `reads` was given to addBatch. */
+  finish(): LeakScanOutcome;
 }
 
 export type LeakScanOutcome =
@@ -168,7 +167,6 @@ export function startLeakScan(input: {
   const estimates = new Map(tables.map((t) => [t.name, estimatedRows(t, input.schema)]));
   const measures = new Map<string, TableMeasure>();
   let measuredValues = 0;
-  let current: TableMeasure | undefined;
   let ms = 0;
   return {
     reads,
@@ -176,10 +174,9 @@ export function startLeakScan(input: {
       const started = performance.now();
       let measure = measures.get(table);
       if (measure === undefined) {
-        measure = { rows: 0, indexedRows: 0, values: 0, complete: true };
+        measure = { rows: 0, indexedRows: 0, values: 0 };
         measures.set(table, measure);
       }
-      current = measure;
       measure.rows += batch.length;
       const indexer = state?.indexers.get(table);
       if (state !== undefined && indexer !== undefined) {
@@ -204,7 +201,7 @@ export function startLeakScan(input: {
     get overflowed() {
       return state === undefined;
     },
-    finish(readAll = true) {
+    finish() {
       const built = state;
       state = undefined;
       if (built !== undefined) {
@@ -214,7 +211,6 @@ export function startLeakScan(input: {
           prepared: { ...built, keptPersonal: input.keptPersonal, sourceMs: ms, scanned: new Map() },
         };
       }
-      if (!readAll && current !== undefined) current.complete = false;
       return { measured: { values: measuredValues, tables: measures } };
     },
   };
@@ -225,8 +221,9 @@ const MIN_PROJECTED_ROWS = 100_000;
 /**
  * How far past the budget the tables read so far must project to let the index go before it is full.
  * A prefix projects high (later rows repeat more values), so a source near the budget is not given up
- * early; one far past it is: on the 5M-people bench, filling the 4 M-value budget took 40 s of the value
- * pass and ~50 MB of slots that lingered into the load, for a figure 100,000 rows measure as well.
+ * early; one far past it is: on the 5M-people bench, filling the 4 M-value budget left ~50 MB of slots
+ * that lingered into the load (value pass peak 343 MB, 254 MB when let go after 100,000 rows), for a
+ * figure 100,000 rows measure well enough (2.0 values a row, 1.74 over all 5 M).
  */
 const EARLY_OVERFLOW = 2;
 
@@ -262,7 +259,8 @@ function indexOf(
 
 /**
  * startLeakScan with its own read of the source (the rows the load will read: call it after a subset).
- * Reading stops once the index outgrows its budget: the read-back then projects the rest.
+ * Every row is read even once the index is let go: a COPY stopped midway leaves the source session
+ * unusable, and the counted rows make the read-back's projection exact where it can be.
  */
 export async function prepareLeakScan(input: {
   readonly source: SourceSession;
@@ -281,10 +279,7 @@ export async function prepareLeakScan(input: {
       ...(read.where === null ? {} : { where: read.where }),
       batchRows: input.batchRows,
     };
-    for await (const batch of input.source.readRows(request, input.signal)) {
-      scan.addBatch(name, batch);
-      if (scan.overflowed) return scan.finish(false);
-    }
+    for await (const batch of input.source.readRows(request, input.signal)) scan.addBatch(name, batch);
   }
   return scan.finish();
 }
@@ -486,8 +481,8 @@ function estimatedValuesPerRow(table: VerifiedTable): number {
 
 /**
  * The source's values, projected from a measure: per table, the values per row its indexed rows added, times
- * its rows (counted when every row was read, else at least the planner's estimate); a table never indexed
- * falls back to the estimate. Values repeated across tables were counted once, by the first.
+ * its counted rows; a table never indexed falls back to the estimate per row, a table never read to the
+ * planner's rows. Values repeated across tables were counted once, by the first.
  */
 function projectedValues(
   tables: readonly VerifiedTable[],
@@ -498,9 +493,7 @@ function projectedValues(
   for (const table of tables) {
     if (table.sourceColumns.length === 0) continue;
     const measure = measured.tables.get(table.name);
-    const estimate = estimatedRows(table, schema);
-    const rows =
-      measure === undefined ? estimate : measure.complete ? measure.rows : Math.max(measure.rows, estimate);
+    const rows = measure === undefined ? estimatedRows(table, schema) : measure.rows;
     const perRow =
       measure !== undefined && measure.indexedRows > 0
         ? measure.values / measure.indexedRows
