@@ -70,7 +70,7 @@ export interface SnapshotRequest {
    */
   readonly transformWorkers?: number;
   /**
-   * Values one leak-index pass holds at most (default: what 64 MB hold). Tests set it low to force the
+   * Values one leak-index pass holds at most (default: what 128 MB holds). Tests set it low to force the
    * read-back in keyed passes that larger sources take.
    */
   readonly leakScanCapacity?: number;
@@ -257,7 +257,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       }
     }
 
-    // Nothing the load used stays reachable into verification, whose read-back may take 64 MB.
+    // Nothing the load used stays reachable into verification, whose read-back may take 128 MB.
     knownEntities = undefined;
     findSpans = undefined;
     sourceValues = new Map();

@@ -40,7 +40,6 @@ import {
   type VerificationResult,
   type VerifiedTable,
 } from '../verify/index.js';
-import { collectGarbage } from './collect-garbage.js';
 import { checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import { decisionOf, scanSource } from './scan-source.js';
 
@@ -63,7 +62,7 @@ export interface VerifySnapshotInput {
   /** Rows the snapshot copied per table (`schema.table`), when known: spares counting the source again. */
   readonly sourceRows?: ReadonlyMap<string, number>;
   readonly logger?: Logger;
-  /** Values one pass indexes at most (default: what a 64 MB index holds); tests force passes with it. */
+  /** Values one pass indexes at most (default: what the 128 MB index holds); tests force passes with it. */
   readonly leakScanCapacity?: number;
   /** The source side, indexed before the load, and the tables whose rows were scanned as they were written. */
   readonly prepared?: PreparedLeakScan;
@@ -129,10 +128,10 @@ export type LeakScanOutcome =
 
 /**
  * Values the index built before the load holds at most. The load runs transform worker threads beside it
- * (each with its own heap), so the index it searches while writing gets a budget rather than the 64 MB a
+ * (each with its own heap), so the index it searches while writing gets a budget rather than the 128 MB a
  * read-back pass may use after the load: ~27 MB once frozen for the load (up to ~48 MB of open slots while it
  * is built, before the workers start). The 1M-people bench source holds
- * ~1.94 M values (prepared); the 5M-people one 8.7 M (read back, in two passes).
+ * ~1.94 M values (prepared); the 5M-people one 8.7 M (read back, in one pass).
  */
 export const PREPARED_LEAK_SCAN_BUDGET = 4_000_000;
 
@@ -430,21 +429,14 @@ async function kAnonymityFigures(input: VerifySnapshotInput): Promise<KAnonymity
   return figures;
 }
 
-/**
- * Slots of one read-back pass's index: 2^23, 64 MB at most. After a snapshot's load the process still holds
- * ~165-260 MB (its heap grows while both sides are read), so a 128 MB index took the 5M-people bench to
- * 334-338 MB in verification (8.7 M values, one pass); two passes of ~50 MB each keep it under 300 MB.
- */
-const READ_BACK_MAX_SLOTS = Math.min(DEFAULT_MAX_SLOTS, 1 << 23);
-/** A pass's capacity: 64 MB hold ~5.9 M values (see FingerprintSet); 80% of that, a margin for estimates. */
-const LEAK_SCAN_CAPACITY = Math.floor(READ_BACK_MAX_SLOTS * 0.7 * 0.8);
+/** The index's capacity: ~11.7 M values in 128 MB (see FingerprintSet), with a margin for estimates. */
+const LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.8);
 /**
  * The capacity when the passes follow a measured projection: a smaller margin, since the projection
  * extrapolates distinct values per row from the first rows, and later rows repeat more of them (names'
- * first words, shared phone numbers), so it errs high. The 5M-people bench (8.7 M values, projected 10 M)
- * takes two passes.
+ * first words, shared phone numbers), so it errs high. 8.7 M values (5M-people bench) fit one pass.
  */
-const MEASURED_LEAK_SCAN_CAPACITY = Math.floor(READ_BACK_MAX_SLOTS * 0.7 * 0.95);
+const MEASURED_LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.95);
 const MAX_LEAK_SCAN_PASSES = 64;
 /**
  * Fingerprints a source cell adds, by its column's role (a name adds its first word; text its emails/phones).
@@ -546,9 +538,6 @@ async function leakScan(
   // One random key for every pass: the partitions are shares of one keyed split, covering each value once.
   const key = randomBytes(8);
   for (let pass = 0; pass < passes; pass++) {
-    // The previous pass's index (and what the load left behind, before the first) goes before this one
-    // grows: otherwise two indexes can be resident at once.
-    collectGarbage();
     const index = new LeakIndex({
       key,
       // Room for `capacity` values at the set's 70% load; a pass that needs more reports them dropped.
