@@ -1,5 +1,6 @@
 import type { EntityCatalogue } from '../catalogue/index.js';
 import type { EntityId } from '../detection-types.js';
+import { digitsIn } from './find-pattern-spans.js';
 
 /** Printable ASCII without spaces: one token, read the same by every stage and in every case. */
 const ASCII_TOKEN = /^[!-~]+$/;
@@ -33,23 +34,21 @@ export function certainInText(
     return score >= threshold;
   });
   if (rules.length === 0) return undefined;
-  const certain = (value: string): boolean =>
-    (validate === undefined || validate(value)) &&
-    rules.some(
-      (p) =>
-        p.whole.test(value) &&
-        digitsOf(value) >= p.minDigits &&
-        (p.anyOfLiterals === undefined || p.anyOfLiterals.some((l) => value.toLowerCase().includes(l))),
+  return (value) => {
+    if (!ASCII_TOKEN.test(value)) return false;
+    // Digits and the prefilter's lower-cased literals are the same in every case of an ASCII value; the
+    // rule and the validator are asked of each case that differs (most values are already lower case).
+    const lower = value.toLowerCase();
+    const cases = lower === value ? [value, value.toUpperCase()] : [value, lower, value.toUpperCase()];
+    const digits = digitsIn(value, 0, value.length);
+    return (
+      rules.some(
+        (p) =>
+          digits >= p.minDigits &&
+          (p.anyOfLiterals === undefined || p.anyOfLiterals.some((l) => lower.includes(l))) &&
+          cases.every((c) => p.whole.test(c)),
+      ) &&
+      (validate === undefined || cases.every((c) => validate(c)))
     );
-  return (value) =>
-    ASCII_TOKEN.test(value) && certain(value) && certain(value.toLowerCase()) && certain(value.toUpperCase());
-}
-
-function digitsOf(value: string): number {
-  let n = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c >= 48 && c <= 57) n++;
-  }
-  return n;
+  };
 }

@@ -76,7 +76,8 @@ function follows(
   return false;
 }
 
-function digitsIn(text: string, start: number, end: number): number {
+/** ASCII digits in `text[start, end)`. */
+export function digitsIn(text: string, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
