@@ -201,16 +201,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       const scan = startLeakScan({ plan, schema, keptPersonal: new Map(), leakScanCapacity: 5_000 });
       const read = scan.reads.get('public.people');
       expect(read?.columns).toEqual(['email', 'note']);
-      let overflowedAt = 0;
-      let rows = 0;
-      for await (const batch of session.readRows(
-        { table: read!.table, columns: [...read!.columns], batchRows: 1000 },
-        new AbortController().signal,
-      )) {
-        scan.addBatch('public.people', batch);
-        rows += batch.length;
-        if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
-      }
+      const overflowedAt = await feedPeople(session, scan);
       // 1 value a row: the batch that takes the index past 5,000 values is the last one indexed.
       expect(overflowedAt).toBe(6_000);
       const outcome = scan.finish();
@@ -244,17 +235,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     try {
       const { schema, plan } = await planSnapshot(session, policy, { schemas: [], tables: [] });
       const scan = startLeakScan({ plan, schema, keptPersonal: new Map(), leakScanCapacity: 110_000 });
-      const read = scan.reads.get('public.people');
-      let overflowedAt = 0;
-      let rows = 0;
-      for await (const batch of session.readRows(
-        { table: read!.table, columns: [...read!.columns], batchRows: 1000 },
-        new AbortController().signal,
-      )) {
-        scan.addBatch('public.people', batch);
-        rows += batch.length;
-        if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
-      }
+      const overflowedAt = await feedPeople(session, scan);
       expect(overflowedAt).toBe(100_000);
       expect(scan.finish().measured?.tables.get('public.people')).toEqual({
         rows: 250_000,
@@ -304,6 +285,26 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
 });
 
 /** A logger that keeps the events it is told (counts and names only, as every event). */
+/** Feeds every row of `public.people` to the scan, in batches of 1000; the rows read when it overflowed (0: never). */
+async function feedPeople(
+  session: Awaited<ReturnType<ReturnType<typeof createPgSource>['openSource']>>,
+  scan: ReturnType<typeof startLeakScan>,
+): Promise<number> {
+  const read = scan.reads.get('public.people');
+  if (read === undefined) throw new Error('the scan reads no people');
+  let overflowedAt = 0;
+  let rows = 0;
+  for await (const batch of session.readRows(
+    { table: read.table, columns: [...read.columns], batchRows: 1000 },
+    new AbortController().signal,
+  )) {
+    scan.addBatch('public.people', batch);
+    rows += batch.length;
+    if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
+  }
+  return overflowedAt;
+}
+
 function recorder(): { logger: Logger; events(name: string): LogFields[] } {
   const seen: { event: string; fields: LogFields }[] = [];
   const keep = (event: string, fields?: LogFields): void => {
