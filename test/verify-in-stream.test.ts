@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgSink, createPgSource } from '../connectors/postgres/index.js';
-import { GatewayError, Secret, silentLogger, type Logger, type LogFields } from '../src/core/index.js';
+import {
+  GatewayError,
+  Secret,
+  silentLogger,
+  type Logger,
+  type LogFields,
+  type RowBatch,
+} from '../src/core/index.js';
 import { createDetection, type Detection } from '../src/detection/index.js';
 import { planSnapshot, runSnapshot, type SnapshotSummary } from '../src/pipeline/index.js';
 import { startLeakScan } from '../src/pipeline/verify-snapshot.js';
@@ -284,8 +291,10 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
   }
 });
 
-/** A logger that keeps the events it is told (counts and names only, as every event). */
-/** Feeds every row of `public.people` to the scan, in batches of 1000; the rows read when it overflowed (0: never). */
+/**
+ * Feeds every row of `public.people` to the scan in batches of exactly 1000 (the source cuts its own batches
+ * by bytes too); the rows fed when it overflowed (0: never).
+ */
 async function feedPeople(
   session: Awaited<ReturnType<ReturnType<typeof createPgSource>['openSource']>>,
   scan: ReturnType<typeof startLeakScan>,
@@ -294,17 +303,29 @@ async function feedPeople(
   if (read === undefined) throw new Error('the scan reads no people');
   let overflowedAt = 0;
   let rows = 0;
+  let pending: RowBatch = [];
+  const feed = (batch: RowBatch): void => {
+    scan.addBatch('public.people', batch);
+    rows += batch.length;
+    if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
+  };
   for await (const batch of session.readRows(
     { table: read.table, columns: [...read.columns], batchRows: 1000 },
     new AbortController().signal,
   )) {
-    scan.addBatch('public.people', batch);
-    rows += batch.length;
-    if (scan.overflowed && overflowedAt === 0) overflowedAt = rows;
+    for (const row of batch) {
+      pending.push(row);
+      if (pending.length === 1000) {
+        feed(pending);
+        pending = [];
+      }
+    }
   }
+  if (pending.length > 0) feed(pending);
   return overflowedAt;
 }
 
+/** A logger that keeps the events it is told (counts and names only, as every event). */
 function recorder(): { logger: Logger; events(name: string): LogFields[] } {
   const seen: { event: string; fields: LogFields }[] = [];
   const keep = (event: string, fields?: LogFields): void => {

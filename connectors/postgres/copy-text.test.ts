@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  BATCH_BYTES,
   COPY_TEXT_FORMAT,
   CopyTextDecoder,
+  decodeBatches,
   CopyTextEncoder,
   decodeLine,
   decodeRows,
@@ -75,9 +77,34 @@ describe('COPY text codec', () => {
     expect(decodeRows(Buffer.from('\n'))).toEqual([['']]);
   });
 
+  it('cuts batches at batchRows rows or about BATCH_BYTES of text, keeping every row once and in order', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [String(i), 'x'.repeat(90)]);
+    const bytes = rowCodec.encodeRows(rows);
+    // Chunks that split rows, as a socket delivers them.
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 7000) chunks.push(Buffer.from(bytes.subarray(at, at + 7000)));
+    const fail = (): Error => new Error('bad width');
+    const byRows = await collect(decodeBatches(chunks, 2, 100, fail));
+    expect(byRows.map((b) => b.length)).toEqual(Array.from({ length: 30 }, () => 100));
+    const byBytes = await collect(decodeBatches(chunks, 2, 1_000_000, fail));
+    expect(byBytes.flat()).toEqual(rows);
+    const rowBytes = bytes.length / rows.length;
+    for (const batch of byBytes.slice(0, -1)) {
+      expect(batch.length * rowBytes).toBeGreaterThanOrEqual(BATCH_BYTES * 0.9);
+      expect(batch.length * rowBytes).toBeLessThanOrEqual(BATCH_BYTES * 1.1);
+    }
+    await expect(collect(decodeBatches(chunks, 3, 100, fail))).rejects.toThrow('bad width');
+  });
+
   it('declares a format whose codec module is this file', async () => {
     expect(COPY_TEXT_FORMAT.rowEnd).toBe(0x0a);
     const loaded = (await import(COPY_TEXT_FORMAT.codecModule)) as { rowCodec: typeof rowCodec };
     expect(loaded.rowCodec.decodeRows(loaded.rowCodec.encodeRows(SPECIAL_ROWS))).toEqual(SPECIAL_ROWS);
   });
 });
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
