@@ -239,4 +239,25 @@ describe('one fake address per real address across tables (real PostgreSQL)', ()
       expect(newsletter.rows[0]?.matched).toBe(real.rows[0]?.n);
     });
   });
+
+  it('gives an address quoted in text or held in a JSON leaf the unique column’s fake', async () => {
+    const rows = await withClient(target, async (c) => {
+      const r = await c.query<{ email: string; body: string; leaf: string }>(
+        `SELECT a.email, t.body, t.profile->'contact'->>'email' AS leaf
+         FROM tickets t JOIN accounts a ON a.email = t.account_email`,
+      );
+      return r.rows;
+    });
+    const real = await withClient(sourceDb, (s) =>
+      s.query<{ n: string }>('SELECT count(*) AS n FROM tickets'),
+    );
+    expect(Number(real.rows[0]?.n)).toBeGreaterThan(100);
+    expect(rows).toHaveLength(Number(real.rows[0]?.n));
+    for (const r of rows) {
+      // The unique column's form (with its keyed discriminator), in the text and in the leaf alike.
+      expect(r.email).toMatch(/\.[0-9a-z]{13}@/);
+      expect(r.body).toBe(`Customer asked us to write to ${r.email} from now on.`);
+      expect(r.leaf).toBe(r.email);
+    }
+  });
 });

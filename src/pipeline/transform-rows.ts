@@ -71,6 +71,7 @@ export function compileTableTransform(
         rowKeyIndexes,
         ...(filter === undefined ? {} : { isSourceValue: (value: string) => filter.has(value) }),
         isScopeValue,
+        isUniqueScope: (s: string) => uniqueScopes.has(s),
         rowSubstitutions,
         keptColumns,
         ...(planned.coherentRows === false ? { buildsFromNames: false } : {}),

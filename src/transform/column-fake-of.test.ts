@@ -41,4 +41,30 @@ describe('columnFakeOf', () => {
     expect(redrawn).not.toBe(fake);
     expect(redrawn).toBe(column('last_name', { isSourceValue: (v) => isScopeValue('last_name', v) })('Lee'));
   });
+
+  it('gives a span the unique form when a unique column holds its scope, so both stay one fake', () => {
+    const isUniqueScope = (scope: string): boolean => scope === 'email';
+    const span = columnFakeOf({ ...base, isUniqueScope });
+    const unique = column('email', { isUnique: true })('ann.lee@corp.example');
+    expect(span('email', 'ann.lee@corp.example')).toBe(unique);
+    expect(unique).not.toBe(column('email')('ann.lee@corp.example'));
+    // Other kinds are not unique: a phone in the text is the phone column's fake.
+    expect(span('phone', '+44 20 7946 0958')).toBe(column('phone')('+44 20 7946 0958'));
+  });
+
+  it('gives a JSON leaf of a unique scope the unique column’s fake', () => {
+    const isUniqueScope = (scope: string): boolean => scope === 'email';
+    const json = compileTransform(
+      { kind: 'json', paths: { '$.contact.email': { kind: 'substitute', entity: 'email' } }, other: 'keep' },
+      {
+        ...base,
+        column: columnInfo({ dataType: 'jsonb', baseType: 'jsonb', category: 'json' }),
+        isUniqueScope,
+      },
+    );
+    const out = JSON.parse(json('{"contact":{"email":"ann.lee@corp.example"}}', []) ?? 'null') as {
+      contact: { email: string };
+    };
+    expect(out.contact.email).toBe(column('email', { isUnique: true })('ann.lee@corp.example'));
+  });
 });

@@ -18,13 +18,14 @@ const PROSE_VALUE: ColumnInfo = Object.freeze({
 });
 
 /**
- * The fake a substituted text column of `kind` (default scope, not unique) gives a value: names keyed
+ * The fake a substituted text column of `kind` (default scope; unique when a unique column holds that
+ * scope, see `isUniqueScope`) gives a value: names keyed
  * in any case, addresses built from their names, fakes that may be real drawn again. For spans of prose,
  * so a person mentioned in a text gets the fake their own columns get (`MARY` in a column, `Mary` in a
  * note; `ann.lee@corp.com` in both). One compiled substitution per kind, made on first use.
  */
 export function columnFakeOf(context: ColumnContext): (kind: EntityKind, value: string) => string {
-  const { isScopeValue } = context;
+  const { isScopeValue, isUniqueScope } = context;
   const byKind = new Map<EntityKind, ValueTransform>();
   return (kind, value) => {
     let substitute = byKind.get(kind);
@@ -34,7 +35,7 @@ export function columnFakeOf(context: ColumnContext): (kind: EntityKind, value: 
         {
           column: PROSE_VALUE,
           seeder: context.seeder,
-          isUnique: false,
+          isUnique: isUniqueScope?.(kind) === true,
           columnIndexByName: new Map(),
           rowKeyIndexes: [],
           ...(isScopeValue === undefined

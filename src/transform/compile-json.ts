@@ -48,7 +48,10 @@ export function compileJson(
   const leafTransform = (path: string, spec: LeafActionSpec): LeafTransform => {
     let transform = compiled.get(path);
     if (transform === undefined) {
-      const leafContext: ColumnContext = { ...context, column: leafColumn(column, path), isUnique: false };
+      // A leaf is unique only as its scope is (a unique column elsewhere holds the same values).
+      const isUnique =
+        spec.kind === 'substitute' && context.isUniqueScope?.(spec.scope ?? spec.entity) === true;
+      const leafContext: ColumnContext = { ...context, column: leafColumn(column, path), isUnique };
       if (spec.kind === 'redact_text' && isNumberedRedaction(spec)) {
         transform = compileNumberedRedaction(spec, leafContext);
       } else {

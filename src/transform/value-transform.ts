@@ -16,6 +16,12 @@ export interface ColumnContext {
    * embedded), so every column sharing a scope (e.g. foreign keys referencing it) must get the same value.
    */
   readonly isUnique: boolean;
+  /**
+   * Whether a substitution scope holds a unique column anywhere in the plan. Every value of such a scope
+   * takes the unique form wherever it appears (JSON leaves and spans of text too), so one real value has
+   * one fake: a unique e-mail column's address and the same address quoted in a note stay the same.
+   */
+  readonly isUniqueScope?: (scope: string) => boolean;
   readonly columnIndexByName: ReadonlyMap<string, number>;
   /** Indexes of the primary key's columns in the row; may be empty. */
   readonly rowKeyIndexes: readonly number[];
