@@ -12,7 +12,7 @@ import {
   type RowBatch,
 } from '../src/core/index.js';
 import { createDetection, type Detection } from '../src/detection/index.js';
-import { planSnapshot, runSnapshot, type SnapshotSummary } from '../src/pipeline/index.js';
+import { planSnapshot, runSnapshot, runVerification, type SnapshotSummary } from '../src/pipeline/index.js';
 import { startLeakScan } from '../src/pipeline/verify-snapshot.js';
 import { loadPolicy, type Policy } from '../src/policy/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
@@ -279,6 +279,36 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
 
   /** The source without the planted emails (created once). */
   let clean: string | undefined;
+  it('lookalike verify takes its passes from one read of the source, not from planner estimates', async () => {
+    const cleanSource = await cleanCopy();
+    expect((await snapshot(2, cleanSource)).verification.status).toBe('clean');
+    const target = targets[targets.length - 1] as string;
+    // The planner believes people holds 50 M rows: from the estimates, ~11 passes of 128 MB.
+    const believe = (sql: string) => withClient(cleanSource, (c) => c.query(sql));
+    await believe(`UPDATE pg_class SET reltuples = 50000000 WHERE oid = 'public.people'::regclass`);
+    try {
+      const logs = recorder();
+      const result = await runVerification({
+        source: createPgSource(databaseUrl(cleanSource)),
+        target: createPgSink(databaseUrl(target)),
+        policy,
+        detection,
+        selection: { schemas: [], tables: [] },
+        batchRows: 1000,
+        signal: new AbortController().signal,
+        logger: logs.logger,
+      });
+      expect(result.status).toBe('clean');
+      expect(result.leakScan.passes).toBe(1);
+      expect(result.leakScan.indexedValues).toBeGreaterThanOrEqual(PEOPLE);
+      expect(result.leakScan.targetRows).toBe(2 * PEOPLE);
+      // Indexed in the one read: no passes were planned.
+      expect(logs.events('leak_scan_passes')).toEqual([]);
+    } finally {
+      await believe('ANALYZE people');
+    }
+  }, 120_000);
+
   async function cleanCopy(): Promise<string> {
     if (clean !== undefined) return clean;
     const name = await createDatabase('instream_clean');

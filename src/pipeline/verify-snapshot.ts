@@ -146,10 +146,16 @@ export function startLeakScan(input: {
   readonly schema: DatabaseSchema;
   readonly keptPersonal: KeptPersonalColumns;
   readonly leakScanCapacity?: number;
+  /**
+   * Values the index may hold before it is let go. Default: the load's budget (PREPARED_LEAK_SCAN_BUDGET,
+   * or `leakScanCapacity` if smaller); `lookalike verify`, which runs no load beside it, gives it a pass's.
+   */
+  readonly budget?: number;
 }): LeakScanStart {
   // The source side only: target columns are decided per table when its copy starts (inStreamScanOf).
   const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
-  const budget = Math.min(PREPARED_LEAK_SCAN_BUDGET, input.leakScanCapacity ?? LEAK_SCAN_CAPACITY);
+  const budget =
+    input.budget ?? Math.min(PREPARED_LEAK_SCAN_BUDGET, input.leakScanCapacity ?? PREPARED_LEAK_SCAN_BUDGET);
   const reads = new Map<string, { table: TableRef; where: string | null; columns: string[] }>();
   for (const table of tables) {
     if (table.sourceColumns.length === 0) continue;
@@ -270,6 +276,8 @@ export async function prepareLeakScan(input: {
   readonly batchRows: number;
   readonly signal: AbortSignal;
   readonly leakScanCapacity?: number;
+  /** See startLeakScan. */
+  readonly budget?: number;
 }): Promise<LeakScanOutcome> {
   const scan = startLeakScan(input);
   for (const [name, read] of scan.reads) {
@@ -326,27 +334,41 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   const targetSchema = await target.introspect(input.selection);
   const verification = planVerification(plan, schema, targetSchema, input.keptPersonal);
 
+  // On demand (`lookalike verify`), one read of the source indexes it when its values fit one pass and
+  // measures them when they do not, so the passes follow the source, not planner estimates (which
+  // overstate it ~3×: 25 M estimated, 8.7 M indexed on the 5M-people bench).
+  const outcome =
+    input.prepared === undefined && input.measured === undefined
+      ? await prepareLeakScan({
+          source: input.source,
+          plan,
+          schema,
+          keptPersonal: input.keptPersonal ?? new Map(),
+          batchRows: input.batchRows,
+          signal: input.signal,
+          budget: input.leakScanCapacity ?? MEASURED_LEAK_SCAN_CAPACITY,
+        })
+      : input.prepared === undefined
+        ? { measured: input.measured as LeakScanMeasure }
+        : { prepared: input.prepared };
+
   // Memory is one index, whatever the source's size: more values than it holds are covered in passes,
   // each holding one keyed share of them. A pass that still overflows starts the scan again with more.
-  const capacity =
-    input.leakScanCapacity ??
-    (input.measured === undefined ? LEAK_SCAN_CAPACITY : MEASURED_LEAK_SCAN_CAPACITY);
-  let passes: number;
-  if (input.measured === undefined) passes = leakScanPasses(verification.tables, schema, capacity);
+  const capacity = input.leakScanCapacity ?? MEASURED_LEAK_SCAN_CAPACITY;
+  let passes = 1;
+  let scan: LeakScan;
+  if (outcome.prepared !== undefined)
+    scan = await finishPreparedScan(input, outcome.prepared, verification.tables);
   else {
-    const projected = projectedValues(verification.tables, schema, input.measured);
+    const projected = projectedValues(verification.tables, schema, outcome.measured);
     passes = passesFor(projected, capacity);
     input.logger?.info('leak_scan_passes', {
       passes,
       projectedValues: Math.round(projected),
-      measuredValues: input.measured.values,
+      measuredValues: outcome.measured.values,
     });
+    scan = await leakScan(input, verification.tables, passes, capacity);
   }
-  let scan =
-    input.prepared === undefined
-      ? await leakScan(input, verification.tables, passes, capacity)
-      : await finishPreparedScan(input, input.prepared, verification.tables);
-  if (input.prepared !== undefined) passes = 1;
   while (scan.stats.dropped > 0 && passes < MAX_LEAK_SCAN_PASSES) {
     passes = Math.min(MAX_LEAK_SCAN_PASSES, passes * 2);
     input.logger?.info('leak_scan_repartitioned', { passes });
@@ -429,12 +451,11 @@ async function kAnonymityFigures(input: VerifySnapshotInput): Promise<KAnonymity
   return figures;
 }
 
-/** The index's capacity: ~11.7 M values in 128 MB (see FingerprintSet), with a margin for estimates. */
-const LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.8);
 /**
- * The capacity when the passes follow a measured projection: a smaller margin, since the projection
- * extrapolates distinct values per row from the first rows, and later rows repeat more of them (names'
- * first words, shared phone numbers), so it errs high. 8.7 M values (5M-people bench) fit one pass.
+ * Values one read-back pass indexes: ~11.7 M values fit 128 MB (see FingerprintSet), less a small margin,
+ * since the passes follow a measured projection, which extrapolates distinct values per row from the
+ * first rows while later rows repeat more of them (names' first words, shared phone numbers), so it errs
+ * high. 8.7 M values (5M-people bench) fit one pass.
  */
 const MEASURED_LEAK_SCAN_CAPACITY = Math.floor(DEFAULT_MAX_SLOTS * 0.7 * 0.95);
 const MAX_LEAK_SCAN_PASSES = 64;
@@ -456,13 +477,6 @@ const VALUES_PER_CELL: Readonly<Record<ColumnRole, number>> = {
   last_name: 0,
   quiet: 0,
 };
-
-/** Passes the source's estimated size needs (planner estimates: an overflowing pass corrects them). */
-function leakScanPasses(tables: readonly VerifiedTable[], schema: DatabaseSchema, capacity: number): number {
-  let values = 0;
-  for (const table of tables) values += estimatedRows(table, schema) * estimatedValuesPerRow(table);
-  return passesFor(values, capacity);
-}
 
 function passesFor(values: number, capacity: number): number {
   return Math.min(MAX_LEAK_SCAN_PASSES, Math.max(1, Math.ceil(values / capacity)));
