@@ -151,6 +151,11 @@ export function startLeakScan(input: {
    * or `leakScanCapacity` if smaller); `lookalike verify`, which runs no load beside it, gives it a pass's.
    */
   readonly budget?: number;
+  /**
+   * Freeze the built index into its compact form for the load's workers (default true). Freezing holds
+   * both forms for a moment: `lookalike verify`, whose index is up to a whole pass, searches the open one.
+   */
+  readonly freeze?: boolean;
 }): LeakScanStart {
   // The source side only: target columns are decided per table when its copy starts (inStreamScanOf).
   const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
@@ -212,7 +217,7 @@ export function startLeakScan(input: {
       state = undefined;
       if (built !== undefined) {
         // Built: the load's workers search it in its compact form (FingerprintSet.freeze).
-        built.index.freeze();
+        if (input.freeze !== false) built.index.freeze();
         return {
           prepared: { ...built, keptPersonal: input.keptPersonal, sourceMs: ms, scanned: new Map() },
         };
@@ -278,6 +283,7 @@ export async function prepareLeakScan(input: {
   readonly leakScanCapacity?: number;
   /** See startLeakScan. */
   readonly budget?: number;
+  readonly freeze?: boolean;
 }): Promise<LeakScanOutcome> {
   const scan = startLeakScan(input);
   for (const [name, read] of scan.reads) {
@@ -337,20 +343,21 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   // On demand (`lookalike verify`), one read of the source indexes it when its values fit one pass and
   // measures them when they do not, so the passes follow the source, not planner estimates (which
   // overstate it ~3×: 25 M estimated, 8.7 M indexed on the 5M-people bench).
-  const outcome =
-    input.prepared === undefined && input.measured === undefined
-      ? await prepareLeakScan({
-          source: input.source,
-          plan,
-          schema,
-          keptPersonal: input.keptPersonal ?? new Map(),
-          batchRows: input.batchRows,
-          signal: input.signal,
-          budget: input.leakScanCapacity ?? MEASURED_LEAK_SCAN_CAPACITY,
-        })
-      : input.prepared === undefined
-        ? { measured: input.measured as LeakScanMeasure }
-        : { prepared: input.prepared };
+  const outcome: LeakScanOutcome =
+    input.prepared !== undefined
+      ? { prepared: input.prepared }
+      : input.measured !== undefined
+        ? { measured: input.measured }
+        : await prepareLeakScan({
+            source: input.source,
+            plan,
+            schema,
+            keptPersonal: input.keptPersonal ?? new Map(),
+            batchRows: input.batchRows,
+            signal: input.signal,
+            budget: input.leakScanCapacity ?? MEASURED_LEAK_SCAN_CAPACITY,
+            freeze: false,
+          });
 
   // Memory is one index, whatever the source's size: more values than it holds are covered in passes,
   // each holding one keyed share of them. A pass that still overflows starts the scan again with more.
