@@ -304,6 +304,11 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       expect(result.leakScan.targetRows).toBe(2 * PEOPLE);
       // Indexed in the one read: no passes were planned.
       expect(logs.events('leak_scan_passes')).toEqual([]);
+      // That read is verification's own time; nothing was searched while written.
+      expect(result.seconds.source).toBeGreaterThan(0);
+      expect(result.seconds.total).toBeGreaterThanOrEqual(result.seconds.source + result.seconds.target);
+      expect(result.seconds.whileWriting).toBeUndefined();
+      expect(result.leakScan.tablesScannedWhileWriting).toBeUndefined();
     } finally {
       await believe('ANALYZE people');
     }

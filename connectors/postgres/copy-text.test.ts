@@ -94,6 +94,15 @@ describe('COPY text codec', () => {
       expect(batch.length * rowBytes).toBeLessThanOrEqual(BATCH_BYTES * 1.1);
     }
     await expect(collect(decodeBatches(chunks, 3, 100, fail))).rejects.toThrow('bad width');
+    // Rows longer than a chunk, and rows wider than a batch's bytes: each row once, a batch each.
+    const wide = Array.from({ length: 5 }, (_, i) => [String(i), 'y'.repeat(BATCH_BYTES + 9000)]);
+    const wideBytes = rowCodec.encodeRows(wide);
+    const small: Buffer[] = [];
+    for (let at = 0; at < wideBytes.length; at += 7000)
+      small.push(Buffer.from(wideBytes.subarray(at, at + 7000)));
+    const wideBatches = await collect(decodeBatches(small, 2, 1000, fail));
+    expect(wideBatches.flat()).toEqual(wide);
+    expect(wideBatches.every((b) => b.length === 1)).toBe(true);
   });
 
   it('declares a format whose codec module is this file', async () => {

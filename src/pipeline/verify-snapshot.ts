@@ -365,7 +365,12 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   let passes = 1;
   let scan: LeakScan;
   if (outcome.prepared !== undefined)
-    scan = await finishPreparedScan(input, outcome.prepared, verification.tables);
+    scan = await finishPreparedScan(
+      input,
+      outcome.prepared,
+      verification.tables,
+      input.prepared !== undefined,
+    );
   else {
     const projected = projectedValues(verification.tables, schema, outcome.measured);
     passes = passesFor(projected, capacity);
@@ -610,12 +615,14 @@ async function leakScan(
 
 /**
  * The rest of a prepared scan: tables searched as they were written give their findings; every other
- * table with columns to search (copied unchanged, or holding a generated column) is read back.
+ * table with columns to search (copied unchanged, or holding a generated column) is read back. A scan
+ * verification prepared itself (`beforeLoad` false: no load ran) has no time of its own to report.
  */
 async function finishPreparedScan(
   input: VerifySnapshotInput,
   prepared: PreparedLeakScan,
   tables: readonly VerifiedTable[],
+  beforeLoad: boolean,
 ): Promise<LeakScan> {
   const started = performance.now();
   const leaks: LeakCount[] = [];
@@ -641,7 +648,7 @@ async function finishPreparedScan(
     targetRows += scanner.rows;
     scanners.set(table.name, scanner);
   }
-  return {
+  const common = {
     leaks,
     indexers: new Map(prepared.indexers),
     scanners,
@@ -649,6 +656,11 @@ async function finishPreparedScan(
     lookups,
     targetRows,
     sourceDone: started,
+  };
+  // Its source read then counts from verification's start, as leakScan's does.
+  if (!beforeLoad) return common;
+  return {
+    ...common,
     sourceMs: prepared.sourceMs,
     writingMs: [...prepared.scanned.values()].reduce((ms, s) => ms + s.scanner.ms, 0),
     scannedWhileWriting: [...scanners.keys()].filter(

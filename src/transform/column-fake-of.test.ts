@@ -50,6 +50,12 @@ describe('columnFakeOf', () => {
     expect(unique).not.toBe(column('email')('ann.lee@corp.example'));
     // Other kinds are not unique: a phone in the text is the phone column's fake.
     expect(span('phone', '+44 20 7946 0958')).toBe(column('phone')('+44 20 7946 0958'));
+    // A name in prose stays its parts' fakes even when a unique column holds full names.
+    const names = columnFakeOf({ ...base, isUniqueScope: () => true });
+    expect(names('full_name', 'Ada Lovelace')).toBe(column('full_name')('Ada Lovelace'));
+    expect(names('full_name', 'Ada Lovelace')).not.toBe(
+      column('full_name', { isUnique: true })('Ada Lovelace'),
+    );
   });
 
   it('gives a JSON leaf of a unique scope the unique column’s fake', () => {

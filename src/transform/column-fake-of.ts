@@ -18,8 +18,15 @@ const PROSE_VALUE: ColumnInfo = Object.freeze({
 });
 
 /**
- * The fake a substituted text column of `kind` (default scope; unique when a unique column holds that
- * scope, see `isUniqueScope`) gives a value: names keyed
+ * Kinds whose unique form reads naturally in prose (`ann.lee.k3j…@example.com`, `ann_lee_k3j…`), so a
+ * span of them takes it when a unique column holds their scope. A person's name in text stays built from
+ * its parts' fakes, matching the first and last name columns, rather than `Linda Diaz-Qzmbrexdlavtk`.
+ */
+const UNIQUE_IN_PROSE: ReadonlySet<EntityKind> = new Set(['email', 'username']);
+
+/**
+ * The fake a substituted text column of `kind` (default scope; for e-mail addresses and usernames, unique
+ * when a unique column holds that scope, see `isUniqueScope`) gives a value: names keyed
  * in any case, addresses built from their names, fakes that may be real drawn again. For spans of prose,
  * so a person mentioned in a text gets the fake their own columns get (`MARY` in a column, `Mary` in a
  * note; `ann.lee@corp.com` in both). One compiled substitution per kind, made on first use.
@@ -35,7 +42,7 @@ export function columnFakeOf(context: ColumnContext): (kind: EntityKind, value: 
         {
           column: PROSE_VALUE,
           seeder: context.seeder,
-          isUnique: isUniqueScope?.(kind) === true,
+          isUnique: UNIQUE_IN_PROSE.has(kind) && isUniqueScope?.(kind) === true,
           columnIndexByName: new Map(),
           rowKeyIndexes: [],
           ...(isScopeValue === undefined
