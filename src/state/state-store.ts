@@ -330,6 +330,9 @@ export class StateStore {
     actor: string,
   ): Promise<{ readonly request: SnapshotRequestRecord; readonly running: boolean }> {
     const running = await this.#sql.transaction(async (tx) => {
+      // Rows are locked in the order claimJob and finishJob lock them (the job, then its request): a cancel
+      // racing a worker's claim waits for it instead of deadlocking with it (and failing with a 500).
+      await tx.query(`SELECT id FROM lookalike_jobs WHERE request_id = $1 ORDER BY id FOR UPDATE`, [id]);
       const rows = await tx.query<{ state: RequestState; refreshing: boolean }>(
         `SELECT state, refresh_cron IS NOT NULL AND refresh_stopped_at IS NULL AS refreshing
          FROM lookalike_requests WHERE id = $1 FOR UPDATE`,
