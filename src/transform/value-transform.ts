@@ -17,9 +17,10 @@ export interface ColumnContext {
    */
   readonly isUnique: boolean;
   /**
-   * Whether a substitution scope holds a unique column anywhere in the plan. Every value of such a scope
-   * takes the unique form wherever it appears (JSON leaves and spans of text too), so one real value has
-   * one fake: a unique e-mail column's address and the same address quoted in a note stay the same.
+   * Whether a substitution scope holds a unique column anywhere in the plan. Its values then take the
+   * unique form in JSON leaves too, and e-mail addresses and usernames in text as well (see columnFakeOf),
+   * so one real value has one fake: a unique e-mail column's address and the same address quoted in a note
+   * stay the same.
    */
   readonly isUniqueScope?: (scope: string) => boolean;
   readonly columnIndexByName: ReadonlyMap<string, number>;
