@@ -3,6 +3,7 @@ import { defaultCatalogue, loadEntityCatalogue, type EntityCatalogue } from './c
 import {
   classifyColumn,
   classifyColumns,
+  defaultColumnNameRules,
   type ClassifiedColumn,
   type ClassifyColumnInput,
   type ClassifyColumnOptions,
@@ -59,6 +60,7 @@ export async function createDetection(options: DetectionOptions): Promise<Detect
   const [text, resources] = await Promise.all([loadTextDetectors(), loadTextResources()]);
   const names = resources.names;
   const classifyOptions: ClassifyColumnOptions = {
+    rules: defaultColumnNameRules(),
     matchValue: createColumnValueMatcher(catalogue, text, names),
     isLikelyName: (value) => nameLikelihood(value, names),
     isFirstName: (word) => names.isFirstName(foldToken(word)),

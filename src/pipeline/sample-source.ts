@@ -43,9 +43,13 @@ export async function sampleTable(
   table: TableInfo,
   options: SampleOptions,
   signal: AbortSignal,
+  /** Read only these columns (default: all that a detector can read). */
+  only?: ReadonlySet<string>,
 ): Promise<TableSample> {
   // Generated columns repeat other columns; bytea is binary (nothing a detector reads).
-  const columns = table.columns.filter((c) => !c.isGenerated && c.baseType !== 'bytea').map((c) => c.name);
+  const columns = table.columns
+    .filter((c) => !c.isGenerated && c.baseType !== 'bytea' && (only?.has(c.name) ?? true))
+    .map((c) => c.name);
   const leaves = table.kind === 'partitioned' ? leafPartitions(schema, table.ref) : [table];
   const values: string[][] = columns.map(() => []);
   const nulls: number[] = columns.map(() => 0);

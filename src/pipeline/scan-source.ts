@@ -1,4 +1,10 @@
-import { qualifiedName, type DatabaseSchema, type Selection, type SourceSession } from '../core/index.js';
+import {
+  qualifiedName,
+  type DatabaseSchema,
+  type Selection,
+  type SourceSession,
+  type TableInfo,
+} from '../core/index.js';
 import {
   UNDECIDED_BELOW,
   valueShapes,
@@ -54,6 +60,11 @@ export interface ScanOptions {
   readonly sample?: SampleOptions;
   /** Asked about columns the scan could not decide (the optional language-model assist). */
   readonly advisor?: ColumnAdvisor;
+  /**
+   * Sample and classify only the columns this names for a classified table (see classifiedTables): a table
+   * it names none of is not read. Default: every column of every table.
+   */
+  readonly only?: (table: TableInfo, schema: DatabaseSchema) => ReadonlySet<string>;
 }
 
 export async function scanSource(
@@ -68,12 +79,17 @@ export async function scanSource(
   const tables = classifiedTables(schema);
   const classified: ClassifiedColumn[] = [];
   let rowsSampled = 0;
+  let tablesRead = 0;
   for (const table of tables) {
-    const sample = await sampleTable(source, schema, table, sampleOptions, signal);
+    const only = options.only?.(table, schema);
+    if (only?.size === 0) continue;
+    tablesRead++;
+    const sample = await sampleTable(source, schema, table, sampleOptions, signal, only);
     rowsSampled += sample.rowsSampled;
     const samples: TableSamples = {
       table,
       samples: new Map(sample.columns.map((c) => [c.column, c])),
+      ...(only === undefined ? {} : { only }),
     };
     // One table at a time: its sampled values are released before the next table is read.
     const decided = detection.classifyTables([samples]);
@@ -90,7 +106,7 @@ export async function scanSource(
     report: {
       formatVersion: 1,
       schemaFingerprint: schemaFingerprint(schema),
-      tables: tables.length,
+      tables: tablesRead,
       rowsSampled,
       columns,
     },

@@ -11,6 +11,7 @@ import {
   type SinkSession,
   type SourceConnector,
   type SourceSession,
+  type TableInfo,
   type TableRef,
   type TargetReader,
 } from '../core/index.js';
@@ -862,7 +863,23 @@ export async function findKeptPersonalColumns(
     ),
   );
   if (keptColumns.size === 0) return kept;
-  const { classified, schema } = await scanSource(source, selection, detection, signal);
+  // Partitions are classified with their partitioned table: a table's kept columns and its partitions'.
+  const plannedUnder = (table: TableInfo, schema: DatabaseSchema): TableRef[] =>
+    plan.tables
+      .map((t) => t.table)
+      .filter((ref) => {
+        if (sameTable(ref, table.ref)) return true;
+        const parent = schema.tables.find((t) => sameTable(t.ref, ref))?.parent ?? null;
+        return parent !== null && sameTable(parent, table.ref);
+      });
+  // Only kept columns are sampled and classified: the others are transformed whatever they hold.
+  const only = (table: TableInfo, schema: DatabaseSchema): Set<string> => {
+    const planned = plannedUnder(table, schema).map(qualifiedName);
+    return new Set(
+      table.columns.map((c) => c.name).filter((c) => planned.some((p) => keptColumns.has(`${p}.${c}`))),
+    );
+  };
+  const { classified, schema } = await scanSource(source, selection, detection, signal, { only });
   for (const entry of classified) {
     const { classification } = entry;
     if (classification.category === null || decisionOf(classification) !== 'personal') continue;
@@ -870,12 +887,9 @@ export async function findKeptPersonalColumns(
     if (kind === null) continue;
     const role = roleOfEntity(kind);
     if (!KEPT_PERSONAL_ROLES.has(role)) continue;
-    // Partitions are classified with their partitioned table: check every kept partition column too.
-    for (const planned of plan.tables) {
-      const parent = schema.tables.find((t) => sameTable(t.ref, planned.table))?.parent ?? null;
-      if (!sameTable(planned.table, entry.table) && (parent === null || !sameTable(parent, entry.table)))
-        continue;
-      const key = `${qualifiedName(planned.table)}.${entry.column}`;
+    const table = schema.tables.find((t) => sameTable(t.ref, entry.table));
+    for (const planned of table === undefined ? [] : plannedUnder(table, schema)) {
+      const key = `${qualifiedName(planned)}.${entry.column}`;
       if (keptColumns.has(key)) kept.set(key, role);
     }
   }

@@ -260,6 +260,8 @@ export interface TableSamples {
   readonly table: TableInfo;
   /** Sample per column name; a missing entry means "not sampled". */
   readonly samples: ReadonlyMap<string, ColumnSample>;
+  /** Classify only these columns (the others are still their neighbours). Default: every column. */
+  readonly only?: ReadonlySet<string>;
 }
 
 export interface ClassifiedColumn {
@@ -268,7 +270,7 @@ export interface ClassifiedColumn {
   readonly classification: ColumnClassification;
 }
 
-/** Classifies every column of every table given; pure, in schema order. */
+/** Classifies every column (or every `only` column) of every table given; pure, in schema order. */
 export function classifyColumns(
   tables: readonly TableSamples[],
   options: ClassifyColumnOptions,
@@ -276,7 +278,7 @@ export function classifyColumns(
   const rules = options.rules ?? defaultColumnNameRules();
   const withRules = { ...options, rules };
   const out: ClassifiedColumn[] = [];
-  for (const { table, samples } of tables) {
+  for (const { table, samples, only } of tables) {
     const names = table.columns.map((c) => c.name);
     const primaryKey = new Set(
       table.constraints.filter((c) => c.kind === 'primary_key').flatMap((c) => c.columns),
@@ -285,6 +287,7 @@ export function classifyColumns(
       table.constraints.filter((c) => c.kind === 'foreign_key').flatMap((c) => c.columns),
     );
     for (const column of table.columns) {
+      if (only !== undefined && !only.has(column.name)) continue;
       const classification = classifyColumn(
         {
           table: table.ref,

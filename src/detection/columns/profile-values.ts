@@ -1,4 +1,5 @@
 import type { NameLikelihood, ValueMatcher } from './column-classification.js';
+import type { ValueMatch } from '../detection-types.js';
 
 /** Counts over a column's sample. Counts only: nothing here keeps a value. */
 export interface ValueProfile {
@@ -116,6 +117,8 @@ export function profileValues(
   let lengthSum = 0;
   let wordSum = 0;
   let sentences = 0;
+  // Samples repeat values (codes, years, amounts, flags): each distinct one is matched once.
+  const matched = new Map<string, readonly ValueMatch[]>();
 
   for (const raw of values) {
     const value = raw.trim();
@@ -126,7 +129,12 @@ export function profileValues(
     if (words >= 5) sentences++;
 
     const best = new Map<string, { score: number; validated: boolean }>();
-    for (const m of options.matchValue(value)) {
+    let matches = matched.get(value);
+    if (matches === undefined) {
+      matches = options.matchValue(value);
+      matched.set(value, matches);
+    }
+    for (const m of matches) {
       const seen = best.get(m.type);
       if (seen === undefined || seen.score < m.score || (m.validated && !seen.validated)) {
         best.set(m.type, {
