@@ -314,6 +314,80 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     }
   }, 120_000);
 
+  it('lookalike verify searches large tables in scan workers and finds what this thread finds', async () => {
+    const cleanSource = await cleanCopy();
+    expect((await snapshot(0, cleanSource)).verification.status).toBe('clean');
+    const target = targets[targets.length - 1] as string;
+    // A delivered copy someone edited afterwards: real addresses pasted into some remarks and one email.
+    await withClient(target, (c) =>
+      c.query(`UPDATE people SET remark = 'cc person.' || (id + 1) || '@corp-mail.example' WHERE id % 500 = 7;
+               UPDATE people SET email = 'person.3@corp-mail.example' WHERE id = 11`),
+    );
+    const verify = async (transformWorkers: number) => {
+      const logs = recorder();
+      const result = await runVerification({
+        source: createPgSource(databaseUrl(cleanSource)),
+        target: createPgSink(databaseUrl(target)),
+        policy,
+        detection,
+        selection: { schemas: [], tables: [] },
+        batchRows: 1000,
+        signal: new AbortController().signal,
+        logger: logs.logger,
+        transformWorkers,
+      });
+      return { result, workers: logs.events('read_back_workers') };
+    };
+    const alone = await verify(0);
+    const parallel = await verify(2);
+    expect(alone.workers).toEqual([]);
+    expect(parallel.workers).toEqual([
+      { table: 'public.people', workers: 2 },
+      { table: 'public.orders', workers: 2 },
+    ]);
+    expect(alone.result.status).toBe('leak_found');
+    const leaks = (r: typeof alone.result) =>
+      r.leakScan.leaks.map((l) => `${l.table}.${l.column}:${l.kind}:${l.count}`).sort();
+    expect(leaks(alone.result)).toEqual([
+      `public.people.email:email:1`,
+      `public.people.remark:email:${PEOPLE / 500}`,
+    ]);
+    // The workers' findings add up to this thread's: leaks, rows, lookups, NULL counts and utility figures.
+    expect(leaks(parallel.result)).toEqual(leaks(alone.result));
+    expect(parallel.result.leakScan.targetRows).toBe(2 * PEOPLE);
+    expect(parallel.result.leakScan.lookups).toBe(alone.result.leakScan.lookups);
+    expect(parallel.result.integrity).toEqual(alone.result.integrity);
+    expect(parallel.result.utility).toEqual(alone.result.utility);
+
+    // Cancelled while its scan workers run: a clear error, and the workers are stopped.
+    const controller = new AbortController();
+    const logs = recorder();
+    const stopping: Logger = {
+      ...logs.logger,
+      info: (event, fields) => {
+        logs.logger.info(event, fields);
+        if (event === 'read_back_workers') controller.abort();
+      },
+    };
+    const cancelled = await runVerification({
+      source: createPgSource(databaseUrl(cleanSource)),
+      target: createPgSink(databaseUrl(target)),
+      policy,
+      detection,
+      selection: { schemas: [], tables: [] },
+      batchRows: 1000,
+      signal: controller.signal,
+      logger: stopping,
+      transformWorkers: 2,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(cancelled).toBeInstanceOf(GatewayError);
+    expect((cancelled as GatewayError).code).toBe('cancelled');
+    expect(logs.events('read_back_workers')).toHaveLength(1);
+  }, 120_000);
+
   async function cleanCopy(): Promise<string> {
     if (clean !== undefined) return clean;
     const name = await createDatabase('instream_clean');

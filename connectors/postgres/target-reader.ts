@@ -12,7 +12,7 @@ import {
   type TargetReader,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
-import { decodeBatches } from './copy-text.js';
+import { COPY_TEXT_FORMAT, decodeBatches } from './copy-text.js';
 import { translateDatabaseError } from './pg-errors.js';
 import { queryEquivalenceClasses } from './equivalence-classes-sql.js';
 import { pgliteQueryable } from './pglite-queryable.js';
@@ -133,27 +133,30 @@ class PgTargetReader extends BaseTargetReader {
     return this.#queryable;
   }
 
-  async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
+  readonly encodedFormat = COPY_TEXT_FORMAT;
+
+  /** COPY TO chunks as the server sends them, on the load transaction (what `readRows` decodes). */
+  async *readEncoded(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer> {
     const table = qualifiedName(request.table);
     const stream = this.client.query(copyTo(`COPY (${selectSql(request)}) TO STDOUT`));
-    const label = this.label;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      try {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          if (signal.aborted)
-            throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
-          yield chunk;
-        }
-      } catch (error) {
-        if (error instanceof GatewayError) throw error;
-        throw translateDatabaseError(error, 'verification_failed', `${label}: reading ${table} failed`, {
-          table,
-        });
-      } finally {
-        if (!stream.destroyed && !stream.readableEnded) stream.destroy();
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (signal.aborted)
+          throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
+        yield chunk;
       }
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw translateDatabaseError(error, 'verification_failed', `${this.label}: reading ${table} failed`, {
+        table,
+      });
+    } finally {
+      if (!stream.destroyed && !stream.readableEnded) stream.destroy();
     }
-    yield* this.decodeBatches(chunks(), request, table);
+  }
+
+  async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
+    yield* this.decodeBatches(this.readEncoded(request, signal), request, qualifiedName(request.table));
   }
 }
 

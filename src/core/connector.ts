@@ -189,6 +189,12 @@ export interface RunArea {
 export interface TargetReader {
   introspect(selection: Selection): Promise<DatabaseSchema>;
   readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch>;
+  /**
+   * Optional capability: the rows of `readRows` as encoded chunks of `encodedFormat` (not row-aligned), so
+   * verification can search a large table in worker threads while this reader only moves bytes.
+   */
+  readEncoded?(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer>;
+  readonly encodedFormat?: EncodedRowFormat;
   countRows(table: TableRef): Promise<number>;
   /** Rows of `table` whose `columns` are all non-null and match no row of the referenced key (anti-join). */
   countOrphans(

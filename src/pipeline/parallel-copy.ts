@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import {
   GatewayError,
   qualifiedName,
@@ -11,13 +11,20 @@ import {
   type Secret,
   type SinkSession,
   type SourceSession,
+  type TargetReader,
   workerScript,
 } from '../core/index.js';
 import type { CatalogueFile, KnownEntityIndex, SharedTextResources } from '../detection/index.js';
 import type { ValueBloomFilter } from '../fake-values/index.js';
 import type { Plan } from '../policy/index.js';
 import type { LeakIndex, TargetScanState, TargetTableScanner, VerifiedTable } from '../verify/index.js';
-import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './parallel-protocol.js';
+import type {
+  FromWorker,
+  ScanWorkerSetup,
+  ToWorker,
+  WorkerFailure,
+  WorkerSetup,
+} from './parallel-protocol.js';
 
 /**
  * Transforms one table in worker threads while this thread only moves bytes: it reads the source's
@@ -51,6 +58,12 @@ const MAX_DEFAULT_WORKERS = 4;
  */
 const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
+/**
+ * A scan worker holds its modules (core, verify, the codec), one decoded slab and its probe memos: a few
+ * MB live. Its heap is capped low so that the read-back's workers fit beside the leak index it searches.
+ */
+const SCAN_WORKER_YOUNG_GENERATION_MB = 8;
+const SCAN_WORKER_OLD_GENERATION_MB = 48;
 
 export interface ParallelCopyRequest {
   readonly source: SourceSession;
@@ -142,6 +155,51 @@ export async function copyTableInParallel(request: ParallelCopyRequest): Promise
     );
     for (const scan of await pool.finish()) if (scan !== null) request.leakScan?.scanner.absorb(scan);
     return rows;
+  } finally {
+    await pool.close();
+  }
+}
+
+export interface ParallelScanRequest {
+  readonly reader: TargetReader;
+  readonly read: ReadRequest;
+  /** The table as verification planned it: `read` reads its `targetColumns`, in order. */
+  readonly table: VerifiedTable;
+  /** Shared with the workers: an unpartitioned index (see LeakIndex.share). */
+  readonly index: LeakIndex;
+  readonly workers: number;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Searches one target table, read back after the load, in `workers` scan workers: this thread reads the
+ * encoded rows on the reader's connection (the load transaction: the only one that sees them) and cuts
+ * them into slabs; each worker decodes and searches its slabs with the shared index. Returns what each
+ * worker found (counts and figures, to absorb into one scanner).
+ */
+export async function scanTableInParallel(request: ParallelScanRequest): Promise<TargetScanState[]> {
+  const { reader, read, signal } = request;
+  const format = reader.encodedFormat;
+  if (format === undefined || reader.readEncoded === undefined || request.workers < 1)
+    throw new GatewayError('internal', 'a parallel read-back needs encoded reads of the target');
+  const table = qualifiedName(read.table);
+  const pool = new TransformPool(table, signal, 'scan');
+  try {
+    const setup: ScanWorkerSetup = {
+      table: request.table,
+      index: request.index.share(),
+      codecModule: format.codecModule,
+    };
+    await withoutSemiSpaceFlag(async () => {
+      for (let i = 0; i < request.workers; i++) pool.startScanner(setup);
+      await pool.ready();
+    });
+    const chunks = reader.readEncoded.call(reader, read, signal);
+    // The workers answer each slab with its row count only: nothing comes back to write.
+    for await (const done of pool.transform(cutRowSlabs(chunks, format.rowEnd, SLAB_BYTES))) void done;
+    const states: TargetScanState[] = [];
+    for (const state of await pool.finish()) if (state !== null) states.push(state);
+    return states;
   } finally {
     await pool.close();
   }
@@ -287,7 +345,10 @@ interface PoolWorker {
   finished?: ((scan: TargetScanState | null) => void) | undefined;
 }
 
-/** The workers of one table copy: started together, failed together, terminated in `close`. */
+/**
+ * The workers of one table copy (transform workers) or read-back (scan workers): started together, failed
+ * together, terminated in `close`.
+ */
 class TransformPool {
   readonly #workers: PoolWorker[] = [];
   #failure: Error | undefined;
@@ -300,9 +361,11 @@ class TransformPool {
   constructor(
     private readonly table: string,
     private readonly signal: AbortSignal,
+    private readonly kind: 'transform' | 'scan' = 'transform',
   ) {
+    const doing = kind === 'transform' ? 'writing' : 'reading back';
     this.#onAbort = () =>
-      this.#fail(new GatewayError('cancelled', `cancelled while writing ${table}`, { table }));
+      this.#fail(new GatewayError('cancelled', `cancelled while ${doing} ${table}`, { table }));
     signal.addEventListener('abort', this.#onAbort, { once: true });
     if (signal.aborted) this.#onAbort();
   }
@@ -338,15 +401,31 @@ class TransformPool {
   }
 
   start(setup: WorkerSetup): void {
-    const script = workerScript(import.meta.url, 'parallel-worker');
+    this.#start('parallel-worker', setup, [setup.key.buffer as ArrayBuffer], {
+      maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
+      maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
+    });
+  }
+
+  startScanner(setup: ScanWorkerSetup): void {
+    this.#start('scan-worker', setup, [], {
+      maxYoungGenerationSizeMb: SCAN_WORKER_YOUNG_GENERATION_MB,
+      maxOldGenerationSizeMb: SCAN_WORKER_OLD_GENERATION_MB,
+    });
+  }
+
+  #start(
+    name: string,
+    setup: WorkerSetup | ScanWorkerSetup,
+    transferList: ArrayBuffer[],
+    resourceLimits: ResourceLimits,
+  ): void {
+    const script = workerScript(import.meta.url, name);
     const worker = new Worker(script.filename, {
       eval: script.isCode,
       workerData: { setup },
-      transferList: [setup.key.buffer as ArrayBuffer],
-      resourceLimits: {
-        maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB,
-        maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB,
-      },
+      transferList,
+      resourceLimits,
       // The worker prints nothing; anything it would print is not ours to pass on.
       stdout: true,
       stderr: true,
@@ -380,13 +459,13 @@ class TransformPool {
     });
     worker.on('error', () =>
       this.#fail(
-        new GatewayError('internal', `a transform worker of ${this.table} crashed`, { table: this.table }),
+        new GatewayError('internal', `a ${this.kind} worker of ${this.table} crashed`, { table: this.table }),
       ),
     );
     worker.on('exit', (code) => {
       if (this.#failure === undefined)
         this.#fail(
-          new GatewayError('internal', `a transform worker of ${this.table} exited (${code})`, {
+          new GatewayError('internal', `a ${this.kind} worker of ${this.table} exited (${code})`, {
             table: this.table,
           }),
         );
@@ -460,7 +539,7 @@ class TransformPool {
   async close(): Promise<void> {
     this.signal.removeEventListener('abort', this.#onAbort);
     // From here on, exits are expected.
-    this.#fail(new GatewayError('cancelled', `the transform workers of ${this.table} were stopped`));
+    this.#fail(new GatewayError('cancelled', `the ${this.kind} workers of ${this.table} were stopped`));
     await Promise.all(this.#workers.map((w) => w.worker.terminate().catch(() => undefined)));
   }
 }

@@ -43,6 +43,15 @@ export interface WorkerSetup {
   };
 }
 
+/** What a scan worker needs (see scan-worker.ts), sent once as `workerData`: no key, no values. */
+export interface ScanWorkerSetup {
+  /** The table as verification planned it: rows hold its `targetColumns`, in order. */
+  readonly table: VerifiedTable;
+  /** The source's identifying values as keyed fingerprints (shared memory, read-only). */
+  readonly index: SharedLeakIndex;
+  readonly codecModule: string;
+}
+
 /** A failure, by code and message (messages name things, never values). */
 export interface WorkerFailure {
   readonly code: ErrorCode;

@@ -1,16 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  GatewayError,
-  qualifiedName,
-  sameTable,
-  Secret,
-  type ErrorCode,
-  type RowCodec,
-} from '../core/index.js';
+import { GatewayError, qualifiedName, sameTable, Secret, type RowCodec } from '../core/index.js';
 import { createKeyedSeeder, ValueBloomFilter } from '../fake-values/index.js';
 import { LeakIndex, TargetTableScanner } from '../verify/index.js';
-import type { FromWorker, ToWorker, WorkerFailure, WorkerSetup } from './parallel-protocol.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './parallel-protocol.js';
 import { spanFinderOf } from './span-finder.js';
+import { failureOf, Inbox } from './worker-inbox.js';
 import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
 
 /**
@@ -18,28 +12,6 @@ import { compileTableTransform, uniqueSubstitutionScopes } from './transform-row
  * over the state the main thread built (Bloom filters and known entities, in shared memory; keyed
  * determinism does the rest), then transforms slabs of encoded rows in arrival order until terminated.
  */
-
-/** A one-consumer queue of messages: `take` waits for the next one. */
-class Inbox<T> {
-  readonly #items: T[] = [];
-  #waiting: ((item: T) => void) | undefined;
-
-  put(item: T): void {
-    const waiting = this.#waiting;
-    if (waiting === undefined) {
-      this.#items.push(item);
-      return;
-    }
-    this.#waiting = undefined;
-    waiting(item);
-  }
-
-  take(): Promise<T> {
-    const item = this.#items.shift();
-    if (item !== undefined) return Promise.resolve(item);
-    return new Promise((resolve) => (this.#waiting = resolve));
-  }
-}
 
 const port = parentPort;
 if (port === null) throw new Error('parallel-worker.ts runs only as a worker thread');
@@ -116,14 +88,5 @@ try {
     post({ type: 'slab_done', seq: slab.seq, bytes, rows: rows.length }, [bytes.buffer as ArrayBuffer]);
   }
 } catch (error) {
-  post({ type: 'failed', failure: failureOf(error) });
-}
-
-/** GatewayErrors keep their code and message (names only); anything else becomes `internal`, unquoted. */
-function failureOf(error: unknown): WorkerFailure {
-  if (error instanceof GatewayError)
-    return { code: error.code, message: error.message, details: error.details };
-  const code: ErrorCode = 'internal';
-  const kind = error instanceof Error ? error.name : typeof error;
-  return { code, message: `a transform worker failed (${kind})`, details: {} };
+  post({ type: 'failed', failure: failureOf(error, 'a transform worker') });
 }

@@ -41,6 +41,7 @@ import {
   type VerificationResult,
   type VerifiedTable,
 } from '../verify/index.js';
+import { scanTableInParallel, transformWorkersFor } from './parallel-copy.js';
 import { checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import { decisionOf, scanSource } from './scan-source.js';
 
@@ -69,6 +70,11 @@ export interface VerifySnapshotInput {
   readonly prepared?: PreparedLeakScan;
   /** What a leak scan begun before the load measured before its index outgrew its budget: sizes the passes. */
   readonly measured?: LeakScanMeasure;
+  /**
+   * Worker threads that search a large table read back (as for the load's transform workers: by default
+   * one per core, at most 4, for tables estimated at 20,000 rows or more; 0: none, this thread searches).
+   */
+  readonly transformWorkers?: number;
 }
 
 /**
@@ -554,7 +560,7 @@ async function leakScan(
   passes: number,
   capacity: number,
 ): Promise<LeakScan> {
-  const { source, target, signal } = input;
+  const { source, signal } = input;
   const counts = new Map<string, LeakCount>();
   const indexers = new Map<string, SourceTableIndexer>();
   const scanners = new Map<string, TargetTableScanner>();
@@ -586,12 +592,7 @@ async function leakScan(
     for (const table of tables) {
       if (table.targetColumns.length === 0) continue;
       const scanner = new TargetTableScanner(table, index);
-      const read = {
-        table: table.table,
-        columns: table.targetColumns.map((c) => c.name),
-        batchRows: input.batchRows,
-      };
-      for await (const batch of target.readRows(read, signal)) scanner.scanBatch(batch);
+      await readBack(input, table, index, scanner, passes === 1);
       for (const leak of scanner.leaks()) {
         const key = `${leak.table}\u0000${leak.column}\u0000${leak.path ?? ''}\u0000${leak.kind}`;
         const seen = counts.get(key);
@@ -637,12 +638,7 @@ async function finishPreparedScan(
     let scanner = scanned?.columns === columnNames(table) ? scanned.scanner : undefined;
     if (scanner === undefined) {
       scanner = new TargetTableScanner(table, prepared.index);
-      const read = {
-        table: table.table,
-        columns: table.targetColumns.map((c) => c.name),
-        batchRows: input.batchRows,
-      };
-      for await (const batch of input.target.readRows(read, input.signal)) scanner.scanBatch(batch);
+      await readBack(input, table, prepared.index, scanner, true);
     }
     leaks.push(...scanner.leaks());
     lookups += scanner.lookups;
@@ -668,6 +664,37 @@ async function finishPreparedScan(
       (name) => scanners.get(name) === prepared.scanned.get(name)?.scanner,
     ).length,
   };
+}
+
+/**
+ * Searches one table's rows as the target holds them with `scanner`: in scan workers when the table is
+ * large, the index can be shared (one pass) and the reader hands over encoded rows (the workers' findings
+ * are absorbed into `scanner`); in this thread otherwise.
+ */
+async function readBack(
+  input: VerifySnapshotInput,
+  table: VerifiedTable,
+  index: LeakIndex,
+  scanner: TargetTableScanner,
+  shareable: boolean,
+): Promise<void> {
+  const { target, signal } = input;
+  const read = {
+    table: table.table,
+    columns: table.targetColumns.map((c) => c.name),
+    batchRows: input.batchRows,
+  };
+  const workers =
+    shareable && target.readEncoded !== undefined && target.encodedFormat !== undefined
+      ? transformWorkersFor(estimatedRows(table, input.schema), input.transformWorkers, true)
+      : 0;
+  if (workers === 0) {
+    for await (const batch of target.readRows(read, signal)) scanner.scanBatch(batch);
+    return;
+  }
+  input.logger?.info('read_back_workers', { table: table.name, workers });
+  for (const state of await scanTableInParallel({ reader: target, read, table, index, workers, signal }))
+    scanner.absorb(state);
 }
 
 function columnNames(table: VerifiedTable): string {
@@ -910,6 +937,8 @@ export interface VerifyRequest {
   readonly logger: Logger;
   /** See VerifySnapshotInput.leakScanCapacity. */
   readonly leakScanCapacity?: number;
+  /** See VerifySnapshotInput.transformWorkers. */
+  readonly transformWorkers?: number;
 }
 
 /** `lookalike verify`: a committed target against its source, on demand. Reads both; writes neither. */
@@ -944,6 +973,7 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
       sameRows: false,
       logger,
       ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
+      ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
     });
     logger.info('verification_completed', {
       status: result.status,
@@ -1036,6 +1066,8 @@ export async function verifyBeforeCommit(
     readonly prepared?: PreparedLeakScan;
     readonly measured?: LeakScanMeasure;
     readonly leakScanCapacity?: number;
+    /** See VerifySnapshotInput.transformWorkers. */
+    readonly transformWorkers?: number;
   },
 ): Promise<VerificationResult> {
   const { keptPersonal } = request;
@@ -1054,6 +1086,7 @@ export async function verifyBeforeCommit(
     ...(request.prepared === undefined ? {} : { prepared: request.prepared }),
     ...(request.measured === undefined ? {} : { measured: request.measured }),
     ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
+    ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
   });
   request.logger.info('verification_completed', {
     status: result.status,
