@@ -140,9 +140,62 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     expect(error.details.items).toEqual([`leak: public.people.remark: ${planted} real email value(s)`]);
     expect(logs.events('leak_scan_read_back')).toHaveLength(1);
     expect(logs.events('leak_scan_passes')).toEqual([
-      expect.objectContaining({ passes: 3, projectedValues: PEOPLE }),
+      // The first pass's source side was read while the target added its post-data.
+      expect.objectContaining({ passes: 3, projectedValues: PEOPLE, readAhead: true }),
     ]);
     expect(logs.events('leak_scan_repartitioned')).toEqual([]);
+  }, 120_000);
+
+  it('a post-data failure while the source is read ahead fails the run cleanly and delivers nothing', async () => {
+    const cleanSource = await cleanCopy();
+    const target = await createDatabase('instream_dst');
+    targets.push(target);
+    const real = createPgSink(databaseUrl(target));
+    // The real sink, except that its post-data fails (as a constraint the rows break would).
+    const failing: typeof real = {
+      ...real,
+      openSink: async (signal) => {
+        const session = await real.openSink(signal);
+        return new Proxy(session, {
+          get(on, key, receiver) {
+            if (key !== 'applyDdl') {
+              const value: unknown = Reflect.get(on, key, receiver);
+              return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(on) : value;
+            }
+            return async (sql: string, label: string) => {
+              if (label.includes('post-data'))
+                throw new GatewayError('schema_copy_failed', 'applying post-data failed (injected)');
+              await on.applyDdl(sql, label);
+            };
+          },
+        });
+      },
+    };
+    const logs = recorder();
+    const error = await runSnapshot({
+      source: createPgSource(databaseUrl(cleanSource)),
+      target: failing,
+      policy,
+      detection,
+      selection: { schemas: [], tables: [] },
+      secret,
+      batchRows: 1000,
+      signal: new AbortController().signal,
+      logger: logs.logger,
+      transformWorkers: 0,
+      leakScanCapacity: 10_000,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).code).toBe('schema_copy_failed');
+    // The source was to be read back (so it was being read ahead when post-data failed).
+    expect(logs.events('leak_scan_read_back')).toHaveLength(1);
+    const tables = await withClient(target, (c) =>
+      c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`),
+    );
+    expect(tables.rows[0]?.n).toBe(0);
   }, 120_000);
 
   it('reads back in the passes the measured values need, not the planner estimate', async () => {
@@ -155,6 +208,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     const scan = summary.verification.leakScan;
     expect(summary.verification.status).toBe('clean');
     expect(scan.passes).toBe(3);
+    expect(scan.sourceReadAhead).toBe(true);
     expect(scan.indexedValues).toBe(PEOPLE);
     expect(scan.droppedValues).toBe(0);
     expect(scan.tablesScannedWhileWriting).toBeUndefined();

@@ -36,11 +36,13 @@ import {
   inStreamScanOf,
   keptPersonalFor,
   prepareLeakScan,
+  readAheadSource,
   readerOf,
   startLeakScan,
   verifyBeforeCommit,
   verificationError,
   type PreparedLeakScan,
+  type ReadBackSource,
 } from './verify-snapshot.js';
 
 export interface SnapshotRequest {
@@ -271,8 +273,51 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     phase('constraints');
     checkAbort();
-    await sink.applyDdl(postData, 'indexes, constraints and triggers (post-data)');
-    const materializedViews = await sink.refreshMaterializedViews();
+    // A read-back's source side is read now, while the target adds its post-data (its own server process):
+    // on the source session, idle since the load, and this thread, idle while the target works.
+    const ahead = new AbortController();
+    const stopAhead = (): void => ahead.abort();
+    signal.addEventListener('abort', stopAhead, { once: true });
+    const readingAhead =
+      measured === undefined
+        ? undefined
+        : readAheadSource({
+            source,
+            plan,
+            schema,
+            keptPersonal,
+            measured,
+            batchRows: request.batchRows,
+            signal: ahead.signal,
+            ...capacity,
+          });
+    // Awaited below, or stopped and awaited if post-data fails: never an unhandled rejection.
+    readingAhead?.catch(() => undefined);
+    if (readingAhead !== undefined)
+      logger.info('leak_scan_read_ahead', {
+        reason: "verification's source side, read beside the post-data",
+      });
+    let materializedViews: number;
+    let readAhead: ReadBackSource | undefined;
+    try {
+      await sink.applyDdl(postData, 'indexes, constraints and triggers (post-data)');
+      materializedViews = await sink.refreshMaterializedViews();
+      if (readingAhead !== undefined) {
+        // What the read-ahead added to the run: the time it outlasted the post-data.
+        const waitStarted = performance.now();
+        readAhead = await readingAhead;
+        logger.info('leak_scan_read_ahead_done', {
+          sourceSeconds: Math.round(readAhead.sourceMs) / 1000,
+          waitedSeconds: Math.round(performance.now() - waitStarted) / 1000,
+        });
+      }
+    } catch (error) {
+      ahead.abort();
+      await readingAhead?.catch(() => undefined);
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', stopAhead);
+    }
 
     phase('verify');
     for (const table of tables) {
@@ -293,6 +338,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...capacity,
       ...(prepared === undefined ? {} : { prepared }),
       ...(measured === undefined ? {} : { measured }),
+      ...(readAhead === undefined ? {} : { readAhead }),
     });
     if (verification.status !== 'clean') throw verificationError(verification);
 

@@ -70,6 +70,8 @@ export interface VerifySnapshotInput {
   readonly prepared?: PreparedLeakScan;
   /** What a leak scan begun before the load measured before its index outgrew its budget: sizes the passes. */
   readonly measured?: LeakScanMeasure;
+  /** The read-back's first pass, its source side read ahead (see readAheadSource). */
+  readonly readAhead?: ReadBackSource;
   /**
    * Worker threads that search a large table read back (as for the load's transform workers: by default
    * one per core, at most 4, for tables estimated at 20,000 rows or more; 0: none, this thread searches).
@@ -380,13 +382,19 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
     );
   else {
     const projected = projectedValues(verification.tables, schema, outcome.measured);
-    passes = passesFor(projected, capacity);
+    // Read ahead for the same source columns (it plans them as this does): its pass count stands.
+    const ahead =
+      input.readAhead !== undefined && sameSourceColumns(input.readAhead, verification.tables)
+        ? input.readAhead
+        : undefined;
+    passes = ahead?.passes ?? passesFor(projected, capacity);
     input.logger?.info('leak_scan_passes', {
       passes,
       projectedValues: Math.round(projected),
       measuredValues: outcome.measured.values,
+      readAhead: ahead !== undefined,
     });
-    scan = await leakScan(input, verification.tables, passes, capacity);
+    scan = await leakScan(input, verification.tables, passes, capacity, ahead);
   }
   while (scan.stats.dropped > 0 && passes < MAX_LEAK_SCAN_PASSES) {
     passes = Math.min(MAX_LEAK_SCAN_PASSES, passes * 2);
@@ -414,6 +422,7 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
       ...(scan.scannedWhileWriting === undefined
         ? {}
         : { tablesScannedWhileWriting: scan.scannedWhileWriting }),
+      ...(scan.readAhead === true ? { sourceReadAhead: true } : {}),
       lookups: scan.lookups,
       totalLeaks: leaks.reduce((n, l) => n + l.count, 0),
       leaks,
@@ -551,43 +560,38 @@ interface LeakScan {
   readonly writingMs?: number;
   /** Prepared scans: tables searched as they were written, not read back. */
   readonly scannedWhileWriting?: number;
+  /** The first pass's source side was read ahead (sourceMs is that read's). */
+  readonly readAhead?: boolean;
 }
 
-/** Indexes the source and searches the target once per partition; leak counts add up over the passes. */
+/**
+ * Indexes the source and searches the target once per partition; leak counts add up over the passes. The
+ * first pass's source side may have been read ahead (`ahead`, with the same passes).
+ */
 async function leakScan(
   input: VerifySnapshotInput,
   tables: readonly VerifiedTable[],
   passes: number,
   capacity: number,
+  ahead?: ReadBackSource,
 ): Promise<LeakScan> {
-  const { source, signal } = input;
   const counts = new Map<string, LeakCount>();
-  const indexers = new Map<string, SourceTableIndexer>();
+  let indexers = new Map<string, SourceTableIndexer>();
   const scanners = new Map<string, TargetTableScanner>();
   let stats: LeakIndexStats = { values: 0, dropped: 0, bytes: 0, falsePositiveRate: 0 };
   let lookups = 0;
   let targetRows = 0;
   let sourceDone = performance.now();
   // One random key for every pass: the partitions are shares of one keyed split, covering each value once.
-  const key = randomBytes(8);
+  const key = ahead?.key ?? randomBytes(8);
+  let usedAhead = false;
   for (let pass = 0; pass < passes; pass++) {
-    const index = new LeakIndex({
-      key,
-      // Room for `capacity` values at the set's 70% load; a pass that needs more reports them dropped.
-      maxSlots: Math.max(1024, Math.ceil(capacity / 0.7)),
-      ...(passes === 1 ? {} : { partition: { index: pass, count: passes } }),
-    });
-    for (const table of tables) {
-      if (table.sourceColumns.length === 0) continue;
-      const indexer = new SourceTableIndexer(table, index);
-      for await (const batch of source.readRows(
-        readOf(table, table.sourceColumns, input.batchRows),
-        signal,
-      )) {
-        indexer.addBatch(batch);
-      }
-      if (pass === 0) indexers.set(table.name, indexer);
-    }
+    const taken = pass === 0 ? ahead?.take() : undefined;
+    if (taken !== undefined) usedAhead = true;
+    const read =
+      taken ?? (await indexSourcePass(input, input.source, tables, { key, pass, passes, capacity }));
+    const { index } = read;
+    if (pass === 0) indexers = read.indexers;
     if (pass === 0) sourceDone = performance.now();
     for (const table of tables) {
       if (table.targetColumns.length === 0) continue;
@@ -611,8 +615,118 @@ async function leakScan(
       bytes: Math.max(stats.bytes, passStats.bytes),
       falsePositiveRate: Math.max(stats.falsePositiveRate, passStats.falsePositiveRate),
     };
+    // The first pass's readers and scanners are kept for their counts and figures, not its index: one
+    // pass's index at a time.
+    if (pass === 0) {
+      for (const indexer of indexers.values()) indexer.release();
+      for (const scanner of scanners.values()) scanner.release();
+    }
   }
-  return { leaks: [...counts.values()], indexers, scanners, stats, lookups, targetRows, sourceDone };
+  const found = { leaks: [...counts.values()], indexers, scanners, stats, lookups, targetRows, sourceDone };
+  return ahead === undefined || !usedAhead ? found : { ...found, sourceMs: ahead.sourceMs, readAhead: true };
+}
+
+/**
+ * The source side of one read-back pass: the pass's keyed share of the identifying values (all of them in
+ * one pass), read into a fresh index, with each table's reader (its row count and figures).
+ */
+async function indexSourcePass(
+  input: { readonly batchRows: number; readonly signal: AbortSignal },
+  source: SourceSession,
+  tables: readonly VerifiedTable[],
+  pass: {
+    readonly key: Uint8Array;
+    readonly pass: number;
+    readonly passes: number;
+    readonly capacity: number;
+  },
+): Promise<{ index: LeakIndex; indexers: Map<string, SourceTableIndexer> }> {
+  const index = new LeakIndex({
+    key: pass.key,
+    // Room for `capacity` values at the set's 70% load; a pass that needs more reports them dropped.
+    maxSlots: Math.max(1024, Math.ceil(pass.capacity / 0.7)),
+    ...(pass.passes === 1 ? {} : { partition: { index: pass.pass, count: pass.passes } }),
+  });
+  const indexers = new Map<string, SourceTableIndexer>();
+  for (const table of tables) {
+    if (table.sourceColumns.length === 0) continue;
+    const indexer = new SourceTableIndexer(table, index);
+    for await (const batch of source.readRows(
+      readOf(table, table.sourceColumns, input.batchRows),
+      input.signal,
+    )) {
+      indexer.addBatch(batch);
+    }
+    indexers.set(table.name, indexer);
+  }
+  return { index, indexers };
+}
+
+/**
+ * The first read-back pass's source side, read before verification starts (see readAheadSource): its
+ * index and readers, the passes and the key that splits them, and which source columns it read.
+ */
+export interface ReadBackSource {
+  readonly passes: number;
+  readonly key: Uint8Array;
+  /** The index and its readers, handed over once: whoever holds this no longer keeps the index alive. */
+  take(): { index: LeakIndex; indexers: Map<string, SourceTableIndexer> } | undefined;
+  /** Per table read (`schema.table`), its source columns: verification uses it only for the same ones. */
+  readonly columns: ReadonlyMap<string, string>;
+  /** Milliseconds the read took. */
+  readonly sourceMs: number;
+}
+
+/**
+ * Reads the source side of a read-back's first pass ahead of verification — in the snapshot, while the
+ * target adds its indexes and constraints (another connection, another server process, and this thread
+ * idle), so the source read no longer adds to the run's time. For a leak scan that measured the source
+ * before the load (`measured`): the passes are planned from that measure, as verification plans them.
+ */
+export async function readAheadSource(input: {
+  readonly source: SourceSession;
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
+  readonly keptPersonal: KeptPersonalColumns;
+  readonly measured: LeakScanMeasure;
+  readonly batchRows: number;
+  readonly signal: AbortSignal;
+  readonly leakScanCapacity?: number;
+}): Promise<ReadBackSource> {
+  const started = performance.now();
+  const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
+  const capacity = input.leakScanCapacity ?? MEASURED_LEAK_SCAN_CAPACITY;
+  const passes = passesFor(projectedValues(tables, input.schema, input.measured), capacity);
+  const key = randomBytes(8);
+  let read: { index: LeakIndex; indexers: Map<string, SourceTableIndexer> } | undefined =
+    await indexSourcePass(input, input.source, tables, { key, pass: 0, passes, capacity });
+  const columns = new Map<string, string>();
+  for (const table of tables)
+    if (table.sourceColumns.length > 0) columns.set(table.name, sourceColumnNames(table));
+  return {
+    passes,
+    key,
+    take() {
+      const taken = read;
+      read = undefined;
+      return taken;
+    },
+    columns,
+    sourceMs: performance.now() - started,
+  };
+}
+
+function sourceColumnNames(table: VerifiedTable): string {
+  return table.sourceColumns.map((c) => `${c.name}:${c.role}`).join('\u0000');
+}
+
+/** Whether a read-ahead read exactly the source columns verification plans to index. */
+function sameSourceColumns(ahead: ReadBackSource, tables: readonly VerifiedTable[]): boolean {
+  const planned = tables.filter((t) => t.sourceColumns.length > 0);
+  return (
+    planned.length === ahead.columns.size &&
+    planned.every((t) => ahead.columns.get(t.name) === sourceColumnNames(t))
+  );
 }
 
 /**
@@ -1068,6 +1182,7 @@ export async function verifyBeforeCommit(
     readonly leakScanCapacity?: number;
     /** See VerifySnapshotInput.transformWorkers. */
     readonly transformWorkers?: number;
+    readonly readAhead?: ReadBackSource;
   },
 ): Promise<VerificationResult> {
   const { keptPersonal } = request;
@@ -1087,6 +1202,7 @@ export async function verifyBeforeCommit(
     ...(request.measured === undefined ? {} : { measured: request.measured }),
     ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
     ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
+    ...(request.readAhead === undefined ? {} : { readAhead: request.readAhead }),
   });
   request.logger.info('verification_completed', {
     status: result.status,

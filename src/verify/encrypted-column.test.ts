@@ -95,4 +95,22 @@ describe('leak scan of encrypted columns', () => {
     const leaks = scanner.leaks().map((l) => `${l.column} ${l.kind} ${l.count}`);
     expect(leaks.sort()).toEqual(['hashed identifier 1', 'note identifier 1']);
   });
+
+  it('a reader or scanner that let go of its index keeps its counts and figures and refuses more rows', () => {
+    const table = planVerification(plan, schema, schema).tables[0];
+    if (table === undefined) throw new Error('no table');
+    const index = new LeakIndex();
+    const indexer = new SourceTableIndexer(table, index);
+    indexer.addBatch([['ACC-100000001', 'ACC-900000001']]);
+    const scanner = new TargetTableScanner(table, index);
+    scanner.scanBatch([['ACC-100000009', 'ACC-100000001', null]]);
+    indexer.release();
+    scanner.release();
+    expect(indexer.rows).toBe(1);
+    expect(scanner.rows).toBe(1);
+    expect(scanner.leaks().map((l) => `${l.column} ${l.kind} ${l.count}`)).toEqual(['hashed identifier 1']);
+    expect(scanner.figures[2]?.state().nulls).toBe(1);
+    expect(() => indexer.addBatch([['ACC-100000002', 'x']])).toThrow(/let go of its index/);
+    expect(() => scanner.scanBatch([['ACC-100000002', '*', null]])).toThrow(/let go of its index/);
+  });
 });

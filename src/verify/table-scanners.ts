@@ -1,7 +1,7 @@
 import type { RowBatch } from '../core/index.js';
 import { SideFigures, type SideFiguresState } from './column-figures.js';
 import { forEachJsonString } from './json-leaves.js';
-import { foldValue, type LeakIndex, type LeakKind } from './leak-index.js';
+import { foldValue, LeakIndex, type LeakKind } from './leak-index.js';
 import { indexByShape, indexTextTokens, KIND_BIT, probeText } from './text-probes.js';
 import type { ColumnRole, JsonLeafRoles, VerifiedColumn, VerifiedTable } from './verification-plan.js';
 
@@ -23,20 +23,40 @@ function figuresFor(column: VerifiedColumn): SideFigures | null {
   return new SideFigures(false);
 }
 
+let released: LeakIndex | undefined;
+
+/** What a reader or scanner holds once it let go of its index: an empty one, never searched. */
+function releasedIndex(): LeakIndex {
+  released ??= new LeakIndex({ initialSlots: 1024, maxSlots: 1024 });
+  return released;
+}
+
 /** Builds the leak index from one table's source rows (the plan's `sourceColumns`, in order). */
 export class SourceTableIndexer {
   readonly figures: (SideFigures | null)[];
   rows = 0;
 
+  #index: LeakIndex;
+  #released = false;
+
   constructor(
     private readonly table: VerifiedTable,
-    private readonly index: LeakIndex,
+    index: LeakIndex,
   ) {
     this.figures = table.sourceColumns.map(figuresFor);
+    this.#index = index;
+  }
+
+  /** Lets go of the index (its rows and figures stay): a kept reader must not keep a pass's index alive. */
+  release(): void {
+    this.#released = true;
+    this.#index = releasedIndex();
   }
 
   /** Rows hold `sourceColumns` in order, or, with `positions`, source column i at `row[positions[i]]`. */
   addBatch(batch: RowBatch, positions?: readonly number[]): void {
+    if (this.#released) throw new Error('this reader has let go of its index');
+    const index = this.#index;
     const columns = this.table.sourceColumns;
     const at = positions ?? columns.map((_, i) => i);
     const pair = this.table.sourcePair;
@@ -47,13 +67,13 @@ export class SourceTableIndexer {
         const value = row[at[i] as number] ?? null;
         this.figures[i]?.add(value, column.role === 'email');
         if (value === null || value === '') continue;
-        indexValue(this.index, column.role, value, column.json);
+        indexValue(index, column.role, value, column.json);
       }
       if (pair !== null) {
         const first = row[at[pair[0]] as number];
         const last = row[at[pair[1]] as number];
         if (first != null && last != null && first !== '' && last !== '') {
-          this.index.addName(`${first} ${last}`);
+          index.addName(`${first} ${last}`);
         }
       }
     }
@@ -160,17 +180,28 @@ export class TargetTableScanner {
     { column: string; path: string | null; kind: LeakKind; count: number }
   >();
 
+  private index: LeakIndex;
+  #released = false;
+
   constructor(
     private readonly table: VerifiedTable,
-    private readonly index: LeakIndex,
+    index: LeakIndex,
     positions?: readonly number[],
   ) {
+    this.index = index;
     this.figures = table.targetColumns.map(figuresFor);
     this.#positions = positions ?? table.targetColumns.map((_, i) => i);
     this.#memos = table.targetColumns.map((c) => (c.role === 'json' ? null : new ProbeMemo()));
   }
 
+  /** Lets go of the index (its findings and figures stay): a kept scanner must not keep a pass's alive. */
+  release(): void {
+    this.#released = true;
+    this.index = releasedIndex();
+  }
+
   scanBatch(batch: RowBatch): void {
+    if (this.#released) throw new Error('this scanner has let go of its index');
     const started = performance.now();
     this.#scan(batch);
     this.ms += performance.now() - started;

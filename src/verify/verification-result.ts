@@ -29,6 +29,11 @@ export interface VerificationResult {
      * before the load), rather than read back afterwards. Absent when every table was read back.
      */
     readonly tablesScannedWhileWriting?: number;
+    /**
+     * The source side of the read-back was read ahead, while the target added its indexes and constraints:
+     * `seconds.source` is that read's time, which overlapped them rather than adding to the run's.
+     */
+    readonly sourceReadAhead?: true;
     readonly lookups: number;
     readonly totalLeaks: number;
     readonly leaks: readonly LeakCount[];
