@@ -69,6 +69,21 @@ export interface SnapshotSummaryJson {
     readonly transformedColumns?: number;
   }[];
   readonly policyDigest?: string;
+  readonly verification?: {
+    readonly leakScan: {
+      readonly passes: number;
+      readonly tablesScannedWhileWriting?: number;
+      readonly sourceReadAhead?: true;
+    };
+    readonly seconds: {
+      readonly source: number;
+      readonly sourceReadAhead?: number;
+      readonly target: number;
+      readonly integrity: number;
+      readonly whileWriting?: number;
+      readonly total: number;
+    };
+  };
 }
 
 /** `build`: compile with `npm run build` and run bin/lookalike.js, as users do. `tsx`: run src/ directly. */

@@ -305,10 +305,11 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       if (readingAhead !== undefined) {
         // What the read-ahead added to the run: the time it outlasted the post-data.
         const waitStarted = performance.now();
-        readAhead = await readingAhead;
+        const read = await readingAhead;
+        readAhead = { ...read, waitedMs: performance.now() - waitStarted };
         logger.info('leak_scan_read_ahead_done', {
-          sourceSeconds: Math.round(readAhead.sourceMs) / 1000,
-          waitedSeconds: Math.round(performance.now() - waitStarted) / 1000,
+          sourceSeconds: Math.round(read.sourceMs) / 1000,
+          waitedSeconds: Math.round(readAhead.waitedMs ?? 0) / 1000,
         });
       }
     } catch (error) {

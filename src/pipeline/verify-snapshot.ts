@@ -422,7 +422,7 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
       ...(scan.scannedWhileWriting === undefined
         ? {}
         : { tablesScannedWhileWriting: scan.scannedWhileWriting }),
-      ...(scan.readAhead === true ? { sourceReadAhead: true } : {}),
+      ...(scan.readAheadMs === undefined ? {} : { sourceReadAhead: true }),
       lookups: scan.lookups,
       totalLeaks: leaks.reduce((n, l) => n + l.count, 0),
       leaks,
@@ -436,6 +436,7 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
       target: seconds(scan.sourceDone, targetDone),
       integrity: seconds(targetDone, done),
       ...(scan.writingMs === undefined ? {} : { whileWriting: seconds(0, scan.writingMs) }),
+      ...(scan.readAheadMs === undefined ? {} : { sourceReadAhead: seconds(0, scan.readAheadMs) }),
       total: seconds(0, sourceMs + (scan.writingMs ?? 0) + (done - scan.sourceDone)),
     },
   };
@@ -560,8 +561,8 @@ interface LeakScan {
   readonly writingMs?: number;
   /** Prepared scans: tables searched as they were written, not read back. */
   readonly scannedWhileWriting?: number;
-  /** The first pass's source side was read ahead (sourceMs is that read's). */
-  readonly readAhead?: boolean;
+  /** The first pass's source side was read ahead and took this long (sourceMs: what the run waited). */
+  readonly readAheadMs?: number;
 }
 
 /**
@@ -623,7 +624,10 @@ async function leakScan(
     }
   }
   const found = { leaks: [...counts.values()], indexers, scanners, stats, lookups, targetRows, sourceDone };
-  return ahead === undefined || !usedAhead ? found : { ...found, sourceMs: ahead.sourceMs, readAhead: true };
+  // Verification's source time is what the run waited for; the whole overlapped read is reported beside.
+  return ahead === undefined || !usedAhead
+    ? found
+    : { ...found, sourceMs: ahead.waitedMs ?? ahead.sourceMs, readAheadMs: ahead.sourceMs };
 }
 
 /**
@@ -675,6 +679,11 @@ export interface ReadBackSource {
   readonly columns: ReadonlyMap<string, string>;
   /** Milliseconds the read took. */
   readonly sourceMs: number;
+  /**
+   * Milliseconds whoever started it waited for it once their own work was done (the snapshot: after its
+   * post-data): what the read added to the run. Unset: the whole read.
+   */
+  readonly waitedMs?: number;
 }
 
 /**

@@ -30,8 +30,8 @@ export interface VerificationResult {
      */
     readonly tablesScannedWhileWriting?: number;
     /**
-     * The source side of the read-back was read ahead, while the target added its indexes and constraints:
-     * `seconds.source` is that read's time, which overlapped them rather than adding to the run's.
+     * The source side of the read-back was read ahead, while the target added its indexes and constraints
+     * (see `seconds.sourceReadAhead`).
      */
     readonly sourceReadAhead?: true;
     readonly lookups: number;
@@ -48,6 +48,10 @@ export interface VerificationResult {
    */
   readonly kAnonymity?: readonly KAnonymityFigure[];
   readonly seconds: {
+    /**
+     * Reading the source's values into the leak index. When that read ran beside the post-data
+     * (`sourceReadAhead`), only what the run waited for it afterwards.
+     */
     readonly source: number;
     /** Reading back and searching what was not searched while written. */
     readonly target: number;
@@ -57,6 +61,8 @@ export interface VerificationResult {
      * time: with transform workers it overlaps the load). Absent when every table was read back.
      */
     readonly whileWriting?: number;
+    /** The whole source read when it ran beside the post-data (it overlapped it; see `source`). */
+    readonly sourceReadAhead?: number;
     /** source + target + integrity + whileWriting. */
     readonly total: number;
   };
