@@ -193,7 +193,15 @@ export function renderReport(result: BenchResult, counterpart: BenchData | null)
     // workers, beside the load: its CPU seconds are shown, not counted (what it slows the load is in the
     // load's own time).
     const clock = v.source + v.target + v.integrity;
-    const added = clock / (lookalike.wallSeconds - clock);
+    // A read beside the post-data shares the two cores with it: the post-data takes longer than alone. Its
+    // cost is counted as the post-data phase's excess over the raw post-data of the same rows (an upper
+    // bound: lookalike's own post-data ran ~2 s over raw before the read was moved beside it).
+    const postData = lookalike.phases.find((p) => p.label.startsWith('adding indexes'))?.seconds;
+    const overlapCost =
+      v.sourceReadAhead === undefined || postData === undefined
+        ? 0
+        : Math.max(0, postData - raw.postDataSeconds);
+    const added = (clock + overlapCost) / (lookalike.wallSeconds - clock - overlapCost);
     push(
       '',
       '## Verification (from the summary)',
@@ -222,9 +230,15 @@ export function renderReport(result: BenchResult, counterpart: BenchData | null)
             `| search while writing (CPU seconds in the transform workers, beside the load) | ${sec(v.whileWriting)} |`,
           ]),
       `| **on the run's clock** (source + read-back + integrity) | **${sec(clock)}** |`,
+      ...(v.sourceReadAhead === undefined || postData === undefined
+        ? []
+        : [
+            `| post-data phase over the raw post-data (${sec(postData)} − ${sec(raw.postDataSeconds)} s: the cores it shared with the read) | ${sec(overlapCost)} |`,
+          ]),
       '',
-      `Verification adds ${pct(added)} to the rest of the run (goal: under 25%; the kept-column scan, ` +
-        'a fraction of a second here, is not in the summary).',
+      `Verification adds ${pct(added)} to the rest of the run (goal: under 25%; ` +
+        (overlapCost > 0 ? 'the post-data excess counted as its cost; ' : '') +
+        'the kept-column scan, a fraction of a second here, is not in the summary).',
     );
   }
 

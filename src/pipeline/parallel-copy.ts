@@ -59,11 +59,13 @@ const MAX_DEFAULT_WORKERS = 4;
 const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
 /**
- * A scan worker holds its modules (core, verify, the codec), one decoded slab and its probe memos: a few
- * MB live. Its heap is capped low so that the read-back's workers fit beside the leak index it searches.
+ * A scan worker holds its modules (core, verify, the codec), one decoded slab, its probe memos (≤ 8,192
+ * short values a column) and utility figures (≤ 100,000 groups a generalized column): a few MB live, more
+ * for a table with many generalized columns. Its heap is capped so that garbage cannot grow it far beside
+ * the leak index it searches.
  */
 const SCAN_WORKER_YOUNG_GENERATION_MB = 8;
-const SCAN_WORKER_OLD_GENERATION_MB = 48;
+const SCAN_WORKER_OLD_GENERATION_MB = 64;
 
 export interface ParallelCopyRequest {
   readonly source: SourceSession;
