@@ -9,11 +9,13 @@ import {
   silentLogger,
   type Logger,
   type LogFields,
+  type ReadRequest,
   type RowBatch,
+  type TargetReader,
 } from '../src/core/index.js';
 import { createDetection, type Detection } from '../src/detection/index.js';
 import { planSnapshot, runSnapshot, runVerification, type SnapshotSummary } from '../src/pipeline/index.js';
-import { startLeakScan } from '../src/pipeline/verify-snapshot.js';
+import { readerOf, startLeakScan } from '../src/pipeline/verify-snapshot.js';
 import { loadPolicy, type Policy } from '../src/policy/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
 
@@ -190,8 +192,80 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     );
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe('schema_copy_failed');
-    // The source was to be read back (so it was being read ahead when post-data failed).
+    // The source was to be read back, and its read had begun beside the post-data when that failed.
     expect(logs.events('leak_scan_read_back')).toHaveLength(1);
+    expect(logs.events('leak_scan_read_ahead')).toHaveLength(1);
+    expect(logs.events('leak_scan_read_ahead_done')).toEqual([]);
+    const tables = await withClient(target, (c) =>
+      c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`),
+    );
+    expect(tables.rows[0]?.n).toBe(0);
+  }, 120_000);
+
+  it('a snapshot cancelled while its scan workers read back rolls back promptly and delivers nothing', async () => {
+    const cleanSource = await cleanCopy();
+    const target = await createDatabase('instream_dst');
+    targets.push(target);
+    const real = createPgSink(databaseUrl(target));
+    const controller = new AbortController();
+    let chunks = 0;
+    // The real sink, whose read-back cancels the run once its first chunk is on its way to the workers.
+    const cancelling: typeof real = {
+      ...real,
+      openSink: async (signal) => {
+        const session = await real.openSink(signal);
+        const reader = (): TargetReader => {
+          const inner = readerOf(session);
+          const readEncoded = inner.readEncoded?.bind(inner);
+          if (readEncoded === undefined) throw new Error('the pg target reads encoded rows');
+          return {
+            introspect: (selection) => inner.introspect(selection),
+            readRows: (request, s) => inner.readRows(request, s),
+            countRows: (table) => inner.countRows(table),
+            countOrphans: (table, columns, references) => inner.countOrphans(table, columns, references),
+            countDuplicates: (table, columns) => inner.countDuplicates(table, columns),
+            countEquivalenceClasses: (request) => inner.countEquivalenceClasses(request),
+            ...(inner.encodedFormat === undefined ? {} : { encodedFormat: inner.encodedFormat }),
+            async *readEncoded(request: ReadRequest, s: AbortSignal) {
+              for await (const chunk of readEncoded(request, s)) {
+                yield chunk;
+                if (++chunks === 1) controller.abort();
+              }
+            },
+          };
+        };
+        return new Proxy(session, {
+          get(on, key, receiver) {
+            if (key === 'reader') return reader;
+            const value: unknown = Reflect.get(on, key, receiver);
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(on) : value;
+          },
+        });
+      },
+    };
+    const logs = recorder();
+    const started = performance.now();
+    const error = await runSnapshot({
+      source: createPgSource(databaseUrl(cleanSource)),
+      target: cancelling,
+      policy,
+      detection,
+      selection: { schemas: [], tables: [] },
+      secret,
+      batchRows: 1000,
+      signal: controller.signal,
+      logger: logs.logger,
+      transformWorkers: 2,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).code).toBe('cancelled');
+    // orders, copied unchanged, was being read back by two scan workers when the run was cancelled.
+    expect(logs.events('read_back_workers')).toEqual([{ table: 'public.orders', workers: 2 }]);
+    expect(chunks).toBeGreaterThanOrEqual(1);
+    expect(performance.now() - started).toBeLessThan(60_000);
     const tables = await withClient(target, (c) =>
       c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`),
     );

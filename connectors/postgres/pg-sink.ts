@@ -71,6 +71,9 @@ class PgSinkSession implements SinkSession {
   readonly encodedFormat = COPY_TEXT_FORMAT;
   readonly #encoder = new CopyTextEncoder();
   #closed = false;
+  /** A read-back stopped midway: the connection is inside a COPY that nobody reads (see rollback). */
+  #midCopy = false;
+  #disconnecting: Promise<void> | undefined;
   #inTransaction = false;
   /** The schema was created in the open transaction: COPY may freeze. */
   #schemaCreatedHere = false;
@@ -228,7 +231,7 @@ class PgSinkSession implements SinkSession {
   }
 
   reader(): TargetReader {
-    return createPgTargetReader(this.client, this.endpoint.label);
+    return createPgTargetReader(this.client, this.endpoint.label, () => (this.#midCopy = true));
   }
 
   runArea(): RunArea {
@@ -307,14 +310,21 @@ class PgSinkSession implements SinkSession {
     if (!this.#inTransaction) return;
     this.#inTransaction = false;
     this.#schemaCreatedHere = false;
-    await this.client.query('ROLLBACK').catch(() => undefined);
+    // A ROLLBACK would wait forever behind a COPY nobody reads: the server rolls back when we hang up.
+    if (this.#midCopy) await this.#disconnect();
+    else await this.client.query('ROLLBACK').catch(() => undefined);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.rollback();
-    await this.client.end().catch(() => undefined);
+    await this.#disconnect();
+  }
+
+  #disconnect(): Promise<void> {
+    this.#disconnecting ??= this.client.end().catch(() => undefined);
+    return this.#disconnecting;
   }
 
   async #query<T extends object>(sql: string, params: unknown[], context: string): Promise<T[]> {

@@ -121,6 +121,8 @@ class PgTargetReader extends BaseTargetReader {
   constructor(
     private readonly client: pg.Client,
     label: string,
+    /** Told when a read stops midway: the connection is then inside a COPY and runs nothing else. */
+    private readonly onAbandoned: () => void,
   ) {
     super(label);
     this.#queryable = {
@@ -139,18 +141,21 @@ class PgTargetReader extends BaseTargetReader {
   async *readEncoded(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer> {
     const table = qualifiedName(request.table);
     const stream = this.client.query(copyTo(`COPY (${selectSql(request)}) TO STDOUT`));
+    let completed = false;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         if (signal.aborted)
           throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
         yield chunk;
       }
+      completed = true;
     } catch (error) {
       if (error instanceof GatewayError) throw error;
       throw translateDatabaseError(error, 'verification_failed', `${this.label}: reading ${table} failed`, {
         table,
       });
     } finally {
+      if (!completed) this.onAbandoned();
       if (!stream.destroyed && !stream.readableEnded) stream.destroy();
     }
   }
@@ -192,8 +197,13 @@ class PgliteTargetReader extends BaseTargetReader {
   }
 }
 
-export function createPgTargetReader(client: pg.Client, label: string): TargetReader {
-  return new PgTargetReader(client, label);
+/** `onAbandoned`: a read stopped midway left the connection inside a COPY (see PgTargetReader). */
+export function createPgTargetReader(
+  client: pg.Client,
+  label: string,
+  onAbandoned: () => void = () => undefined,
+): TargetReader {
+  return new PgTargetReader(client, label, onAbandoned);
 }
 
 export function createPgliteTargetReader(db: PGlite, label: string): TargetReader {

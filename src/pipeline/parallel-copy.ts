@@ -60,12 +60,14 @@ const WORKER_YOUNG_GENERATION_MB = 16;
 const WORKER_OLD_GENERATION_MB = 128;
 /**
  * A scan worker holds its modules (core, verify, the codec), one decoded slab, its probe memos (≤ 8,192
- * short values a column) and utility figures (≤ 100,000 groups a generalized column): a few MB live, more
- * for a table with many generalized columns. Its heap is capped so that garbage cannot grow it far beside
+ * short values a column) and utility figures (≤ 100,000 groups a generalized column): a few MB live, and
+ * ~10 MB more per generalized column. Its heap is capped by them, so that garbage cannot grow it far beside
  * the leak index it searches.
  */
 const SCAN_WORKER_YOUNG_GENERATION_MB = 8;
-const SCAN_WORKER_OLD_GENERATION_MB = 64;
+const SCAN_WORKER_OLD_GENERATION_MB = 48;
+/** More old generation per generalized column: its figures hold up to 100,000 groups (~10 MB at the end). */
+const SCAN_WORKER_MB_PER_GROUPED_COLUMN = 16;
 
 export interface ParallelCopyRequest {
   readonly source: SourceSession;
@@ -412,7 +414,10 @@ class TransformPool {
   startScanner(setup: ScanWorkerSetup): void {
     this.#start('scan-worker', setup, [], {
       maxYoungGenerationSizeMb: SCAN_WORKER_YOUNG_GENERATION_MB,
-      maxOldGenerationSizeMb: SCAN_WORKER_OLD_GENERATION_MB,
+      maxOldGenerationSizeMb:
+        SCAN_WORKER_OLD_GENERATION_MB +
+        SCAN_WORKER_MB_PER_GROUPED_COLUMN *
+          setup.table.targetColumns.filter((c) => c.action.kind === 'generalize').length,
     });
   }
 

@@ -373,20 +373,23 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   const capacity = input.leakScanCapacity ?? MEASURED_LEAK_SCAN_CAPACITY;
   let passes = 1;
   let scan: LeakScan;
-  if (outcome.prepared !== undefined)
+  if (outcome.prepared !== undefined) {
+    // A read-ahead it will not use is let go before this scan (it may hold up to 128 MB).
+    input.readAhead?.take();
     scan = await finishPreparedScan(
       input,
       outcome.prepared,
       verification.tables,
       input.prepared !== undefined,
     );
-  else {
+  } else {
     const projected = projectedValues(verification.tables, schema, outcome.measured);
     // Read ahead for the same source columns (it plans them as this does): its pass count stands.
     const ahead =
       input.readAhead !== undefined && sameSourceColumns(input.readAhead, verification.tables)
         ? input.readAhead
         : undefined;
+    if (ahead === undefined) input.readAhead?.take();
     passes = ahead?.passes ?? passesFor(projected, capacity);
     input.logger?.info('leak_scan_passes', {
       passes,
@@ -409,8 +412,14 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   const kAnonymity = await kAnonymityFigures(input);
   const done = performance.now();
   const seconds = (from: number, to: number): number => Math.round(to - from) / 1000;
-  // A prepared scan indexed the source before the load: that pass counts as verification's source time.
-  const sourceMs = scan.sourceMs ?? scan.sourceDone - started;
+  // A prepared scan indexed the source before the load: that pass counts as verification's source time. A
+  // read-ahead counts what the run waited for it, plus this function's own time before its first pass.
+  const sourceMs =
+    scan.sourceMs === undefined
+      ? scan.sourceDone - started
+      : scan.readAheadMs === undefined
+        ? scan.sourceMs
+        : scan.sourceMs + (scan.sourceDone - started);
   return {
     status: verificationStatus(leaks, checks, kAnonymity),
     leakScan: {
@@ -1014,14 +1023,27 @@ export async function findKeptPersonalColumns(
   );
   if (keptColumns.size === 0) return kept;
   // Partitions are classified with their partitioned table: a table's kept columns and its partitions'.
-  const plannedUnder = (table: TableInfo, schema: DatabaseSchema): TableRef[] =>
-    plan.tables
-      .map((t) => t.table)
-      .filter((ref) => {
-        if (sameTable(ref, table.ref)) return true;
-        const parent = schema.tables.find((t) => sameTable(t.ref, ref))?.parent ?? null;
-        return parent !== null && sameTable(parent, table.ref);
-      });
+  // Grouped once (by the table itself and by its parent), not searched per table: schemas run to
+  // thousands of partitions.
+  let grouped: Map<string, TableRef[]> | undefined;
+  const plannedUnder = (table: TableInfo, schema: DatabaseSchema): readonly TableRef[] => {
+    if (grouped === undefined) {
+      const groups = new Map<string, TableRef[]>();
+      const add = (name: string, ref: TableRef): void => {
+        const list = groups.get(name);
+        if (list === undefined) groups.set(name, [ref]);
+        else list.push(ref);
+      };
+      const parents = new Map(schema.tables.map((t) => [qualifiedName(t.ref), t.parent] as const));
+      for (const { table: ref } of plan.tables) {
+        add(qualifiedName(ref), ref);
+        const parent = parents.get(qualifiedName(ref)) ?? null;
+        if (parent !== null) add(qualifiedName(parent), ref);
+      }
+      grouped = groups;
+    }
+    return grouped.get(qualifiedName(table.ref)) ?? [];
+  };
   // Only kept columns are sampled and classified: the others are transformed whatever they hold.
   const only = (table: TableInfo, schema: DatabaseSchema): Set<string> => {
     const planned = plannedUnder(table, schema).map(qualifiedName);
