@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import {
   GatewayError,
   qualifiedName,
@@ -17,6 +16,7 @@ import {
   type TableRef,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
+import { copyOutChunks } from './copy-out.js';
 import { COPY_TEXT_FORMAT, decodeBatches } from './copy-text.js';
 import { selectRowsSql } from './select-rows-sql.js';
 import { dropTablesSql, dumpSection, findPgDump, resolveDumpScope, type PgDumpTool } from './pg-dump.js';
@@ -157,31 +157,19 @@ class PgSourceSession implements SourceSession {
       throw new GatewayError('source_read_failed', `${this.endpoint.label}: connection is unusable`);
     const table = qualifiedName(request.table);
     const client = this.#subset?.client ?? this.client;
-    const stream = client.query(copyTo(this.#copyToSql(this.#subset?.subset.restrict(request) ?? request)));
-    let completed = false;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (signal.aborted)
-          throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
-        yield chunk;
-      }
-      completed = true;
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      const lost = isConnectionLoss(error);
-      throw translateDatabaseError(
-        error,
-        'source_read_failed',
-        `${this.endpoint.label}: reading ${table} failed${lost ? ' (connection lost)' : ''}`,
-        { table },
-      );
-    } finally {
-      if (!completed) {
-        // The connection is mid-COPY: it cannot run another statement, so the session is done.
-        this.#broken = true;
-        stream.destroy();
-      }
-    }
+    yield* copyOutChunks(client, this.#copyToSql(this.#subset?.subset.restrict(request) ?? request), {
+      table,
+      signal,
+      failed: (error) =>
+        translateDatabaseError(
+          error,
+          'source_read_failed',
+          `${this.endpoint.label}: reading ${table} failed${isConnectionLoss(error) ? ' (connection lost)' : ''}`,
+          { table },
+        ),
+      // The connection is mid-COPY: it cannot run another statement, so the session is done.
+      onAbandoned: () => (this.#broken = true),
+    });
   }
 
   /**

@@ -1,6 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import {
   GatewayError,
   qualifiedName,
@@ -12,6 +11,7 @@ import {
   type TargetReader,
 } from '../../src/core/index.js';
 import { introspectCatalog, quoteIdent, quoteTable, type Queryable } from './catalog.js';
+import { copyOutChunks } from './copy-out.js';
 import { COPY_TEXT_FORMAT, decodeBatches } from './copy-text.js';
 import { translateDatabaseError } from './pg-errors.js';
 import { queryEquivalenceClasses } from './equivalence-classes-sql.js';
@@ -140,24 +140,15 @@ class PgTargetReader extends BaseTargetReader {
   /** COPY TO chunks as the server sends them, on the load transaction (what `readRows` decodes). */
   async *readEncoded(request: ReadRequest, signal: AbortSignal): AsyncIterable<Buffer> {
     const table = qualifiedName(request.table);
-    const stream = this.client.query(copyTo(`COPY (${selectSql(request)}) TO STDOUT`));
-    let completed = false;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        if (signal.aborted)
-          throw new GatewayError('cancelled', `cancelled while reading ${table}`, { table });
-        yield chunk;
-      }
-      completed = true;
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      throw translateDatabaseError(error, 'verification_failed', `${this.label}: reading ${table} failed`, {
-        table,
-      });
-    } finally {
-      if (!completed) this.onAbandoned();
-      if (!stream.destroyed && !stream.readableEnded) stream.destroy();
-    }
+    yield* copyOutChunks(this.client, `COPY (${selectSql(request)}) TO STDOUT`, {
+      table,
+      signal,
+      failed: (error) =>
+        translateDatabaseError(error, 'verification_failed', `${this.label}: reading ${table} failed`, {
+          table,
+        }),
+      onAbandoned: this.onAbandoned,
+    });
   }
 
   async *readRows(request: ReadRequest, signal: AbortSignal): AsyncIterable<RowBatch> {
