@@ -124,6 +124,15 @@ export function transformWorkersFor(
     : 0;
 }
 
+/**
+ * How many scan workers search a table read back: as transform workers for text (`requested`, or one per
+ * core, at most 4, from `PARALLEL_MIN_ROWS` estimated rows): searching a row costs as much as finding
+ * spans in it, far more than moving its bytes.
+ */
+export function readBackWorkersFor(estimatedRows: number, requested: number | undefined): number {
+  return transformWorkersFor(estimatedRows, requested, true);
+}
+
 /** Copies one table through `request.workers` transform workers; returns the rows written. */
 export async function copyTableInParallel(request: ParallelCopyRequest): Promise<number> {
   const { source, sink, read, signal } = request;

@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { GatewayError, qualifiedName, sameTable, Secret, type RowCodec } from '../core/index.js';
+import { GatewayError, qualifiedName, sameTable, Secret } from '../core/index.js';
 import { createKeyedSeeder, ValueBloomFilter } from '../fake-values/index.js';
 import { LeakIndex, TargetTableScanner } from '../verify/index.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './parallel-protocol.js';
 import { spanFinderOf } from './span-finder.js';
-import { failureOf, Inbox } from './worker-inbox.js';
+import { decodeSlab, failureOf, Inbox, loadRowCodec } from './worker-common.js';
 import { compileTableTransform, uniqueSubstitutionScopes } from './transform-rows.js';
 
 /**
@@ -23,8 +23,7 @@ const slabs = new Inbox<ToWorker>();
 port.on('message', (message: ToWorker) => slabs.put(message));
 
 try {
-  const codec = ((await import(setup.codecModule)) as { rowCodec?: RowCodec }).rowCodec;
-  if (codec === undefined) throw new GatewayError('internal', 'the row codec module exports no rowCodec');
+  const codec = await loadRowCodec(setup.codecModule);
   const secret = new Secret(Buffer.from(setup.key));
   setup.key.fill(0);
   const seeder = createKeyedSeeder(secret);
@@ -75,13 +74,7 @@ try {
       post({ type: 'finished', scan: scanner?.state() ?? null });
       continue;
     }
-    const rows = codec.decodeRows(slab.bytes);
-    for (const row of rows) {
-      if (row.length !== fields)
-        throw new GatewayError('source_read_failed', `${table}: a row has an unexpected number of fields`, {
-          table,
-        });
-    }
+    const rows = decodeSlab(codec, slab.bytes, fields, table, 'source_read_failed');
     transform.apply(rows);
     scanner?.scanBatch(rows);
     const bytes = codec.encodeRows(rows);

@@ -275,50 +275,26 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     checkAbort();
     // A read-back's source side is read now, while the target adds its post-data (its own server process):
     // on the source session, idle since the load, and this thread, idle while the target works.
-    const ahead = new AbortController();
-    const stopAhead = (): void => ahead.abort();
-    signal.addEventListener('abort', stopAhead, { once: true });
-    const readingAhead =
+    const readFrom = source;
+    const { materializedViews, readAhead } = await applyPostData(
+      sink,
+      postData,
+      signal,
+      logger,
       measured === undefined
         ? undefined
-        : readAheadSource({
-            source,
-            plan,
-            schema,
-            keptPersonal,
-            measured,
-            batchRows: request.batchRows,
-            signal: ahead.signal,
-            ...capacity,
-          });
-    // Awaited below, or stopped and awaited if post-data fails: never an unhandled rejection.
-    readingAhead?.catch(() => undefined);
-    if (readingAhead !== undefined)
-      logger.info('leak_scan_read_ahead', {
-        reason: "verification's source side, read beside the post-data",
-      });
-    let materializedViews: number;
-    let readAhead: ReadBackSource | undefined;
-    try {
-      await sink.applyDdl(postData, 'indexes, constraints and triggers (post-data)');
-      materializedViews = await sink.refreshMaterializedViews();
-      if (readingAhead !== undefined) {
-        // What the read-ahead added to the run: the time it outlasted the post-data.
-        const waitStarted = performance.now();
-        const read = await readingAhead;
-        readAhead = { ...read, waitedMs: performance.now() - waitStarted };
-        logger.info('leak_scan_read_ahead_done', {
-          sourceSeconds: Math.round(read.sourceMs) / 1000,
-          waitedSeconds: Math.round(readAhead.waitedMs ?? 0) / 1000,
-        });
-      }
-    } catch (error) {
-      ahead.abort();
-      await readingAhead?.catch(() => undefined);
-      throw error;
-    } finally {
-      signal.removeEventListener('abort', stopAhead);
-    }
+        : (aheadSignal) =>
+            readAheadSource({
+              source: readFrom,
+              plan,
+              schema,
+              keptPersonal,
+              measured,
+              batchRows: request.batchRows,
+              signal: aheadSignal,
+              ...capacity,
+            }),
+    );
 
     phase('verify');
     for (const table of tables) {
@@ -548,4 +524,46 @@ async function dropColumns(sink: SinkSession, plan: Plan): Promise<number> {
     }
   }
   return dropped;
+}
+
+/**
+ * Adds the post-data (indexes, constraints, triggers) and refreshes materialized views, with `readAhead`
+ * (verification's source side) running beside them: awaited after them, and stopped and awaited if they
+ * fail or the run is cancelled, so it never outlives the step nor rejects unhandled.
+ */
+async function applyPostData(
+  sink: SinkSession,
+  postData: string,
+  signal: AbortSignal,
+  logger: Logger,
+  readAhead: ((signal: AbortSignal) => Promise<ReadBackSource>) | undefined,
+): Promise<{ materializedViews: number; readAhead: ReadBackSource | undefined }> {
+  const ahead = new AbortController();
+  const stopAhead = (): void => ahead.abort();
+  signal.addEventListener('abort', stopAhead, { once: true });
+  const reading = readAhead?.(ahead.signal);
+  reading?.catch(() => undefined);
+  if (reading !== undefined)
+    logger.info('leak_scan_read_ahead', { reason: "verification's source side, read beside the post-data" });
+  try {
+    await sink.applyDdl(postData, 'indexes, constraints and triggers (post-data)');
+    const materializedViews = await sink.refreshMaterializedViews();
+    if (reading === undefined) return { materializedViews, readAhead: undefined };
+    // What the read added to the run: the time it outlasted the post-data.
+    const waitStarted = performance.now();
+    const read = await reading;
+    const waitedMs = performance.now() - waitStarted;
+    logger.info('leak_scan_read_ahead_done', {
+      sourceSeconds: Math.round(read.sourceMs) / 1000,
+      waitedSeconds: Math.round(waitedMs) / 1000,
+    });
+    // `take` is an own property of the read: the copy hands over the same index.
+    return { materializedViews, readAhead: { ...read, waitedMs } };
+  } catch (error) {
+    ahead.abort();
+    await reading?.catch(() => undefined);
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', stopAhead);
+  }
 }

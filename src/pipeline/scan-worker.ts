@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { GatewayError, type RowCodec } from '../core/index.js';
 import { LeakIndex, TargetTableScanner } from '../verify/index.js';
 import type { FromWorker, ScanWorkerSetup, ToWorker } from './parallel-protocol.js';
-import { failureOf, Inbox } from './worker-inbox.js';
+import { decodeSlab, failureOf, Inbox, loadRowCodec } from './worker-common.js';
 
 /**
  * A scan worker (see scanTableInParallel): searches slabs of one target table's encoded rows, read back
@@ -20,8 +19,7 @@ port.on('message', (message: ToWorker) => slabs.put(message));
 const NOTHING = new Uint8Array(0);
 
 try {
-  const codec = ((await import(setup.codecModule)) as { rowCodec?: RowCodec }).rowCodec;
-  if (codec === undefined) throw new GatewayError('internal', 'the row codec module exports no rowCodec');
+  const codec = await loadRowCodec(setup.codecModule);
   const scanner = new TargetTableScanner(setup.table, LeakIndex.fromShared(setup.index));
   const fields = setup.table.targetColumns.length;
   const table = setup.table.name;
@@ -32,13 +30,7 @@ try {
       post({ type: 'finished', scan: scanner.state() });
       continue;
     }
-    const rows = codec.decodeRows(slab.bytes);
-    for (const row of rows) {
-      if (row.length !== fields)
-        throw new GatewayError('verification_failed', `${table}: a row has an unexpected number of fields`, {
-          table,
-        });
-    }
+    const rows = decodeSlab(codec, slab.bytes, fields, table, 'verification_failed');
     scanner.scanBatch(rows);
     post({ type: 'slab_done', seq: slab.seq, bytes: NOTHING, rows: rows.length });
   }

@@ -41,7 +41,7 @@ import {
   type VerificationResult,
   type VerifiedTable,
 } from '../verify/index.js';
-import { scanTableInParallel, transformWorkersFor } from './parallel-copy.js';
+import { readBackWorkersFor, scanTableInParallel } from './parallel-copy.js';
 import { checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import { decisionOf, scanSource } from './scan-source.js';
 
@@ -818,7 +818,7 @@ async function readBack(
   };
   const workers =
     shareable && target.readEncoded !== undefined && target.encodedFormat !== undefined
-      ? transformWorkersFor(estimatedRows(table, input.schema), input.transformWorkers, true)
+      ? readBackWorkersFor(estimatedRows(table, input.schema), input.transformWorkers)
       : 0;
   if (workers === 0) {
     for await (const batch of target.readRows(read, signal)) scanner.scanBatch(batch);

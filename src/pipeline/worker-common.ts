@@ -1,7 +1,10 @@
-import { GatewayError, type ErrorCode } from '../core/index.js';
+import { GatewayError, type ErrorCode, type RowBatch, type RowCodec } from '../core/index.js';
 import type { WorkerFailure } from './parallel-protocol.js';
 
-/** What worker threads (transform and scan workers) share: their message queue and failure form. */
+/**
+ * What worker threads (transform and scan workers) share: their message queue, the row codec they load,
+ * the decoding of a slab and the form of a failure.
+ */
 
 /** A one-consumer queue of messages: `take` waits for the next one. */
 export class Inbox<T> {
@@ -35,4 +38,27 @@ export function failureOf(error: unknown, who: string): WorkerFailure {
   const code: ErrorCode = 'internal';
   const kind = error instanceof Error ? error.name : typeof error;
   return { code, message: `${who} failed (${kind})`, details: {} };
+}
+
+/** The row codec a worker imports from `EncodedRowFormat.codecModule`. */
+export async function loadRowCodec(codecModule: string): Promise<RowCodec> {
+  const codec = ((await import(codecModule)) as { rowCodec?: RowCodec }).rowCodec;
+  if (codec === undefined) throw new GatewayError('internal', 'the row codec module exports no rowCodec');
+  return codec;
+}
+
+/** A slab's rows, each of exactly `fields` fields; another width fails with `code`, naming the table only. */
+export function decodeSlab(
+  codec: RowCodec,
+  bytes: Uint8Array,
+  fields: number,
+  table: string,
+  code: ErrorCode,
+): RowBatch {
+  const rows = codec.decodeRows(bytes);
+  for (const row of rows) {
+    if (row.length !== fields)
+      throw new GatewayError(code, `${table}: a row has an unexpected number of fields`, { table });
+  }
+  return rows;
 }
