@@ -60,16 +60,14 @@ describe('kept columns holding personal values (real PostgreSQL)', () => {
     await dropDatabase(source);
   });
 
+  /** The kept personal columns a snapshot with this policy would check. */
+  async function keptUnder(policyText: string): Promise<Map<string, string>> {
+    const { plan } = await planSnapshot(session, parsePolicy(policyText, 'kept.yaml'), SELECT_ALL);
+    return findKeptPersonalColumns(session, plan, SELECT_ALL, detection, new AbortController().signal);
+  }
+
   it('finds them in kept columns only, partitions included, named by the partitions that hold the rows', async () => {
-    const policy = parsePolicy(POLICY, 'kept.yaml');
-    const { plan } = await planSnapshot(session, policy, SELECT_ALL);
-    const kept = await findKeptPersonalColumns(
-      session,
-      plan,
-      SELECT_ALL,
-      detection,
-      new AbortController().signal,
-    );
+    const kept = await keptUnder(POLICY);
     expect(Object.fromEntries(kept)).toEqual({
       'public.contacts.c5': 'email',
       'public.ledger_2025.c7': 'email',
@@ -90,20 +88,11 @@ describe('kept columns holding personal values (real PostgreSQL)', () => {
   });
 
   it('finds none when the column that holds them is transformed', async () => {
-    const policy = parsePolicy(
+    const kept = await keptUnder(
       POLICY.replace('c5: keep', 'c5: { action: substitute, entity: email }').replace(
         'c7: keep',
         'c7: { action: hash }',
       ),
-      'transformed.yaml',
-    );
-    const { plan } = await planSnapshot(session, policy, SELECT_ALL);
-    const kept = await findKeptPersonalColumns(
-      session,
-      plan,
-      SELECT_ALL,
-      detection,
-      new AbortController().signal,
     );
     expect(kept.size).toBe(0);
   });

@@ -11,6 +11,8 @@ import {
   type LogFields,
   type ReadRequest,
   type RowBatch,
+  type SinkConnector,
+  type SinkSession,
   type TargetReader,
 } from '../src/core/index.js';
 import { createDetection, type Detection } from '../src/detection/index.js';
@@ -103,15 +105,31 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     });
   }
 
+  /** `lookalike verify` of `target` against `source`, with the test policy. */
+  function verifyAgainst(
+    from: string,
+    target: string,
+    options: { readonly logger: Logger; readonly signal?: AbortSignal; readonly transformWorkers?: number },
+  ) {
+    return runVerification({
+      source: createPgSource(databaseUrl(from)),
+      target: createPgSink(databaseUrl(target)),
+      policy,
+      detection,
+      selection: { schemas: [], tables: [] },
+      batchRows: 1000,
+      signal: options.signal ?? new AbortController().signal,
+      logger: options.logger,
+      ...(options.transformWorkers === undefined ? {} : { transformWorkers: options.transformWorkers }),
+    });
+  }
+
   async function leakOf(
     transformWorkers: number,
     leakScanCapacity?: number,
     logger?: Logger,
   ): Promise<GatewayError> {
-    const error = await snapshot(transformWorkers, source, leakScanCapacity, logger).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await rejection(snapshot(transformWorkers, source, leakScanCapacity, logger));
     expect(error).toBeInstanceOf(GatewayError);
     return error as GatewayError;
   }
@@ -125,10 +143,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       expect(error.code).toBe('leak_found');
       expect(error.details.items).toEqual([`leak: public.people.remark: ${planted} real email value(s)`]);
       const target = targets[targets.length - 1] as string;
-      const tables = await withClient(target, (c) =>
-        c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`),
-      );
-      expect(tables.rows[0]?.n).toBe(0);
+      expect(await publicTables(target)).toBe(0);
     },
     120_000,
   );
@@ -152,43 +167,29 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     const cleanSource = await cleanCopy();
     const target = await createDatabase('instream_dst');
     targets.push(target);
-    const real = createPgSink(databaseUrl(target));
     // The real sink, except that its post-data fails (as a constraint the rows break would).
-    const failing: typeof real = {
-      ...real,
-      openSink: async (signal) => {
-        const session = await real.openSink(signal);
-        return new Proxy(session, {
-          get(on, key, receiver) {
-            if (key !== 'applyDdl') {
-              const value: unknown = Reflect.get(on, key, receiver);
-              return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(on) : value;
-            }
-            return async (sql: string, label: string) => {
-              if (label.includes('post-data'))
-                throw new GatewayError('schema_copy_failed', 'applying post-data failed (injected)');
-              await on.applyDdl(sql, label);
-            };
-          },
-        });
+    const failing = sinkWith(target, (session) => ({
+      applyDdl: async (sql, label) => {
+        if (label.includes('post-data'))
+          throw new GatewayError('schema_copy_failed', 'applying post-data failed (injected)');
+        await session.applyDdl(sql, label);
       },
-    };
+    }));
     const logs = recorder();
-    const error = await runSnapshot({
-      source: createPgSource(databaseUrl(cleanSource)),
-      target: failing,
-      policy,
-      detection,
-      selection: { schemas: [], tables: [] },
-      secret,
-      batchRows: 1000,
-      signal: new AbortController().signal,
-      logger: logs.logger,
-      transformWorkers: 0,
-      leakScanCapacity: 10_000,
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
+    const error = await rejection(
+      runSnapshot({
+        source: createPgSource(databaseUrl(cleanSource)),
+        target: failing,
+        policy,
+        detection,
+        selection: { schemas: [], tables: [] },
+        secret,
+        batchRows: 1000,
+        signal: new AbortController().signal,
+        logger: logs.logger,
+        transformWorkers: 0,
+        leakScanCapacity: 10_000,
+      }),
     );
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe('schema_copy_failed');
@@ -196,69 +197,53 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     expect(logs.events('leak_scan_read_back')).toHaveLength(1);
     expect(logs.events('leak_scan_read_ahead')).toHaveLength(1);
     expect(logs.events('leak_scan_read_ahead_done')).toEqual([]);
-    const tables = await withClient(target, (c) =>
-      c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`),
-    );
-    expect(tables.rows[0]?.n).toBe(0);
+    expect(await publicTables(target)).toBe(0);
   }, 120_000);
 
   it('a snapshot cancelled while its scan workers read back rolls back promptly and delivers nothing', async () => {
     const cleanSource = await cleanCopy();
     const target = await createDatabase('instream_dst');
     targets.push(target);
-    const real = createPgSink(databaseUrl(target));
     const controller = new AbortController();
     let chunks = 0;
     // The real sink, whose read-back cancels the run once its first chunk is on its way to the workers.
-    const cancelling: typeof real = {
-      ...real,
-      openSink: async (signal) => {
-        const session = await real.openSink(signal);
-        const reader = (): TargetReader => {
-          const inner = readerOf(session);
-          const readEncoded = inner.readEncoded?.bind(inner);
-          if (readEncoded === undefined) throw new Error('the pg target reads encoded rows');
-          return {
-            introspect: (selection) => inner.introspect(selection),
-            readRows: (request, s) => inner.readRows(request, s),
-            countRows: (table) => inner.countRows(table),
-            countOrphans: (table, columns, references) => inner.countOrphans(table, columns, references),
-            countDuplicates: (table, columns) => inner.countDuplicates(table, columns),
-            countEquivalenceClasses: (request) => inner.countEquivalenceClasses(request),
-            ...(inner.encodedFormat === undefined ? {} : { encodedFormat: inner.encodedFormat }),
-            async *readEncoded(request: ReadRequest, s: AbortSignal) {
-              for await (const chunk of readEncoded(request, s)) {
-                yield chunk;
-                if (++chunks === 1) controller.abort();
-              }
-            },
-          };
-        };
-        return new Proxy(session, {
-          get(on, key, receiver) {
-            if (key === 'reader') return reader;
-            const value: unknown = Reflect.get(on, key, receiver);
-            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(on) : value;
+    const cancelling = sinkWith(target, (session) => ({
+      reader: (): TargetReader => {
+        const inner = readerOf(session);
+        const readEncoded = inner.readEncoded?.bind(inner);
+        if (readEncoded === undefined) throw new Error('the pg target reads encoded rows');
+        return {
+          introspect: (selection) => inner.introspect(selection),
+          readRows: (request, s) => inner.readRows(request, s),
+          countRows: (table) => inner.countRows(table),
+          countOrphans: (table, columns, references) => inner.countOrphans(table, columns, references),
+          countDuplicates: (table, columns) => inner.countDuplicates(table, columns),
+          countEquivalenceClasses: (request) => inner.countEquivalenceClasses(request),
+          ...(inner.encodedFormat === undefined ? {} : { encodedFormat: inner.encodedFormat }),
+          async *readEncoded(request: ReadRequest, s: AbortSignal) {
+            for await (const chunk of readEncoded(request, s)) {
+              yield chunk;
+              if (++chunks === 1) controller.abort();
+            }
           },
-        });
+        };
       },
-    };
+    }));
     const logs = recorder();
     const started = performance.now();
-    const error = await runSnapshot({
-      source: createPgSource(databaseUrl(cleanSource)),
-      target: cancelling,
-      policy,
-      detection,
-      selection: { schemas: [], tables: [] },
-      secret,
-      batchRows: 1000,
-      signal: controller.signal,
-      logger: logs.logger,
-      transformWorkers: 2,
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
+    const error = await rejection(
+      runSnapshot({
+        source: createPgSource(databaseUrl(cleanSource)),
+        target: cancelling,
+        policy,
+        detection,
+        selection: { schemas: [], tables: [] },
+        secret,
+        batchRows: 1000,
+        signal: controller.signal,
+        logger: logs.logger,
+        transformWorkers: 2,
+      }),
     );
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe('cancelled');
@@ -266,10 +251,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     expect(logs.events('read_back_workers')).toEqual([{ table: 'public.orders', workers: 2 }]);
     expect(chunks).toBeGreaterThanOrEqual(1);
     expect(performance.now() - started).toBeLessThan(60_000);
-    const tables = await withClient(target, (c) =>
-      c.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`),
-    );
-    expect(tables.rows[0]?.n).toBe(0);
+    expect(await publicTables(target)).toBe(0);
   }, 120_000);
 
   it('reads back in the passes the measured values need, not the planner estimate', async () => {
@@ -420,16 +402,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     await believe(`UPDATE pg_class SET reltuples = 50000000 WHERE oid = 'public.people'::regclass`);
     try {
       const logs = recorder();
-      const result = await runVerification({
-        source: createPgSource(databaseUrl(cleanSource)),
-        target: createPgSink(databaseUrl(target)),
-        policy,
-        detection,
-        selection: { schemas: [], tables: [] },
-        batchRows: 1000,
-        signal: new AbortController().signal,
-        logger: logs.logger,
-      });
+      const result = await verifyAgainst(cleanSource, target, { logger: logs.logger });
       expect(result.status).toBe('clean');
       expect(result.leakScan.passes).toBe(1);
       expect(result.leakScan.indexedValues).toBeGreaterThanOrEqual(PEOPLE);
@@ -457,17 +430,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     );
     const verify = async (transformWorkers: number) => {
       const logs = recorder();
-      const result = await runVerification({
-        source: createPgSource(databaseUrl(cleanSource)),
-        target: createPgSink(databaseUrl(target)),
-        policy,
-        detection,
-        selection: { schemas: [], tables: [] },
-        batchRows: 1000,
-        signal: new AbortController().signal,
-        logger: logs.logger,
-        transformWorkers,
-      });
+      const result = await verifyAgainst(cleanSource, target, { logger: logs.logger, transformWorkers });
       return { result, workers: logs.events('read_back_workers') };
     };
     const alone = await verify(0);
@@ -501,19 +464,12 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
         if (event === 'read_back_workers') controller.abort();
       },
     };
-    const cancelled = await runVerification({
-      source: createPgSource(databaseUrl(cleanSource)),
-      target: createPgSink(databaseUrl(target)),
-      policy,
-      detection,
-      selection: { schemas: [], tables: [] },
-      batchRows: 1000,
-      signal: controller.signal,
-      logger: stopping,
-      transformWorkers: 2,
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
+    const cancelled = await rejection(
+      verifyAgainst(cleanSource, target, {
+        logger: stopping,
+        signal: controller.signal,
+        transformWorkers: 2,
+      }),
     );
     expect(cancelled).toBeInstanceOf(GatewayError);
     expect((cancelled as GatewayError).code).toBe('cancelled');
@@ -575,5 +531,43 @@ function recorder(): { logger: Logger; events(name: string): LogFields[] } {
   return {
     logger: { debug: keep, info: keep, warn: keep, error: keep },
     events: (name) => seen.filter((e) => e.event === name).map((e) => e.fields),
+  };
+}
+
+/** The error a promise rejects with (undefined if it resolves). */
+function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
+
+/** User tables left in a target's public schema (0: nothing delivered). */
+async function publicTables(database: string): Promise<number | undefined> {
+  const tables = await withClient(database, (c) =>
+    c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`),
+  );
+  return tables.rows[0]?.n;
+}
+
+/** The real pg sink of `database`, its sessions' members replaced by `overrides` (fault injection). */
+function sinkWith(
+  database: string,
+  overrides: (session: SinkSession) => Partial<SinkSession>,
+): SinkConnector {
+  const real = createPgSink(databaseUrl(database));
+  return {
+    ...real,
+    openSink: async (signal) => {
+      const session = await real.openSink(signal);
+      const replaced: Partial<SinkSession> = overrides(session);
+      return new Proxy(session, {
+        get(on, key, receiver) {
+          if (Object.hasOwn(replaced, key)) return replaced[key as keyof SinkSession];
+          const value: unknown = Reflect.get(on, key, receiver);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(on) : value;
+        },
+      });
+    },
   };
 }
