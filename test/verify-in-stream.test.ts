@@ -87,6 +87,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     from = source,
     leakScanCapacity?: number,
     logger: Logger = silentLogger,
+    leakScanBudget?: number,
   ): Promise<SnapshotSummary> {
     const target = await createDatabase('instream_dst');
     targets.push(target);
@@ -102,6 +103,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       logger,
       transformWorkers,
       ...(leakScanCapacity === undefined ? {} : { leakScanCapacity }),
+      ...(leakScanBudget === undefined ? {} : { leakScanBudget }),
     });
   }
 
@@ -161,6 +163,38 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       expect.objectContaining({ passes: 3, projectedValues: PEOPLE, readAhead: true }),
     ]);
     expect(logs.events('leak_scan_repartitioned')).toEqual([]);
+  }, 120_000);
+
+  it("reads the target back in one pass, in scan workers, when only the load's index is outgrown", async () => {
+    // 24,000 emails: more than the 10,000 values the index searched while writing may hold, fewer than one
+    // read-back pass holds (the 5M-people bench's path). Scan workers search both tables, and find exactly
+    // what this thread finds.
+    const run = async (workers: number) => {
+      const logs = recorder();
+      const error = await rejection(snapshot(workers, source, undefined, logs.logger, 10_000));
+      return { error: error as GatewayError, logs };
+    };
+    const alone = await run(0);
+    const parallel = await run(2);
+    for (const { error, logs } of [alone, parallel]) {
+      expect(error).toBeInstanceOf(GatewayError);
+      expect(error.code).toBe('leak_found');
+      expect(error.details.items).toEqual([`leak: public.people.remark: ${planted} real email value(s)`]);
+      expect(logs.events('leak_scan_read_back')).toHaveLength(1);
+      expect(logs.events('leak_scan_passes')).toEqual([
+        expect.objectContaining({ passes: 1, readAhead: true }),
+      ]);
+      expect(await publicTables(targets[targets.length - 1] as string)).toBe(0);
+    }
+    expect(alone.logs.events('read_back_workers')).toEqual([]);
+    expect(parallel.logs.events('read_back_workers')).toEqual([
+      { table: 'public.people', workers: 2 },
+      { table: 'public.orders', workers: 2 },
+    ]);
+    const completed = (logs: ReturnType<typeof recorder>) => logs.events('verification_completed')[0];
+    expect(completed(parallel.logs)).toEqual(
+      expect.objectContaining({ status: completed(alone.logs)?.status, leaks: completed(alone.logs)?.leaks }),
+    );
   }, 120_000);
 
   it('a post-data failure while the source is read ahead fails the run cleanly and delivers nothing', async () => {

@@ -77,6 +77,12 @@ export interface SnapshotRequest {
    */
   readonly leakScanCapacity?: number;
   /**
+   * Values the index built before the load (and searched while writing) may hold: default 4 M
+   * (PREPARED_LEAK_SCAN_BUDGET), or `leakScanCapacity` if smaller. Tests set it below the capacity to reach
+   * the one-pass read-back that a source between the two takes (the 5M-people bench's path).
+   */
+  readonly leakScanBudget?: number;
+  /**
    * Splits the load into units of work that other processes run (see load-units.ts): the schema and the
    * run's transform state are committed first, each unit commits its rows, and sequences, post-data and
    * verification run in a last transaction. The target is then not empty after a failure: the caller
@@ -154,7 +160,15 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const keptScanMs = performance.now() - keptScanStarted;
     const capacity =
       request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity };
-    const leakScanStart = subsetting ? undefined : startLeakScan({ plan, schema, keptPersonal, ...capacity });
+    const leakScanStart = subsetting
+      ? undefined
+      : startLeakScan({
+          plan,
+          schema,
+          keptPersonal,
+          ...capacity,
+          ...(request.leakScanBudget === undefined ? {} : { budget: request.leakScanBudget }),
+        });
     // knownEntities and the filters are released after the load (the leak index, when one was prepared,
     // lives on into verification). One declaration: a second name for either would keep it alive.
     let { filters: sourceValues, knownEntities } = await collectSourceValues(source, plan, schema, {
