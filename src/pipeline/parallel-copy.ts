@@ -54,9 +54,12 @@ const MAX_DEFAULT_WORKERS = 4;
  * and bounded memos (30-55 MB live while transforming; 64 MB of old generation ran out); left alone, V8 lets
  * garbage grow it to several hundred MB. Measured on the 1M-people bench: peak RSS 1,012 → 652 MB. The
  * young generation takes effect only through `withoutSemiSpaceFlag` (see there): with it, a worker's heap
- * peaked at 60-105 MB instead of 135-163 MB (200k people, 2 workers, --trace-gc).
+ * peaked at 60-105 MB instead of 135-163 MB (200k people, 2 workers, --trace-gc). 12 MB rather than 16: on
+ * the 1M-people bench the process peaked at 245-250 MB in 4 runs against 262-293 MB in 4 at 16 (8: 246-250;
+ * 4: 234, and the people table 29% slower), its people table in 26.6-30.1 s against 27.3-33.9 s; at 5M
+ * people the load then sits at ~240 MB instead of 255-272 (2026-11-29).
  */
-const WORKER_YOUNG_GENERATION_MB = 16;
+const WORKER_YOUNG_GENERATION_MB = 12;
 const WORKER_OLD_GENERATION_MB = 128;
 /**
  * A scan worker holds its modules (core, verify, the codec), one decoded slab, its probe memos (≤ 8,192
