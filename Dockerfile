@@ -76,5 +76,7 @@ COPY examples ./examples
 USER 10001:10001
 EXPOSE 8080
 STOPSIGNAL SIGTERM
+# The launcher's shebang settings (bin/lookalike.js), which running node directly bypasses.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 ENTRYPOINT ["node", "--max-semi-space-size=4", "/app/bin/lookalike.js"]
 CMD ["serve", "--config", "/etc/lookalike/config.yaml"]

@@ -1,4 +1,9 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=4
+// MALLOC_MMAP_THRESHOLD_ (glibc; other C libraries ignore it): every block of 128 KB or more is mapped on
+// its own and unmapped when freed. Left to glibc, the threshold rises after the first large free, and the
+// run's large buffers (slabs, COPY chunks, shared indexes of 10-30 MB let go after the load) then come from
+// the heap and stay in the process when freed: a 5M-people snapshot sat ~18 MB lower through the load
+// (223-228 against 240 MB) and peaked at 260 against 277 MB in its read-back, at the same speed (2026-11-29).
 // The young generation of the main thread (transform workers size their own): the row path allocates many
 // short-lived strings. When the main thread transformed rows, 32 MB beat the default (9.1 s against 12.0 s
 // for 1M people, 2026-11-27); with transforms in workers, 16 MB gave the same time and CPU and a ~35 MB

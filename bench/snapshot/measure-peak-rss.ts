@@ -10,7 +10,7 @@
  * with `npx tsc -p tsconfig.build.json`). The source is the snapshot bench's (`lookalike_bench_src`, built or
  * re-used as `npm run bench:snapshot` does); the target is dropped after each run. Holds the bench lock.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -22,7 +22,7 @@ import {
 } from './bench-database.js';
 import { ensureSource } from './generate-source.js';
 import { BENCH_TABLES } from './time-raw-copy.js';
-import { WORK_DIR, timeLookalikeSnapshot } from './time-lookalike.js';
+import { launcherSettings, REPO_ROOT, WORK_DIR, timeLookalikeSnapshot } from './time-lookalike.js';
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +58,8 @@ try {
     const run = await timeLookalikeSnapshot(serverUrl, SNAPSHOT_TARGET_DATABASE, {
       kind: 'build',
       nodeArgs: [`--max-semi-space-size=${values['semi-space']}`, launcher],
+      // The environment bin/lookalike.js's shebang sets (the semi-space flag is this tool's to vary).
+      env: launcherSettings(readFileSync(`${REPO_ROOT}bin/lookalike.js`, 'utf8').split('\n')[0] ?? '').env,
       description: values.build,
     });
     if (run.exitCode !== 0 || run.summary?.status !== 'completed')

@@ -23,7 +23,28 @@ export interface LookalikeRunner {
   readonly kind: 'build' | 'tsx';
   /** node arguments before the CLI arguments. */
   readonly nodeArgs: readonly string[];
+  /** Environment the launcher sets (its shebang's `NAME=value` words). */
+  readonly env: Readonly<Record<string, string>>;
   readonly description: string;
+}
+
+/**
+ * What bin/lookalike.js's shebang (`#!/usr/bin/env -S [NAME=value…] node [flags…]`) sets: its environment and
+ * node flags, so the bench runs the CLI exactly as a user's shell does without reading them twice.
+ */
+export function launcherSettings(shebang: string): { env: Record<string, string>; nodeFlags: string[] } {
+  const match = /^#!\/usr\/bin\/env -S (.*)$/.exec(shebang.trim());
+  if (match === null) throw new Error(`bin/lookalike.js: unexpected shebang ${shebang}`);
+  const words = (match[1] ?? '').split(/\s+/);
+  const node = words.indexOf('node');
+  if (node < 0) throw new Error(`bin/lookalike.js: its shebang runs no node: ${shebang}`);
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, node)) {
+    const eq = word.indexOf('=');
+    if (eq <= 0) throw new Error(`bin/lookalike.js: unexpected shebang word ${word}`);
+    env[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return { env, nodeFlags: words.slice(node + 1) };
 }
 
 export interface RssSample {
@@ -92,17 +113,21 @@ export async function prepareRunner(kind: 'build' | 'tsx'): Promise<LookalikeRun
     return {
       kind,
       nodeArgs: ['--import', 'tsx', 'bench/snapshot/cli-child.ts'],
+      env: {},
       description: 'node --import tsx (src/ run through tsx)',
     };
   }
   const code = await runQuietly('npm', ['run', 'build']);
   if (code !== 0) throw new Error(`npm run build failed (exit ${code}); try --runner tsx`);
-  // The same V8 flag as bin/lookalike.js's shebang, which `node bin/lookalike.js` would bypass.
+  // bin/lookalike.js's shebang settings, which `node bin/lookalike.js` would bypass.
+  const shebang = readFileSync(`${REPO_ROOT}bin/lookalike.js`, 'utf8').split('\n')[0] ?? '';
+  const { env, nodeFlags } = launcherSettings(shebang);
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${value} `);
   return {
     kind,
-    nodeArgs: ['--max-semi-space-size=4', 'bin/lookalike.js'],
-    description:
-      'node --max-semi-space-size=4 bin/lookalike.js (as its shebang runs it, after npm run build)',
+    nodeArgs: [...nodeFlags, 'bin/lookalike.js'],
+    env,
+    description: `${assignments.join('')}node ${nodeFlags.join(' ')} bin/lookalike.js (as its shebang runs it, after npm run build)`,
   };
 }
 
@@ -150,6 +175,7 @@ export async function timeLookalikeSnapshot(
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/',
       LOOKALIKE_SECRET: BENCH_SECRET,
+      ...runner.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
