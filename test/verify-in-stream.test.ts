@@ -16,7 +16,14 @@ import {
   type TargetReader,
 } from '../src/core/index.js';
 import { createDetection, type Detection } from '../src/detection/index.js';
-import { planSnapshot, runSnapshot, runVerification, type SnapshotSummary } from '../src/pipeline/index.js';
+import {
+  planSnapshot,
+  runSnapshot,
+  runVerification,
+  type SnapshotEvent,
+  type SnapshotListener,
+  type SnapshotSummary,
+} from '../src/pipeline/index.js';
 import { readerOf, startLeakScan } from '../src/pipeline/verify-snapshot.js';
 import { loadPolicy, type Policy } from '../src/policy/index.js';
 import { createDatabase, databaseUrl, dropDatabase, testSecret, withClient } from './helpers/databases.js';
@@ -85,9 +92,12 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
   async function snapshot(
     transformWorkers: number,
     from = source,
-    leakScanCapacity?: number,
-    logger: Logger = silentLogger,
-    leakScanBudget?: number,
+    options: {
+      readonly leakScanCapacity?: number;
+      readonly leakScanBudget?: number;
+      readonly logger?: Logger;
+      readonly onEvent?: SnapshotListener;
+    } = {},
   ): Promise<SnapshotSummary> {
     const target = await createDatabase('instream_dst');
     targets.push(target);
@@ -100,10 +110,11 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       secret,
       batchRows: 1000,
       signal: new AbortController().signal,
-      logger,
+      logger: options.logger ?? silentLogger,
       transformWorkers,
-      ...(leakScanCapacity === undefined ? {} : { leakScanCapacity }),
-      ...(leakScanBudget === undefined ? {} : { leakScanBudget }),
+      ...(options.leakScanCapacity === undefined ? {} : { leakScanCapacity: options.leakScanCapacity }),
+      ...(options.leakScanBudget === undefined ? {} : { leakScanBudget: options.leakScanBudget }),
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     });
   }
 
@@ -131,7 +142,12 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     leakScanCapacity?: number,
     logger?: Logger,
   ): Promise<GatewayError> {
-    const error = await rejection(snapshot(transformWorkers, source, leakScanCapacity, logger));
+    const error = await rejection(
+      snapshot(transformWorkers, source, {
+        ...(leakScanCapacity === undefined ? {} : { leakScanCapacity }),
+        ...(logger === undefined ? {} : { logger }),
+      }),
+    );
     expect(error).toBeInstanceOf(GatewayError);
     return error as GatewayError;
   }
@@ -171,8 +187,15 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     // what this thread finds.
     const run = async (workers: number) => {
       const logs = recorder();
-      const error = await rejection(snapshot(workers, source, undefined, logs.logger, 10_000));
-      return { error: error as GatewayError, logs };
+      const events: SnapshotEvent[] = [];
+      const error = await rejection(
+        snapshot(workers, source, {
+          logger: logs.logger,
+          leakScanBudget: 10_000,
+          onEvent: (e) => events.push(e),
+        }),
+      );
+      return { error: error as GatewayError, logs, events };
     };
     const alone = await run(0);
     const parallel = await run(2);
@@ -191,6 +214,19 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       { table: 'public.people', workers: 2 },
       { table: 'public.orders', workers: 2 },
     ]);
+    // Progress of the reads outside the load, on either path: the value pass read every person, and the
+    // read-back every row of both tables (in the scan workers' slabs too).
+    for (const { events } of [alone, parallel]) {
+      const lastRead = (phase: string, side: string, table: string) =>
+        events
+          .filter((e) => e.type === 'read_progress')
+          .filter((e) => e.phase === phase && e.side === side && e.table.name === table)
+          .at(-1);
+      expect(lastRead('scan_values', 'source', 'people')?.rows).toBe(PEOPLE);
+      expect(lastRead('scan_values', 'source', 'people')?.estimatedRows).toBeGreaterThan(0);
+      expect(lastRead('verify', 'target', 'people')?.rows).toBe(PEOPLE);
+      expect(lastRead('verify', 'target', 'orders')?.rows).toBe(PEOPLE);
+    }
     const completed = (logs: ReturnType<typeof recorder>) => logs.events('verification_completed')[0];
     expect(completed(parallel.logs)).toEqual(
       expect.objectContaining({ status: completed(alone.logs)?.status, leaks: completed(alone.logs)?.leaks }),
@@ -294,7 +330,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     // value pass measures 1 value a row (the notes quote no email or phone) before the index outgrows its
     // 10,000-value budget: 24,000 values, 3 passes, none repartitioned.
     const logs = recorder();
-    const summary = await snapshot(0, cleanSource, 10_000, logs.logger);
+    const summary = await snapshot(0, cleanSource, { leakScanCapacity: 10_000, logger: logs.logger });
     const scan = summary.verification.leakScan;
     expect(summary.verification.status).toBe('clean');
     expect(scan.passes).toBe(3);

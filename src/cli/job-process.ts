@@ -69,7 +69,10 @@ async function run(payload: JobPayload): Promise<void> {
     const summary = await runJobPayload(
       payload,
       controller.signal,
-      (event) => void post({ type: 'event', event }),
+      // Reads outside the load are a terminal's progress: a job's progress counts loaded rows.
+      (event) => {
+        if (event.type !== 'read_progress') void post({ type: 'event', event });
+      },
       logger,
       { dispatchUnits: dispatchThroughParent },
     );

@@ -17,21 +17,56 @@ const PHASE_LABEL: Readonly<Record<SnapshotPhase, string>> = {
 };
 
 const REDRAW_INTERVAL_MS = 200;
+/** A rate (and an ETA) once this much of a read was seen. */
+const MIN_RATE_SECONDS = 0.1;
 
 /**
  * Per-table progress on stderr. On a terminal the current table's line is redrawn with rows, rows/s and
- * an ETA from the planner's estimate; elsewhere (CI, logs) one line per finished table.
+ * an ETA from the planner's estimate — while it loads, and while a longer phase reads it (the value pass
+ * before the load, verification's read-back after it); elsewhere (CI, logs) one line per loaded table.
  */
 export function createProgressRenderer(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
 ): SnapshotListener {
   const tty = stream.isTTY === true;
   let current: { name: string; estimated: number; started: number; lastDraw: number } | undefined;
+  /** The table a phase other than the load is reading, and from when (a new pass starts over). */
+  let reading: { key: string; rows: number; first: number; started: number; lastDraw: number } | undefined;
+  /** A redrawn line is on screen, not yet ended. */
+  let open = false;
   const format = (n: number): string => Math.round(n).toLocaleString('en-US');
+  /** `counted` of the rows were read since `started` (a read's first report comes after its first batch). */
+  const progressLine = (
+    label: string,
+    rows: number,
+    estimated: number,
+    started: number,
+    counted = rows,
+  ): string => {
+    const seconds = (performance.now() - started) / 1000;
+    const total = estimated > 0 ? ` / ~${format(estimated)}` : '';
+    // Too soon for a rate: the first report of a read.
+    if (seconds < MIN_RATE_SECONDS) return `  ${label}  ${format(rows)}${total} rows`;
+    const rate = counted / seconds;
+    const remaining = Math.max(estimated - rows, 0);
+    const eta = rate > 0 && estimated > 0 ? ` ETA ${Math.ceil(remaining / rate)}s` : '';
+    return `  ${label}  ${format(rows)}${total} rows  ${format(rate)} rows/s${eta}`;
+  };
+  const draw = (line: string): void => {
+    stream.write(`\r\x1b[K${line}`);
+    open = true;
+  };
+  /** Ends a redrawn line that nothing else ended: the next line starts on its own. */
+  const clear = (): void => {
+    if (open) stream.write('\r\x1b[K');
+    open = false;
+  };
 
   return (event: SnapshotEvent): void => {
     switch (event.type) {
       case 'phase':
+        clear();
+        reading = undefined;
         stream.write(`${PHASE_LABEL[event.phase]}…\n`);
         return;
       case 'table_started':
@@ -39,7 +74,7 @@ export function createProgressRenderer(
           name: qualifiedName(event.table),
           estimated: event.estimatedRows,
           started: performance.now(),
-          lastDraw: 0,
+          lastDraw: -Infinity,
         };
         return;
       case 'table_progress': {
@@ -47,20 +82,28 @@ export function createProgressRenderer(
         const now = performance.now();
         if (now - current.lastDraw < REDRAW_INTERVAL_MS) return;
         current.lastDraw = now;
-        const seconds = (now - current.started) / 1000;
-        const rate = seconds > 0 ? event.rows / seconds : 0;
-        const remaining = Math.max(current.estimated - event.rows, 0);
-        const eta = rate > 0 && current.estimated > 0 ? ` ETA ${Math.ceil(remaining / rate)}s` : '';
-        const total = current.estimated > 0 ? ` / ~${format(current.estimated)}` : '';
-        stream.write(
-          `\r\x1b[K  ${current.name}  ${format(event.rows)}${total} rows  ${format(rate)} rows/s${eta}`,
-        );
+        draw(progressLine(current.name, event.rows, current.estimated, current.started));
+        return;
+      }
+      case 'read_progress': {
+        if (!tty) return;
+        const name = qualifiedName(event.table);
+        const key = `${event.side} ${name}`;
+        const now = performance.now();
+        if (reading?.key !== key || event.rows < reading.rows)
+          reading = { key, rows: 0, first: event.rows, started: now, lastDraw: -Infinity };
+        reading.rows = event.rows;
+        if (now - reading.lastDraw < REDRAW_INTERVAL_MS) return;
+        reading.lastDraw = now;
+        const counted = event.rows - reading.first;
+        draw(progressLine(key, event.rows, event.estimatedRows, reading.started, counted));
         return;
       }
       case 'table_finished': {
         const rate = event.seconds > 0 ? event.rows / event.seconds : event.rows;
         const line = `  ${qualifiedName(event.table)}  ${format(event.rows)} rows in ${event.seconds.toFixed(1)}s (${format(rate)} rows/s)`;
-        stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
+        clear();
+        stream.write(`${line}\n`);
         current = undefined;
         return;
       }

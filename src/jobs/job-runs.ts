@@ -202,6 +202,9 @@ function applyEvent(progress: MutableProgress, event: SnapshotEvent): void {
     case 'table_finished':
       progress.tables[qualifiedName(event.table)] = { rows: event.rows, done: true };
       break;
+    case 'read_progress':
+      // Reads outside the load (the value pass, verification): a job's progress counts loaded rows.
+      return;
   }
   progress.rows = Object.values(progress.tables).reduce((sum, t) => sum + t.rows, 0);
 }

@@ -6,6 +6,7 @@ import {
   type Logger,
   type RowBatch,
   type SourceSession,
+  type TableRef,
 } from '../core/index.js';
 import { KnownEntityIndex } from '../detection/index.js';
 import { mayCoincideWithRealValues, ValueBloomFilter } from '../fake-values/index.js';
@@ -77,11 +78,14 @@ export async function collectSourceValues(
     logger,
     alsoRead,
     certainInText,
+    onRows,
   }: {
     batchRows: number;
     signal: AbortSignal;
     logger: Logger;
     alsoRead?: AlsoRead;
+    /** Told the rows read so far from a table, batch by batch (progress; counts only). */
+    onRows?: (table: TableRef, rowsSoFar: number) => void;
     /**
      * The run's text detector's `certainOf`: values it accepts are found in text by the patterns wherever
      * they stand, so the index does not hold them (an e-mail the email rule finds and validates: on the 5M-
@@ -176,7 +180,10 @@ export async function collectSourceValues(
       },
       signal,
     );
+    let rowsRead = 0;
     for await (const batch of batches) {
+      rowsRead += batch.length;
+      onRows?.(table.table, rowsRead);
       if (also.length > 0) alsoRead?.addBatch(name, batch, alsoPositions);
       for (const row of batch) {
         for (const { at, filter } of read.filters) {

@@ -185,6 +185,8 @@ export interface ParallelScanRequest {
   readonly index: LeakIndex;
   readonly workers: number;
   readonly signal: AbortSignal;
+  /** Told the rows handed to the workers so far, slab by slab (progress). */
+  readonly onRows?: (rowsSoFar: number) => void;
 }
 
 /**
@@ -212,12 +214,28 @@ export async function scanTableInParallel(request: ParallelScanRequest): Promise
     });
     const chunks = reader.readEncoded.call(reader, read, signal);
     // The workers answer each slab with its row count only: nothing comes back to write.
-    for await (const done of pool.transform(cutRowSlabs(chunks, format.rowEnd, SLAB_BYTES))) void done;
+    const slabs = cutRowSlabs(chunks, format.rowEnd, SLAB_BYTES);
+    const counted = request.onRows === undefined ? slabs : countingRows(slabs, format.rowEnd, request.onRows);
+    for await (const done of pool.transform(counted)) void done;
     const states: TargetScanState[] = [];
     for (const state of await pool.finish()) if (state !== null) states.push(state);
     return states;
   } finally {
     await pool.close();
+  }
+}
+
+/** Passes `slabs` on, telling `onRows` the rows in them so far (a slab holds whole rows, each ending at `rowEnd`). */
+async function* countingRows(
+  slabs: AsyncIterable<Uint8Array>,
+  rowEnd: number,
+  onRows: (rowsSoFar: number) => void,
+): AsyncGenerator<Uint8Array> {
+  let rows = 0;
+  for await (const slab of slabs) {
+    for (let at = slab.indexOf(rowEnd); at >= 0; at = slab.indexOf(rowEnd, at + 1)) rows++;
+    yield slab;
+    onRows(rows);
   }
 }
 

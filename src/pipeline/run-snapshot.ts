@@ -141,6 +141,13 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     assertPlanRunnable(plan, request.plan === undefined && request.policy === undefined ? 'scan' : 'policy');
     request.onPlan?.(plan);
     checkAbort();
+    // Reads outside the load report their rows against the planner's estimate (progress; counts only).
+    const readProgress =
+      (during: SnapshotPhase) =>
+      (side: 'source' | 'target', table: TableRef, rows: number): void => {
+        const estimatedRows = schema.tables.find((t) => sameTable(t.ref, table))?.estimatedRows ?? 0;
+        emit({ type: 'read_progress', phase: during, side, table, rows, estimatedRows });
+      };
 
     phase('read_schema');
     const preData = await source.schemaDdl('pre_data', request.selection);
@@ -176,6 +183,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       signal,
       logger,
       ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart }),
+      onRows: (table, rows) => readProgress('scan_values')('source', table, rows),
       ...(request.detection === undefined ? {} : { certainInText: certainInTextOf(request.detection) }),
     });
     // Text spans are found only where the plan redacts text (collectSourceValues indexes them then).
@@ -203,6 +211,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           batchRows: request.batchRows,
           signal,
           ...capacity,
+          onRows: readProgress('index_values'),
         })
       : leakScanStart?.finish();
     const prepared = outcome?.prepared;
@@ -330,6 +339,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...(prepared === undefined ? {} : { prepared }),
       ...(measured === undefined ? {} : { measured }),
       ...(readAhead === undefined ? {} : { readAhead }),
+      onRows: readProgress('verify'),
     });
     if (verification.status !== 'clean') throw verificationError(verification);
 

@@ -5,6 +5,19 @@ export type SnapshotEvent =
   | { readonly type: 'phase'; readonly phase: SnapshotPhase }
   | { readonly type: 'table_started'; readonly table: TableRef; readonly estimatedRows: number }
   | { readonly type: 'table_progress'; readonly table: TableRef; readonly rows: number }
+  /**
+   * Rows read so far from one table outside the load (which reports `table_progress`): the source read
+   * before it (`scan_values`: the value pass; `index_values`: a subset's leak-scan index) and
+   * verification's read-back (`verify`: each pass's source index, then the target).
+   */
+  | {
+      readonly type: 'read_progress';
+      readonly phase: SnapshotPhase;
+      readonly side: 'source' | 'target';
+      readonly table: TableRef;
+      readonly rows: number;
+      readonly estimatedRows: number;
+    }
   | {
       readonly type: 'table_finished';
       readonly table: TableRef;

@@ -77,7 +77,12 @@ export interface VerifySnapshotInput {
    * one per core, at most 4, for tables estimated at 20,000 rows or more; 0: none, this thread searches).
    */
   readonly transformWorkers?: number;
+  /** Told the rows read so far from a table of either side, batch by batch (progress; counts only). */
+  readonly onRows?: ReadProgress;
 }
+
+/** Rows read so far from one table of the source or the target (progress: counts only). */
+export type ReadProgress = (side: 'source' | 'target', table: TableRef, rowsSoFar: number) => void;
 
 /**
  * A one-pass leak scan begun before the load (see prepareLeakScan): the source's identifying values are
@@ -293,6 +298,7 @@ export async function prepareLeakScan(input: {
   /** See startLeakScan. */
   readonly budget?: number;
   readonly freeze?: boolean;
+  readonly onRows?: ReadProgress;
 }): Promise<LeakScanOutcome> {
   const scan = startLeakScan(input);
   for (const [name, read] of scan.reads) {
@@ -302,7 +308,12 @@ export async function prepareLeakScan(input: {
       ...(read.where === null ? {} : { where: read.where }),
       batchRows: input.batchRows,
     };
-    for await (const batch of input.source.readRows(request, input.signal)) scan.addBatch(name, batch);
+    let rows = 0;
+    for await (const batch of input.source.readRows(request, input.signal)) {
+      scan.addBatch(name, batch);
+      rows += batch.length;
+      input.onRows?.('source', read.table, rows);
+    }
   }
   return scan.finish();
 }
@@ -366,6 +377,7 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
             signal: input.signal,
             budget: input.leakScanCapacity ?? MEASURED_LEAK_SCAN_CAPACITY,
             freeze: false,
+            ...(input.onRows === undefined ? {} : { onRows: input.onRows }),
           });
 
   // Memory is one index, whatever the source's size: more values than it holds are covered in passes,
@@ -644,7 +656,7 @@ async function leakScan(
  * one pass), read into a fresh index, with each table's reader (its row count and figures).
  */
 async function indexSourcePass(
-  input: { readonly batchRows: number; readonly signal: AbortSignal },
+  input: { readonly batchRows: number; readonly signal: AbortSignal; readonly onRows?: ReadProgress },
   source: SourceSession,
   tables: readonly VerifiedTable[],
   pass: {
@@ -664,11 +676,14 @@ async function indexSourcePass(
   for (const table of tables) {
     if (table.sourceColumns.length === 0) continue;
     const indexer = new SourceTableIndexer(table, index);
+    let rows = 0;
     for await (const batch of source.readRows(
       readOf(table, table.sourceColumns, input.batchRows),
       input.signal,
     )) {
       indexer.addBatch(batch);
+      rows += batch.length;
+      input.onRows?.('source', table.table, rows);
     }
     indexers.set(table.name, indexer);
   }
@@ -820,12 +835,22 @@ async function readBack(
     shareable && target.readEncoded !== undefined && target.encodedFormat !== undefined
       ? readBackWorkersFor(estimatedRows(table, input.schema), input.transformWorkers)
       : 0;
+  const onRows =
+    input.onRows === undefined
+      ? undefined
+      : (rows: number): void => input.onRows?.('target', table.table, rows);
   if (workers === 0) {
-    for await (const batch of target.readRows(read, signal)) scanner.scanBatch(batch);
+    let rows = 0;
+    for await (const batch of target.readRows(read, signal)) {
+      scanner.scanBatch(batch);
+      rows += batch.length;
+      onRows?.(rows);
+    }
     return;
   }
   input.logger?.info('read_back_workers', { table: table.name, workers });
-  for (const state of await scanTableInParallel({ reader: target, read, table, index, workers, signal }))
+  const request = { reader: target, read, table, index, workers, signal };
+  for (const state of await scanTableInParallel(onRows === undefined ? request : { ...request, onRows }))
     scanner.absorb(state);
 }
 
@@ -1214,6 +1239,7 @@ export async function verifyBeforeCommit(
     /** See VerifySnapshotInput.transformWorkers. */
     readonly transformWorkers?: number;
     readonly readAhead?: ReadBackSource;
+    readonly onRows?: ReadProgress;
   },
 ): Promise<VerificationResult> {
   const { keptPersonal } = request;
@@ -1234,6 +1260,7 @@ export async function verifyBeforeCommit(
     ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
     ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
     ...(request.readAhead === undefined ? {} : { readAhead: request.readAhead }),
+    ...(request.onRows === undefined ? {} : { onRows: request.onRows }),
   });
   request.logger.info('verification_completed', {
     status: result.status,

@@ -113,6 +113,9 @@ export async function startTracing(
             if (table !== undefined) table.rows = event.rows;
             return;
           }
+          case 'read_progress':
+            // Reads outside the load are in their phase's span; no span of their own.
+            return;
           case 'table_finished': {
             const table = tables.get(qualifiedName(event.table));
             if (table === undefined || table.done) return;

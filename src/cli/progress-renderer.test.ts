@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createProgressRenderer } from './progress-renderer.js';
+
+function capture(isTTY: boolean): { stream: NodeJS.WritableStream & { isTTY: boolean }; text: () => string } {
+  const writes: string[] = [];
+  const stream = {
+    isTTY,
+    write: (chunk: string) => {
+      writes.push(chunk);
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream & { isTTY: boolean };
+  // The terminal's "clear to end of line" shown as <clear>, so expectations read plainly.
+  return { stream, text: () => writes.join('').replaceAll('\x1b[K', '<clear>') };
+}
+
+const people = { schema: 'public', name: 'people' };
+
+describe('createProgressRenderer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('redraws a table read outside the load on a terminal, and ends that line before the next phase', () => {
+    const out = capture(true);
+    const render = createProgressRenderer(out.stream);
+    render({ type: 'phase', phase: 'scan_values' });
+    render({
+      type: 'read_progress',
+      phase: 'scan_values',
+      side: 'source',
+      table: people,
+      rows: 1_000,
+      estimatedRows: 10_000,
+    });
+    // Its first report: no rate yet. Within the redraw interval: not drawn again.
+    render({
+      type: 'read_progress',
+      phase: 'scan_values',
+      side: 'source',
+      table: people,
+      rows: 2_000,
+      estimatedRows: 10_000,
+    });
+    render({ type: 'phase', phase: 'create_schema' });
+    const text = out.text();
+    expect(text).toMatch(
+      /^reading personal columns[^\n]*…\n\r<clear> {2}source public\.people {2}1,000 \/ ~10,000 rows\r<clear>creating the schema in the target…\n$/,
+    );
+    expect(text).not.toContain('2,000');
+  });
+
+  it('gives the rate of a read since its first report, and an ETA from the estimate; a new pass starts over', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const out = capture(true);
+    const render = createProgressRenderer(out.stream);
+    const read = (rows: number) =>
+      render({
+        type: 'read_progress',
+        phase: 'verify',
+        side: 'source',
+        table: people,
+        rows,
+        estimatedRows: 9_000,
+      });
+    read(1_000);
+    vi.advanceTimersByTime(2_000);
+    read(5_000);
+    // The next pass over the same table reads from its start again.
+    read(500);
+    vi.advanceTimersByTime(1_000);
+    read(2_500);
+    expect(out.text().split('\r<clear>').slice(1)).toEqual([
+      '  source public.people  1,000 / ~9,000 rows',
+      '  source public.people  5,000 / ~9,000 rows  2,000 rows/s ETA 2s',
+      '  source public.people  500 / ~9,000 rows',
+      '  source public.people  2,500 / ~9,000 rows  2,000 rows/s ETA 4s',
+    ]);
+  });
+
+  it('shows the side a verification read is on, and a table line ends a redrawn one', () => {
+    const out = capture(true);
+    const render = createProgressRenderer(out.stream);
+    render({
+      type: 'read_progress',
+      phase: 'verify',
+      side: 'target',
+      table: people,
+      rows: 5,
+      estimatedRows: 0,
+    });
+    render({ type: 'table_finished', table: people, rows: 5, seconds: 1 });
+    // No estimate: no total.
+    expect(out.text()).toBe(
+      '\r<clear>  target public.people  5 rows\r<clear>  public.people  5 rows in 1.0s (5 rows/s)\n',
+    );
+  });
+
+  it('writes nothing for reads outside the load when stderr is not a terminal', () => {
+    const out = capture(false);
+    const render = createProgressRenderer(out.stream);
+    render({ type: 'phase', phase: 'verify' });
+    render({
+      type: 'read_progress',
+      phase: 'verify',
+      side: 'target',
+      table: people,
+      rows: 10,
+      estimatedRows: 20,
+    });
+    render({ type: 'phase', phase: 'commit' });
+    expect(out.text()).toBe(
+      'verifying (row counts, integrity, leak scan of what was not searched while loading)…\ncommitting…\n',
+    );
+  });
+});
