@@ -1,4 +1,5 @@
 import type { GatewayError } from '../core/index.js';
+import { endOpenLine } from './terminal-line.js';
 
 /** Machine output goes to stdout (with --format json); human output and logs go to stderr. */
 export interface CliIo {
@@ -26,6 +27,8 @@ export function reportError(io: CliIo, format: OutputFormat, error: GatewayError
       error: { code: error.code, message: error.message, details: error.details },
     });
   }
+  // Below the last progress line drawn, not appended to it.
+  endOpenLine(io.stderr);
   say(io, `lookalike: ${error.message} [${error.code}]`);
   for (const item of error.details.items ?? []) say(io, `  - ${item}`);
 }

@@ -23,6 +23,7 @@ import type { RequestDetectOptions, RequestPlanOptions } from './commands/inspec
 import { EXIT_CODE_BY_ERROR, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { serviceLogFormat } from './service-log-format.js';
 import { createStderrLogger, logLines, type LogFormat } from './stderr-logger.js';
+import { endOpenLine } from './terminal-line.js';
 
 const VERSION = '0.1.0';
 
@@ -592,8 +593,10 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
         .split('\n')
         .slice(1)
         .join('\n');
-      if (errorLogger === undefined) io.stderr.write(`internal error at:\n${frames}\n`);
-      else errorLogger.error('internal_error_frames', { frames });
+      if (errorLogger === undefined) {
+        endOpenLine(io.stderr);
+        io.stderr.write(`internal error at:\n${frames}\n`);
+      } else errorLogger.error('internal_error_frames', { frames });
     }
     if (errorLogger === undefined) reportError(io, format === 'json' ? 'json' : 'text', gatewayError);
     else errorLogger.error('command_failed', { code: gatewayError.code, message: gatewayError.message });

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GatewayError } from '../core/index.js';
+import { reportError } from './cli-output.js';
 import { createProgressRenderer } from './progress-renderer.js';
+import { createStderrLogger } from './stderr-logger.js';
 
 function capture(isTTY: boolean): { stream: NodeJS.WritableStream & { isTTY: boolean }; text: () => string } {
   const writes: string[] = [];
@@ -111,6 +114,39 @@ describe('createProgressRenderer', () => {
     render({ type: 'phase', phase: 'commit' });
     expect(out.text()).toBe(
       'verifying (row counts, integrity, leak scan of what was not searched while loading)…\ncommitting…\n',
+    );
+  });
+
+  it('a warning or the error that ends the run starts below the progress line, not on it', () => {
+    const out = capture(true);
+    const render = createProgressRenderer(out.stream);
+    const logger = createStderrLogger(out.stream, false);
+    render({
+      type: 'read_progress',
+      phase: 'verify',
+      side: 'target',
+      table: people,
+      rows: 7,
+      estimatedRows: 0,
+    });
+    logger.warn('known_entities_capped', { dropped: 3 });
+    render({
+      type: 'read_progress',
+      phase: 'verify',
+      side: 'target',
+      table: people,
+      rows: 9,
+      estimatedRows: 0,
+    });
+    reportError(
+      { stdout: out.stream, stderr: out.stream, env: {} },
+      'text',
+      new GatewayError('leak_found', 'leaks found'),
+    );
+    expect(out.text()).toBe(
+      '\r<clear>  target public.people  7 rows\n' +
+        'warn known_entities_capped dropped=3\n' +
+        'lookalike: leaks found [leak_found]\n',
     );
   });
 });

@@ -1,5 +1,6 @@
 import { qualifiedName } from '../core/index.js';
 import type { SnapshotEvent, SnapshotListener, SnapshotPhase } from '../pipeline/index.js';
+import { lineOpen, markLineClosed, markLineOpen } from './terminal-line.js';
 
 const PHASE_LABEL: Readonly<Record<SnapshotPhase, string>> = {
   introspect: 'reading the source catalog',
@@ -32,8 +33,6 @@ export function createProgressRenderer(
   let current: { name: string; estimated: number; started: number; lastDraw: number } | undefined;
   /** The table a phase other than the load is reading, and from when (a new pass starts over). */
   let reading: { key: string; rows: number; first: number; started: number; lastDraw: number } | undefined;
-  /** A redrawn line is on screen, not yet ended. */
-  let open = false;
   const format = (n: number): string => Math.round(n).toLocaleString('en-US');
   /** `counted` of the rows were read since `started` (a read's first report comes after its first batch). */
   const progressLine = (
@@ -54,12 +53,12 @@ export function createProgressRenderer(
   };
   const draw = (line: string): void => {
     stream.write(`\r\x1b[K${line}`);
-    open = true;
+    markLineOpen(stream);
   };
-  /** Ends a redrawn line that nothing else ended: the next line starts on its own. */
+  /** Clears a redrawn line still showing, so that the line written next takes its place. */
   const clear = (): void => {
-    if (open) stream.write('\r\x1b[K');
-    open = false;
+    if (lineOpen(stream)) stream.write('\r\x1b[K');
+    markLineClosed(stream);
   };
 
   return (event: SnapshotEvent): void => {

@@ -6,6 +6,7 @@ import {
   type Logger,
   type RedactionKind,
 } from '../core/index.js';
+import { endOpenLine } from './terminal-line.js';
 
 /** `text`: `level event key=value` (the CLI's default); `json`: one object per line, for log collectors. */
 export type LogFormat = 'text' | 'json';
@@ -53,6 +54,7 @@ export function createStderrLogger(
   };
 
   const write = (level: Level, event: string, fields?: LogFields): void => {
+    endOpenLine(stream);
     const cleaned: Record<string, string | number | boolean | null> = {};
     for (const [key, value] of Object.entries(fields ?? {}))
       if (value !== undefined) cleaned[key] = clean(value);
