@@ -7,6 +7,7 @@ import type { Instruction, JSONInstruction, PropertyInstruction } from 'dockerfi
 import { validate, ValidationSeverity } from 'dockerfile-utils';
 import type { ValidatorSettings } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
+import { launcherSettings } from '../bench/snapshot/launcher-settings.js';
 
 const root = new URL('../', import.meta.url);
 const dockerfile = readFileSync(fileURLToPath(new URL('Dockerfile', root)), 'utf8');
@@ -140,6 +141,20 @@ describe('Dockerfile', () => {
     expect(entrypoint[0]).toBe('node');
     expect(entrypoint.at(-1)).toMatch(/\/bin\/lookalike\.js$/);
     expect(cmd).toEqual(['serve', '--config', '/etc/lookalike/config.yaml']);
+  });
+
+  it("sets what the launcher's shebang sets: its environment and node flags", () => {
+    const { stages } = stagesOf(dockerfile);
+    const final = stages.at(-1)!;
+    const entrypoint = jsonArgs(final.instructions.find((i) => i.getKeyword() === 'ENTRYPOINT')!)!;
+    const shebang = readFileSync(new URL('bin/lookalike.js', root), 'utf8').split('\n')[0] ?? '';
+    const { env, nodeFlags } = launcherSettings(shebang);
+    expect(Object.keys(env).length).toBeGreaterThan(0);
+    const envLines = final.instructions
+      .filter((i) => i.getKeyword() === 'ENV')
+      .map((i) => i.getArgumentsContent() ?? '');
+    for (const [name, value] of Object.entries(env)) expect(envLines).toContain(`${name}=${value}`);
+    expect(entrypoint.slice(1, -1)).toEqual(nodeFlags);
   });
 
   it('keeps every write under /tmp and ships pg_dump from a new enough PostgreSQL major', () => {

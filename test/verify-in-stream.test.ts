@@ -195,11 +195,12 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
           onEvent: (e) => events.push(e),
         }),
       );
-      return { error: error as GatewayError, logs, events };
+      // This run's target (the helper made it last).
+      return { error: error as GatewayError, logs, events, target: targets[targets.length - 1] as string };
     };
     const alone = await run(0);
     const parallel = await run(2);
-    for (const { error, logs } of [alone, parallel]) {
+    for (const { error, logs, target } of [alone, parallel]) {
       expect(error).toBeInstanceOf(GatewayError);
       expect(error.code).toBe('leak_found');
       expect(error.details.items).toEqual([`leak: public.people.remark: ${planted} real email value(s)`]);
@@ -207,7 +208,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       expect(logs.events('leak_scan_passes')).toEqual([
         expect.objectContaining({ passes: 1, readAhead: true }),
       ]);
-      expect(await publicTables(targets[targets.length - 1] as string)).toBe(0);
+      expect(await publicTables(target)).toBe(0);
     }
     expect(alone.logs.events('read_back_workers')).toEqual([]);
     expect(parallel.logs.events('read_back_workers')).toEqual([

@@ -22,7 +22,8 @@ import {
 } from './bench-database.js';
 import { ensureSource } from './generate-source.js';
 import { BENCH_TABLES } from './time-raw-copy.js';
-import { launcherSettings, REPO_ROOT, WORK_DIR, timeLookalikeSnapshot } from './time-lookalike.js';
+import { launcherSettings } from './launcher-settings.js';
+import { REPO_ROOT, WORK_DIR, timeLookalikeSnapshot } from './time-lookalike.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { SOURCE_DATABASE, checkpoint, createEmptyDatabase, databaseUrl } from './bench-database.js';
+import { launcherSettings } from './launcher-settings.js';
 
 /**
  * Runs `lookalike snapshot` as a child process so its memory can be measured on its own: peak RSS is the
@@ -26,25 +27,6 @@ export interface LookalikeRunner {
   /** Environment the launcher sets (its shebang's `NAME=value` words). */
   readonly env: Readonly<Record<string, string>>;
   readonly description: string;
-}
-
-/**
- * What bin/lookalike.js's shebang (`#!/usr/bin/env -S [NAME=value…] node [flags…]`) sets: its environment and
- * node flags, so the bench runs the CLI exactly as a user's shell does without reading them twice.
- */
-export function launcherSettings(shebang: string): { env: Record<string, string>; nodeFlags: string[] } {
-  const match = /^#!\/usr\/bin\/env -S (.*)$/.exec(shebang.trim());
-  if (match === null) throw new Error(`bin/lookalike.js: unexpected shebang ${shebang}`);
-  const words = (match[1] ?? '').split(/\s+/);
-  const node = words.indexOf('node');
-  if (node < 0) throw new Error(`bin/lookalike.js: its shebang runs no node: ${shebang}`);
-  const env: Record<string, string> = {};
-  for (const word of words.slice(0, node)) {
-    const eq = word.indexOf('=');
-    if (eq <= 0) throw new Error(`bin/lookalike.js: unexpected shebang word ${word}`);
-    env[word.slice(0, eq)] = word.slice(eq + 1);
-  }
-  return { env, nodeFlags: words.slice(node + 1) };
 }
 
 export interface RssSample {

@@ -69,16 +69,30 @@ describe('createProgressRenderer', () => {
     read(1_000);
     vi.advanceTimersByTime(2_000);
     read(5_000);
-    // The next pass over the same table reads from its start again.
+    // The next pass over the same table reads from its start again (too soon after the last line to draw).
     read(500);
     vi.advanceTimersByTime(1_000);
     read(2_500);
     expect(out.text().split('\r<clear>').slice(1)).toEqual([
       '  source public.people  1,000 / ~9,000 rows',
       '  source public.people  5,000 / ~9,000 rows  2,000 rows/s ETA 2s',
-      '  source public.people  500 / ~9,000 rows',
       '  source public.people  2,500 / ~9,000 rows  2,000 rows/s ETA 4s',
     ]);
+  });
+
+  it('keeps a line within the terminal width', () => {
+    const out = capture(true);
+    Object.assign(out.stream, { columns: 20 });
+    const render = createProgressRenderer(out.stream);
+    render({
+      type: 'read_progress',
+      phase: 'verify',
+      side: 'source',
+      table: people,
+      rows: 1,
+      estimatedRows: 0,
+    });
+    expect(out.text()).toBe('\r<clear>  source public.peo'); // 19 of 20 columns
   });
 
   it('shows the side a verification read is on, and a table line ends a redrawn one', () => {

@@ -27,12 +27,14 @@ const MIN_RATE_SECONDS = 0.1;
  * before the load, verification's read-back after it); elsewhere (CI, logs) one line per loaded table.
  */
 export function createProgressRenderer(
-  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
 ): SnapshotListener {
   const tty = stream.isTTY === true;
   let current: { name: string; estimated: number; started: number; lastDraw: number } | undefined;
   /** The table a phase other than the load is reading, and from when (a new pass starts over). */
-  let reading: { key: string; rows: number; first: number; started: number; lastDraw: number } | undefined;
+  let reading: { key: string; rows: number; first: number; started: number } | undefined;
+  /** When a read's line was last drawn, whichever table: many small tables redraw no faster than one. */
+  let readDrawn = -Infinity;
   const format = (n: number): string => Math.round(n).toLocaleString('en-US');
   /** `counted` of the rows were read since `started` (a read's first report comes after its first batch). */
   const progressLine = (
@@ -52,7 +54,9 @@ export function createProgressRenderer(
     return `  ${label}  ${format(rows)}${total} rows  ${format(rate)} rows/s${eta}`;
   };
   const draw = (line: string): void => {
-    stream.write(`\r\x1b[K${line}`);
+    // Within the terminal's width: a wrapped line would leave a row behind at every redraw.
+    const width = stream.columns ?? 0;
+    stream.write(`\r\x1b[K${width > 1 && line.length >= width ? line.slice(0, width - 1) : line}`);
     markLineOpen(stream);
   };
   /** Clears a redrawn line still showing, so that the line written next takes its place. */
@@ -90,10 +94,10 @@ export function createProgressRenderer(
         const key = `${event.side} ${name}`;
         const now = performance.now();
         if (reading?.key !== key || event.rows < reading.rows)
-          reading = { key, rows: 0, first: event.rows, started: now, lastDraw: -Infinity };
+          reading = { key, rows: 0, first: event.rows, started: now };
         reading.rows = event.rows;
-        if (now - reading.lastDraw < REDRAW_INTERVAL_MS) return;
-        reading.lastDraw = now;
+        if (now - readDrawn < REDRAW_INTERVAL_MS) return;
+        readDrawn = now;
         const counted = event.rows - reading.first;
         draw(progressLine(key, event.rows, event.estimatedRows, reading.started, counted));
         return;

@@ -185,7 +185,7 @@ export interface ParallelScanRequest {
   readonly index: LeakIndex;
   readonly workers: number;
   readonly signal: AbortSignal;
-  /** Told the rows handed to the workers so far, slab by slab (progress). */
+  /** Told the rows the workers have searched so far, slab by slab (progress). */
   readonly onRows?: (rowsSoFar: number) => void;
 }
 
@@ -214,28 +214,15 @@ export async function scanTableInParallel(request: ParallelScanRequest): Promise
     });
     const chunks = reader.readEncoded.call(reader, read, signal);
     // The workers answer each slab with its row count only: nothing comes back to write.
-    const slabs = cutRowSlabs(chunks, format.rowEnd, SLAB_BYTES);
-    const counted = request.onRows === undefined ? slabs : countingRows(slabs, format.rowEnd, request.onRows);
-    for await (const done of pool.transform(counted)) void done;
+    for await (const done of pool.transform(cutRowSlabs(chunks, format.rowEnd, SLAB_BYTES))) {
+      void done;
+      request.onRows?.(pool.rows);
+    }
     const states: TargetScanState[] = [];
     for (const state of await pool.finish()) if (state !== null) states.push(state);
     return states;
   } finally {
     await pool.close();
-  }
-}
-
-/** Passes `slabs` on, telling `onRows` the rows in them so far (a slab holds whole rows, each ending at `rowEnd`). */
-async function* countingRows(
-  slabs: AsyncIterable<Uint8Array>,
-  rowEnd: number,
-  onRows: (rowsSoFar: number) => void,
-): AsyncGenerator<Uint8Array> {
-  let rows = 0;
-  for await (const slab of slabs) {
-    for (let at = slab.indexOf(rowEnd); at >= 0; at = slab.indexOf(rowEnd, at + 1)) rows++;
-    yield slab;
-    onRows(rows);
   }
 }
 
@@ -258,8 +245,8 @@ let clearedSemiSpaceFlag = 0;
  * Runs `start` (which starts workers and waits until they run) with V8's `--max-semi-space-size` cleared.
  * V8 sizes every new isolate's young generation from that flag when it is set, over the worker's
  * `resourceLimits`: under bin/lookalike.js (which sets the main thread's: 32, then 16, 8, now 4) each transform
- * worker got two 32 MB semi-spaces, 64 MB of young generation, instead of 16 MB (measured: heap limit
- * 224 MB against 152). V8 flags are process-wide but read when an isolate is created; this thread's heap
+ * worker got two 32 MB semi-spaces, 64 MB of young generation, instead of what its `resourceLimits` asked
+ * (then 16 MB; measured: heap limit 224 MB against 152). V8 flags are process-wide but read when an isolate is created; this thread's heap
  * was sized at start-up and keeps its semi-spaces. The flag is set back once the workers run.
  */
 async function withoutSemiSpaceFlag<T>(start: () => Promise<T>): Promise<T> {
@@ -390,6 +377,7 @@ class TransformPool {
   readonly #waiters = new Set<(error: Error) => void>();
   #readyWaiters: (() => void)[] = [];
   #nextSeq = 0;
+  #rows = 0;
   readonly #onAbort: () => void;
 
   constructor(
@@ -476,6 +464,7 @@ class TransformPool {
           for (const wake of this.#readyWaiters.splice(0)) wake();
           return;
         case 'slab_done': {
+          this.#rows += message.rows;
           const pending = entry.pending.get(message.seq);
           entry.pending.delete(message.seq);
           pending?.resolve(
@@ -507,6 +496,11 @@ class TransformPool {
           }),
         );
     });
+  }
+
+  /** Rows of the slabs the workers have finished so far. */
+  get rows(): number {
+    return this.#rows;
   }
 
   /** Resolves when every worker has compiled its transform. */

@@ -77,9 +77,10 @@ export interface SnapshotRequest {
    */
   readonly leakScanCapacity?: number;
   /**
-   * Values the index built before the load (and searched while writing) may hold: default 4 M
-   * (PREPARED_LEAK_SCAN_BUDGET), or `leakScanCapacity` if smaller. Tests set it below the capacity to reach
-   * the one-pass read-back that a source between the two takes (the 5M-people bench's path).
+   * Values the index built before the load (and searched while writing) may hold. Unset: 4 M
+   * (PREPARED_LEAK_SCAN_BUDGET), or `leakScanCapacity` if smaller; set, it is used as given (a subset's run
+   * ignores it). Tests set it below the capacity to reach the one-pass read-back that a source between the
+   * two takes (the 5M-people bench's path).
    */
   readonly leakScanBudget?: number;
   /**
@@ -141,11 +142,17 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     assertPlanRunnable(plan, request.plan === undefined && request.policy === undefined ? 'scan' : 'policy');
     request.onPlan?.(plan);
     checkAbort();
-    // Reads outside the load report their rows against the planner's estimate (progress; counts only).
+    // Reads outside the load report their rows against what they will read (progress; counts only): the
+    // planner's estimate of a whole table; nothing for a filtered one (the estimate is the whole table's).
+    const estimates = new Map<string, number>();
+    for (const planned of plan.tables) {
+      const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+      estimates.set(qualifiedName(planned.table), planned.where === null ? (info?.estimatedRows ?? 0) : 0);
+    }
     const readProgress =
-      (during: SnapshotPhase) =>
+      (during: 'scan_values' | 'index_values' | 'verify', totals: ReadonlyMap<string, number> = estimates) =>
       (side: 'source' | 'target', table: TableRef, rows: number): void => {
-        const estimatedRows = schema.tables.find((t) => sameTable(t.ref, table))?.estimatedRows ?? 0;
+        const estimatedRows = totals.get(qualifiedName(table)) ?? 0;
         emit({ type: 'read_progress', phase: during, side, table, rows, estimatedRows });
       };
 
@@ -176,6 +183,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           ...capacity,
           ...(request.leakScanBudget === undefined ? {} : { budget: request.leakScanBudget }),
         });
+    const valueProgress = readProgress('scan_values');
     // knownEntities and the filters are released after the load (the leak index, when one was prepared,
     // lives on into verification). One declaration: a second name for either would keep it alive.
     let { filters: sourceValues, knownEntities } = await collectSourceValues(source, plan, schema, {
@@ -183,7 +191,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       signal,
       logger,
       ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart }),
-      onRows: (table, rows) => readProgress('scan_values')('source', table, rows),
+      onRows: (table, rows) => valueProgress('source', table, rows),
       ...(request.detection === undefined ? {} : { certainInText: certainInTextOf(request.detection) }),
     });
     // Text spans are found only where the plan redacts text (collectSourceValues indexes them then).
@@ -211,7 +219,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
           batchRows: request.batchRows,
           signal,
           ...capacity,
-          onRows: readProgress('index_values'),
+          // A subset's rows: no estimate to measure them against.
+          onRows: readProgress('index_values', new Map()),
         })
       : leakScanStart?.finish();
     const prepared = outcome?.prepared;
@@ -339,7 +348,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...(prepared === undefined ? {} : { prepared }),
       ...(measured === undefined ? {} : { measured }),
       ...(readAhead === undefined ? {} : { readAhead }),
-      onRows: readProgress('verify'),
+      // Verification reads on either side exactly the rows the load copied.
+      onRows: readProgress('verify', new Map(tables.map((t) => [t.table, t.rows]))),
     });
     if (verification.status !== 'clean') throw verificationError(verification);
 

@@ -8,11 +8,13 @@ export type SnapshotEvent =
   /**
    * Rows read so far from one table outside the load (which reports `table_progress`): the source read
    * before it (`scan_values`: the value pass; `index_values`: a subset's leak-scan index) and
-   * verification's read-back (`verify`: each pass's source index, then the target).
+   * verification's read-back (`verify`: the target, and the source index of each pass not read ahead —
+   * the first pass's source side, read beside the post-data, reports nothing). `estimatedRows`: what the
+   * read will hold when known (the planner's estimate, the rows loaded), else 0.
    */
   | {
       readonly type: 'read_progress';
-      readonly phase: SnapshotPhase;
+      readonly phase: 'scan_values' | 'index_values' | 'verify';
       readonly side: 'source' | 'target';
       readonly table: TableRef;
       readonly rows: number;

@@ -120,7 +120,7 @@ export interface SharedLeakIndex {
 const HEAD_BITS = 1 << 20;
 /**
  * Most bits of the presence bitmap: 2^24 = 2 MB, one bit per value (~11% of its bits set at the 1M-people
- * bench's ~2 M values, ~43% at the index's default capacity of 9.4 M). A smaller index: two bits per slot.
+ * bench's ~2 M values, ~50% at the index's default capacity of ~11.7 M). A smaller index: two bits per slot.
  */
 const MAX_PRESENT_BITS = 1 << 24;
 const MIN_PRESENT_BITS = 1 << 13;
