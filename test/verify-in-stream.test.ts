@@ -97,19 +97,24 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       readonly leakScanBudget?: number;
       readonly logger?: Logger;
       readonly onEvent?: SnapshotListener;
+      readonly policy?: Policy;
+      readonly signal?: AbortSignal;
+      /** Replaces parts of the target's real session (see sinkWith): a fault or a cancel mid-run. */
+      readonly session?: (session: SinkSession) => Partial<SinkSession>;
     } = {},
   ): Promise<SnapshotSummary> {
     const target = await createDatabase('instream_dst');
     targets.push(target);
     return runSnapshot({
       source: createPgSource(databaseUrl(from)),
-      target: createPgSink(databaseUrl(target)),
-      policy,
+      target:
+        options.session === undefined ? createPgSink(databaseUrl(target)) : sinkWith(target, options.session),
+      policy: options.policy ?? policy,
       detection,
       selection: { schemas: [], tables: [] },
       secret,
       batchRows: 1000,
-      signal: new AbortController().signal,
+      signal: options.signal ?? new AbortController().signal,
       logger: options.logger ?? silentLogger,
       transformWorkers,
       ...(options.leakScanCapacity === undefined ? {} : { leakScanCapacity: options.leakScanCapacity }),
@@ -117,6 +122,9 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
     });
   }
+
+  /** The target database the latest snapshot() wrote into. */
+  const lastTarget = (): string => targets[targets.length - 1] as string;
 
   /** `lookalike verify` of `target` against `source`, with the test policy. */
   function verifyAgainst(
@@ -160,7 +168,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
       const error = await leakOf(workers);
       expect(error.code).toBe('leak_found');
       expect(error.details.items).toEqual([`leak: public.people.remark: ${planted} real email value(s)`]);
-      const target = targets[targets.length - 1] as string;
+      const target = lastTarget();
       expect(await publicTables(target)).toBe(0);
     },
     120_000,
@@ -196,7 +204,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
         }),
       );
       // This run's target (the helper made it last).
-      return { error: error as GatewayError, logs, events, target: targets[targets.length - 1] as string };
+      return { error: error as GatewayError, logs, events, target: lastTarget() };
     };
     const alone = await run(0);
     const parallel = await run(2);
@@ -236,30 +244,19 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
 
   it('a post-data failure while the source is read ahead fails the run cleanly and delivers nothing', async () => {
     const cleanSource = await cleanCopy();
-    const target = await createDatabase('instream_dst');
-    targets.push(target);
-    // The real sink, except that its post-data fails (as a constraint the rows break would).
-    const failing = sinkWith(target, (session) => ({
-      applyDdl: async (sql, label) => {
-        if (label.includes('post-data'))
-          throw new GatewayError('schema_copy_failed', 'applying post-data failed (injected)');
-        await session.applyDdl(sql, label);
-      },
-    }));
     const logs = recorder();
     const error = await rejection(
-      runSnapshot({
-        source: createPgSource(databaseUrl(cleanSource)),
-        target: failing,
-        policy,
-        detection,
-        selection: { schemas: [], tables: [] },
-        secret,
-        batchRows: 1000,
-        signal: new AbortController().signal,
-        logger: logs.logger,
-        transformWorkers: 0,
+      snapshot(0, cleanSource, {
         leakScanCapacity: 10_000,
+        logger: logs.logger,
+        // The real sink, except that its post-data fails (as a constraint the rows break would).
+        session: (session) => ({
+          applyDdl: async (sql, label) => {
+            if (label.includes('post-data'))
+              throw new GatewayError('schema_copy_failed', 'applying post-data failed (injected)');
+            await session.applyDdl(sql, label);
+          },
+        }),
       }),
     );
     expect(error).toBeInstanceOf(GatewayError);
@@ -268,17 +265,15 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     expect(logs.events('leak_scan_read_back')).toHaveLength(1);
     expect(logs.events('leak_scan_read_ahead')).toHaveLength(1);
     expect(logs.events('leak_scan_read_ahead_done')).toEqual([]);
-    expect(await publicTables(target)).toBe(0);
+    expect(await publicTables(lastTarget())).toBe(0);
   }, 120_000);
 
   it('a snapshot cancelled while its scan workers read back rolls back promptly and delivers nothing', async () => {
     const cleanSource = await cleanCopy();
-    const target = await createDatabase('instream_dst');
-    targets.push(target);
     const controller = new AbortController();
     let chunks = 0;
     // The real sink, whose read-back cancels the run once its first chunk is on its way to the workers.
-    const cancelling = sinkWith(target, (session) => ({
+    const cancelling = (session: SinkSession): Partial<SinkSession> => ({
       reader: (): TargetReader => {
         const inner = readerOf(session);
         const readEncoded = inner.readEncoded?.bind(inner);
@@ -299,22 +294,11 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
           },
         };
       },
-    }));
+    });
     const logs = recorder();
     const started = performance.now();
     const error = await rejection(
-      runSnapshot({
-        source: createPgSource(databaseUrl(cleanSource)),
-        target: cancelling,
-        policy,
-        detection,
-        selection: { schemas: [], tables: [] },
-        secret,
-        batchRows: 1000,
-        signal: controller.signal,
-        logger: logs.logger,
-        transformWorkers: 2,
-      }),
+      snapshot(2, cleanSource, { logger: logs.logger, signal: controller.signal, session: cancelling }),
     );
     expect(error).toBeInstanceOf(GatewayError);
     expect((error as GatewayError).code).toBe('cancelled');
@@ -322,7 +306,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     expect(logs.events('read_back_workers')).toEqual([{ table: 'public.orders', workers: 2 }]);
     expect(chunks).toBeGreaterThanOrEqual(1);
     expect(performance.now() - started).toBeLessThan(60_000);
-    expect(await publicTables(target)).toBe(0);
+    expect(await publicTables(lastTarget())).toBe(0);
   }, 120_000);
 
   it('reads back in the passes the measured values need, not the planner estimate', async () => {
@@ -359,20 +343,10 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
     const file = join(work, 'subset-policy.yaml');
     await writeFile(file, `${POLICY_YAML}subset:\n  targets:\n    - { table: public.people, percent: 50 }\n`);
     const subsetPolicy = await loadPolicy(file);
-    const target = await createDatabase('instream_dst');
-    targets.push(target);
     const logs = recorder();
-    const summary = await runSnapshot({
-      source: createPgSource(databaseUrl(await cleanCopy())),
-      target: createPgSink(databaseUrl(target)),
+    const summary = await snapshot(0, await cleanCopy(), {
       policy: subsetPolicy,
-      detection,
-      selection: { schemas: [], tables: [] },
-      secret,
-      batchRows: 1000,
-      signal: new AbortController().signal,
       logger: logs.logger,
-      transformWorkers: 0,
       leakScanCapacity: 2_000,
     });
     const scan = summary.verification.leakScan;
@@ -467,7 +441,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
   it('lookalike verify takes its passes from one read of the source, not from planner estimates', async () => {
     const cleanSource = await cleanCopy();
     expect((await snapshot(2, cleanSource)).verification.status).toBe('clean');
-    const target = targets[targets.length - 1] as string;
+    const target = lastTarget();
     // The planner believes people holds 50 M rows: from the estimates, ~11 passes of 128 MB.
     const believe = (sql: string) => withClient(cleanSource, (c) => c.query(sql));
     await believe(`UPDATE pg_class SET reltuples = 50000000 WHERE oid = 'public.people'::regclass`);
@@ -493,7 +467,7 @@ describe('leak scan in the data path (real PostgreSQL)', () => {
   it('lookalike verify searches large tables in scan workers and finds what this thread finds', async () => {
     const cleanSource = await cleanCopy();
     expect((await snapshot(0, cleanSource)).verification.status).toBe('clean');
-    const target = targets[targets.length - 1] as string;
+    const target = lastTarget();
     // A delivered copy someone edited afterwards: real addresses pasted into some remarks and one email.
     await withClient(target, (c) =>
       c.query(`UPDATE people SET remark = 'cc person.' || (id + 1) || '@corp-mail.example' WHERE id % 500 = 7;
