@@ -16,7 +16,7 @@ import { runLookalike } from './helpers/run-cli.js';
 import { createPgSink, createPgSource } from '../connectors/postgres/index.js';
 import { silentLogger } from '../src/core/index.js';
 import { createDetection } from '../src/detection/index.js';
-import { runVerification } from '../src/pipeline/index.js';
+import { runVerification, type SnapshotEvent } from '../src/pipeline/index.js';
 import { loadPolicy } from '../src/policy/index.js';
 
 const PAGILA_POLICY = 'examples/pagila.policy.yaml';
@@ -194,6 +194,7 @@ describe('verify on pagila (real PostgreSQL)', () => {
       }
       expect(result.stderr).toContain('public.customer.email: 1 real email value(s)');
       // An index too small for the source: the scan runs in passes over keyed shares and finds the same.
+      const events: SnapshotEvent[] = [];
       const split = await runVerification({
         source: createPgSource(databaseUrl(pagila)),
         target: createPgSink(databaseUrl(target)),
@@ -204,8 +205,28 @@ describe('verify on pagila (real PostgreSQL)', () => {
         signal: new AbortController().signal,
         logger: silentLogger,
         leakScanCapacity: 1_000,
+        onEvent: (event) => events.push(event),
       });
       expect(split.leakScan.passes).toBeGreaterThan(2);
+      // Progress as a snapshot reports it: the phases, then every pass's reads of both sides, counts only.
+      expect(events.filter((e) => e.type === 'phase').map((e) => e.phase)).toEqual([
+        'introspect',
+        'plan',
+        'verify',
+      ]);
+      const reads = events.filter((e) => e.type === 'read_progress');
+      expect(reads.every((e) => e.phase === 'verify')).toBe(true);
+      const customer = (side: 'source' | 'target') =>
+        reads.filter((e) => e.side === side && e.table.name === 'customer');
+      expect(customer('source').at(-1)?.estimatedRows).toBeGreaterThan(0);
+      // Each pass reads the table again: the count starts over once a pass (the source's first read
+      // measures it, before the passes).
+      for (const side of ['source', 'target'] as const) {
+        const restarts = customer(side).filter((e, i, all) => i > 0 && e.rows < (all[i - 1]?.rows ?? 0));
+        expect(restarts.length).toBe(split.leakScan.passes - (side === 'source' ? 0 : 1));
+        expect(Math.max(...customer(side).map((e) => e.rows))).toBe(599);
+      }
+      expect(JSON.stringify(events)).not.toContain(email);
       expect(split.leakScan.droppedValues).toBe(0);
       expect(split.leakScan.indexedValues).toBe(report.leakScan.indexedValues);
       const splitLeaks = split.leakScan.leaks.map(

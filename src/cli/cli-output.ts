@@ -16,7 +16,9 @@ export function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** A line for people, below a progress line still showing rather than appended to it. */
 export function say(io: CliIo, text: string): void {
+  endOpenLine(io.stderr);
   io.stderr.write(`${text}\n`);
 }
 
@@ -27,8 +29,6 @@ export function reportError(io: CliIo, format: OutputFormat, error: GatewayError
       error: { code: error.code, message: error.message, details: error.details },
     });
   }
-  // Below the last progress line drawn, not appended to it.
-  endOpenLine(io.stderr);
   say(io, `lookalike: ${error.message} [${error.code}]`);
   for (const item of error.details.items ?? []) say(io, `  - ${item}`);
 }

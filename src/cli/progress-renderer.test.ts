@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../core/index.js';
-import { reportError } from './cli-output.js';
+import { reportError, say } from './cli-output.js';
 import { createProgressRenderer } from './progress-renderer.js';
 import { createStderrLogger } from './stderr-logger.js';
 
@@ -161,6 +161,25 @@ describe('createProgressRenderer', () => {
       '\r<clear>  target public.people  7 rows\n' +
         'warn known_entities_capped dropped=3\n' +
         'lookalike: leaks found [leak_found]\n',
+    );
+  });
+
+  it("takes a command's own words for a phase; a line said after a read starts below it", () => {
+    const out = capture(true);
+    const render = createProgressRenderer(out.stream, { verify: 'verifying the target' });
+    render({ type: 'phase', phase: 'plan' });
+    render({ type: 'phase', phase: 'verify' });
+    render({
+      type: 'read_progress',
+      phase: 'verify',
+      side: 'source',
+      table: people,
+      rows: 5,
+      estimatedRows: 10,
+    });
+    say({ stdout: out.stream, stderr: out.stream, env: {} }, 'verification: clean');
+    expect(out.text()).toBe(
+      'planning…\nverifying the target…\n\r<clear>  source public.people  5 / ~10 rows\nverification: clean\n',
     );
   });
 });

@@ -28,6 +28,8 @@ const MIN_RATE_SECONDS = 0.1;
  */
 export function createProgressRenderer(
   stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+  /** Other words for some phases (`lookalike verify` reads a target it did not load). */
+  labels: Partial<Record<SnapshotPhase, string>> = {},
 ): SnapshotListener {
   const tty = stream.isTTY === true;
   let current: { name: string; estimated: number; started: number; lastDraw: number } | undefined;
@@ -70,7 +72,7 @@ export function createProgressRenderer(
       case 'phase':
         clear();
         reading = undefined;
-        stream.write(`${PHASE_LABEL[event.phase]}…\n`);
+        stream.write(`${labels[event.phase] ?? PHASE_LABEL[event.phase]}…\n`);
         return;
       case 'table_started':
         current = {

@@ -44,6 +44,7 @@ import {
 import { readBackWorkersFor, scanTableInParallel } from './parallel-copy.js';
 import { checkSavedPlan, planFromScan, planSnapshot } from './plan-snapshot.js';
 import { decisionOf, scanSource } from './scan-source.js';
+import type { SnapshotListener } from './snapshot-events.js';
 
 export interface VerifySnapshotInput {
   readonly source: SourceSession;
@@ -1109,15 +1110,24 @@ export interface VerifyRequest {
   readonly leakScanCapacity?: number;
   /** See VerifySnapshotInput.transformWorkers. */
   readonly transformWorkers?: number;
+  /**
+   * Told what the run does, as a snapshot tells it (names and counts only): the phases `introspect`, `plan`
+   * and `verify`, and `read_progress` of every read of either side, against the planner's estimate of the
+   * table (nothing for a filtered table or a subset, whose rows it cannot know).
+   */
+  readonly onEvent?: SnapshotListener;
 }
 
 /** `lookalike verify`: a committed target against its source, on demand. Reads both; writes neither. */
 export async function runVerification(request: VerifyRequest): Promise<VerificationResult> {
   const { signal, logger } = request;
+  const emit = request.onEvent ?? (() => undefined);
   let source: SourceSession | undefined;
   let sink: SinkSession | undefined;
   try {
+    emit({ type: 'phase', phase: 'introspect' });
     source = await request.source.openSource(signal);
+    emit({ type: 'phase', phase: 'plan' });
     const { schema, plan } =
       request.plan !== undefined
         ? await checkSavedPlan(source, request.plan, request.selection)
@@ -1131,6 +1141,13 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
         ? new Map<string, ColumnRole>()
         : await findKeptPersonalColumns(source, plan, request.selection, request.detection, signal);
     sink = await request.target.openSink(signal);
+    emit({ type: 'phase', phase: 'verify' });
+    // A filtered table's estimate is the whole table's; a subset's target holds fewer rows than its source.
+    const estimates = new Map<string, number>();
+    for (const planned of plan.tables) {
+      const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
+      if (planned.where === null) estimates.set(qualifiedName(planned.table), info?.estimatedRows ?? 0);
+    }
     const result = await verifySnapshot({
       source,
       target: readerOf(sink),
@@ -1142,6 +1159,15 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
       keptPersonal,
       sameRows: false,
       logger,
+      ...(request.onEvent === undefined
+        ? {}
+        : {
+            onRows: (side, table, rows) => {
+              const whole = side === 'source' || plan.subset === undefined;
+              const estimatedRows = whole ? (estimates.get(qualifiedName(table)) ?? 0) : 0;
+              emit({ type: 'read_progress', phase: 'verify', side, table, rows, estimatedRows });
+            },
+          }),
       ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
       ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
     });

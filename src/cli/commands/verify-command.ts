@@ -17,6 +17,7 @@ import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '
 import { advisorOption, loadDetection } from '../detection-setup.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { loadPlanFile } from '../plan-file.js';
+import { createProgressRenderer } from '../progress-renderer.js';
 
 export interface VerifyOptions extends CommonOptions {
   readonly source?: string;
@@ -67,6 +68,9 @@ export async function verifyCommand(
     batchRows,
     signal,
     logger,
+    onEvent: createProgressRenderer(io.stderr, {
+      verify: 'verifying the target against the source (leak scan, integrity)',
+    }),
   });
   if (format === 'json') writeJson(io, result);
   say(io, describeVerification(result));
