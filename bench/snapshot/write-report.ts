@@ -86,6 +86,30 @@ export function benchData(result: BenchResult): BenchData {
   };
 }
 
+/**
+ * What the throughput goal leaves for anonymizing, measured in this run: the wall time it allows, how much of
+ * it the work every complete copy does anyway (raw COPY plus the raw post-data) takes, and the CPU time the
+ * lookalike process spent against the core-seconds that window holds on this machine.
+ */
+function budgetLines({ raw, lookalike, machine }: BenchResult): string[] {
+  const allowed = raw.seconds / THROUGHPUT_RATIO_GOAL;
+  const floor = raw.seconds + raw.postDataSeconds;
+  const lines = [
+    `What the goal allows: ${sec(allowed)} s for the whole snapshot (raw COPY ÷ ${THROUGHPUT_RATIO_GOAL}). ` +
+      `Raw COPY plus the raw post-data — what any complete copy with its constraints does before a single ` +
+      `value is changed, verified or read twice — took ${sec(floor)} s of it (${pct(floor / allowed)}).`,
+  ];
+  if (lookalike.userCpuSeconds !== null && lookalike.systemCpuSeconds !== null) {
+    const cpu = lookalike.userCpuSeconds + lookalike.systemCpuSeconds;
+    lines.push(
+      '',
+      `The lookalike process alone used ${sec(cpu)} CPU seconds (PostgreSQL's not counted); ` +
+        `${sec(allowed)} s on ${machine.cores} cores hold ${sec(allowed * machine.cores)}.`,
+    );
+  }
+  return lines;
+}
+
 export function peakRssOf(run: LookalikeRun): number {
   return Math.max(run.peakRssMb, run.timeMaxRssMb ?? 0);
 }
@@ -170,6 +194,8 @@ export function renderReport(result: BenchResult, counterpart: BenchData | null)
       (loadSeconds !== null && loadSeconds > 0 && summary !== null
         ? `; row loading only against raw COPY ${(summary.totalRows / loadSeconds / data.rawRowsPerSecond).toFixed(2)}×.`
         : '.'),
+    '',
+    ...budgetLines(result),
   );
 
   if (summary !== null) {
