@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Secret } from '../src/core/index.js';
 import { suppressionHash, suppressionKey, type SubsetEstimate } from '../src/subset/index.js';
@@ -181,6 +184,45 @@ describe('subset of pagila (real PostgreSQL)', () => {
       ),
     }));
     expect(counts).toEqual({ rentals, payments, otherRentals: 0 });
+  });
+
+  it('verify of a subset, from its manifest or its policy: clean, with row counts not held to the source', async () => {
+    const policy = await policyWithSubset(
+      BASE_POLICY,
+      '  targets:\n    - { table: public.customer, where: "customer_id < 60" }\n',
+    );
+    const dir = await mkdtemp(join(tmpdir(), 'lookalike-subset-'));
+    try {
+      const manifest = join(dir, 'manifest.json');
+      const { database } = await snapshot(policy, ['--manifest-out', manifest]);
+      const verify = (flags: readonly string[]) =>
+        runLookalike(
+          ['verify', '--source', source, '--target', databaseUrl(database), '--format', 'json', ...flags],
+          {
+            LOOKALIKE_SECRET: SECRET,
+          },
+        );
+      for (const flags of [
+        ['--manifest', manifest],
+        ['--policy', policy],
+      ]) {
+        const result = await verify(flags);
+        const report = JSON.parse(result.stdout) as {
+          status: string;
+          integrity: { checks: { check: string; status: string }[] };
+        };
+        expect(
+          report.integrity.checks.filter((c) => c.status !== 'passed'),
+          flags[0],
+        ).toEqual([]);
+        expect(report.integrity.checks.some((c) => c.check === 'foreign_key')).toBe(true);
+        expect(report.integrity.checks.some((c) => c.check === 'row_count')).toBe(false);
+        expect(report.status).toBe('clean');
+        expect(result.exitCode).toBe(0);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a row budget: never over it, within the tolerance, the same rows for the same seed', async () => {

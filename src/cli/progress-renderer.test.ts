@@ -126,9 +126,7 @@ describe('createProgressRenderer', () => {
       estimatedRows: 20,
     });
     render({ type: 'phase', phase: 'commit' });
-    expect(out.text()).toBe(
-      'verifying (row counts, integrity, leak scan of what was not searched while loading)…\ncommitting…\n',
-    );
+    expect(out.text()).toBe('verifying (leak scan of what was not searched while loading)…\ncommitting…\n');
   });
 
   it('a warning or the error that ends the run starts below the progress line, not on it', () => {
@@ -164,22 +162,42 @@ describe('createProgressRenderer', () => {
     );
   });
 
-  it("takes a command's own words for a phase; a line said after a read starts below it", () => {
+  it("takes a command's own words for a phase; the checks after the reads take the read line's place", () => {
     const out = capture(true);
     const render = createProgressRenderer(out.stream, { verify: 'verifying the target' });
+    const read = (rows: number) =>
+      render({
+        type: 'read_progress',
+        phase: 'verify',
+        side: 'source',
+        table: people,
+        rows,
+        estimatedRows: 10,
+      });
+    const io = { stdout: out.stream, stderr: out.stream, env: {} };
     render({ type: 'phase', phase: 'plan' });
     render({ type: 'phase', phase: 'verify' });
+    read(5);
+    render({ type: 'phase', phase: 'integrity' });
+    say(io, 'verification: clean');
+    expect(out.text()).toBe(
+      'planning…\nverifying the target…\n\r<clear>  source public.people  5 / ~10 rows' +
+        '\r<clear>checking integrity (row counts, foreign keys, unique sets, NULL counts)…\nverification: clean\n',
+    );
+  });
+
+  it('a line said while a read line shows (a run stopped mid-read) starts below it', () => {
+    const out = capture(true);
+    const render = createProgressRenderer(out.stream);
     render({
       type: 'read_progress',
       phase: 'verify',
-      side: 'source',
+      side: 'target',
       table: people,
-      rows: 5,
-      estimatedRows: 10,
+      rows: 3,
+      estimatedRows: 0,
     });
-    say({ stdout: out.stream, stderr: out.stream, env: {} }, 'verification: clean');
-    expect(out.text()).toBe(
-      'planning…\nverifying the target…\n\r<clear>  source public.people  5 / ~10 rows\nverification: clean\n',
-    );
+    say({ stdout: out.stream, stderr: out.stream, env: {} }, 'cancelled');
+    expect(out.text()).toBe('\r<clear>  target public.people  3 rows\ncancelled\n');
   });
 });

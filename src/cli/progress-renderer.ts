@@ -13,7 +13,8 @@ const PHASE_LABEL: Readonly<Record<SnapshotPhase, string>> = {
   load: 'loading rows',
   sequences: 'setting sequences',
   constraints: 'adding indexes, constraints and triggers',
-  verify: 'verifying (row counts, integrity, leak scan of what was not searched while loading)',
+  verify: 'verifying (leak scan of what was not searched while loading)',
+  integrity: 'checking integrity (row counts, foreign keys, unique sets, NULL counts)',
   commit: 'committing',
 };
 

@@ -350,6 +350,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...(readAhead === undefined ? {} : { readAhead }),
       // Verification reads on either side exactly the rows the load copied.
       onRows: readProgress('verify', new Map(tables.map((t) => [t.table, t.rows]))),
+      onChecks: () => phase('integrity'),
     });
     if (verification.status !== 'clean') throw verificationError(verification);
 

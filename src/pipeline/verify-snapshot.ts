@@ -80,6 +80,13 @@ export interface VerifySnapshotInput {
   readonly transformWorkers?: number;
   /** Told the rows read so far from a table of either side, batch by batch (progress; counts only). */
   readonly onRows?: ReadProgress;
+  /** Told when the reads are done and the integrity checks begin (progress). */
+  readonly onChecks?: () => void;
+  /**
+   * The target holds a subset of the source's rows though the plan has no `subset:` section (a plan read
+   * back from a manifest that records one): as with that section, counts compare only where rows match.
+   */
+  readonly subset?: boolean;
 }
 
 /** Rows read so far from one table of the source or the target (progress: counts only). */
@@ -419,6 +426,7 @@ export async function verifySnapshot(input: VerifySnapshotInput): Promise<Verifi
   }
   const { leaks, indexers, scanners } = scan;
   const targetDone = performance.now();
+  input.onChecks?.();
 
   const checks = await integrityChecks(input, targetSchema, verification.tables, indexers, scanners);
   const utility = utilityFigures(verification.tables, indexers, scanners);
@@ -872,6 +880,11 @@ function readOf(
   };
 }
 
+/** Whether the target holds a subset of the source's rows (see VerifySnapshotInput.subset). */
+function isSubset(input: Pick<VerifySnapshotInput, 'plan' | 'subset'>): boolean {
+  return input.plan.subset !== undefined || input.subset === true;
+}
+
 async function integrityChecks(
   input: VerifySnapshotInput,
   targetSchema: DatabaseSchema,
@@ -882,7 +895,7 @@ async function integrityChecks(
   const { plan, schema, target, source, signal } = input;
   const integrity = planIntegrity(plan, schema, targetSchema, {
     sameRows: input.sameRows,
-    subset: plan.subset !== undefined,
+    subset: isSubset(input),
   });
   const checks: IntegrityCheck[] = [...integrity.missingConstraints];
   for (const ref of integrity.rowCounts) {
@@ -952,7 +965,7 @@ async function integrityChecks(
   }
   // NULLs: the source columns read for the leak index, where the action keeps NULLs and rows are the same.
   for (const table of tables) {
-    const comparable = input.sameRows || (table.where === null && plan.subset === undefined);
+    const comparable = input.sameRows || (table.where === null && !isSubset(input));
     const indexer = indexers.get(table.name);
     const scanner = scanners.get(table.name);
     if (!comparable || indexer === undefined || scanner === undefined) continue;
@@ -1110,10 +1123,12 @@ export interface VerifyRequest {
   readonly leakScanCapacity?: number;
   /** See VerifySnapshotInput.transformWorkers. */
   readonly transformWorkers?: number;
+  /** See VerifySnapshotInput.subset. */
+  readonly subset?: boolean;
   /**
    * Told what the run does, as a snapshot tells it (names and counts only): the phases `introspect`, `plan`
    * and `verify`, and `read_progress` of every read of either side, against the planner's estimate of the
-   * table (nothing for a filtered table or a subset, whose rows it cannot know).
+   * table (nothing for a filtered table, nor for a subset's target, whose rows it cannot know).
    */
   readonly onEvent?: SnapshotListener;
 }
@@ -1142,12 +1157,15 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
         : await findKeptPersonalColumns(source, plan, request.selection, request.detection, signal);
     sink = await request.target.openSink(signal);
     emit({ type: 'phase', phase: 'verify' });
-    // A filtered table's estimate is the whole table's; a subset's target holds fewer rows than its source.
-    const estimates = new Map<string, number>();
-    for (const planned of plan.tables) {
-      const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
-      if (planned.where === null) estimates.set(qualifiedName(planned.table), info?.estimatedRows ?? 0);
-    }
+    // Reads are told against the planner's estimate of a whole table: none for a filtered one (the
+    // estimate is the whole table's), nor for a subset's target (it holds fewer rows than its source).
+    const subset = request.subset === true || plan.subset !== undefined;
+    const filtered = new Set(plan.tables.filter((t) => t.where !== null).map((t) => qualifiedName(t.table)));
+    const estimates = new Map(
+      schema.tables
+        .filter((t) => !filtered.has(qualifiedName(t.ref)))
+        .map((t) => [qualifiedName(t.ref), t.estimatedRows]),
+    );
     const result = await verifySnapshot({
       source,
       target: readerOf(sink),
@@ -1163,13 +1181,15 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
         ? {}
         : {
             onRows: (side, table, rows) => {
-              const whole = side === 'source' || plan.subset === undefined;
+              const whole = side === 'source' || !subset;
               const estimatedRows = whole ? (estimates.get(qualifiedName(table)) ?? 0) : 0;
               emit({ type: 'read_progress', phase: 'verify', side, table, rows, estimatedRows });
             },
+            onChecks: () => emit({ type: 'phase', phase: 'integrity' }),
           }),
       ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
       ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
+      subset,
     });
     logger.info('verification_completed', {
       status: result.status,
@@ -1266,6 +1286,7 @@ export async function verifyBeforeCommit(
     readonly transformWorkers?: number;
     readonly readAhead?: ReadBackSource;
     readonly onRows?: ReadProgress;
+    readonly onChecks?: () => void;
   },
 ): Promise<VerificationResult> {
   const { keptPersonal } = request;
@@ -1287,6 +1308,7 @@ export async function verifyBeforeCommit(
     ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
     ...(request.readAhead === undefined ? {} : { readAhead: request.readAhead }),
     ...(request.onRows === undefined ? {} : { onRows: request.onRows }),
+    ...(request.onChecks === undefined ? {} : { onChecks: request.onChecks }),
   });
   request.logger.info('verification_completed', {
     status: result.status,

@@ -47,6 +47,8 @@ export async function verifyCommand(
     throw new GatewayError('usage', '--batch-rows must be a positive integer');
   let plan: Plan | undefined;
   let selection: Selection = selectionFrom(options);
+  /** A manifest records a subset without its rules: its plan has no `subset:` section to say so. */
+  let subset = false;
   if (options.plan !== undefined) {
     const saved = await loadPlanFile(options.plan);
     plan = saved.plan;
@@ -55,6 +57,7 @@ export async function verifyCommand(
     const manifest = await loadManifest(options.manifest, options.publicKey);
     plan = planOfManifest(manifest);
     selection = manifest.selection;
+    subset = manifest.subset !== undefined;
   }
   const policy = options.policy === undefined ? undefined : await loadPolicy(options.policy);
   const result = await runVerification({
@@ -66,6 +69,7 @@ export async function verifyCommand(
     ...advisorOption(settings),
     selection,
     batchRows,
+    subset,
     signal,
     logger,
     onEvent: createProgressRenderer(io.stderr, {
