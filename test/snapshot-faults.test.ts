@@ -381,4 +381,96 @@ describe('bad input and faults fail clearly and leave no complete-looking target
     expect(await userTableCount(target)).toBe(0);
     await dropDatabase(target);
   });
+
+  it('refuses a selection naming a table or schema the source does not have (exit 2), in every command', async () => {
+    await freshTarget();
+    const sourceUrl = databaseUrl(source);
+    const cases: [string[], string][] = [
+      [['--tables', 'public.custmers,public.events'], 'the source has no table public.custmers'],
+      [['--schemas', 'Public'], 'the source has no table in schema Public'],
+    ];
+    for (const [selection, message] of cases) {
+      for (const args of [
+        ['snapshot', '--source', sourceUrl, '--target', databaseUrl(target), '--policy', POLICY],
+        ['plan', '--source', sourceUrl, '--policy', POLICY],
+        ['verify', '--source', sourceUrl, '--target', databaseUrl(target), '--policy', POLICY],
+        ['scan', '--source', sourceUrl],
+      ]) {
+        const result = await runLookalike([...args, ...selection], env);
+        expect(result.stderr, args[0]).toContain(message);
+        expect(result.exitCode, args[0]).toBe(2);
+        expectNoValues(result.stderr);
+      }
+    }
+    const both = await snapshot(['--policy', POLICY, '--tables', 'public.events', '--schemas', 'public']);
+    expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain('give --tables or --schemas, not both');
+    expect(await userTableCount(target)).toBe(0);
+    await dropDatabase(target);
+  });
+
+  it('refuses an output file it could not write before any data moves, naming it (exit 2)', async () => {
+    await freshTarget();
+    const missing = join(work, 'no-such-folder', 'out.json');
+    const checks: [string[], string][] = [
+      [
+        ['snapshot', '--target', databaseUrl(target), '--policy', POLICY, '--manifest-out', missing],
+        '--manifest-out',
+      ],
+      [['plan', '--policy', POLICY, '--out', missing], '--out'],
+      [['plan', '--policy', POLICY, '--out', work], '--out'],
+      [['scan', '--write-policy', missing], '--write-policy'],
+    ];
+    for (const [args, flag] of checks) {
+      const result = await runLookalike(
+        [...args.slice(0, 1), '--source', databaseUrl(source), ...args.slice(1), '--format', 'json'],
+        env,
+      );
+      expect(result.exitCode, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(new RegExp(`${flag} ".*" cannot be written \\((ENOENT|EISDIR)\\)`));
+      expect((JSON.parse(result.stdout) as { error: { code: string } }).error.code).toBe('usage');
+    }
+    expect(await userTableCount(target)).toBe(0);
+    await dropDatabase(target);
+  });
+
+  it('refuses flags that would be ignored, and counts that are not plain whole numbers (exit 2)', async () => {
+    await freshTarget();
+    const plan = join(work, 'saved.plan.json');
+    expect(
+      (await runLookalike(['plan', '--source', databaseUrl(source), '--policy', POLICY, '--out', plan], env))
+        .exitCode,
+    ).toBe(0);
+    const checks: [string[], string][] = [
+      [['--policy', POLICY, '--signing-key', join(work, 'key.pem')], 'give --manifest-out <file> too'],
+      [['--plan', plan, '--max-rows', '10'], 'come from the plan file when --plan is given'],
+      [['--policy', POLICY, '--max-rows', '10'], 'need a policy with a `subset:` section'],
+      [
+        ['--policy', POLICY, '--batch-rows', '1e9'],
+        '--batch-rows must be a whole number from 1 to 1,000,000',
+      ],
+      [
+        ['--policy', POLICY, '--batch-rows', '2000000'],
+        '--batch-rows must be a whole number from 1 to 1,000,000',
+      ],
+    ];
+    for (const [args, message] of checks) {
+      const result = await snapshot(args);
+      expect(result.stderr, args.join(' ')).toContain(message);
+      expect(result.exitCode, args.join(' ')).toBe(2);
+    }
+    const verify = (args: string[]) =>
+      runLookalike(
+        ['verify', '--source', databaseUrl(source), '--target', databaseUrl(target), ...args],
+        env,
+      );
+    const publicKey = await verify(['--plan', plan, '--public-key', join(work, 'public.pem')]);
+    expect(publicKey.exitCode).toBe(2);
+    expect(publicKey.stderr).toContain('give --manifest <file> too');
+    const tables = await verify(['--plan', plan, '--tables', 'public.events']);
+    expect(tables.exitCode).toBe(2);
+    expect(tables.stderr).toContain('--schemas/--tables come from the plan file when --plan is given');
+    expect(await userTableCount(target)).toBe(0);
+    await dropDatabase(target);
+  });
 });

@@ -26,7 +26,36 @@ export function selectionFrom(options: CommonOptions): Selection {
     if (table.schema === '' || table.name === '')
       throw new GatewayError('usage', '--tables takes schema.table names');
   }
-  return { schemas: list(options.schemas), tables };
+  const schemas = list(options.schemas);
+  if (tables.length > 0 && schemas.length > 0)
+    throw new GatewayError('usage', 'give --tables or --schemas, not both (tables name their schema)');
+  return { schemas, tables };
+}
+
+/** Rows per batch at most, as LOOKALIKE_BATCH_ROWS and the gateway's jobs.batch_rows bound them. */
+export const MAX_BATCH_ROWS = 1_000_000;
+
+/**
+ * A count given as a flag: decimal digits only (not `1e9` or `0x10`), from 1 to `max`; `fallback` when the
+ * flag is absent.
+ */
+export function countOption(
+  text: string | undefined,
+  fallback: number,
+  flag: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (text === undefined) return fallback;
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1 && value <= max)) {
+    throw new GatewayError(
+      'usage',
+      max === Number.MAX_SAFE_INTEGER
+        ? `${flag} must be a positive whole number`
+        : `${flag} must be a whole number from 1 to ${max.toLocaleString('en-US')}`,
+    );
+  }
+  return value;
 }
 
 export function requireOption(value: string | undefined, flag: string): string {

@@ -3,6 +3,7 @@ import { schemaFingerprint } from '../introspection/index.js';
 import type { Detection } from '../detection/index.js';
 import { parsePolicy, planErrors, planTransforms, type Plan, type Policy } from '../policy/index.js';
 import { draftPolicy } from './draft-policy.js';
+import { introspectSelection } from './introspect-selection.js';
 import { scanSource, type ScanOptions } from './scan-source.js';
 import { outputConstraints } from '../transform/index.js';
 
@@ -19,7 +20,7 @@ export async function planSnapshot(
   policy: Policy,
   selection: Selection,
 ): Promise<PlannedSnapshot> {
-  const schema = await source.introspect(selection);
+  const schema = await introspectSelection(source, selection);
   const plan = planTransforms(schema, policy, { selection, outputConstraints });
   return { schema, plan };
 }
@@ -30,7 +31,7 @@ export async function checkSavedPlan(
   plan: Plan,
   selection: Selection,
 ): Promise<PlannedSnapshot> {
-  const schema = await source.introspect(selection);
+  const schema = await introspectSelection(source, selection);
   const fingerprint = schemaFingerprint(schema);
   if (fingerprint !== plan.schemaFingerprint) {
     throw new GatewayError(

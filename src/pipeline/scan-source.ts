@@ -22,6 +22,7 @@ import {
   sampleTable,
   type SampleOptions,
 } from './sample-source.js';
+import { introspectSelection } from './introspect-selection.js';
 
 /** How the scan decided a column (or JSON path). */
 export type ScanDecision = 'personal' | 'not_personal' | 'prose' | 'undecided';
@@ -75,7 +76,7 @@ export async function scanSource(
   options: ScanOptions = {},
 ): Promise<ScanResult> {
   const sampleOptions = options.sample ?? DEFAULT_SAMPLE_OPTIONS;
-  const schema = await source.introspect(selection);
+  const schema = await introspectSelection(source, selection);
   const tables = classifiedTables(schema);
   const classified: ClassifiedColumn[] = [];
   let rowsSampled = 0;

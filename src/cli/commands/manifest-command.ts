@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot, readKeyFile } from '../../config/index.js';
 import { GatewayError } from '../../core/index.js';
@@ -19,6 +19,7 @@ import type { Selection } from '../../core/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
 import { outputFormat } from '../cli-options.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
+import { writeOutputFile } from '../output-file.js';
 
 export interface ManifestVerifyOptions {
   readonly publicKey?: string;
@@ -117,7 +118,7 @@ export async function writeSnapshotManifest(
   io: CliIo,
 ): Promise<void> {
   const { text, file } = await snapshotManifest(summary, plan, selection, key, toolVersion);
-  await writeFile(out, text);
+  await writeOutputFile(out, '--manifest-out', text, { after: 'the snapshot was committed' });
   say(
     io,
     file.signature === null

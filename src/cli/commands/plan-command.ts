@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { loadSecret, type Settings } from '../../config/index.js';
 import { createSource } from '../../compose.js';
 import { computeSubset, planFromScan, planSnapshot } from '../../pipeline/index.js';
@@ -10,6 +9,7 @@ import { say, writeJson, type CliIo } from '../cli-output.js';
 import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
 import { EXIT_NEEDS_DECISION, EXIT_OK } from '../exit-codes.js';
 import { savePlanFile } from '../plan-file.js';
+import { assertWritable, writeOutputFile } from '../output-file.js';
 
 export interface PlanOptions extends CommonOptions, SubsetFlags {
   readonly secretFile?: string;
@@ -28,7 +28,11 @@ export async function planCommand(
 ): Promise<number> {
   const format = outputFormat(options);
   const selection = selectionFrom(options);
+  const overrides = subsetOverrides(options);
+  if (options.out !== undefined) await assertWritable(options.out, '--out');
   const policy = options.policy === undefined ? undefined : await loadPolicy(options.policy);
+  // Flags that need the policy's `subset:` section are refused before the source is read.
+  if (overrides !== undefined) subsetSettings(policy?.subset, overrides);
   const connector = createSource(requireOption(options.source, '--source'), settings);
   const session = await connector.openSource(signal);
   try {
@@ -38,7 +42,6 @@ export async function planCommand(
         : await planSnapshot(session, policy, selection);
     // With a subset, the plan carries the settings it was estimated with (flags included), and the
     // estimate is computed in the source now, before any data moves.
-    const overrides = subsetOverrides(options);
     const subsetPolicy = subsetSettings(planned.plan.subset, overrides);
     const plan = subsetPolicy === null ? planned.plan : { ...planned.plan, subset: subsetPolicy };
     const secret =
@@ -47,7 +50,7 @@ export async function planCommand(
         : null;
     const subset = await computeSubset(session, planned.schema, plan, undefined, secret, signal);
     if (options.out !== undefined) {
-      await writeFile(options.out, savePlanFile(plan, selection));
+      await writeOutputFile(options.out, '--out', savePlanFile(plan, selection));
       say(io, `plan written to ${options.out}`);
     }
     const shown = withoutSuppressedValues(plan);

@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { Settings } from '../../config/index.js';
 import { createAdvisor, createSource } from '../../compose.js';
 import { draftPolicy, scanSource, type ScannedColumn, type ScanReport } from '../../pipeline/index.js';
@@ -6,6 +5,7 @@ import { say, writeJson, type CliIo } from '../cli-output.js';
 import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
 import { loadDetection } from '../detection-setup.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { assertWritable, writeOutputFile } from '../output-file.js';
 
 export interface ScanOptions extends CommonOptions {
   readonly source?: string;
@@ -25,6 +25,7 @@ export async function scanCommand(
 ): Promise<number> {
   const format = outputFormat(options);
   const selection = selectionFrom(options);
+  if (options.writePolicy !== undefined) await assertWritable(options.writePolicy, '--write-policy');
   const detection = await loadDetection();
   const connector = createSource(requireOption(options.source, '--source'), settings);
   const session = await connector.openSource(signal);
@@ -35,7 +36,7 @@ export async function scanCommand(
     });
     if (options.writePolicy !== undefined) {
       const text = draftPolicy(schema, classified, detection, draftHeader(report));
-      await writeFile(options.writePolicy, text);
+      await writeOutputFile(options.writePolicy, '--write-policy', text);
       say(io, `draft policy written to ${options.writePolicy}`);
     }
     if (format === 'json') writeJson(io, report);

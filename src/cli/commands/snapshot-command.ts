@@ -4,12 +4,21 @@ import { createSource, createTarget } from '../../compose.js';
 import { runSnapshot, type SnapshotSummary } from '../../pipeline/index.js';
 import { loadPolicy } from '../../policy/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
-import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
+import {
+  countOption,
+  MAX_BATCH_ROWS,
+  outputFormat,
+  requireOption,
+  selectionFrom,
+  type CommonOptions,
+} from '../cli-options.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { loadPlanFile } from '../plan-file.js';
+import { assertWritable } from '../output-file.js';
 import { createProgressRenderer } from '../progress-renderer.js';
 import { advisorOption, loadDetection } from '../detection-setup.js';
 import { subsetOverrides, type SubsetFlags } from '../subset-options.js';
+import { subsetSettings } from '../../subset/index.js';
 import type { Plan } from '../../policy/index.js';
 import { kAnonymityLines } from '../../verify/index.js';
 import { loadSigningKey, toolVersion, writeSnapshotManifest } from './manifest-command.js';
@@ -47,15 +56,23 @@ export async function snapshotCommand(
     throw new GatewayError('usage', '--schemas/--tables come from the plan file when --plan is given');
   }
   const policy = options.policy === undefined ? undefined : await loadPolicy(options.policy);
-  const batchRows = options.batchRows === undefined ? settings.batchRows : Number(options.batchRows);
-  if (!Number.isInteger(batchRows) || batchRows < 1)
-    throw new GatewayError('usage', '--batch-rows must be a positive integer');
+  const batchRows = countOption(options.batchRows, settings.batchRows, '--batch-rows', MAX_BATCH_ROWS);
   const transformWorkers =
     options.transformWorkers === undefined ? undefined : Number(options.transformWorkers);
   if (transformWorkers !== undefined && (!Number.isInteger(transformWorkers) || transformWorkers < 0))
     throw new GatewayError('usage', '--transform-workers must be 0 or a positive integer');
 
   const subset = subsetOverrides(options);
+  if (saved !== undefined && subset !== undefined)
+    throw new GatewayError(
+      'usage',
+      '--max-rows/--max-bytes/--seed come from the plan file when --plan is given',
+    );
+  // Flags that need the policy's `subset:` section are refused before the value pass reads the source.
+  if (subset !== undefined && saved === undefined) subsetSettings(policy?.subset, subset);
+  if (options.signingKey !== undefined && options.manifestOut === undefined)
+    throw new GatewayError('usage', '--signing-key signs the manifest: give --manifest-out <file> too');
+  if (options.manifestOut !== undefined) await assertWritable(options.manifestOut, '--manifest-out');
   const signingKey =
     options.manifestOut === undefined
       ? null

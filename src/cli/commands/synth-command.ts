@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { loadSecret, type Settings } from '../../config/index.js';
 import { GatewayError, type Logger, type SinkConnector } from '../../core/index.js';
 import { createFileTarget, createSource, createTarget, isFileUrl } from '../../compose.js';
@@ -19,8 +19,16 @@ import {
   type ScenarioSpec,
 } from '../../synthesis/index.js';
 import { say, writeJson, type CliIo, type OutputFormat } from '../cli-output.js';
-import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
+import {
+  countOption,
+  MAX_BATCH_ROWS,
+  outputFormat,
+  requireOption,
+  selectionFrom,
+  type CommonOptions,
+} from '../cli-options.js';
 import { EXIT_OK } from '../exit-codes.js';
+import { assertWritable, writeOutputFile } from '../output-file.js';
 import { advisorOption, loadDetection } from '../detection-setup.js';
 
 export interface SynthOptions extends CommonOptions {
@@ -57,11 +65,7 @@ export interface SynthReportOptions {
 const SCALES = new Set([0.1, 1, 10]);
 
 function positiveInteger(text: string | undefined, fallback: number, flag: string): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new GatewayError('usage', `${flag} must be a positive integer`);
-  return value;
+  return countOption(text, fallback, flag, flag === '--batch-rows' ? MAX_BATCH_ROWS : undefined);
 }
 
 function scaleOf(text: string | undefined): number {
@@ -164,6 +168,7 @@ export async function synthFitCommand(
   logger: Logger,
 ): Promise<number> {
   const out = requireOption(options.out, '--out');
+  await assertWritable(out, '--out');
   const model = await fitSynthesis({
     source: createSource(requireOption(options.source, '--source'), settings),
     ...(await planInputs(options, settings)),
@@ -172,7 +177,7 @@ export async function synthFitCommand(
     signal,
     logger,
   });
-  await writeFile(out, `${JSON.stringify(model, null, 1)}\n`, { mode: 0o600 });
+  await writeOutputFile(out, '--out', `${JSON.stringify(model, null, 1)}\n`, { mode: 0o600 });
   say(
     io,
     `model written: ${model.tables.length} tables (statistics only${model.privacy === undefined ? '' : `, counts with ε = ${model.privacy.epsilon}`})` +
@@ -223,6 +228,7 @@ export async function synthReportCommand(
   signal: AbortSignal,
 ): Promise<number> {
   const format = outputFormat(options);
+  if (options.out !== undefined) await assertWritable(options.out, '--out');
   const result: QualityReport = await runSynthReport({
     real: createSource(requireOption(options.real, '--real'), settings),
     synthetic: createSource(requireOption(options.synthetic, '--synthetic'), settings),
@@ -233,7 +239,7 @@ export async function synthReportCommand(
     signal,
   });
   if (options.out !== undefined) {
-    await writeFile(options.out, renderReportHtml(result));
+    await writeOutputFile(options.out, '--out', renderReportHtml(result));
     say(io, `report written: ${options.out}`);
   }
   if (format === 'json') writeJson(io, result);

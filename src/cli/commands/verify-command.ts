@@ -13,7 +13,14 @@ import type { Plan } from '../../policy/index.js';
 import { loadPolicy } from '../../policy/index.js';
 import { describeProblems, kAnonymityLines, type VerificationResult } from '../../verify/index.js';
 import { say, writeJson, type CliIo } from '../cli-output.js';
-import { outputFormat, requireOption, selectionFrom, type CommonOptions } from '../cli-options.js';
+import {
+  countOption,
+  MAX_BATCH_ROWS,
+  outputFormat,
+  requireOption,
+  selectionFrom,
+  type CommonOptions,
+} from '../cli-options.js';
 import { advisorOption, loadDetection } from '../detection-setup.js';
 import { EXIT_FAILED, EXIT_OK } from '../exit-codes.js';
 import { loadPlanFile } from '../plan-file.js';
@@ -42,9 +49,16 @@ export async function verifyCommand(
   const given = [options.policy, options.plan, options.manifest].filter((x) => x !== undefined);
   if (given.length > 1)
     throw new GatewayError('usage', 'give at most one of --policy, --plan and --manifest');
-  const batchRows = options.batchRows === undefined ? settings.batchRows : Number(options.batchRows);
-  if (!Number.isInteger(batchRows) || batchRows < 1)
-    throw new GatewayError('usage', '--batch-rows must be a positive integer');
+  if (options.publicKey !== undefined && options.manifest === undefined)
+    throw new GatewayError('usage', "--public-key checks a manifest's signature: give --manifest <file> too");
+  const fromFile =
+    options.plan !== undefined ? '--plan' : options.manifest !== undefined ? '--manifest' : null;
+  if (fromFile !== null && (options.schemas !== undefined || options.tables !== undefined))
+    throw new GatewayError(
+      'usage',
+      `--schemas/--tables come from the ${fromFile.slice(2)} file when ${fromFile} is given`,
+    );
+  const batchRows = countOption(options.batchRows, settings.batchRows, '--batch-rows', MAX_BATCH_ROWS);
   let plan: Plan | undefined;
   let selection: Selection = selectionFrom(options);
   /** A manifest records a subset without its rules: its plan has no `subset:` section to say so. */

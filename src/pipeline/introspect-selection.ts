@@ -1,0 +1,37 @@
+import {
+  GatewayError,
+  qualifiedName,
+  sameTable,
+  type DatabaseSchema,
+  type Selection,
+  type SourceSession,
+} from '../core/index.js';
+
+/**
+ * The source's catalog for a selection, refused when the selection names a table, or a schema with tables,
+ * that the source does not have: a misspelt `--tables public.custmers` would otherwise plan nothing, copy
+ * nothing and verify clean. Tables win over schemas when both are given, as in the catalog read.
+ */
+export async function introspectSelection(
+  source: SourceSession,
+  selection: Selection,
+): Promise<DatabaseSchema> {
+  const schema = await source.introspect(selection);
+  const missing = unmatchedSelection(selection, schema);
+  if (missing.length > 0) {
+    throw new GatewayError('usage', `the source has no ${missing.join(', ')}`, { items: missing });
+  }
+  return schema;
+}
+
+/** What a selection names that a catalog read with it did not find, worded for a message. */
+export function unmatchedSelection(selection: Selection, schema: DatabaseSchema): string[] {
+  if (selection.tables.length > 0) {
+    return selection.tables
+      .filter((wanted) => !schema.tables.some((t) => sameTable(t.ref, wanted)))
+      .map((wanted) => `table ${qualifiedName(wanted)}`);
+  }
+  return selection.schemas
+    .filter((wanted) => !schema.tables.some((t) => t.ref.schema === wanted))
+    .map((wanted) => `table in schema ${wanted}`);
+}
