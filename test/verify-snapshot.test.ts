@@ -378,3 +378,99 @@ describe('verify on the demo shop (real PostgreSQL)', () => {
     expect(await userTables(target)).toBeGreaterThan(0);
   });
 });
+
+describe('verify holds a target to what its run recorded (real PostgreSQL)', () => {
+  let source: string;
+  let target: string;
+  let dir: string;
+  const POLICY_TEXT = `version: 1
+tables:
+  public.people:
+    columns:
+      id: keep
+      email: { action: substitute, entity: email }
+  public.audit:
+    skip: true
+    columns:
+      "*": keep
+`;
+  beforeAll(async () => {
+    source = await createDatabase('verify_recorded_src');
+    target = await createDatabase('verify_recorded_dst');
+    dir = await mkdtemp(join(tmpdir(), 'lookalike-recorded-'));
+    await writeFile(join(dir, 'policy.yaml'), POLICY_TEXT);
+    await withClient(source, (c) =>
+      c.query(`CREATE TABLE people (id int PRIMARY KEY, email text);
+               INSERT INTO people SELECT g, 'member' || g || '@recorded.example' FROM generate_series(1, 50) g;
+               CREATE TABLE audit (id int, note text);
+               INSERT INTO audit SELECT g, 'login ' || g FROM generate_series(1, 5) g;`),
+    );
+    const snapshot = await runLookalike(
+      [
+        'snapshot',
+        '--source',
+        databaseUrl(source),
+        '--target',
+        databaseUrl(target),
+        '--policy',
+        join(dir, 'policy.yaml'),
+        '--manifest-out',
+        join(dir, 'manifest.json'),
+      ],
+      ENV,
+    );
+    expect(snapshot.exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    await dropDatabase(source);
+    await dropDatabase(target);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const verifyWith = (flag: string, file: string) =>
+    runLookalike(
+      [
+        'verify',
+        '--source',
+        databaseUrl(source),
+        '--target',
+        databaseUrl(target),
+        flag,
+        join(dir, file),
+        '--format',
+        'json',
+      ],
+      ENV,
+    );
+  const failedChecks = (stdout: string) =>
+    (JSON.parse(stdout) as Verification).integrity.checks
+      .filter((c) => c.status === 'failed')
+      .map((c) => `${c.check} ${c.table} ${c.found}`);
+
+  it('a skipped table must stay empty; a manifest says how many rows each table got', async () => {
+    const clean = await verifyWith('--manifest', 'manifest.json');
+    expect(clean.exitCode).toBe(0);
+    // Without --public-key the manifest is trusted as written, and the run says so.
+    expect(clean.stderr).toContain("the manifest's signature was not checked");
+    const checks = (JSON.parse(clean.stdout) as Verification).integrity.checks;
+    expect(checks.filter((c) => c.check === 'row_count').map((c) => c.table)).toEqual(
+      expect.arrayContaining(['public.people', 'public.audit']),
+    );
+
+    // Rows appear in the skipped table, and the source grows after the snapshot.
+    await withClient(target, (c) => c.query(`INSERT INTO audit VALUES (1, 'restored')`));
+    await withClient(source, (c) => c.query(`INSERT INTO people VALUES (51, 'late@recorded.example')`));
+    for (const [flag, file] of [
+      ['--policy', 'policy.yaml'],
+      ['--manifest', 'manifest.json'],
+    ] as const) {
+      const result = await verifyWith(flag, file);
+      expect(result.exitCode, flag).toBe(1);
+      const failed = failedChecks(result.stdout);
+      expect(failed, flag).toContain('row_count public.audit 1');
+      // Against the source as it is now (--policy) 51 people are expected; the manifest recorded 50.
+      if (flag === '--policy') expect(failed).toContain('row_count public.people 50');
+      else expect(failed).not.toContain('row_count public.people 50');
+    }
+  });
+});

@@ -62,7 +62,10 @@ export interface VerifySnapshotInput {
    * reads too), so row and NULL counts compare exactly; otherwise only tables copied whole are compared.
    */
   readonly sameRows: boolean;
-  /** Rows the snapshot copied per table (`schema.table`), when known: spares counting the source again. */
+  /**
+   * Rows the snapshot copied per table (`schema.table`), when known (inside the snapshot; a manifest's
+   * record on demand): spares counting the source again, and is what the target's count must equal.
+   */
   readonly sourceRows?: ReadonlyMap<string, number>;
   readonly logger?: Logger;
   /** Values one pass indexes at most (default: what the 128 MB index holds); tests force passes with it. */
@@ -896,8 +899,20 @@ async function integrityChecks(
   const integrity = planIntegrity(plan, schema, targetSchema, {
     sameRows: input.sameRows,
     subset: isSubset(input),
+    knownCounts: new Set(input.sourceRows?.keys() ?? []),
   });
   const checks: IntegrityCheck[] = [...integrity.missingConstraints];
+  for (const ref of integrity.emptyTables) {
+    const found = await target.countRows(ref);
+    checks.push({
+      check: 'row_count',
+      table: qualifiedName(ref),
+      status: found === 0 ? 'passed' : 'failed',
+      method: 'count',
+      expected: 0,
+      found,
+    });
+  }
   for (const ref of integrity.rowCounts) {
     const name = qualifiedName(ref);
     const planned = plan.tables.find((t) => sameTable(t.table, ref));
@@ -1125,6 +1140,8 @@ export interface VerifyRequest {
   readonly transformWorkers?: number;
   /** See VerifySnapshotInput.subset. */
   readonly subset?: boolean;
+  /** Rows per table (`schema.table`) the run that made the target recorded (a manifest's `rowCounts`). */
+  readonly recordedRows?: ReadonlyMap<string, number>;
   /**
    * Told what the run does, as a snapshot tells it (names and counts only): the phases `introspect`, `plan`
    * and `verify`, and `read_progress` of every read of either side, against the planner's estimate of the
@@ -1189,6 +1206,7 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
           }),
       ...(request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity }),
       ...(request.transformWorkers === undefined ? {} : { transformWorkers: request.transformWorkers }),
+      ...(request.recordedRows === undefined ? {} : { sourceRows: request.recordedRows }),
       subset,
     });
     logger.info('verification_completed', {

@@ -41,8 +41,10 @@ export interface UniqueToCheck {
 }
 
 export interface IntegrityPlan {
-  /** Copied tables whose target row count must equal the source's. */
+  /** Copied tables whose target row count must equal the source's (or the count the run recorded). */
   readonly rowCounts: readonly TableRef[];
+  /** Tables the plan skips (`skip: true`): created without rows, so their target must hold none. */
+  readonly emptyTables: readonly TableRef[];
   readonly foreignKeys: readonly ForeignKeyToCheck[];
   readonly uniques: readonly UniqueToCheck[];
   /** Constraints of the source (primary, unique, foreign, check, exclusion) missing from the target. */
@@ -51,18 +53,33 @@ export interface IntegrityPlan {
 
 /**
  * What integrity means for this plan: equal row counts where every row is copied (`sameRows`: both sides
- * read the same rows, e.g. inside the snapshot, where filters and subsets apply to the source reads too),
- * every foreign key joining, unique column sets unique, and every constraint of the source present.
+ * read the same rows, e.g. inside the snapshot, where filters and subsets apply to the source reads too)
+ * or where the run that made the target recorded its count (`knownCounts`, `schema.table`: a manifest's),
+ * skipped tables empty, every foreign key joining, unique column sets unique, and every constraint of the
+ * source present.
  */
 export function planIntegrity(
   plan: Plan,
   sourceSchema: DatabaseSchema,
   targetSchema: DatabaseSchema,
-  options: { readonly sameRows: boolean; readonly subset: boolean },
+  options: {
+    readonly sameRows: boolean;
+    readonly subset: boolean;
+    readonly knownCounts?: ReadonlySet<string>;
+  },
 ): IntegrityPlan {
   const copied = plan.tables.filter((t) => t.copyRows);
   const rowCounts = copied
-    .filter((t) => options.sameRows || (t.where === null && !options.subset))
+    .filter(
+      (t) =>
+        options.sameRows ||
+        options.knownCounts?.has(qualifiedName(t.table)) === true ||
+        (t.where === null && !options.subset),
+    )
+    .map((t) => t.table);
+  const inTarget = (ref: TableRef): boolean => targetSchema.tables.some((t) => sameTable(t.ref, ref));
+  const emptyTables = plan.tables
+    .filter((t) => !t.copyRows && t.kind !== 'partitioned' && inTarget(t.table))
     .map((t) => t.table);
   const foreignKeys: ForeignKeyToCheck[] = [];
   const uniques: UniqueToCheck[] = [];
@@ -108,7 +125,7 @@ export function planIntegrity(
       });
     }
   }
-  return { rowCounts, foreignKeys, uniques, missingConstraints };
+  return { rowCounts, emptyTables, foreignKeys, uniques, missingConstraints };
 }
 
 function findTwin(target: TableInfo, constraint: ConstraintInfo): ConstraintInfo | undefined {

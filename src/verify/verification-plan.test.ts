@@ -270,5 +270,25 @@ describe('planIntegrity', () => {
     expect(missing.foreignKeys[0]?.enforced).toBe(false);
     expect(missing.missingConstraints.map((c) => c.constraint)).toEqual(['orders_person_fk']);
     expect(missing.rowCounts).toEqual([]);
+    expect(missing.emptyTables).toEqual([]);
+  });
+
+  it("counts a subset's tables whose rows the run recorded, and holds skipped tables to none", () => {
+    const skipped: Plan = {
+      ...plan,
+      tables: plan.tables.map((t) => (t.table.name === 'orders' ? { ...t, copyRows: false } : t)),
+    };
+    const integrity = planIntegrity(skipped, schema, schema, {
+      sameRows: false,
+      subset: true,
+      knownCounts: new Set(['public.people']),
+    });
+    expect(integrity.rowCounts.map((t) => t.name)).toEqual(['people']);
+    expect(integrity.emptyTables.map((t) => t.name)).toEqual(['orders']);
+    // Not in the target: nothing to count there (the missing constraints say so).
+    const without: DatabaseSchema = { tables: [people], sequences: [] };
+    expect(planIntegrity(skipped, schema, without, { sameRows: true, subset: false }).emptyTables).toEqual(
+      [],
+    );
   });
 });

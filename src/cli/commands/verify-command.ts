@@ -63,6 +63,8 @@ export async function verifyCommand(
   let selection: Selection = selectionFrom(options);
   /** A manifest records a subset without its rules: its plan has no `subset:` section to say so. */
   let subset = false;
+  /** A manifest's row counts: what the target must hold, filtered and subset tables included. */
+  let recordedRows: Map<string, number> | undefined;
   if (options.plan !== undefined) {
     const saved = await loadPlanFile(options.plan);
     plan = saved.plan;
@@ -72,6 +74,12 @@ export async function verifyCommand(
     plan = planOfManifest(manifest);
     selection = manifest.selection;
     subset = manifest.subset !== undefined;
+    recordedRows = new Map(Object.entries(manifest.rowCounts));
+    if (options.publicKey === undefined)
+      say(
+        io,
+        "warning: the manifest's signature was not checked (give --public-key): its plan is trusted as written",
+      );
   }
   const policy = options.policy === undefined ? undefined : await loadPolicy(options.policy);
   const result = await runVerification({
@@ -84,6 +92,7 @@ export async function verifyCommand(
     selection,
     batchRows,
     subset,
+    ...(recordedRows === undefined ? {} : { recordedRows }),
     signal,
     logger,
     onEvent: createProgressRenderer(io.stderr, {
