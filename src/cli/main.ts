@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readSettings, type Settings } from '../config/index.js';
 import { ENCRYPT_ALPHABETS, toGatewayError, type Logger } from '../core/index.js';
-import { reportError, type CliIo } from './cli-output.js';
+import { reportError, writeJson, type CliIo } from './cli-output.js';
 import type { DecryptOptions } from './commands/decrypt-command.js';
 import type { DemoOptions } from './commands/demo-command.js';
 import type { DetectOptions } from './commands/detect-command.js';
@@ -583,7 +583,15 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (error.exitCode === 0) return EXIT_OK;
+      // Refused while parsing, before a command could read its --format: asked-for JSON still gets it.
+      if (asksForJson(argv)) {
+        writeJson(io, {
+          status: 'failed',
+          error: { code: 'usage', message: error.message.replace(/^error: /, ''), details: {} },
+        });
+      }
+      return EXIT_USAGE;
     }
     const gatewayError = toGatewayError(error);
     const errorLogger = jsonLogger ?? jsonStderr;
@@ -602,6 +610,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     else errorLogger.error('command_failed', { code: gatewayError.code, message: gatewayError.message });
     return EXIT_CODE_BY_ERROR[gatewayError.code] ?? EXIT_FAILED;
   }
+}
+
+/** Whether the raw command line asks for `--format json` (read before parsing: parsing may fail). */
+function asksForJson(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => (arg === '--format' && argv[i + 1] === 'json') || arg === '--format=json');
 }
 
 /** Process entry: Ctrl-C cancels cleanly (the target transaction rolls back); a second Ctrl-C exits. */

@@ -198,6 +198,19 @@ export async function synthSampleCommand(
   logger: Logger,
 ): Promise<number> {
   const path = requireOption(options.model, '--model');
+  // The model fixed the tables and what it stored; sampling reads only the source's rows to filter.
+  const ignored = [
+    ...(options.tables === undefined ? [] : ['--tables']),
+    ...(options.schemas === undefined ? [] : ['--schemas']),
+    ...(options.rareMin === undefined ? [] : ['--rare-min']),
+    ...(options.sampleRows !== undefined && options.source === undefined ? ['--sample-rows'] : []),
+  ];
+  if (ignored.length > 0)
+    throw new GatewayError(
+      'usage',
+      `synth sample takes its tables and statistics from the model: ${ignored.join(', ')} would change nothing` +
+        (ignored.includes('--sample-rows') ? ' (--sample-rows applies to the --source filters)' : ''),
+    );
   let text: string;
   try {
     text = await readFile(path, 'utf8');
