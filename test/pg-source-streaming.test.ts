@@ -52,6 +52,25 @@ describe('PostgreSQL source streams with backpressure and releases its connectio
     }
   });
 
+  it('samples the same rows in every session (a repeatable block sample)', async () => {
+    const sampled = async (): Promise<string[]> => {
+      const session = await createPgSource(databaseUrl(database)).openSource(new AbortController().signal);
+      try {
+        const ids: string[] = [];
+        const read = { table, columns: ['id'], batchRows: 1000, sample: { percent: 1, rows: 2000 } };
+        for await (const batch of session.readRows(read, new AbortController().signal))
+          for (const row of batch) ids.push(String(row[0]));
+        return ids;
+      } finally {
+        await session.close();
+      }
+    };
+    const first = await sampled();
+    expect(first.length).toBeGreaterThan(1000);
+    expect(first.length).toBeLessThan(400_000);
+    expect(await sampled()).toEqual(first);
+  });
+
   it('stops reading when the consumer stops, and close() releases the connection', async () => {
     const session = await createPgSource(databaseUrl(database)).openSource(new AbortController().signal);
     let seen = 0;

@@ -3,7 +3,9 @@ import { quoteIdent, quoteTable } from './catalog.js';
 
 /**
  * The SELECT behind a read: the policy's row filter, and for a sample a block sample (TABLESAMPLE SYSTEM,
- * which reads only the sampled pages, so sampling a large table stays cheap) capped with LIMIT.
+ * which reads only the sampled pages, so sampling a large table stays cheap) capped with LIMIT. The sample
+ * is REPEATABLE: the same table gives the same pages every time, so a snapshot's scan of its kept columns
+ * and a later `verify` (or two scans) judge the same rows, not a new draw each run.
  * Returns null when a plain `COPY table (columns)` does the job.
  */
 export function selectRowsSql(request: ReadRequest): string | null {
@@ -14,7 +16,7 @@ export function selectRowsSql(request: ReadRequest): string | null {
   const percent = sample?.percent;
   const tableSample =
     percent !== undefined && percent > 0 && percent < 100
-      ? ` TABLESAMPLE SYSTEM (${Number(percent.toPrecision(6))})`
+      ? ` TABLESAMPLE SYSTEM (${Number(percent.toPrecision(6))}) REPEATABLE (0)`
       : '';
   const conditions = [
     ...(request.where === undefined ? [] : [`(${request.where})`]),
