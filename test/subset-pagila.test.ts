@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -338,5 +338,84 @@ describe('subset of pagila (real PostgreSQL)', () => {
     ]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('subset');
+  });
+});
+
+describe("a subset's leak scan knows every real value, not only the subset's (real PostgreSQL)", () => {
+  let database: string;
+  let dir: string;
+  const policyText = (body: string) => `version: 1
+tables:
+  public.customer:
+    columns:
+      id: keep
+      email: { action: substitute, entity: email }
+  public.note:
+    columns:
+      id: keep
+      customer_id: keep
+      body: ${body}
+subset:
+  targets:
+    - { table: public.customer, where: "id <= 3" }
+`;
+  afterAll(async () => {
+    if (database !== undefined) await dropDatabase(database);
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a kept note quoting the e-mail of a customer outside the subset is a leak: not delivered', async () => {
+    database = await createDatabase('subset_leak_src');
+    dir = await mkdtemp(join(tmpdir(), 'lookalike-subset-leak-'));
+    await withClient(database, (c) =>
+      c.query(`CREATE TABLE customer (id int PRIMARY KEY, email text NOT NULL);
+               INSERT INTO customer SELECT g, 'member' || g || '@subset-leak.example' FROM generate_series(1, 200) g;
+               CREATE TABLE note (id int PRIMARY KEY, customer_id int REFERENCES customer, body text);
+               INSERT INTO note SELECT g, g, 'called about the order' FROM generate_series(1, 200) g;
+               UPDATE note SET body = 'forwarded to member150@subset-leak.example' WHERE id = 2;
+               ANALYZE;`),
+    );
+    const run = async (body: string) => {
+      const policy = join(dir, `${body.replace(/\W+/g, '-')}.yaml`);
+      await writeFile(policy, policyText(body));
+      const target = await createDatabase('subset_leak_dst');
+      targets.push(target);
+      const result = await runLookalike(
+        [
+          'snapshot',
+          '--source',
+          databaseUrl(database),
+          '--target',
+          databaseUrl(target),
+          '--policy',
+          policy,
+          '--format',
+          'json',
+        ],
+        { LOOKALIKE_SECRET: SECRET },
+      );
+      return { result, target };
+    };
+    const kept = await run('keep');
+    expect(kept.result.stderr).toContain('[leak_found]');
+    expect(kept.result.stderr).toContain('public.note.body');
+    expect(kept.result.exitCode).toBe(1);
+    expect(kept.result.stdout + kept.result.stderr).not.toContain('member150@');
+    expect(
+      await withClient(
+        kept.target,
+        async (c) =>
+          (await c.query<{ t: string | null }>(`SELECT to_regclass('public.note') AS t`)).rows[0]?.t,
+      ),
+    ).toBeNull();
+    // Redacted, the same note is delivered clean: 3 customers and their 3 notes.
+    const redacted = await run('redact_text');
+    expect(redacted.result.exitCode).toBe(0);
+    const summary = JSON.parse(redacted.result.stdout) as {
+      totalRows: number;
+      verification: { status: string };
+    };
+    expect(summary.verification.status).toBe('clean');
+    expect(summary.totalRows).toBe(6);
   });
 });

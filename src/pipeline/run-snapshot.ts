@@ -78,9 +78,10 @@ export interface SnapshotRequest {
   readonly leakScanCapacity?: number;
   /**
    * Values the index built before the load (and searched while writing) may hold. Unset: 4 M
-   * (PREPARED_LEAK_SCAN_BUDGET), or `leakScanCapacity` if smaller; set, it is used as given (a subset's run
-   * ignores it). Tests set it below the capacity to reach the one-pass read-back that a source between the
-   * two takes (the 5M-people bench's path).
+   * (PREPARED_LEAK_SCAN_BUDGET), or `leakScanCapacity` if smaller; set, it is used as given (for a subset's
+   * run, to the whole source's values; past it the subset's rows are indexed instead). Tests set it below the
+   * capacity to reach the one-pass read-back that a source between the two takes (the 5M-people bench's
+   * path).
    */
   readonly leakScanBudget?: number;
   /**
@@ -163,9 +164,9 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     // Everything that only reads the source happens before the target is touched.
     phase('scan_values');
-    // The leak scan's source side reads the rows the load will read: in this pass when every row is
-    // copied, after the subset otherwise. Indexed before the load when its budget holds it, so the load
-    // searches rows as it writes them instead of verification reading them back.
+    // The leak scan's source side is read in this pass, the whole source (a subset too: a kept column of the
+    // subset quoting someone outside it still leaks a real value). Indexed before the load when its budget
+    // holds it, so the load searches rows as it writes them instead of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
     const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
     split = units !== undefined;
@@ -174,15 +175,13 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const keptScanMs = performance.now() - keptScanStarted;
     const capacity =
       request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity };
-    const leakScanStart = subsetting
-      ? undefined
-      : startLeakScan({
-          plan,
-          schema,
-          keptPersonal,
-          ...capacity,
-          ...(request.leakScanBudget === undefined ? {} : { budget: request.leakScanBudget }),
-        });
+    const leakScanStart = startLeakScan({
+      plan,
+      schema,
+      keptPersonal,
+      ...capacity,
+      ...(request.leakScanBudget === undefined ? {} : { budget: request.leakScanBudget }),
+    });
     const valueProgress = readProgress('scan_values');
     // knownEntities and the filters are released after the load (the leak index, when one was prepared,
     // lives on into verification). One declaration: a second name for either would keep it alive.
@@ -190,7 +189,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       batchRows: request.batchRows,
       signal,
       logger,
-      ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart }),
+      alsoRead: leakScanStart,
       onRows: (table, rows) => valueProgress('source', table, rows),
       ...(request.detection === undefined ? {} : { certainInText: certainInTextOf(request.detection) }),
     });
@@ -200,6 +199,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         ? undefined
         : spanFinderOf(request.detection, knownEntities);
     const seeder = createKeyedSeeder(request.secret);
+    let outcome = leakScanStart.finish();
     checkAbort();
 
     // After the value scan (fakes must avoid every real value, not only the kept ones): from here on,
@@ -209,22 +209,24 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     if (subset !== null) logger.info('subset_computed', { rows: subset.totalRows, bytes: subset.totalBytes });
     checkAbort();
 
-    if (subsetting) phase('index_values');
-    const outcome = subsetting
-      ? await prepareLeakScan({
-          source,
-          plan,
-          schema,
-          keptPersonal,
-          batchRows: request.batchRows,
-          signal,
-          ...capacity,
-          // A subset's rows: no estimate to measure them against.
-          onRows: readProgress('index_values', new Map()),
-        })
-      : leakScanStart?.finish();
-    const prepared = outcome?.prepared;
-    const measured = outcome?.measured;
+    // A subset of a source too large for the load's index: the subset's own rows are indexed instead (its
+    // verification then reads them back only if they outgrow it too).
+    const indexedWhole = outcome.prepared !== undefined;
+    if (subsetting && !indexedWhole) {
+      phase('index_values');
+      outcome = await prepareLeakScan({
+        source,
+        plan,
+        schema,
+        keptPersonal,
+        batchRows: request.batchRows,
+        signal,
+        ...capacity,
+        // A subset's rows: no estimate to measure them against.
+        onRows: readProgress('index_values', new Map()),
+      });
+    }
+    const { prepared, measured } = outcome;
     if (measured !== undefined)
       logger.info('leak_scan_read_back', {
         reason: 'the source holds more values than the index searched during the load may hold',
@@ -348,6 +350,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...(prepared === undefined ? {} : { prepared }),
       ...(measured === undefined ? {} : { measured }),
       ...(readAhead === undefined ? {} : { readAhead }),
+      // A subset indexed with the whole source: its figures (NULL counts) are not the subset's.
+      sameRows: !(subsetting && indexedWhole),
       // Verification reads on either side exactly the rows the load copied.
       onRows: readProgress('verify', new Map(tables.map((t) => [t.table, t.rows]))),
       onChecks: () => phase('integrity'),

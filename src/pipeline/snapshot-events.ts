@@ -10,7 +10,8 @@ export type SnapshotEvent =
   | { readonly type: 'table_progress'; readonly table: TableRef; readonly rows: number }
   /**
    * Rows read so far from one table outside the load (which reports `table_progress`): the source read
-   * before it (`scan_values`: the value pass; `index_values`: a subset's leak-scan index) and
+   * before it (`scan_values`: the value pass; `index_values`: a subset's leak-scan index, when the whole
+   * source outgrows the load's) and
    * verification's read-back (`verify`: the target, and the source index of each pass not read ahead —
    * the first pass's source side, read beside the post-data, reports nothing; `lookalike verify` also
    * reports its first read of the source, which indexes or measures it). `estimatedRows`: what the read

@@ -1305,6 +1305,11 @@ export async function verifyBeforeCommit(
     readonly readAhead?: ReadBackSource;
     readonly onRows?: ReadProgress;
     readonly onChecks?: () => void;
+    /**
+     * Whether the source side read the rows the load copied (default). Not so for a subset indexed with
+     * the whole source: counts then compare with the rows written, NULL counts not at all.
+     */
+    readonly sameRows?: boolean;
   },
 ): Promise<VerificationResult> {
   const { keptPersonal } = request;
@@ -1317,7 +1322,7 @@ export async function verifyBeforeCommit(
     batchRows: request.batchRows,
     signal: request.signal,
     keptPersonal,
-    sameRows: true,
+    sameRows: request.sameRows ?? true,
     sourceRows: new Map(tables.map((t) => [t.table, t.rows])),
     logger: request.logger,
     ...(request.prepared === undefined ? {} : { prepared: request.prepared }),
