@@ -40,6 +40,8 @@ export interface SourceValues {
 export interface AlsoRead {
   readonly reads: ReadonlyMap<string, { readonly columns: readonly string[] }>;
   addBatch(table: string, batch: RowBatch, positions: readonly number[]): void;
+  /** The consumer gave up (its index outgrew its budget): see collectSourceValues' `alsoReadUntilOverflow`. */
+  readonly overflowed?: boolean;
 }
 
 /** What one table's read feeds: a column per filter, a column per known-entity type, a first + last pair. */
@@ -77,6 +79,7 @@ export async function collectSourceValues(
     signal,
     logger,
     alsoRead,
+    alsoReadUntilOverflow = false,
     certainInText,
     onRows,
   }: {
@@ -84,6 +87,11 @@ export async function collectSourceValues(
     signal: AbortSignal;
     logger: Logger;
     alsoRead?: AlsoRead;
+    /**
+     * Tables read after the other consumer overflowed leave its columns out (a subset's whole-source leak
+     * index, which is then not used). Otherwise it gets every row: a full copy's index measures the source.
+     */
+    alsoReadUntilOverflow?: boolean;
     /** Told the rows read so far from a table, batch by batch (progress; counts only). */
     onRows?: (table: TableRef, rowsSoFar: number) => void;
     /**
@@ -141,6 +149,8 @@ export async function collectSourceValues(
 
   let leftToPatterns = 0;
   for (const { table, columns, scopes } of plannedReads) {
+    const also = alsoReadUntilOverflow && alsoRead?.overflowed === true ? undefined : alsoRead;
+    if (columns.length === 0 && also === undefined) continue;
     const read: TableRead = {
       columns: columns.map((c) => c.name),
       filters: [],
@@ -166,8 +176,8 @@ export async function collectSourceValues(
     });
     // The other consumer's columns join the read; it learns where they sit in the rows.
     const name = qualifiedName(table.table);
-    const also = alsoRead?.reads.get(name)?.columns ?? [];
-    const alsoPositions = also.map((column) => {
+    const alsoColumns = also?.reads.get(name)?.columns ?? [];
+    const alsoPositions = alsoColumns.map((column) => {
       const at = read.columns.indexOf(column);
       return at >= 0 ? at : read.columns.push(column) - 1;
     });
@@ -184,7 +194,7 @@ export async function collectSourceValues(
     for await (const batch of batches) {
       rowsRead += batch.length;
       onRows?.(table.table, rowsRead);
-      if (also.length > 0) alsoRead?.addBatch(name, batch, alsoPositions);
+      if (alsoColumns.length > 0) also?.addBatch(name, batch, alsoPositions);
       for (const row of batch) {
         for (const { at, filter } of read.filters) {
           const value = row[at];

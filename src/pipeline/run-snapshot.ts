@@ -38,6 +38,7 @@ import {
   prepareLeakScan,
   readAheadSource,
   readerOf,
+  sourceMayFitLeakScan,
   startLeakScan,
   verifyBeforeCommit,
   verificationError,
@@ -175,13 +176,16 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     const keptScanMs = performance.now() - keptScanStarted;
     const capacity =
       request.leakScanCapacity === undefined ? {} : { leakScanCapacity: request.leakScanCapacity };
-    const leakScanStart = startLeakScan({
+    const leakScanInput = {
       plan,
       schema,
       keptPersonal,
       ...capacity,
       ...(request.leakScanBudget === undefined ? {} : { budget: request.leakScanBudget }),
-    });
+    };
+    // A subset tries the whole source only when the planner projects it within the budget.
+    const leakScanStart =
+      !subsetting || sourceMayFitLeakScan(leakScanInput) ? startLeakScan(leakScanInput) : undefined;
     const valueProgress = readProgress('scan_values');
     // knownEntities and the filters are released after the load (the leak index, when one was prepared,
     // lives on into verification). One declaration: a second name for either would keep it alive.
@@ -189,7 +193,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       batchRows: request.batchRows,
       signal,
       logger,
-      alsoRead: leakScanStart,
+      ...(leakScanStart === undefined ? {} : { alsoRead: leakScanStart, alsoReadUntilOverflow: subsetting }),
       onRows: (table, rows) => valueProgress('source', table, rows),
       ...(request.detection === undefined ? {} : { certainInText: certainInTextOf(request.detection) }),
     });
@@ -199,7 +203,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         ? undefined
         : spanFinderOf(request.detection, knownEntities);
     const seeder = createKeyedSeeder(request.secret);
-    let outcome = leakScanStart.finish();
+    let outcome = leakScanStart?.finish();
     checkAbort();
 
     // After the value scan (fakes must avoid every real value, not only the kept ones): from here on,
@@ -211,7 +215,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     // A subset of a source too large for the load's index: the subset's own rows are indexed instead (its
     // verification then reads them back only if they outgrow it too).
-    const indexedWhole = outcome.prepared !== undefined;
+    const indexedWhole = outcome?.prepared !== undefined;
     if (subsetting && !indexedWhole) {
       phase('index_values');
       outcome = await prepareLeakScan({
@@ -226,7 +230,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
         onRows: readProgress('index_values', new Map()),
       });
     }
-    const { prepared, measured } = outcome;
+    const prepared = outcome?.prepared;
+    const measured = outcome?.measured;
     if (measured !== undefined)
       logger.info('leak_scan_read_back', {
         reason: 'the source holds more values than the index searched during the load may hold',

@@ -184,8 +184,7 @@ export function startLeakScan(input: {
 }): LeakScanStart {
   // The source side only: target columns are decided per table when its copy starts (inStreamScanOf).
   const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
-  const budget =
-    input.budget ?? Math.min(PREPARED_LEAK_SCAN_BUDGET, input.leakScanCapacity ?? PREPARED_LEAK_SCAN_BUDGET);
+  const budget = budgetOf(input);
   const reads = new Map<string, { table: TableRef; where: string | null; columns: string[] }>();
   for (const table of tables) {
     if (table.sourceColumns.length === 0) continue;
@@ -250,6 +249,30 @@ export function startLeakScan(input: {
       return { measured: { values: measuredValues, tables: measures } };
     },
   };
+}
+
+/** The values startLeakScan's index may hold (see its `budget`). */
+function budgetOf(input: { readonly leakScanCapacity?: number; readonly budget?: number }): number {
+  return (
+    input.budget ?? Math.min(PREPARED_LEAK_SCAN_BUDGET, input.leakScanCapacity ?? PREPARED_LEAK_SCAN_BUDGET)
+  );
+}
+
+/**
+ * Whether the planner projects the source's values (its rows times the values a row adds, as a read-back
+ * projects a table never read) within startLeakScan's budget. A subset's run indexes the whole source in
+ * the value pass only then: past the budget that read would be wasted (the subset's rows are indexed).
+ */
+export function sourceMayFitLeakScan(input: {
+  readonly plan: Plan;
+  readonly schema: DatabaseSchema;
+  readonly keptPersonal: KeptPersonalColumns;
+  readonly leakScanCapacity?: number;
+  readonly budget?: number;
+}): boolean {
+  const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
+  const projected = tables.reduce((n, t) => n + estimatedRows(t, input.schema) * estimatedValuesPerRow(t), 0);
+  return projected <= budgetOf(input);
 }
 
 /** Rows of a table indexed before its projection may let the index go early (see projectedSoFar). */
