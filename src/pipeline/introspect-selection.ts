@@ -8,9 +8,10 @@ import {
 } from '../core/index.js';
 
 /**
- * The source's catalog for a selection, refused when the selection names a table, or a schema with tables,
- * that the source does not have: a misspelt `--tables public.custmers` would otherwise plan nothing, copy
- * nothing and verify clean. Tables win over schemas when both are given, as in the catalog read.
+ * The source's catalog for a selection, refused when the selection names a table the source does not have,
+ * or schemas none of which holds a table: a misspelt `--tables public.custmers` would otherwise plan
+ * nothing, copy nothing and verify clean. A schema without tables among others that have some is accepted
+ * (its views, types and functions come with pg_dump). Tables win over schemas, as in the catalog read.
  */
 export async function introspectSelection(
   source: SourceSession,
@@ -31,7 +32,6 @@ export function unmatchedSelection(selection: Selection, schema: DatabaseSchema)
       .filter((wanted) => !schema.tables.some((t) => sameTable(t.ref, wanted)))
       .map((wanted) => `table ${qualifiedName(wanted)}`);
   }
-  return selection.schemas
-    .filter((wanted) => !schema.tables.some((t) => t.ref.schema === wanted))
-    .map((wanted) => `table in schema ${wanted}`);
+  if (selection.schemas.length === 0 || schema.tables.length > 0) return [];
+  return [`table in schema ${selection.schemas.join(', ')}`];
 }
