@@ -74,7 +74,7 @@ export async function verifyCommand(
     plan = planOfManifest(manifest);
     selection = manifest.selection;
     subset = manifest.subset !== undefined;
-    recordedRows = new Map(Object.entries(manifest.rowCounts));
+    recordedRows = recordedRowsOf(manifest, options.manifest);
     if (options.publicKey === undefined)
       say(
         io,
@@ -135,7 +135,16 @@ async function loadManifest(file: string, publicKeyFile: string | undefined): Pr
     // Reported below with the other shapes that are not a manifest.
   }
   const manifest = parsed?.manifest;
-  if (manifest?.kind !== 'lookalike.manifest' || !Array.isArray(manifest.tables))
+  // Unsigned, the file is only as good as its shape: what the plan is rebuilt from must be there.
+  if (
+    manifest?.kind !== 'lookalike.manifest' ||
+    !Array.isArray(manifest.tables) ||
+    !Array.isArray(manifest.sequences) ||
+    typeof manifest.source?.schemaFingerprint !== 'string' ||
+    typeof manifest.policy?.digest !== 'string' ||
+    typeof manifest.selection !== 'object' ||
+    manifest.selection === null
+  )
     throw new GatewayError('usage', `"${file}" is not a lookalike manifest`, { file });
   return manifest;
 }
@@ -154,4 +163,13 @@ export function describeVerification(result: VerificationResult): string {
   for (const line of kAnonymityLines(result.kAnonymity ?? [])) lines.push(`  ${line}`);
   for (const problem of describeProblems(result)) lines.push(`  - ${problem}`);
   return lines.join('\n');
+}
+
+/** The manifest's row counts, checked: an unsigned file is only as good as its shape. */
+function recordedRowsOf(manifest: SnapshotManifest, file: string): Map<string, number> {
+  const counts: unknown = manifest.rowCounts;
+  const entries = typeof counts === 'object' && counts !== null ? Object.entries(counts) : null;
+  if (entries === null || !entries.every(([, n]) => Number.isSafeInteger(n) && (n as number) >= 0))
+    throw new GatewayError('usage', `"${file}": rowCounts must map each table to a row count`, { file });
+  return new Map(entries as [string, number][]);
 }
