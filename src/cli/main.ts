@@ -588,7 +588,11 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
       if (asksForJson(argv)) {
         writeJson(io, {
           status: 'failed',
-          error: { code: 'usage', message: error.message.replace(/^error: /, ''), details: {} },
+          error: {
+            code: 'usage',
+            message: withoutCredentials(error.message.replace(/^error: /, '')),
+            details: {},
+          },
         });
       }
       return EXIT_USAGE;
@@ -614,7 +618,16 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
 
 /** Whether the raw command line asks for `--format json` (read before parsing: parsing may fail). */
 function asksForJson(argv: readonly string[]): boolean {
-  return argv.some((arg, i) => (arg === '--format' && argv[i + 1] === 'json') || arg === '--format=json');
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  return options.some(
+    (arg, i) => (arg === '--format' && options[i + 1] === 'json') || arg === '--format=json',
+  );
+}
+
+/** A parser's message quotes the arguments: a database URL's user and password stay out of stdout. */
+function withoutCredentials(message: string): string {
+  return message.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1…@');
 }
 
 /** Process entry: Ctrl-C cancels cleanly (the target transaction rolls back); a second Ctrl-C exits. */

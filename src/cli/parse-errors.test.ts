@@ -44,6 +44,22 @@ describe('errors found while parsing the command line', () => {
     }
   });
 
+  it("keeps a database URL's user and password out of the JSON; reads --format only before --", async () => {
+    const result = await cli([
+      'snapshot',
+      '--format',
+      'json',
+      '--sorce=postgres://app:s3cret@db.internal/prod',
+    ]);
+    expect(result.exitCode).toBe(2);
+    const output = JSON.parse(result.stdout) as { error: { message: string } };
+    expect(output.error.message).toContain("unknown option '--sorce=postgres://…@db.internal/prod'");
+    expect(result.stdout).not.toContain('s3cret');
+    const afterDashes = await cli(['snapshot', '--bach-rows', '1', '--', '--format', 'json']);
+    expect(afterDashes.exitCode).toBe(2);
+    expect(afterDashes.stdout).toBe('');
+  });
+
   it('without --format json, stdout stays empty; --help is not an error', async () => {
     const refused = await cli(['snapshot', '--bach-rows', '10']);
     expect(refused.exitCode).toBe(2);
