@@ -268,6 +268,28 @@ describe('planTransforms precedence', () => {
     );
   });
 
+  it('gives a sub-partition its root’s entry through an intermediate partitioned table, skip included', () => {
+    const schema = shopSchema();
+    const events = schema.tables.find((t) => t.ref.name === 'events_2024');
+    if (events === undefined) throw new Error('no events_2024');
+    const subPartitioned: DatabaseSchema = {
+      ...schema,
+      tables: [
+        ...schema.tables.filter((t) => t !== events),
+        { ...events, kind: 'partitioned' },
+        { ...events, ref: { schema: 'public', name: 'events_2024_q1' }, parent: events.ref },
+      ],
+    };
+    const p = plan(SHOP_POLICY, { schema: subPartitioned });
+    expect(column(p, 'public.events_2024_q1', 'payload').rule).toBe(
+      'tables."public.events".columns.payload (partitioned parent public.events)',
+    );
+    const skipped = plan(SHOP_POLICY.replace('  public.events:\n', '  public.events:\n    skip: true\n'), {
+      schema: subPartitioned,
+    });
+    expect(skipped.tables.find((t) => t.table.name === 'events_2024_q1')?.copyRows).toBe(false);
+  });
+
   it('uses a partition’s own entry when it has one', () => {
     const p = plan(
       `${SHOP_POLICY}  public.events_2025: { columns: { "*": keep, payload: drop, customer_id: hash } }\n`,

@@ -134,10 +134,8 @@ function resolveEntries(
         });
         break;
       }
-      current =
-        current.kind === 'partition' && current.parent !== null
-          ? all.get(qualifiedName(current.parent))
-          : undefined;
+      // Up through every level: a sub-partitioned table is itself partitioned and a partition.
+      current = current.parent !== null ? all.get(qualifiedName(current.parent)) : undefined;
     }
   }
   return entries;
