@@ -165,9 +165,10 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
 
     // Everything that only reads the source happens before the target is touched.
     phase('scan_values');
-    // The leak scan's source side is read in this pass, the whole source (a subset too: a kept column of the
-    // subset quoting someone outside it still leaks a real value). Indexed before the load when its budget
-    // holds it, so the load searches rows as it writes them instead of verification reading them back.
+    // The leak scan's source side is read in this pass, the whole source — a subset's too when the planner
+    // projects it may fit (a kept column of the subset quoting someone outside it still leaks a real value).
+    // Indexed before the load when its budget holds it, so the load searches rows as it writes them instead
+    // of verification reading them back.
     const subsetting = plan.subset !== undefined || request.subset !== undefined;
     const units = subsetting ? undefined : await unitSplitOf(source, plan, request.units);
     split = units !== undefined;
@@ -244,7 +245,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     await sink.begin();
     phase('create_schema');
     await sink.applyDdl(preData, 'the schema (pre-data)');
-    const droppedColumns = await dropColumns(sink, plan);
+    const droppedColumns = await dropColumns(sink, plan, schema);
     logger.info('schema_created', { tables: schema.tables.length, droppedColumns });
     const leakScan =
       prepared === undefined
@@ -556,11 +557,17 @@ function refOf(name: string, plan: Plan): TableRef {
   return table.table;
 }
 
-/** `drop` removes the column from root tables; partitions lose it with their parent. */
-async function dropColumns(sink: SinkSession, plan: Plan): Promise<number> {
+/**
+ * `drop` removes the column from root tables; partitions (a sub-partitioned table's intermediate levels
+ * too: partitioned and a partition) lose it with their parent.
+ */
+async function dropColumns(sink: SinkSession, plan: Plan, schema: DatabaseSchema): Promise<number> {
+  const partitions = new Set(
+    schema.tables.filter((t) => t.parent !== null || t.kind === 'partition').map((t) => qualifiedName(t.ref)),
+  );
   let dropped = 0;
   for (const table of plan.tables) {
-    if (table.kind === 'partition') continue;
+    if (table.kind === 'partition' || partitions.has(qualifiedName(table.table))) continue;
     for (const column of table.columns) {
       if (column.action.kind !== 'drop') continue;
       await sink.dropColumn(table.table, column.name);

@@ -18,7 +18,8 @@ export function selectTables(tables: readonly TableInfo[], selection: Selection)
     for (let t: TableInfo | undefined = table; t !== undefined;) {
       if (matches(t)) return true;
       seen.add(qualifiedName(t.ref));
-      if (t.kind !== 'partition' || t.parent === null || seen.has(qualifiedName(t.parent))) return false;
+      // Up through every level: a sub-partitioned table is itself partitioned and a partition.
+      if (t.parent === null || seen.has(qualifiedName(t.parent))) return false;
       t = byName.get(qualifiedName(t.parent));
     }
     return false;

@@ -28,11 +28,8 @@ export function buildSubsetRequest(
   const rootOf = (table: TableRef): TableRef => {
     const seen = new Set<string>();
     let current = infoByName.get(qualifiedName(table));
-    while (
-      current?.kind === 'partition' &&
-      current.parent !== null &&
-      !seen.has(qualifiedName(current.ref))
-    ) {
+    // Up through every level: a sub-partitioned table is itself partitioned and a partition.
+    while (current !== undefined && current.parent !== null && !seen.has(qualifiedName(current.ref))) {
       seen.add(qualifiedName(current.ref));
       const parent = infoByName.get(qualifiedName(current.parent));
       if (parent === undefined) return current.parent;
