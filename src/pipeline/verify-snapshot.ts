@@ -251,6 +251,9 @@ export function startLeakScan(input: {
   };
 }
 
+/** How far the planner's projection of a source's values may stand above what it holds (see above). */
+const PLANNER_OVERSTATES_VALUES = 3;
+
 /** The values startLeakScan's index may hold (see its `budget`). */
 function budgetOf(input: { readonly leakScanCapacity?: number; readonly budget?: number }): number {
   return (
@@ -259,9 +262,11 @@ function budgetOf(input: { readonly leakScanCapacity?: number; readonly budget?:
 }
 
 /**
- * Whether the planner projects the source's values (its rows times the values a row adds, as a read-back
- * projects a table never read) within startLeakScan's budget. A subset's run indexes the whole source in
- * the value pass only then: past the budget that read would be wasted (the subset's rows are indexed).
+ * Whether the planner's projection of the source's values (its rows times the values a row adds, as a
+ * read-back projects a table never read) may fit startLeakScan's budget: it overstates them ~3× (repeated
+ * values count once), so up to 3× the budget. A subset's run indexes the whole source in the value pass
+ * only then: far past the budget that read would be wasted (the subset's rows are indexed instead), and
+ * an attempt that overflows stops reading the extra columns at the next table.
  */
 export function sourceMayFitLeakScan(input: {
   readonly plan: Plan;
@@ -272,7 +277,7 @@ export function sourceMayFitLeakScan(input: {
 }): boolean {
   const { tables } = planVerification(input.plan, input.schema, input.schema, input.keptPersonal);
   const projected = tables.reduce((n, t) => n + estimatedRows(t, input.schema) * estimatedValuesPerRow(t), 0);
-  return projected <= budgetOf(input);
+  return projected <= budgetOf(input) * PLANNER_OVERSTATES_VALUES;
 }
 
 /** Rows of a table indexed before its projection may let the index go early (see projectedSoFar). */
