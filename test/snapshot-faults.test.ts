@@ -387,7 +387,8 @@ describe('bad input and faults fail clearly and leave no complete-looking target
     const sourceUrl = databaseUrl(source);
     const cases: [string[], string][] = [
       [['--tables', 'public.custmers,public.events'], 'the source has no table public.custmers'],
-      [['--schemas', 'Public'], 'the source has no table in schema Public'],
+      [['--schemas', 'Public'], 'the source has no schema Public'],
+      [['--schemas', 'public,Billing'], 'the source has no schema Billing'],
     ];
     for (const [selection, message] of cases) {
       for (const args of [
@@ -401,6 +402,25 @@ describe('bad input and faults fail clearly and leave no complete-looking target
         expect(result.exitCode, args[0]).toBe(2);
         expectNoValues(result.stderr);
       }
+    }
+    // A schema that exists with views only comes along beside one with tables; alone it selects nothing.
+    await withClient(source, (c) =>
+      c.query('CREATE SCHEMA reporting; CREATE VIEW reporting.event_ids AS SELECT id FROM public.events'),
+    );
+    try {
+      const views = await runLookalike(
+        ['plan', '--source', sourceUrl, '--policy', POLICY, '--schemas', 'public,reporting'],
+        env,
+      );
+      expect(views.exitCode).toBe(0);
+      const alone = await runLookalike(
+        ['plan', '--source', sourceUrl, '--policy', POLICY, '--schemas', 'reporting'],
+        env,
+      );
+      expect(alone.exitCode).toBe(2);
+      expect(alone.stderr).toContain('the source has no table in schema reporting');
+    } finally {
+      await withClient(source, (c) => c.query('DROP SCHEMA reporting CASCADE'));
     }
     const both = await snapshot(['--policy', POLICY, '--tables', 'public.events', '--schemas', 'public']);
     expect(both.exitCode).toBe(2);

@@ -216,7 +216,22 @@ export async function introspectCatalog(db: Queryable, selection: Selection): Pr
       isCalled: state?.is_called ?? false,
     });
   }
-  return { tables: tableInfos, sequences: sequenceInfos };
+  const missingSchemas = await missingSchemasOf(db, selection);
+  return {
+    tables: tableInfos,
+    sequences: sequenceInfos,
+    ...(missingSchemas.length === 0 ? {} : { missingSchemas }),
+  };
+}
+
+/** The schemas a selection by schema names that the database does not have (none when tables are named). */
+async function missingSchemasOf(db: Queryable, selection: Selection): Promise<string[]> {
+  if (selection.tables.length > 0 || selection.schemas.length === 0) return [];
+  const found = await db.query<{ name: string }>(
+    'SELECT nspname AS name FROM pg_namespace WHERE nspname = ANY($1::text[])',
+    [[...selection.schemas]],
+  );
+  return selection.schemas.filter((wanted) => !found.some((row) => row.name === wanted));
 }
 
 function isSelected(table: TableRow, all: readonly TableRow[], selection: Selection): boolean {

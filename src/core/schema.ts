@@ -111,6 +111,11 @@ export interface SequenceInfo {
 export interface DatabaseSchema {
   readonly tables: readonly TableInfo[];
   readonly sequences: readonly SequenceInfo[];
+  /**
+   * Schemas a selection by schema names that the source does not have (a catalog read that can tell sets
+   * it; not part of the fingerprint). A schema without tables is not missing: its views and types count.
+   */
+  readonly missingSchemas?: readonly string[];
 }
 
 /** Which part of a database a command works on; empty lists mean everything. */

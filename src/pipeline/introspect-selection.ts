@@ -8,10 +8,10 @@ import {
 } from '../core/index.js';
 
 /**
- * The source's catalog for a selection, refused when the selection names a table the source does not have,
- * or schemas none of which holds a table: a misspelt `--tables public.custmers` would otherwise plan
- * nothing, copy nothing and verify clean. A schema without tables among others that have some is accepted
- * (its views, types and functions come with pg_dump). Tables win over schemas, as in the catalog read.
+ * The source's catalog for a selection, refused when the selection names a table or a schema the source
+ * does not have: a misspelt `--tables public.custmers` would otherwise plan nothing, copy nothing and
+ * verify clean. A schema that exists without tables is accepted (its views, types and functions come with
+ * pg_dump), unless no named schema holds a table. Tables win over schemas, as in the catalog read.
  */
 export async function introspectSelection(
   source: SourceSession,
@@ -32,6 +32,8 @@ export function unmatchedSelection(selection: Selection, schema: DatabaseSchema)
       .filter((wanted) => !schema.tables.some((t) => sameTable(t.ref, wanted)))
       .map((wanted) => `table ${qualifiedName(wanted)}`);
   }
-  if (selection.schemas.length === 0 || schema.tables.length > 0) return [];
-  return [`table in schema ${selection.schemas.join(', ')}`];
+  if (selection.schemas.length === 0) return [];
+  const missing = schema.missingSchemas ?? [];
+  if (missing.length > 0) return missing.map((name) => `schema ${name}`);
+  return schema.tables.length > 0 ? [] : [`table in schema ${selection.schemas.join(', ')}`];
 }
