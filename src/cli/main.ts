@@ -40,7 +40,12 @@ export async function runCli(argv: readonly string[], io: CliIo, signal: AbortSi
     .exitOverride()
     .configureOutput(
       jsonStderr === undefined
-        ? { writeOut: (text) => io.stderr.write(text), writeErr: (text) => io.stderr.write(text) }
+        ? {
+            writeOut: (text) => io.stderr.write(text),
+            writeErr: (text) => io.stderr.write(text),
+            // A refused argument is quoted: a database URL's user and password are not.
+            outputError: (text, write) => write(withoutCredentials(text)),
+          }
         : {
             // --help and --version answer a person: text, as asked.
             writeOut: (text) => io.stderr.write(text),
@@ -627,7 +632,8 @@ function asksForJson(argv: readonly string[]): boolean {
 
 /** A parser's message quotes the arguments: a database URL's user and password stay out of stdout. */
 function withoutCredentials(message: string): string {
-  return message.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1…@');
+  // Up to the last @ before the host (a password may hold a raw @ or /, as URL parsers accept).
+  return message.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s?#]*@/gi, '$1…@');
 }
 
 /** Process entry: Ctrl-C cancels cleanly (the target transaction rolls back); a second Ctrl-C exits. */

@@ -24,6 +24,11 @@ describe('scrubLogText: shapes that are replaced', () => {
       'password',
     ],
     [
+      'cannot connect to postgres://app:p@ss/w0rd@db.internal/shop',
+      'cannot connect to postgres://app:[redacted:password]@db.internal/shop',
+      'password',
+    ],
+    [
       'dsn host=db user=app password=hunter22 dbname=shop',
       'dsn host=db user=app password=[redacted:password] dbname=shop',
       'password',

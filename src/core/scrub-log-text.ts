@@ -33,9 +33,10 @@ const marker = (kind: RedactionKind): string => `[redacted:${kind}]`;
 /** Applied in this order: secrets inside URLs and headers before the shapes they contain. */
 const RULES: readonly Rule[] = [
   {
-    // scheme://user:password@host → scheme://user:[redacted:password]@host
+    // scheme://user:password@host → scheme://user:[redacted:password]@host; up to the last @ before the
+    // host, as URL parsers read it (a password may hold a raw @ or /).
     kind: 'password',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/]*):([^\s@/]+)@/gi,
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/]*):([^\s?#]*)@/gi,
     replace: (_m, prefix) => `${prefix}:${marker('password')}@`,
   },
   {
