@@ -184,7 +184,7 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
       ...capacity,
       ...(request.leakScanBudget === undefined ? {} : { budget: request.leakScanBudget }),
     };
-    // A subset tries the whole source only when the planner projects it within the budget.
+    // A subset tries the whole source only when the planner's projection says it may fit the budget.
     const leakScanStart =
       !subsetting || sourceMayFitLeakScan(leakScanInput) ? startLeakScan(leakScanInput) : undefined;
     const valueProgress = readProgress('scan_values');
