@@ -64,10 +64,6 @@ export interface SynthReportOptions {
 
 const SCALES = new Set([0.1, 1, 10]);
 
-function positiveInteger(text: string | undefined, fallback: number, flag: string): number {
-  return countOption(text, fallback, flag, flag === '--batch-rows' ? MAX_BATCH_ROWS : undefined);
-}
-
 function scaleOf(text: string | undefined): number {
   if (text === undefined) return 1;
   const value = Number(text);
@@ -87,9 +83,9 @@ function epsilonOf(options: SynthOptions): { epsilon?: number } {
 function common(options: SynthOptions, settings: Settings) {
   return {
     seed: options.seed ?? '1',
-    rareCategoryMin: positiveInteger(options.rareMin, 5, '--rare-min'),
-    maxSampleRows: positiveInteger(options.sampleRows, 100_000, '--sample-rows'),
-    batchRows: positiveInteger(options.batchRows, settings.batchRows, '--batch-rows'),
+    rareCategoryMin: countOption(options.rareMin, 5, '--rare-min'),
+    maxSampleRows: countOption(options.sampleRows, 100_000, '--sample-rows'),
+    batchRows: countOption(options.batchRows, settings.batchRows, '--batch-rows', MAX_BATCH_ROWS),
   };
 }
 
@@ -246,7 +242,7 @@ export async function synthReportCommand(
     real: createSource(requireOption(options.real, '--real'), settings),
     synthetic: createSource(requireOption(options.synthetic, '--synthetic'), settings),
     ...(options.holdout === undefined ? {} : { holdout: createSource(options.holdout, settings) }),
-    maxRows: positiveInteger(options.sampleRows, 20_000, '--sample-rows'),
+    maxRows: countOption(options.sampleRows, 20_000, '--sample-rows'),
     ...(options.policy === undefined ? {} : { policy: await loadPolicy(options.policy) }),
     includeBookkeeping: options.includeBookkeeping === true,
     signal,
