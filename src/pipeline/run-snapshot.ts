@@ -37,6 +37,7 @@ import {
   keptPersonalFor,
   prepareLeakScan,
   readAheadSource,
+  readEstimates,
   readerOf,
   sourceMayFitLeakScan,
   startLeakScan,
@@ -144,13 +145,8 @@ export async function runSnapshot(request: SnapshotRequest): Promise<SnapshotSum
     assertPlanRunnable(plan, request.plan === undefined && request.policy === undefined ? 'scan' : 'policy');
     request.onPlan?.(plan);
     checkAbort();
-    // Reads outside the load report their rows against what they will read (progress; counts only): the
-    // planner's estimate of a whole table; nothing for a filtered one (the estimate is the whole table's).
-    const estimates = new Map<string, number>();
-    for (const planned of plan.tables) {
-      const info = schema.tables.find((t) => sameTable(t.ref, planned.table));
-      estimates.set(qualifiedName(planned.table), planned.where === null ? (info?.estimatedRows ?? 0) : 0);
-    }
+    // Reads outside the load report their rows against what they will read (progress; counts only).
+    const estimates = readEstimates(plan, schema);
     const readProgress =
       (during: 'scan_values' | 'index_values' | 'verify', totals: ReadonlyMap<string, number> = estimates) =>
       (side: 'source' | 'target', table: TableRef, rows: number): void => {

@@ -912,8 +912,22 @@ function readOf(
 }
 
 /** Whether the target holds a subset of the source's rows (see VerifySnapshotInput.subset). */
-function isSubset(input: Pick<VerifySnapshotInput, 'plan' | 'subset'>): boolean {
+function isSubset(input: { readonly plan: Plan; readonly subset?: boolean | undefined }): boolean {
   return input.plan.subset !== undefined || input.subset === true;
+}
+
+/**
+ * What a read outside the load will hold, for its progress (counts only): the planner's estimate of each
+ * planned table (`schema.table`), 0 for a filtered one (the estimate is the whole table's).
+ */
+export function readEstimates(plan: Plan, schema: DatabaseSchema): Map<string, number> {
+  const estimated = new Map(schema.tables.map((t) => [qualifiedName(t.ref), t.estimatedRows]));
+  return new Map(
+    plan.tables.map((t) => {
+      const name = qualifiedName(t.table);
+      return [name, t.where === null ? (estimated.get(name) ?? 0) : 0];
+    }),
+  );
 }
 
 async function integrityChecks(
@@ -1202,15 +1216,9 @@ export async function runVerification(request: VerifyRequest): Promise<Verificat
         : await findKeptPersonalColumns(source, plan, request.selection, request.detection, signal);
     sink = await request.target.openSink(signal);
     emit({ type: 'phase', phase: 'verify' });
-    // Reads are told against the planner's estimate of a whole table: none for a filtered one (the
-    // estimate is the whole table's), nor for a subset's target (it holds fewer rows than its source).
-    const subset = request.subset === true || plan.subset !== undefined;
-    const filtered = new Set(plan.tables.filter((t) => t.where !== null).map((t) => qualifiedName(t.table)));
-    const estimates = new Map(
-      schema.tables
-        .filter((t) => !filtered.has(qualifiedName(t.ref)))
-        .map((t) => [qualifiedName(t.ref), t.estimatedRows]),
-    );
+    // A subset's target holds fewer rows than its source: its reads are told against no estimate.
+    const subset = isSubset({ plan, subset: request.subset });
+    const estimates = readEstimates(plan, schema);
     const result = await verifySnapshot({
       source,
       target: readerOf(sink),
